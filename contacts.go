@@ -1,0 +1,4 @@
+package ghl
+
+// ContactsService is the Contacts API (placeholder until generated).
+type ContactsService service

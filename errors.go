@@ -1,0 +1,350 @@
+package ghl
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors, matched with [errors.Is] against the typed errors this
+// package returns. For example, errors.Is(err, ghl.ErrNotFound) is true for an
+// [*APIError] with status 404.
+var (
+	// ErrBadRequest matches a 400 response.
+	ErrBadRequest = errors.New("ghl: bad request")
+	// ErrUnauthorized matches a 401 response: a missing, invalid or expired
+	// token, or a token without the scope the operation needs.
+	ErrUnauthorized = errors.New("ghl: unauthorized")
+	// ErrForbidden matches a 403 response, such as a token used on another
+	// location.
+	ErrForbidden = errors.New("ghl: forbidden")
+	// ErrNotFound matches a 404 response.
+	ErrNotFound = errors.New("ghl: not found")
+	// ErrValidation matches a 422 response, whose messages list the failed
+	// validations.
+	ErrValidation = errors.New("ghl: validation failed")
+	// ErrRateLimited matches a 429 response and a [*RateLimitError].
+	ErrRateLimited = errors.New("ghl: rate limited")
+	// ErrServer matches a 5xx response.
+	ErrServer = errors.New("ghl: server error")
+	// ErrInvalidArgument matches an [*ArgError]: bad input caught before any
+	// request was sent.
+	ErrInvalidArgument = errors.New("ghl: invalid argument")
+	// ErrOutcomeUnknown matches a failed write (POST or PATCH) that may have
+	// reached HighLevel: a connection lost after sending, a truncated
+	// response, or a 5xx. The write may or may not have been applied; check
+	// before sending it again. It is never retried automatically unless the
+	// RetryPolicy opts in.
+	ErrOutcomeUnknown = errors.New("ghl: outcome of write unknown")
+)
+
+// maxErrorBody bounds the copy of an error body kept on an [*APIError].
+const maxErrorBody = 4 << 10
+
+// APIError is a non-2xx answer from HighLevel.
+type APIError struct {
+	// Operation names the SDK method, such as "Contacts.Get".
+	Operation string
+	// Method and Path are the request's method and path, without the query.
+	Method, Path string
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Message is the error text; for a 422 the messages joined with "; ".
+	Message string
+	// Messages holds every message: GHL sends one string, or an array on 422.
+	Messages []string
+	// ErrorName is the body's "error" field, such as "Unprocessable Entity".
+	ErrorName string
+	// TraceID is HighLevel's id for the request, worth quoting to support.
+	TraceID string
+	// Body is the start of the response body (at most 4 KiB).
+	Body []byte
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("ghl: ")
+	b.WriteString(e.Operation)
+	b.WriteString(" (")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString("): ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Message != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.Message)
+	} else {
+		b.WriteByte(' ')
+		b.WriteString(http.StatusText(e.StatusCode))
+	}
+	if e.TraceID != "" {
+		b.WriteString(" (traceId ")
+		b.WriteString(e.TraceID)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Is reports whether target is the sentinel for e's status.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrValidation:
+		return e.StatusCode == http.StatusUnprocessableEntity
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServer:
+		return e.StatusCode >= 500
+	case ErrOutcomeUnknown:
+		return e.StatusCode >= 500 && !idempotent(e.Method)
+	}
+	return false
+}
+
+// RateLimitError reports a request refused for rate limits: either HighLevel
+// answered 429 after the client's retries, or the client did not send it
+// because the daily quota is spent (Daily is true and API is nil).
+type RateLimitError struct {
+	// Operation names the SDK method.
+	Operation string
+	// Rate is the last quota HighLevel reported for this location or company.
+	Rate Rate
+	// Daily is true when the daily quota, not the burst limit, is spent.
+	Daily bool
+	// RetryAfter is how long to wait before trying again, when known.
+	RetryAfter time.Duration
+	// API is HighLevel's 429 answer; nil when the client refused to send.
+	API *APIError
+}
+
+func (e *RateLimitError) Error() string {
+	var b strings.Builder
+	b.WriteString("ghl: ")
+	b.WriteString(e.Operation)
+	if e.Daily {
+		b.WriteString(": daily request quota spent")
+		if e.API == nil {
+			b.WriteString(", not sent")
+		}
+	} else {
+		b.WriteString(": rate limited (429)")
+	}
+	if e.RetryAfter > 0 {
+		b.WriteString("; retry after ")
+		b.WriteString(e.RetryAfter.Round(time.Millisecond).String())
+	}
+	return b.String()
+}
+
+// Is matches [ErrRateLimited].
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+
+// Unwrap returns HighLevel's 429 answer, if there was one.
+func (e *RateLimitError) Unwrap() error {
+	if e.API == nil {
+		return nil
+	}
+	return e.API
+}
+
+// ArgError reports bad input caught before any request was sent, such as an
+// empty or ".." ID or a missing required field.
+type ArgError struct {
+	// Operation names the SDK method.
+	Operation string
+	// Arg names the argument or field, as the API spells it.
+	Arg string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+func (e *ArgError) Error() string {
+	return "ghl: " + e.Operation + ": " + e.Arg + " " + e.Reason
+}
+
+// Is matches [ErrInvalidArgument].
+func (e *ArgError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// RequestError reports a request that got no usable HTTP answer: the
+// connection failed, was reset, or the body was cut short.
+type RequestError struct {
+	// Operation names the SDK method.
+	Operation string
+	// Method and Path are the request's method and path, without the query.
+	Method, Path string
+	// Sent is true when the request may have reached HighLevel (the failure
+	// came after the connection was made). A POST with Sent true may have
+	// been applied: see [ErrOutcomeUnknown].
+	Sent bool
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// Err is the underlying error.
+	Err error
+}
+
+func (e *RequestError) Error() string {
+	s := "ghl: " + e.Operation + " (" + e.Method + " " + e.Path + "): " + e.Err.Error()
+	if e.Is(ErrOutcomeUnknown) {
+		s += " (the write may have been applied)"
+	}
+	return s
+}
+
+// Unwrap returns the underlying error, such as context.Canceled.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// Is matches [ErrOutcomeUnknown] for a write that may have been applied.
+func (e *RequestError) Is(target error) bool {
+	return target == ErrOutcomeUnknown && e.Sent && !idempotent(e.Method)
+}
+
+// DecodeError reports a 2xx response whose body could not be decoded into the
+// operation's result.
+type DecodeError struct {
+	// Operation names the SDK method.
+	Operation string
+	// StatusCode is the HTTP status of the response.
+	StatusCode int
+	// Body is the start of the response body (at most 4 KiB).
+	Body []byte
+	// Err is the JSON error.
+	Err error
+}
+
+func (e *DecodeError) Error() string {
+	return "ghl: " + e.Operation + ": decoding " + strconv.Itoa(e.StatusCode) + " response: " + e.Err.Error()
+}
+
+// Unwrap returns the JSON error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// errorBody is the shape of HighLevel error bodies: statusCode (or status),
+// message as a string or an array of strings, error, traceId. The v3 OAuth
+// form nests them under "error".
+type errorBody struct {
+	StatusCode int             `json:"statusCode"`
+	Status     int             `json:"status"`
+	Message    json.RawMessage `json:"message"`
+	Error      json.RawMessage `json:"error"`
+	TraceID    string          `json:"traceId"`
+}
+
+// newAPIError builds an *APIError from a non-2xx response body.
+func newAPIError(op *operation, method, path string, status int, body []byte) *APIError {
+	e := &APIError{
+		Operation:  op.Name,
+		Method:     method,
+		Path:       path,
+		StatusCode: status,
+		Body:       bytes.Clone(body[:min(len(body), maxErrorBody)]),
+	}
+	var eb errorBody
+	if err := json.Unmarshal(body, &eb); err != nil {
+		// Not JSON: keep a short plain-text message.
+		if s := strings.TrimSpace(string(e.Body)); s != "" && len(s) <= 200 {
+			e.Message = s
+			e.Messages = []string{s}
+		}
+		return e
+	}
+	e.TraceID = eb.TraceID
+	e.Messages = decodeMessages(eb.Message)
+	if name, nested := decodeErrorField(eb.Error); nested != nil {
+		// v3 form: {"error":{"code","message","details","resolution"}}
+		if len(e.Messages) == 0 && nested.Message != "" {
+			e.Messages = []string{nested.Message}
+		}
+		e.ErrorName = nested.Code
+	} else {
+		e.ErrorName = name
+	}
+	if len(e.Messages) == 0 && e.ErrorName != "" {
+		e.Messages = []string{e.ErrorName}
+	}
+	e.Message = strings.Join(e.Messages, "; ")
+	return e
+}
+
+func decodeMessages(raw json.RawMessage) []string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) == nil && s != "" {
+			return []string{s}
+		}
+	case '[':
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) == nil {
+			out := make([]string, 0, len(items))
+			for _, it := range items {
+				out = append(out, decodeMessages(it)...)
+			}
+			return out
+		}
+	case '{':
+		var m struct {
+			Message json.RawMessage `json:"message"`
+		}
+		if json.Unmarshal(raw, &m) == nil {
+			return decodeMessages(m.Message)
+		}
+	default:
+		return []string{string(raw)}
+	}
+	return nil
+}
+
+type nestedError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// decodeErrorField reads "error" as a string, or as the v3 object.
+func decodeErrorField(raw json.RawMessage) (string, *nestedError) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "", nil
+	}
+	if raw[0] == '{' {
+		var n nestedError
+		if json.Unmarshal(raw, &n) == nil {
+			return "", &n
+		}
+		return "", nil
+	}
+	var s string
+	_ = json.Unmarshal(raw, &s)
+	return s, nil
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// errorf is used for internal errors that name the operation.
+func errorf(op *operation, format string, args ...any) error {
+	return fmt.Errorf("ghl: %s: %s", op.Name, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,114 @@
+package ghl
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+
+	retryablehttp "github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/oauth2"
+)
+
+// Version is the version of this SDK, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// DefaultBaseURL is the HighLevel API v2 host that every official spec names.
+const DefaultBaseURL = "https://services.leadconnectorhq.com"
+
+const defaultUserAgent = "ghl-go/" + Version
+
+// Client talks to the HighLevel API v2. Create one with [NewClient]; it is safe
+// for concurrent use and should be reused, since it holds the connection pool,
+// the rate limiter and the token source.
+//
+// Each category of the API is a service field (Contacts, and more as they are
+// added), and every service shares the client's one HTTP core.
+type Client struct {
+	baseURL   *url.URL
+	userAgent string
+	logger    *slog.Logger
+	tokens    oauth2.TokenSource
+	limitKey  string // rate-limit bucket for a static token; "" when derived per request
+	limiter   *RateLimiter
+	retry     RetryPolicy
+	http      *retryablehttp.Client
+	lastKey   atomic.Pointer[keyCache] // the bucket key of the last token seen
+
+	common service // reused by every service, as go-github does
+
+	// Contacts is the Contacts API: contacts, their tasks, notes, tags,
+	// followers, campaign and workflow enrolment.
+	Contacts *ContactsService
+}
+
+// service is the shared base of every category service.
+type service struct {
+	client *Client
+}
+
+// NewClient returns a client configured by opts. With no options it targets
+// [DefaultBaseURL] with no credentials; most callers pass [WithAccessToken]
+// (a Private Integration token) or [WithTokenSource] (OAuth).
+//
+// An invalid option is reported here, before any request is made.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	c := &Client{
+		baseURL:   cfg.baseURL,
+		userAgent: cfg.userAgent,
+		logger:    cfg.logger,
+		tokens:    cfg.tokens,
+		limiter:   cfg.limiter,
+		retry:     cfg.retry,
+	}
+	if cfg.staticToken != "" {
+		c.limitKey = tokenKey(cfg.staticToken)
+	}
+	c.http = newRetryClient(c, cfg.httpClient)
+	c.common.client = c
+	c.Contacts = (*ContactsService)(&c.common)
+	return c, nil
+}
+
+// BaseURL returns the API host the client sends requests to.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+// tokenKey names the rate-limit bucket for a token without keeping the token.
+func tokenKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return "token:" + hex.EncodeToString(sum[:8])
+}
+
+// resolve joins a relative API path onto the base URL.
+func (c *Client) resolve(path string, query url.Values) string {
+	var b strings.Builder
+	base := c.baseURL.String()
+	b.Grow(len(base) + len(path) + 64)
+	b.WriteString(base)
+	b.WriteString(path)
+	if len(query) > 0 {
+		b.WriteByte('?')
+		b.WriteString(query.Encode())
+	}
+	return b.String()
+}
+
+// httpDefault is the transport used when the caller supplies no HTTP client:
+// a pooled transport with sane timeouts.
+func httpDefault() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 32
+	return &http.Client{Transport: t}
+}
