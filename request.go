@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 
+	"golang.org/x/oauth2"
+
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
 )
 
@@ -152,26 +154,21 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 	if err := c.limiter.checkDaily(st.bucket, op); err != nil {
 		return nil, err
 	}
+	sctx := context.WithValue(ctx, callStateKey{}, st)
+	target := c.resolve(path, query)
 
-	var reqBody any // nil, or []byte for a rewindable body
-	if payload != nil {
-		reqBody = payload
+	hresp, err := c.send(sctx, op, target, payload, tok)
+	if err == nil && hresp.StatusCode == http.StatusUnauthorized {
+		// An expired access token is refreshed once and the request sent
+		// again, when the token source can refresh (see TokenInvalidator).
+		if inv, ok := c.tokens.(TokenInvalidator); ok && tokenRejected(st.body) {
+			inv.InvalidateToken(tok)
+			if tok, err = c.tokens.Token(); err != nil {
+				return &Response{Response: hresp, Operation: op.Name, Rate: st.rate, Attempts: st.attempts}, tokenError(op, err)
+			}
+			hresp, err = c.send(sctx, op, target, payload, tok)
+		}
 	}
-	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, callStateKey{}, st),
-		op.Method, c.resolve(path, query), reqBody)
-	if err != nil {
-		return nil, errorf(op, "building request: %v", err)
-	}
-	h := req.Header
-	h["Version"] = []string{op.Version}
-	h["Accept"] = []string{"application/json"}
-	h["User-Agent"] = []string{c.userAgent}
-	h["Authorization"] = []string{tokenType(tok.TokenType) + " " + tok.AccessToken}
-	if payload != nil {
-		h["Content-Type"] = []string{"application/json"}
-	}
-
-	hresp, err := c.http.Do(req)
 	resp := &Response{Response: hresp, Operation: op.Name, Rate: st.rate, Attempts: st.attempts}
 	if err != nil {
 		return resp, c.requestError(ctx, op, path, st, err)
@@ -198,6 +195,47 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 		return resp, rl
 	}
 	return resp, apiErr
+}
+
+// send runs one request through the retry loop.
+func (c *Client) send(ctx context.Context, op *operation, target string, payload []byte, tok *oauth2.Token) (*http.Response, error) {
+	var body any // nil, or []byte for a body that can be rewound for retries
+	if payload != nil {
+		body = payload
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, op.Method, target, body)
+	if err != nil {
+		return nil, err
+	}
+	h := req.Header
+	h["Version"] = []string{op.Version}
+	h["Accept"] = []string{"application/json"}
+	h["User-Agent"] = []string{c.userAgent}
+	h["Authorization"] = []string{tokenType(tok.TokenType) + " " + tok.AccessToken}
+	if payload != nil {
+		h["Content-Type"] = []string{"application/json"}
+	}
+	return c.http.Do(req)
+}
+
+// TokenInvalidator is implemented by token sources that can refresh on
+// demand. When HighLevel answers 401 because the access token is invalid or
+// expired, the client calls InvalidateToken with the rejected token, asks for
+// a new one and sends the request once more. Implementations should refresh
+// only if the rejected token is still their current one, so that many
+// callers failing at once cause a single refresh.
+type TokenInvalidator interface {
+	InvalidateToken(rejected *oauth2.Token)
+}
+
+// tokenRejected reports whether a 401 body says the token itself is bad or
+// expired, rather than lacking a scope (which a refresh cannot fix).
+func tokenRejected(body []byte) bool {
+	b := bytes.ToLower(body)
+	if bytes.Contains(b, []byte("scope")) || bytes.Contains(b, []byte("version header")) {
+		return false
+	}
+	return bytes.Contains(b, []byte("token")) || bytes.Contains(b, []byte("jwt")) || bytes.Contains(b, []byte("expired"))
 }
 
 // requestError turns what the retry loop returned into a typed error.
