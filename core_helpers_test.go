@@ -1,0 +1,68 @@
+package ghl
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
+)
+
+// Operations used by the core tests, shaped like generated ones.
+var (
+	testGetOp  = &operation{Name: "Things.Get", ID: "get-thing", Method: http.MethodGet, Path: "/things/{thingId}", Version: "2021-07-28"}
+	testPostOp = &operation{Name: "Things.Create", ID: "create-thing", Method: http.MethodPost, Path: "/things/", Version: "2021-04-15"}
+	testPutOp  = &operation{Name: "Things.Update", ID: "update-thing", Method: http.MethodPut, Path: "/things/{thingId}/sub/{subId}", Version: "2021-07-28"}
+)
+
+const coreToken = "pit-secret-core-token"
+
+// setupCore returns a client on a fresh in-memory mock transport, with the
+// base URL https://ghl.test. Extra options come last and win.
+func setupCore(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport) {
+	t.Helper()
+	mock := httpmock.NewMockTransport()
+	base := []Option{
+		WithBaseURL("https://ghl.test"),
+		WithAccessToken(coreToken),
+		WithHTTPClient(&http.Client{Transport: mock}),
+		WithRetry(RetryPolicy{}),
+		WithRateLimit(RateLimit{Disabled: true}),
+	}
+	c, err := NewClient(append(base, opts...)...)
+	require.NoError(t, err)
+	return c, mock
+}
+
+type thing struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// getThing is a minimal generated-style method used by the core tests.
+func (c *Client) getThing(t *testing.T, id string) (*thing, *Response, error) {
+	t.Helper()
+	path, err := testGetOp.expand(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var root struct {
+		Thing *thing `json:"thing"`
+	}
+	resp, err := c.call(t.Context(), testGetOp, path, nil, nil, &root)
+	return root.Thing, resp, err
+}
+
+func (c *Client) createThing(t *testing.T, body any) (*Response, error) {
+	t.Helper()
+	return c.call(t.Context(), testPostOp, "/things/", nil, body, nil)
+}
+
+func jsonResponse(status int, body string, headers ...string) *http.Response {
+	r := httpmock.NewStringResponse(status, body)
+	r.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		r.Header.Set(headers[i], headers[i+1])
+	}
+	return r
+}
