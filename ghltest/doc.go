@@ -1,0 +1,182 @@
+// Package ghltest is a local, in-memory emulator of the HighLevel
+// (GoHighLevel / LeadConnector) API v2, for tests, much as net/http/httptest
+// is for HTTP. It follows HighLevel's published OpenAPI specs and platform
+// notes, not any client library, so it can serve as an independent witness
+// for SDKs (including ghl-go) and for apps that call the API.
+//
+// # Usage
+//
+//	srv := ghltest.NewServer()            // 127.0.0.1:<random>, srv.URL
+//	defer srv.Close()
+//	loc := srv.CreateLocation("Acme")     // a location and a static token
+//	srv.SeedContacts(loc.ID, 250)         // realistic, deterministic data
+//
+//	req, _ := http.NewRequest("GET", srv.URL+"/contacts/?locationId="+loc.ID, nil)
+//	req.Header.Set("Authorization", "Bearer "+loc.Token)
+//	req.Header.Set("Version", "2021-07-28")
+//	resp, _ := http.DefaultClient.Do(req)
+//
+// State is shared by every request and readable directly for assertions
+// ([Server.Contact], [Server.Notes], [Server.Tasks], ...); helpers such as
+// [Server.AddContact] write it without HTTP. [Server.Requests] is a log of
+// what the server received (method, path, query, headers, body, Version),
+// and [Server.Stats] counts requests, 429s, invalid grants and refreshes.
+// The same server runs as a program: see cmd/ghl-emulator.
+//
+// # Covered API
+//
+// All 32 operations of apps/contacts.json (contacts CRUD, upsert, search,
+// duplicate lookup, business contacts, tasks, notes, tags, bulk tags, bulk
+// business, followers, campaigns, workflows, appointments) work on real
+// state, plus POST /oauth/token, POST /oauth/locationToken and
+// GET /oauth/installedLocations of apps/oauth.json. Response bodies use the
+// spec's field names exactly, including its spelling "succeded".
+// Unknown request fields are ignored; known ones are type-checked.
+//
+// # Tokens
+//
+// Every operation except POST /oauth/token needs "Authorization: Bearer
+// <token>". [Location.Token] and [Server.IssueToken] are static location
+// tokens (like Private Integration Tokens: they never expire);
+// [Company.Token] and [Server.IssueCompanyToken] are static agency tokens.
+// OAuth tokens come from /oauth/token (after [Server.RegisterApp] and
+// [Server.AuthorizationCode]) or /oauth/locationToken and expire after
+// [WithAccessTokenTTL] on the server's clock. A token sees only its own
+// location: a locationId of another location in the query or body answers
+// 403 {"statusCode":403,"message":"The token does not have access to this
+// location"}, and an ID of another location's contact answers 404 (as if it
+// did not exist). Contacts operations take location tokens only; the agency
+// operations take agency tokens only; the wrong kind answers 401 "This
+// authClass type is not allowed to access this scope. ...". Scopes are not
+// enforced.
+//
+// # Error bodies
+//
+// Errors are NestJS-shaped JSON and always carry a "traceId" (a UUID):
+//
+//	401 no/unknown token    {"statusCode":401,"message":"Invalid token: access token is invalid","error":"Unauthorized","traceId":"..."}
+//	401 expired OAuth token {"statusCode":401,"message":"Invalid JWT: access token has expired","error":"Unauthorized","traceId":"..."}
+//	401 no Version header   {"statusCode":401,"message":"version header was not found.","traceId":"..."}
+//	401 bad Version         {"statusCode":401,"message":"version header is invalid","traceId":"..."}
+//	403 other location      {"statusCode":403,"message":"The token does not have access to this location","traceId":"..."}
+//	404 unknown route       {"statusCode":404,"message":"Cannot GET /x","error":"Not Found","traceId":"..."}
+//	404 unknown entity      {"statusCode":404,"message":"Contact not found","error":"Not Found","traceId":"..."} (also Task, Note)
+//	422 validation          {"statusCode":422,"message":["locationId should not be empty",...],"error":"Unprocessable Entity","traceId":"..."}
+//	429 rate limited        {"statusCode":429,"message":"Too Many Requests","traceId":"..."}
+//	400 duplicate contact   {"statusCode":400,"message":"This location does not allow duplicated contacts.","meta":{"contactName":"...","contactId":"...","matchingField":"email"},"traceId":"..."}
+//	400 OAuth               {"statusCode":400,"message":"Invalid grant: refresh token is invalid","error":"Bad Request","traceId":"..."}
+//
+// HighLevel does not document the body for an expired access token; the
+// emulator's message starts with "Invalid JWT" (what third parties report)
+// and says why. Clients should treat any 401 on an OAuth token as "refresh,
+// then retry once". Requests are checked in this order: token (401), rate
+// limit (429), Version header (401), route (404), token kind (401), then the
+// operation's own validation (422/400/403/404).
+//
+// # Version header
+//
+// Every operation except POST /oauth/token requires a Version header with a
+// published value: 2021-04-15, 2021-07-28, 2023-02-21, v3 or legacy. All
+// are accepted on every operation and answered with the v2 shapes; the
+// value received is recorded in [RecordedRequest.Version].
+//
+// # Rate limits
+//
+// Counters are kept per resource, i.e. per location for location tokens and
+// per company for agency tokens (all tokens of a resource share them), with
+// the defaults HighLevel documents: 100 requests per 10 s and 200,000 per
+// day ([WithRateLimit] changes them). The burst window is fixed and starts
+// at the first request of the window: a request at or after start+interval
+// opens a new window with a fresh count. The daily window is the UTC
+// calendar day of the server's clock ([WithClock]). A request over either
+// limit answers 429 {"statusCode":429,"message":"Too Many Requests"} and is
+// not counted (it does not use up quota); no Retry-After header is sent
+// (HighLevel documents none; inject a [FaultStatus] 429 with RetryAfter to
+// test that path). Every response carries
+//
+//	X-RateLimit-Max, X-RateLimit-Remaining, X-RateLimit-Interval-Milliseconds,
+//	X-RateLimit-Limit-Daily, X-RateLimit-Daily-Remaining
+//
+// reporting the counters after this request. Requests without a valid token
+// and /oauth/token calls are not counted; their headers show the configured
+// limits with full remaining counts. A disabled limit (0) omits its headers.
+//
+// # Pagination
+//
+// GET /contacts/ (deprecated upstream) orders contacts by dateAdded, then ID,
+// ascending, and pages with the cursor startAfter (epoch ms of dateAdded) plus
+// startAfterId (send both; either alone also works). limit defaults to 20,
+// max 100 (more answers 422). The body is {"contacts":[...],"count":N,
+// "meta":{"total":N,"nextPageUrl":...,"startAfterId":...,"startAfter":...,
+// "currentPage":...,"nextPage":...,"prevPage":...}}, where count and total
+// are the number of matching contacts on all pages, startAfter/startAfterId
+// are those of the page's last contact, and nextPageUrl and nextPage are null
+// on the last page.
+//
+// POST /contacts/search takes {locationId, pageLimit (1..500), page, or
+// searchAfter, query, filters, sort} and answers {"contacts":[...],
+// "total":N}; each contact carries "searchAfter" (its sort values, then its
+// ID, e.g. [1700000000000,"ve9EPM428h8vShlRW1KT"]) to pass back for the
+// next page. The default sort is dateAdded descending. page*pageLimit may not
+// exceed 10,000 (400); use searchAfter beyond that. Filters are
+// {"field","operator","value"} items (ANDed) or {"group":"AND"|"OR",
+// "filters":[...]}; operators eq, not_eq, contains, not_contains, exists,
+// not_exists, range ({"gte","lte","gt","lt"} with ISO-8601 or epoch ms), gt,
+// gte, lt, lte; fields include tags (contains/eq test membership), email,
+// phone (normalized), firstNameLowerCase, lastNameLowerCase, companyName,
+// city, state, country, source, assignedTo, businessId, dnd, dateAdded,
+// dateUpdated and customFields.<id>. String comparison is case-insensitive.
+// query matches a substring of the name, email, phone or company name.
+//
+// GET /contacts/business/{businessId} pages with skip and limit (numeric
+// strings, defaults "0" and "25") and answers {"contacts":[...],"count":N}
+// with the total count.
+//
+// # Data formats
+//
+// IDs are 20 characters of [A-Za-z0-9] (businesses: 24 hex digits, as
+// HighLevel's ObjectIDs). Timestamps are ISO-8601 UTC with milliseconds
+// ("2021-07-02T05:18:26.704Z"). Phones are stored normalized to E.164-like
+// "+<digits>" (10-digit numbers get "+1"); emails match case-insensitively;
+// tags are stored lower-cased and trimmed. Array query parameters are accepted
+// as x[]=a&x[]=b and as x=a&x=b. Bodies are JSON; a body with a non-JSON
+// Content-Type is ignored (as Express does), so validation answers 422.
+// /oauth/token and /oauth/locationToken take form-encoded bodies.
+//
+// # OAuth
+//
+// POST /oauth/token implements authorization_code and refresh_token grants
+// for apps registered with [Server.RegisterApp]. Install codes come from
+// [Server.AuthorizationCode] and are single-use. Refresh tokens are
+// single-use: every refresh mints a new access and refresh token and
+// invalidates the old refresh token; reusing one answers 400 "Invalid grant:
+// refresh token is invalid" and counts in Stats.InvalidGrant. Old access
+// tokens stay valid until they expire. Refreshing a token of an inactive
+// location ([Server.SetLocationActive]) answers 400 "Location is not active"
+// without consuming the refresh token. Missing parameters answer 400
+// "Missing parameter: <name>", wrong client credentials 401 "Invalid client:
+// client credentials are invalid".
+//
+// # Faults
+//
+// [Server.InjectFault] (or [WithFaults], or the control endpoint) makes
+// matching requests fail: with a status ([FaultStatus]), a connection reset
+// before the handler runs ([FaultResetBefore], no state change), a reset
+// after it ran ([FaultResetAfter], state changed), latency ([FaultLatency]),
+// or a truncated body ([FaultTruncate], state changed). See [Fault] for
+// matching and scripting.
+//
+// # Control endpoints
+//
+// For out-of-process use (cmd/ghl-emulator) the same controls are HTTP
+// endpoints. They need no token or Version header and are neither rate
+// limited, recorded nor faulted:
+//
+//	POST   /_emulator/faults    inject a fault; body e.g. {"kind":"status","status":503,"pathPattern":"/contacts/","method":"GET","times":2}
+//	                            (fields kind, status, delay ("250ms" or ms), pathPattern, method, rate, times, retryAfter); 201
+//	GET    /_emulator/faults    list active faults
+//	DELETE /_emulator/faults    remove all faults; 204
+//	GET    /_emulator/stats     Stats as JSON: {"requests":..,"rateLimited":..,"unauthorized":..,"invalidGrant":..,"tokenRefreshes":..,"tokensIssued":..,"faultsInjected":..}
+//	GET    /_emulator/requests  the request log as JSON (body as a string)
+//	DELETE /_emulator/requests  clear the request log; 204
+package ghltest
