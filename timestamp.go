@@ -42,7 +42,7 @@ func ParseTimestamp(s string) (Timestamp, error) {
 		if err != nil {
 			return Timestamp{}, ErrBadTimestamp
 		}
-		return Timestamp{time.UnixMilli(ms).UTC()}, nil
+		return fromMillis(float64(ms))
 	}
 	for _, layout := range timestampLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
@@ -92,14 +92,33 @@ func (t *Timestamp) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return ErrBadTimestamp
 	}
-	*t = Timestamp{time.UnixMilli(int64(f)).UTC()}
+	ts, err := fromMillis(f)
+	if err != nil {
+		return err
+	}
+	*t = ts
 	return nil
+}
+
+// maxMillis is the end of year 9999, the last instant RFC 3339 can write.
+const maxMillis = 253402300799999
+
+// fromMillis converts epoch milliseconds, rejecting values outside years
+// 0000-9999 (which would overflow or could not be written back).
+func fromMillis(ms float64) (Timestamp, error) {
+	if ms != ms || ms > maxMillis || ms < -62167219200000 {
+		return Timestamp{}, ErrBadTimestamp
+	}
+	return Timestamp{time.UnixMilli(int64(ms)).UTC()}, nil
 }
 
 // MarshalJSON writes RFC 3339 with milliseconds in UTC, or null when zero.
 func (t Timestamp) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte("null"), nil
+	}
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		return nil, ErrBadTimestamp
 	}
 	b := make([]byte, 0, 26)
 	b = append(b, '"')

@@ -31,7 +31,7 @@ func TestTimestampDecodesEveryGHLForm(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(tt.in), &ts), tt.in)
 		assert.True(t, tt.want.Equal(ts.Time), "%s: got %v", tt.in, ts.Time)
 	}
-	for _, bad := range []string{`"Date format YYYY-MM-DD"`, `true`, `{}`, `"12:00"`} {
+	for _, bad := range []string{`"Date format YYYY-MM-DD"`, `true`, `{}`, `"12:00"`, `1e20`, `"99999999999999999"`} {
 		var ts Timestamp
 		assert.ErrorIs(t, json.Unmarshal([]byte(bad), &ts), ErrBadTimestamp, bad)
 	}
