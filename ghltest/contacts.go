@@ -578,16 +578,18 @@ func (s *Server) deleteContactLocked(loc *location, c *contact) {
 }
 
 // duplicateOf returns the existing contact whose email or phone d would
-// duplicate (ignoring self), and the matching field.
+// duplicate (ignoring self), and the matching field. For an edit (self not
+// nil) only changed values are checked, so contacts that became duplicates
+// while the location allowed them can still be edited.
 func (loc *location) duplicateOf(d *contactDoc, self *contact) (*contact, string) {
-	if d.Email != "" {
+	if d.Email != "" && (self == nil || !strings.EqualFold(d.Email, self.doc.Email)) {
 		for _, c := range loc.byEmail[strings.ToLower(d.Email)] {
 			if c != self {
 				return c, "email"
 			}
 		}
 	}
-	if d.Phone != "" {
+	if d.Phone != "" && (self == nil || d.Phone != self.doc.Phone) {
 		for _, c := range loc.byPhone[d.Phone] {
 			if c != self {
 				return c, "phone"
@@ -636,6 +638,9 @@ func normalizeInput(fields map[string]any) map[string]any {
 	m := map[string]any{}
 	if err := dec.Decode(&m); err != nil {
 		panic("ghltest: " + err.Error())
+	}
+	if m == nil {
+		m = map[string]any{}
 	}
 	return m
 }

@@ -3,6 +3,7 @@ package ghltest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -178,13 +179,24 @@ func (c *reqCtx) decodeBody() (map[string]any, bool) {
 	if ct != "" && !strings.Contains(strings.ToLower(ct), "json") {
 		return m, true
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
 	var v any
-	if err := dec.Decode(&v); err != nil {
-		c.badRequest("Unexpected token in JSON at position " + strconv.FormatInt(dec.InputOffset(), 10))
+	if err := json.Unmarshal(b, &v); err != nil {
+		// Word the error as Node.js's JSON.parse does (Express answers 400).
+		msg := "Unexpected token in JSON"
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			if se.Offset >= int64(len(b)) {
+				msg = "Unexpected end of JSON input"
+			} else {
+				msg = "Unexpected token in JSON at position " + strconv.FormatInt(se.Offset-1, 10)
+			}
+		}
+		c.badRequest(msg)
 		return nil, false
 	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	dec.Decode(&v)
 	obj, ok := v.(map[string]any)
 	if !ok {
 		c.badRequest("Request body must be a JSON object")
