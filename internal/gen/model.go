@@ -1,0 +1,726 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// model is one service, resolved: the Go types and methods to write.
+type model struct {
+	svc      *Service
+	l        *loader
+	doc      *Doc
+	types    []*goType // in the order of the overrides table
+	byName   map[string]*goType
+	bySchema map[string]*goType // spec schema name → Go type
+	ops      []*goOp
+}
+
+type goType struct {
+	*Type
+	Request bool // the top-level body of an operation
+	Fields  []*goField
+}
+
+type goField struct {
+	JSON     string
+	Name     string
+	Base     string // Go type before the request rules
+	Type     string // final Go type
+	Omit     string // "", "omitempty" or "omitzero"
+	Doc      string
+	Required bool
+	Schema   *Schema
+}
+
+func (f *goField) tag() string {
+	if f.Omit == "" {
+		return fmt.Sprintf("`json:%q`", f.JSON)
+	}
+	return fmt.Sprintf("`json:\"%s,%s\"`", f.JSON, f.Omit)
+}
+
+type param struct {
+	Spec    string // name in the spec
+	Go      string // Go identifier
+	Type    string // Go type
+	Example string // example value (text)
+	Schema  *Schema
+	Doc     string
+}
+
+type goOp struct {
+	*Op
+	Var        string // opContactsGet
+	HTTP       string
+	Path       string
+	Version    string
+	Scopes     []string
+	Summary    string
+	Status     int
+	PathParams []*param
+	ReqQuery   []*param // required query parameters, positional
+	OptQuery   []*param // fields of the Options type
+	Body       *goType  // nil when the method takes no body
+	BodySchema *Schema
+	BodyReq    bool // a nil body is an error
+	RespSchema *Schema
+	Root       []*goField // the response envelope (when Result is set)
+	ResultF    *goField   // the envelope field returned
+	Whole      *goType    // the body type (when Result is "")
+}
+
+// ResultType is the first return value's Go type.
+func (o *goOp) ResultType() string {
+	if o.Whole != nil {
+		return "*" + o.Whole.Name
+	}
+	return o.ResultF.Type
+}
+
+// zero is the zero value of the result type.
+func (o *goOp) zero() string {
+	if o.ResultType() == "bool" {
+		return "false"
+	}
+	return "nil"
+}
+
+func buildModel(specDir string, svc *Service) (*model, error) {
+	if err := checkWhys(svc); err != nil {
+		return nil, err
+	}
+	l := newLoader()
+	doc, err := l.load(filepath.Join(specDir, "apps", svc.Spec))
+	if err != nil {
+		return nil, err
+	}
+	// Add the replacement schemas, in a fixed order.
+	for _, name := range sortedKeys(svc.Schemas) {
+		if _, dup := doc.Components.Schemas[name]; dup {
+			return nil, fmt.Errorf("replacement schema %s exists in the spec", name)
+		}
+		var s Schema
+		if err := json.Unmarshal([]byte(svc.Schemas[name].JSON), &s); err != nil {
+			return nil, fmt.Errorf("replacement schema %s: %w", name, err)
+		}
+		doc.Components.Schemas[name] = &s
+	}
+	m := &model{svc: svc, l: l, doc: doc, byName: map[string]*goType{}, bySchema: map[string]*goType{}}
+	for i := range svc.Types {
+		t := &goType{Type: &svc.Types[i]}
+		if m.byName[t.Name] != nil {
+			return nil, fmt.Errorf("type %s declared twice", t.Name)
+		}
+		m.byName[t.Name] = t
+		for _, from := range t.From {
+			if m.bySchema[from] != nil {
+				return nil, fmt.Errorf("schema %s mapped to %s and %s", from, m.bySchema[from].Name, t.Name)
+			}
+			m.bySchema[from] = t
+		}
+		m.types = append(m.types, t)
+	}
+	for i := range svc.Ops {
+		op, err := m.buildOp(&svc.Ops[i])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", svc.Ops[i].ID, err)
+		}
+		m.ops = append(m.ops, op)
+	}
+	if err := m.checkCoverage(); err != nil {
+		return nil, err
+	}
+	for _, t := range m.types {
+		if err := m.buildFields(t); err != nil {
+			return nil, fmt.Errorf("type %s: %w", t.Name, err)
+		}
+	}
+	// Envelope fields need the field types.
+	for _, op := range m.ops {
+		if err := m.buildResult(op); err != nil {
+			return nil, fmt.Errorf("%s: %w", op.ID, err)
+		}
+	}
+	return m, nil
+}
+
+// checkWhys refuses a fix of the spec that does not say why.
+func checkWhys(svc *Service) error {
+	var missing []string
+	for name, r := range svc.Schemas {
+		if r.Why == "" {
+			missing = append(missing, "schema "+name)
+		}
+	}
+	fieldFix := func(where string, f Field) {
+		if (f.Type != "" || f.Schema != "") && f.Why == "" {
+			missing = append(missing, where)
+		}
+	}
+	for k, f := range svc.Fields {
+		fieldFix("field "+k, f)
+	}
+	for _, e := range svc.ExampleFixes {
+		if e.Why == "" {
+			missing = append(missing, "example "+e.Schema+"."+e.Prop)
+		}
+	}
+	for _, t := range svc.Types {
+		for k, f := range t.Fields {
+			fieldFix(t.Name+"."+k, f)
+		}
+		if t.Required != nil && t.RequiredWhy == "" {
+			missing = append(missing, t.Name+" required list")
+		}
+	}
+	for _, op := range svc.Ops {
+		for k, f := range op.Query {
+			fieldFix(op.ID+" query "+k, f)
+		}
+		if (op.Request != "" || op.Response != "") && op.ReplaceWhy == "" {
+			missing = append(missing, op.ID+" replacement")
+		}
+		if op.EmptyBody && op.EmptyBodyWhy == "" {
+			missing = append(missing, op.ID+" empty body")
+		}
+		if len(op.Scopes) > 0 && op.ScopesWhy == "" {
+			missing = append(missing, op.ID+" scopes")
+		}
+		if len(op.Checks) > 0 && op.ChecksWhy == "" {
+			missing = append(missing, op.ID+" checks")
+		}
+		for _, p := range op.PathParams {
+			if p.Why == "" {
+				missing = append(missing, op.ID+" path param "+p.Name)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("overrides without a Why: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func (m *model) buildOp(o *Op) (*goOp, error) {
+	ops := m.doc.Paths[o.Path]
+	spec := ops[strings.ToLower(o.Method)]
+	if spec == nil {
+		return nil, fmt.Errorf("no %s %s in %s", o.Method, o.Path, m.svc.Spec)
+	}
+	if spec.OperationID != o.ID {
+		return nil, fmt.Errorf("%s %s has operationId %q", o.Method, o.Path, spec.OperationID)
+	}
+	op := &goOp{Op: o, Var: "op" + m.svc.Name + o.Name, HTTP: o.Method, Path: o.Path, Summary: spec.Summary}
+	if o.Deprecated == "" && spec.Deprecated {
+		return nil, fmt.Errorf("deprecated in the spec: say so in Op.Deprecated")
+	}
+	// Scopes.
+	for _, sec := range spec.Security {
+		for _, k := range sortedKeys(sec) {
+			op.Scopes = append(op.Scopes, sec[k]...)
+		}
+	}
+	switch {
+	case len(o.Scopes) > 0 && len(op.Scopes) > 0:
+		return nil, fmt.Errorf("Scopes override but the spec declares %v", op.Scopes)
+	case len(o.Scopes) > 0:
+		op.Scopes = o.Scopes
+	case len(op.Scopes) == 0:
+		return nil, fmt.Errorf("no security declared: set Scopes and ScopesWhy")
+	}
+	// Parameters.
+	declared := map[string]*param{}
+	for _, p := range spec.Parameters {
+		if p.Ref != "" {
+			return nil, fmt.Errorf("parameter $ref not supported")
+		}
+		switch p.In {
+		case "header":
+			if p.Name == "Version" {
+				if p.Schema == nil || len(p.Schema.Enum) != 1 {
+					return nil, fmt.Errorf("Version header without a single enum value")
+				}
+				op.Version = p.Schema.Enum[0]
+			}
+		case "path":
+			declared[p.Name] = m.newParam(o, p.Name, "string", p.Schema)
+		case "query":
+			qp := m.newParam(o, p.Name, "", p.Schema)
+			if p.Required {
+				qp.Type = "string"
+				op.ReqQuery = append(op.ReqQuery, qp)
+			} else {
+				op.OptQuery = append(op.OptQuery, qp)
+			}
+		}
+	}
+	if op.Version == "" {
+		return nil, fmt.Errorf("no Version header")
+	}
+	for _, pp := range o.PathParams {
+		if declared[pp.Name] != nil {
+			return nil, fmt.Errorf("path parameter %s is declared; drop the override", pp.Name)
+		}
+		declared[pp.Name] = m.newParam(o, pp.Name, pp.Type, &Schema{Type: "string"})
+	}
+	for _, name := range pathNames(o.Path) {
+		p := declared[name]
+		if p == nil {
+			return nil, fmt.Errorf("path parameter {%s} is not declared: add a PathParams override", name)
+		}
+		op.PathParams = append(op.PathParams, p)
+		delete(declared, name)
+	}
+	if len(declared) > 0 {
+		return nil, fmt.Errorf("declared path parameters not in the path: %v", sortedKeys(declared))
+	}
+	if len(op.OptQuery) > 0 && o.Options == "" {
+		return nil, fmt.Errorf("optional query parameters: name an Options type")
+	}
+	for _, qp := range op.OptQuery {
+		f := o.Query[qp.Spec]
+		qp.Doc = f.Doc
+		switch {
+		case f.Type != "":
+			qp.Type = f.Type
+		case qp.Schema != nil && qp.Schema.Type == "number":
+			qp.Type = "int"
+		default:
+			qp.Type = "string"
+		}
+	}
+	// Body.
+	if o.EmptyBody {
+		if spec.RequestBody == nil {
+			return nil, fmt.Errorf("EmptyBody but the spec has no body")
+		}
+	} else if spec.RequestBody != nil {
+		s := schemaOf(spec.RequestBody.Content)
+		if o.Request != "" {
+			s = &Schema{Ref: "#/components/schemas/" + o.Request}
+		}
+		if s == nil {
+			return nil, fmt.Errorf("body has no JSON schema")
+		}
+		f, err := m.l.flatten(m.doc, s)
+		if err != nil {
+			return nil, err
+		}
+		t := m.bySchema[f.Name]
+		if t == nil {
+			return nil, fmt.Errorf("body schema %q has no Go type", f.Name)
+		}
+		t.Request = true
+		op.Body = t
+		op.BodySchema = s
+		op.BodyReq = spec.RequestBody.Required && !o.OptionalBody
+	}
+	// Response.
+	var codes []string
+	for code := range spec.Responses {
+		if strings.HasPrefix(code, "2") {
+			codes = append(codes, code)
+		}
+		// Resolve every schema, the error responses included, so that
+		// broken external refs are reported.
+		if s := schemaOf(spec.Responses[code].Content); s != nil {
+			if err := m.l.checkRefs(m.doc, s, map[*Schema]bool{}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	sort.Strings(codes)
+	if len(codes) == 0 {
+		return nil, fmt.Errorf("no 2xx response")
+	}
+	op.Status, _ = strconv.Atoi(codes[0])
+	op.RespSchema = schemaOf(spec.Responses[codes[0]].Content)
+	if o.Response != "" {
+		op.RespSchema = &Schema{Ref: "#/components/schemas/" + o.Response}
+	}
+	if op.RespSchema == nil {
+		return nil, fmt.Errorf("2xx has no schema: add a Response replacement")
+	}
+	return op, nil
+}
+
+func (m *model) newParam(o *Op, name, typ string, s *Schema) *param {
+	p := &param{Spec: name, Go: lowerName(name), Type: typ, Schema: s}
+	if g, ok := o.Params[name]; ok {
+		p.Go = g
+	}
+	if s != nil && len(s.Example) > 0 {
+		var v any
+		if json.Unmarshal(s.Example, &v) == nil {
+			switch v := v.(type) {
+			case string:
+				p.Example = v
+			case float64:
+				p.Example = strconv.FormatFloat(v, 'f', -1, 64)
+			}
+		}
+	}
+	if p.Example == "" {
+		p.Example = "example-" + name
+		if typ == "BulkTagAction" {
+			p.Example = "add"
+		}
+	}
+	return p
+}
+
+func pathNames(path string) []string {
+	var names []string
+	for {
+		i := strings.IndexByte(path, '{')
+		if i < 0 {
+			return names
+		}
+		j := strings.IndexByte(path[i:], '}')
+		names = append(names, path[i+1:i+j])
+		path = path[i+j+1:]
+	}
+}
+
+// checkCoverage makes sure every schema a type or envelope reaches has a Go
+// type (a hand-chosen name), instead of inventing one.
+func (m *model) checkCoverage() error {
+	var missing []string
+	seen := map[string]bool{}
+	var walk func(doc *Doc, s *Schema, top bool)
+	walk = func(doc *Doc, s *Schema, top bool) {
+		if s == nil {
+			return
+		}
+		if s.Ref != "" {
+			r, err := m.l.resolve(doc, s.Ref)
+			if err != nil {
+				missing = append(missing, err.Error())
+				return
+			}
+			if seen[r.Name] {
+				return
+			}
+			seen[r.Name] = true
+			if !top && m.bySchema[r.Name] == nil {
+				missing = append(missing, r.Name)
+			}
+			walk(r.Doc, r.Schema, top)
+			return
+		}
+		for _, sub := range s.AllOf {
+			walk(doc, sub, top)
+		}
+		for _, sub := range append(append([]*Schema{s.Items}, s.AnyOf...), s.OneOf...) {
+			walk(doc, sub, false)
+		}
+		if s.Properties != nil {
+			for _, k := range s.Properties.Keys {
+				walk(doc, s.Properties.M[k], false)
+			}
+		}
+	}
+	for _, op := range m.ops {
+		walk(m.doc, op.BodySchema, false)
+		walk(m.doc, op.RespSchema, op.Result != "")
+	}
+	for _, t := range m.types {
+		for _, from := range t.From {
+			walk(m.doc, &Schema{Ref: "#/components/schemas/" + from}, false)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("schemas without a Go type in the overrides: %s", strings.Join(slices.Compact(missing), ", "))
+	}
+	return nil
+}
+
+// fieldOverride returns the override of prop in t, falling back to the
+// service-wide one.
+func (m *model) fieldOverride(t *goType, prop string) Field {
+	if t != nil {
+		if f, ok := t.Type.Fields[prop]; ok {
+			sf := m.svc.Fields[prop]
+			if f.Type == "" && f.Schema == "" {
+				f.Type, f.Why = sf.Type, sf.Why
+			}
+			if f.Name == "" {
+				f.Name = sf.Name
+			}
+			if f.Doc == "" {
+				f.Doc = sf.Doc
+			}
+			return f
+		}
+	}
+	return m.svc.Fields[prop]
+}
+
+// propSchema applies a Schema override to a property.
+func (m *model) propSchema(t *goType, prop string, s *Schema) (*Schema, error) {
+	f := m.fieldOverride(t, prop)
+	if f.Schema == "" {
+		return s, nil
+	}
+	var r Schema
+	if err := json.Unmarshal([]byte(f.Schema), &r); err != nil {
+		return nil, fmt.Errorf("%s: schema override: %w", prop, err)
+	}
+	if len(r.Example) == 0 && s != nil {
+		r.Example = s.Example
+	}
+	return &r, nil
+}
+
+func (m *model) buildFields(t *goType) error {
+	byJSON := map[string]*goField{}
+	required := map[string]bool{}
+	for _, from := range t.From {
+		f, err := m.l.flatten(m.doc, &Schema{Ref: "#/components/schemas/" + from})
+		if err != nil {
+			return err
+		}
+		for _, r := range f.Req {
+			required[r] = true
+		}
+		for _, k := range f.Keys {
+			ps, err := m.propSchema(t, k, f.Props[k])
+			if err != nil {
+				return err
+			}
+			ov := m.fieldOverride(t, k)
+			base := ov.Type
+			if base == "" {
+				base, err = m.goTypeOf(f.Doc, ps)
+				if err != nil {
+					return fmt.Errorf("%s (from %s): %w", k, from, err)
+				}
+			}
+			if old := byJSON[k]; old != nil {
+				if old.Base != base {
+					return fmt.Errorf("%s is %s in one schema and %s in another: set Fields[%q].Type", k, old.Base, base, k)
+				}
+				continue
+			}
+			name := ov.Name
+			if name == "" {
+				name = exportName(k)
+			}
+			gf := &goField{JSON: k, Name: name, Base: base, Doc: ov.Doc, Schema: ps}
+			byJSON[k] = gf
+			t.Fields = append(t.Fields, gf)
+		}
+	}
+	if t.Required != nil {
+		required = map[string]bool{}
+		for _, r := range *t.Required {
+			required[r] = true
+		}
+	}
+	for k := range t.Type.Fields {
+		if byJSON[k] == nil {
+			return fmt.Errorf("override of unknown field %s", k)
+		}
+	}
+	for _, f := range t.Fields {
+		f.Required = required[f.JSON]
+		m.finishField(t, f)
+	}
+	return nil
+}
+
+// finishField applies the model rules: responses use values with
+// omitempty; request bodies use pointers for optional fields.
+func (m *model) finishField(t *goType, f *goField) {
+	ov := m.fieldOverride(t, f.JSON)
+	k := kindOf(f.Base)
+	f.Type = f.Base
+	switch {
+	case f.Required:
+		f.Omit = ""
+	case k == kTimestamp:
+		f.Omit = "omitzero"
+	default:
+		f.Omit = "omitempty"
+	}
+	if k == kStruct {
+		f.Type = "*" + f.Base
+	}
+	if t.Request && !t.Values && !f.Required && k == kScalar {
+		f.Type = "*" + f.Base
+	}
+	switch ov.Tag {
+	case "":
+	case "-":
+		f.Omit = ""
+	default:
+		f.Omit = ov.Tag
+	}
+}
+
+type kind int
+
+const (
+	kScalar kind = iota
+	kTimestamp
+	kSlice
+	kStruct
+	kPointer
+	kAny
+)
+
+func kindOf(goType string) kind {
+	switch {
+	case goType == "Timestamp":
+		return kTimestamp
+	case strings.HasPrefix(goType, "[]"), goType == "json.RawMessage":
+		return kSlice
+	case strings.HasPrefix(goType, "*"):
+		return kPointer
+	case goType == "any":
+		return kAny
+	case goType == "string", goType == "bool", goType == "int", goType == "int64", goType == "float64":
+		return kScalar
+	}
+	return kStruct
+}
+
+// goTypeOf maps a property schema to a Go type.
+func (m *model) goTypeOf(doc *Doc, s *Schema) (string, error) {
+	if s.Ref != "" {
+		r, err := m.l.resolve(doc, s.Ref)
+		if err != nil {
+			return "", err
+		}
+		t := m.bySchema[r.Name]
+		if t == nil {
+			return "", fmt.Errorf("schema %s has no Go type", r.Name)
+		}
+		return t.Name, nil
+	}
+	if alts := append(slices.Clone(s.AnyOf), s.OneOf...); len(alts) > 0 {
+		var name string
+		for _, a := range alts {
+			n, err := m.goTypeOf(doc, a)
+			if err != nil {
+				return "", err
+			}
+			if name != "" && n != name {
+				return "", fmt.Errorf("anyOf of %s and %s: map them to one type or override", name, n)
+			}
+			name = n
+		}
+		return name, nil
+	}
+	if len(s.AllOf) == 1 {
+		return m.goTypeOf(doc, s.AllOf[0])
+	}
+	switch s.Type {
+	case "string":
+		return "string", nil
+	case "boolean":
+		return "bool", nil
+	case "number", "integer":
+		// The specs type every integer (counts, limits) as number.
+		return "int", nil
+	case "array":
+		if s.Items == nil {
+			return "[]any", nil
+		}
+		e, err := m.goTypeOf(doc, s.Items)
+		if err != nil {
+			return "", err
+		}
+		return "[]" + e, nil
+	case "":
+		if s.Properties == nil {
+			return "any", nil
+		}
+	}
+	return "", fmt.Errorf("no Go type for an inline %q schema: override it", s.Type)
+}
+
+// buildResult builds the response envelope of op.
+func (m *model) buildResult(op *goOp) error {
+	f, err := m.l.flatten(m.doc, op.RespSchema)
+	if err != nil {
+		return err
+	}
+	if op.Result == "" {
+		t := m.bySchema[f.Name]
+		if t == nil {
+			return fmt.Errorf("response schema %q has no Go type (or set Result)", f.Name)
+		}
+		op.Whole = t
+		return nil
+	}
+	if f.Name != "" && m.bySchema[f.Name] != nil {
+		return fmt.Errorf("envelope %s is also a Go type", f.Name)
+	}
+	env := &goType{Type: &Type{Name: "root"}}
+	for _, k := range f.Keys {
+		base, err := m.goTypeOf(f.Doc, f.Props[k])
+		ov := m.fieldOverride(nil, k)
+		if ov.Type != "" {
+			base, err = ov.Type, nil
+		}
+		if err != nil {
+			return fmt.Errorf("envelope %s: %w", k, err)
+		}
+		name := ov.Name
+		if name == "" {
+			name = exportName(k)
+		}
+		gf := &goField{JSON: k, Name: name, Base: base, Schema: f.Props[k]}
+		m.finishField(env, gf)
+		gf.Omit = ""
+		op.Root = append(op.Root, gf)
+		if k == op.Result {
+			op.ResultF = gf
+		}
+	}
+	if op.ResultF == nil {
+		return fmt.Errorf("no envelope property %q", op.Result)
+	}
+	if op.Total != "" && op.rootField(op.Total) == nil {
+		return fmt.Errorf("no envelope property %q", op.Total)
+	}
+	return nil
+}
+
+func (o *goOp) rootField(json string) *goField {
+	for _, f := range o.Root {
+		if f.JSON == json {
+			return f
+		}
+	}
+	return nil
+}
+
+// rootType is the anonymous struct the envelope decodes into.
+func (o *goOp) rootType() string {
+	var b strings.Builder
+	b.WriteString("struct {\n")
+	for _, f := range o.Root {
+		fmt.Fprintf(&b, "\t%s %s %s\n", f.Name, f.Type, f.tag())
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

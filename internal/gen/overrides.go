@@ -1,0 +1,532 @@
+package main
+
+// This file is the hand-kept overrides table: everything the generator does
+// not take from the spec as written. Names are choices; every fix of the
+// spec (a type, a schema, an example, a required list, a scope) carries a
+// Why naming its source: a section of ghl-platform.md (shared/reference) or a
+// GitHub issue. The generator refuses a fix without one.
+
+// Service is one category of the API, generated into one Go file.
+type Service struct {
+	Name     string // "Contacts": ContactsService, client.Contacts, opContactsGet
+	Doc      string // doc comment of the service type, without the type name
+	Spec     string // the spec file under <spec>/apps
+	DocsSlug string // https://marketplace.gohighlevel.com/docs/ghl/<DocsSlug>/<operationId>
+	File     string // generated Go file
+	TestFile string // generated test file
+	Testdata string // folder under testdata/ for the example payloads
+
+	// Schemas are replacement schemas (OpenAPI JSON) for the spec's gaps,
+	// added to the spec's components under these names. Refs inside them
+	// resolve against the spec file.
+	Schemas map[string]Replacement
+	// Fields apply to every type of the service, by JSON name; a Type's own
+	// Fields win.
+	Fields map[string]Field
+	// ExampleFixes correct example values that are prose or of the wrong type.
+	ExampleFixes []ExampleFix
+	Types        []Type
+	Enums        []Enum
+	Ops          []Op
+}
+
+// Replacement is a schema written by hand where the spec has none.
+type Replacement struct {
+	JSON string
+	Why  string
+}
+
+// Type is one Go model, built from one or more spec schemas whose properties
+// are merged (so that one type decodes every variant the API returns).
+type Type struct {
+	Name string
+	From []string // spec schema names, in field order
+	Doc  string
+	// Core types are declared by the hand-written core, not generated.
+	Core bool
+	// Values keeps optional fields of a request body as values with
+	// omitempty instead of pointers (zero means "not set" for every field).
+	Values bool
+	// Required replaces the spec's required list when set (with RequiredWhy).
+	Required    *[]string
+	RequiredWhy string
+	Fields      map[string]Field // by JSON name
+	// Order lists JSON names to put first, when the spec order reads badly.
+	Order []string
+}
+
+// Field adjusts one property.
+type Field struct {
+	Name string // Go name, when the derived one is wrong
+	Type string // Go type (before the request rules add a pointer)
+	Doc  string // doc comment text, starting with the Go name
+	// Tag replaces the omit option of the json tag ("omitzero", "-" for none).
+	Tag string
+	// Schema replaces the property's schema (OpenAPI JSON).
+	Schema string
+	Why    string
+}
+
+// ExampleFix replaces one example value in the spec.
+type ExampleFix struct {
+	Schema, Prop string
+	JSON         string
+	Why          string
+}
+
+// Enum is a typed string with constants.
+type Enum struct {
+	Name   string
+	Doc    string
+	Values []EnumValue
+}
+
+// EnumValue is one constant of an Enum.
+type EnumValue struct{ Name, Value, Doc string }
+
+// Op is one operation: the spec's operationId, with the Go method it becomes.
+type Op struct {
+	ID     string // operationId
+	Method string // HTTP method, checked against the spec
+	Path   string // path, checked against the spec
+	Name   string // Go method name
+	// Doc is the method's doc comment without the API docs and meta lines;
+	// its first sentence starts with Name.
+	Doc        string
+	Deprecated string
+
+	// Result names the envelope property returned ("" returns the body).
+	Result string
+	// Total names the envelope property carrying the total count.
+	Total string
+	// Options is the Go type of the optional query parameters.
+	Options string
+	// Params renames positional arguments, by spec name.
+	Params map[string]string
+	// Query adjusts query parameters, by spec name.
+	Query map[string]Field
+
+	// OptionalBody sends {} when the caller passes a nil body.
+	OptionalBody bool
+	// EmptyBody takes no body argument and always sends {}.
+	EmptyBody    bool
+	EmptyBodyWhy string
+
+	// Request and Response replace the spec's body or 2xx schema with a
+	// schema from Service.Schemas.
+	Request, Response string
+	ReplaceWhy        string
+
+	// PathParams declares path parameters the spec uses but omits.
+	PathParams []PathParam
+	// Scopes replaces an operation's missing security.
+	Scopes    []string
+	ScopesWhy string
+	// Checks are extra Go statements run after the argument checks; they
+	// may use op, the arguments and req.
+	Checks    []string
+	ChecksWhy string
+
+	// Paging names the pagination scheme: "startAfter", "page" or "skip".
+	Paging string
+}
+
+// PathParam is a path parameter missing from the spec.
+type PathParam struct {
+	Name string // as in the path template
+	Type string // Go type (an Enum name, or "string")
+	Why  string
+}
+
+// services is every service the generator writes.
+var services = []*Service{&contacts}
+
+const (
+	whyDates      = "ghl-platform.md §7: dates are ISO-8601 strings, \"2006-01-02 15:04:05\" or epoch ms; Timestamp accepts them all"
+	whySearchGap  = "ghl-platform.md §6 and §8 [SPEC-GAP]: SearchBodyV2DTO is {} and the 200 has no schema; fields from the documented mirror (help.hoopai.com)"
+	whyCustomRead = "ghl-platform.md §7: contact reads return {id, value} where value is a string, array, number or object"
+	whyNoSecurity = "ghl-platform.md §8 [SPEC-GAP]: declares no security or scopes; assume contacts.write"
+)
+
+var contacts = Service{
+	Name: "Contacts",
+	Doc: `is the Contacts API: contacts, their tasks, notes, tags,
+appointments, followers, and campaign and workflow enrolment.`,
+	Spec:     "contacts.json",
+	DocsSlug: "contacts",
+	File:     "contacts.go",
+	TestFile: "contacts_gen_test.go",
+	Testdata: "contacts",
+
+	Schemas: map[string]Replacement{
+		"x-ContactSearchRequest": {Why: whySearchGap, JSON: `{
+			"type": "object",
+			"required": ["locationId", "pageLimit"],
+			"properties": {
+				"locationId": {"type": "string", "example": "ve9EPM428h8vShlRW1KT"},
+				"page": {"type": "number", "minimum": 1, "example": 1},
+				"pageLimit": {"type": "number", "minimum": 1, "maximum": 500, "example": 20},
+				"searchAfter": {"type": "array", "items": {}, "x-omit-example": true},
+				"query": {"type": "string", "maxLength": 75, "example": "rubika"},
+				"filters": {"type": "array", "items": {"$ref": "#/components/schemas/x-ContactSearchFilter"}},
+				"sort": {"type": "array", "items": {"$ref": "#/components/schemas/x-ContactSearchSort"}}
+			}}`},
+		"x-ContactSearchFilter": {Why: whySearchGap, JSON: `{
+			"type": "object",
+			"properties": {
+				"field": {"type": "string", "example": "tags"},
+				"operator": {"type": "string", "example": "contains"},
+				"value": {"example": "vip"},
+				"group": {"type": "string", "enum": ["AND", "OR"], "x-omit-example": true},
+				"filters": {"type": "array", "items": {"$ref": "#/components/schemas/x-ContactSearchFilter"}, "x-omit-example": true}
+			}}`},
+		"x-ContactSearchSort": {Why: whySearchGap, JSON: `{
+			"type": "object",
+			"properties": {
+				"field": {"type": "string", "example": "dateAdded"},
+				"direction": {"type": "string", "enum": ["asc", "desc"], "example": "desc"}
+			}}`},
+		"x-ContactSearchResponse": {Why: whySearchGap + "; {contacts, total} per ghl-platform.md §6", JSON: `{
+			"type": "object",
+			"properties": {
+				"contacts": {"type": "array", "items": {"$ref": "#/components/schemas/x-SearchContact"}},
+				"total": {"type": "number", "example": 1}
+			}}`},
+		"x-SearchContact": {Why: "GitHub issue GoHighLevel/highlevel-api-docs#314: search returns dateOfBirth as epoch ms, and each hit carries its searchAfter cursor (ghl-platform.md §6)", JSON: `{
+			"allOf": [
+				{"$ref": "#/components/schemas/ContactsSearchSchema"},
+				{"type": "object", "properties": {
+					"dateOfBirth": {"type": "number", "example": 654220800000},
+					"searchAfter": {"type": "array", "items": {}, "example": [1603870249758, "ocQHyuzHvysMo5N5VsXc"]}
+				}}
+			]}`},
+		"x-ContactListResponse": {Why: "ContactsMetaSchema is declared but never referenced; the catalog (catalog.csv, get-contacts) and GitHub issue PipedreamHQ/pipedream#21944 show GET /contacts/ answering with meta{startAfter, startAfterId, nextPageUrl}", JSON: `{
+			"allOf": [
+				{"$ref": "#/components/schemas/ContactsSearchSuccessfulResponseDto"},
+				{"type": "object", "properties": {"meta": {"$ref": "#/components/schemas/ContactsMetaSchema"}}}
+			]}`},
+		"x-DuplicateContactResponse": {Why: "ghl-platform.md §8: GET /contacts/search/duplicate declares no response schema; it answers {contact}, null when none matches", JSON: `{
+			"type": "object",
+			"properties": {"contact": {"$ref": "#/components/schemas/GetContectByIdSchema"}}}`},
+		"x-BulkTagsContactResult": {Why: "UpdateTagsResponseDTO types responses as string[] while its own example holds objects", JSON: `{
+			"type": "object",
+			"properties": {
+				"contactId": {"type": "string"},
+				"message": {"type": "string"},
+				"type": {"type": "string"},
+				"oldTags": {"type": "array", "items": {"type": "string"}},
+				"tagsAdded": {"type": "array", "items": {"type": "string"}},
+				"tagsRemoved": {"type": "array", "items": {"type": "string"}}
+			}}`},
+	},
+
+	Fields: map[string]Field{
+		"dateAdded":             {Type: "Timestamp", Why: whyDates},
+		"dateUpdated":           {Type: "Timestamp", Why: whyDates},
+		"dueDate":               {Type: "Timestamp", Why: whyDates},
+		"lastActivity":          {Type: "Timestamp", Why: whyDates},
+		"lastSessionActivityAt": {Type: "Timestamp", Why: whyDates},
+		"startTime":             {Type: "Timestamp", Why: whyDates},
+		"endTime":               {Type: "Timestamp", Why: whyDates},
+		"eventStartTime":        {Type: "Timestamp", Why: whyDates},
+		// Writes: the spec types dateOfBirth "object" but takes a date string
+		// in one of several layouts; reads override this in Contact.
+		"dateOfBirth": {Type: "string", Why: "ghl-platform.md §7: dateOfBirth input accepts YYYY/MM/DD, MM/DD/YYYY, YYYY-MM-DD, ...; the spec types it object",
+			Doc: "DateOfBirth is a date as YYYY-MM-DD, YYYY/MM/DD, MM/DD/YYYY or MM-DD-YYYY\n(dots or underscores also work)."},
+		"succeded": {Name: "Succeeded", Doc: "Succeeded reports success (the API spells it \"succeded\")."},
+	},
+
+	ExampleFixes: []ExampleFix{
+		{Schema: "GetContectByIdSchema", Prop: "dateOfBirth", JSON: `"1990-09-25T00:00:00.000Z"`,
+			Why: "the spec's example is prose (\"Date format YYYY-MM-DD\"); reads return YYYY-MM-DDTHH:mm:ss.sssZ (ghl-platform.md §7)"},
+		{Schema: "CreateContactSchema", Prop: "dateOfBirth", JSON: `"1990-09-25T00:00:00.000Z"`,
+			Why: "the spec's example is prose (\"Date format will be YYYY-MM-DDTHH:mm:ss.sssZ ...\"), ghl-platform.md §7"},
+		{Schema: "ContactsSearchSchema", Prop: "followers", JSON: `["641c094001436dbc2081e642"]`,
+			Why: "followers is typed string[] but its example is a single string (ghl-platform.md §8: examples contradict types)"},
+		{Schema: "UpdateTagsDTO", Prop: "removeAllTags", JSON: `false`,
+			Why: "removeAllTags is typed boolean but its example is the string \"false\" (ghl-platform.md §8: examples contradict types)"},
+	},
+
+	Enums: []Enum{{
+		Name: "BulkTagAction",
+		Doc:  "BulkTagAction says whether [ContactsService.BulkUpdateTags] adds or removes tags.",
+		Values: []EnumValue{
+			{Name: "BulkTagAdd", Value: "add", Doc: "BulkTagAdd adds the tags to every contact."},
+			{Name: "BulkTagRemove", Value: "remove", Doc: "BulkTagRemove removes the tags (or all tags, with RemoveAllTags)."},
+		},
+	}},
+
+	Types: []Type{
+		{Name: "Contact", From: []string{"GetContectByIdSchema", "ContactsSearchSchema", "CreateContactSchema", "x-SearchContact"},
+			Doc: `Contact is a HighLevel contact. Get, Create, Update, Upsert, List and Search
+all return it; each fills the fields its endpoint sends.`,
+			Fields: map[string]Field{
+				"dateOfBirth": {Type: "Timestamp", Why: "reads return an ISO string, and search returns epoch ms (GitHub issue GoHighLevel/highlevel-api-docs#314)",
+					Doc: "DateOfBirth is the birth date, at midnight UTC."},
+				"customFields": {Doc: "CustomFields holds the contact's custom field values."},
+				"attributions": {Doc: "Attributions lists every attribution source (list and search only)."},
+				"followers":    {Doc: "Followers lists the IDs of the users following the contact."},
+				"searchAfter": {Type: "[]any", Why: "GitHub issue GoHighLevel/highlevel-api-docs#314 (§6): search hits carry a sort cursor",
+					Doc: "SearchAfter is the sort cursor of a Search hit: pass it as\n[ContactSearchRequest].SearchAfter to read the next page (SearchIter does)."},
+				"visitorId": {Doc: "VisitorID is the unique ID of a live-chat visitor."},
+				"dnd":       {Doc: "DND is true when every channel is on Do Not Disturb."},
+			}},
+		{Name: "DNDSettings", From: []string{"DndSettingsSchema"},
+			Doc: "DNDSettings is the Do Not Disturb state of each channel; nil means unchanged or unknown."},
+		{Name: "DNDSetting", From: []string{"DndSettingSchema"},
+			Doc: "DNDSetting is the Do Not Disturb state of one channel.",
+			Fields: map[string]Field{
+				"status": {Doc: `Status is "active", "inactive" or "permanent".`},
+			}},
+		{Name: "InboundDNDSettings", From: []string{"InboundDndSettingsSchema"},
+			Doc: "InboundDNDSettings blocks inbound messages on every channel."},
+		{Name: "InboundDNDSetting", From: []string{"InboundDndSettingSchema"},
+			Doc: "InboundDNDSetting is the inbound Do Not Disturb state.",
+			Fields: map[string]Field{
+				"status": {Doc: `Status is "active" or "inactive".`},
+			}},
+		{Name: "AttributionSource", From: []string{"AttributionSource"},
+			Doc: "AttributionSource records where a contact came from: the page, campaign and ad click IDs."},
+		{Name: "CustomField", From: []string{"CustomFieldSchema"},
+			Doc: "CustomField is a custom field value as reads return it.",
+			Fields: map[string]Field{
+				"value": {Type: "json.RawMessage", Why: whyCustomRead,
+					Doc: "Value is the raw JSON value: a string, an array of strings, a number or an object."},
+			}},
+		{Name: "CustomFieldValue", From: []string{"TextField", "LargeTextField", "SingleSelectField", "RadioField", "NumericField", "MonetoryField", "CheckboxField", "MultiSelectField", "FileField"},
+			Doc: `CustomFieldValue sets one custom field on create, update or upsert. Name
+the field by ID or by Key.`,
+			Required:    &[]string{},
+			RequiredWhy: "ghl-platform.md §7: \"Pass either id or key\" although the schemas require id",
+			Fields: map[string]Field{
+				"field_value": {Type: "any", Why: "ghl-platform.md §7: field_value is a string, a string array, a number or a file object, by field type",
+					Doc: `FieldValue is a string (text, large text, single select, radio), a
+[]string (checkbox, multi-select), a number (numeric, monetary) or a file
+object keyed by UUID.`},
+			}},
+		{Name: "ContactCreateRequest", From: []string{"CreateContactDto"},
+			Doc: "ContactCreateRequest is the body of [ContactsService.Create]. Only LocationID is required."},
+		{Name: "ContactUpdateRequest", From: []string{"UpdateContactDto"},
+			Doc: "ContactUpdateRequest is the body of [ContactsService.Update]. Nil fields are left unchanged.",
+			Fields: map[string]Field{
+				"tags": {Tag: "omitzero", Doc: `Tags replaces all of the contact's tags; a non-nil empty slice clears
+them. Prefer AddTags and RemoveTags.`},
+				"customFields": {Tag: "omitzero", Doc: "CustomFields sets the listed custom fields."},
+			}},
+		{Name: "ContactUpsertRequest", From: []string{"UpsertContactDto"},
+			Doc: `ContactUpsertRequest is the body of [ContactsService.Upsert]. Only LocationID
+is required.`,
+			Fields: map[string]Field{
+				"tags": {Tag: "omitzero", Doc: `Tags replaces all of the contact's tags; a non-nil empty slice clears
+them.`},
+				"createNewIfDuplicateAllowed": {Doc: `CreateNewIfDuplicateAllowed creates a new contact without looking for a
+duplicate, when the location allows duplicate contacts.`},
+			}},
+		{Name: "ContactUpsertResult", From: []string{"UpsertContactsSuccessfulResponseDto"},
+			Doc: "ContactUpsertResult is the answer of [ContactsService.Upsert].",
+			Fields: map[string]Field{
+				"new": {Doc: "New is true when a contact was created, false when one was updated."},
+			}},
+		{Name: "PageMeta", From: []string{"ContactsMetaSchema"}, Core: true},
+		{Name: "Task", From: []string{"TaskSchema"}, Doc: "Task is a to-do attached to a contact."},
+		{Name: "TaskCreateRequest", From: []string{"CreateTaskParams"}, Doc: "TaskCreateRequest is the body of [ContactsService.CreateTask]."},
+		{Name: "TaskUpdateRequest", From: []string{"UpdateTaskBody"}, Doc: "TaskUpdateRequest is the body of [ContactsService.UpdateTask]. Nil fields are left unchanged."},
+		{Name: "TaskCompletedRequest", From: []string{"UpdateTaskStatusParams"}, Doc: "TaskCompletedRequest is the body of [ContactsService.CompleteTask]."},
+		{Name: "Appointment", From: []string{"GetEventSchema"}, Doc: "Appointment is a calendar event booked for a contact."},
+		{Name: "Note", From: []string{"GetNoteSchema"}, Doc: "Note is a note on a contact."},
+		{Name: "NoteCreateRequest", From: []string{"NotesDTO"}, Doc: "NoteCreateRequest is the body of [ContactsService.CreateNote]."},
+		{Name: "NoteUpdateRequest", From: []string{"UpdateNoteDTO"}, Doc: "NoteUpdateRequest is the body of [ContactsService.UpdateNote]. Nil fields are left unchanged."},
+		{Name: "ContactTagsRequest", From: []string{"TagsDTO"}, Doc: "ContactTagsRequest is the body of [ContactsService.AddTags] and [ContactsService.RemoveTags]."},
+		{Name: "BulkTagsRequest", From: []string{"UpdateTagsDTO"}, Doc: "BulkTagsRequest is the body of [ContactsService.BulkUpdateTags].",
+			Fields: map[string]Field{
+				"contacts": {Doc: "Contacts lists the IDs of the contacts to update."},
+				"tags":     {Doc: "Tags lists the tags to add or remove."},
+				"removeAllTags": {Doc: `RemoveAllTags removes every tag from the contacts; only with
+[BulkTagRemove].`},
+			}},
+		{Name: "BulkTagsResult", From: []string{"UpdateTagsResponseDTO"}, Doc: "BulkTagsResult is the answer of [ContactsService.BulkUpdateTags].",
+			Fields: map[string]Field{
+				"errorCount": {Doc: "ErrorCount is the number of contacts that failed."},
+				"responses": {Schema: `{"type": "array", "items": {"$ref": "#/components/schemas/x-BulkTagsContactResult"}}`,
+					Why: "UpdateTagsResponseDTO types responses as string[] while its own example holds objects",
+					Doc: "Responses has one entry per contact."},
+			}},
+		{Name: "BulkTagsContactResult", From: []string{"x-BulkTagsContactResult"}, Doc: "BulkTagsContactResult is the outcome of a bulk tag update for one contact.",
+			Fields: map[string]Field{
+				"type": {Doc: `Type is "success" or "error".`},
+			}},
+		{Name: "BulkBusinessRequest", From: []string{"ContactsBusinessUpdate"}, Doc: "BulkBusinessRequest is the body of [ContactsService.BulkUpdateBusiness].",
+			Fields: map[string]Field{
+				"ids": {Doc: "IDs lists the contacts to attach or detach."},
+				"businessId": {Type: "*string", Tag: "-", Why: "ghl-platform.md §8: a null businessId detaches the contacts, so it is always sent",
+					Doc: "BusinessID is the business to attach the contacts to; nil detaches them."},
+			}},
+		{Name: "BulkBusinessResult", From: []string{"ContactsBulkUpateResponse"}, Doc: "BulkBusinessResult is the answer of [ContactsService.BulkUpdateBusiness].",
+			Fields: map[string]Field{
+				"ids": {Doc: "IDs lists the contacts that were updated."},
+			}},
+		{Name: "ContactFollowersRequest", From: []string{"FollowersDTO"}, Doc: "ContactFollowersRequest is the body of [ContactsService.AddFollowers] and [ContactsService.RemoveFollowers].",
+			Fields: map[string]Field{
+				"followers": {Doc: "Followers lists user IDs."},
+			}},
+		{Name: "ContactFollowers", From: []string{"CreateAddFollowersSuccessfulResponseDto", "DeleteFollowersSuccessfulResponseDto"},
+			Doc: "ContactFollowers is the answer of [ContactsService.AddFollowers] and [ContactsService.RemoveFollowers].",
+			Fields: map[string]Field{
+				"followers":        {Doc: "Followers lists the contact's followers after the change."},
+				"followersAdded":   {Doc: "FollowersAdded lists the users added (AddFollowers)."},
+				"followersRemoved": {Doc: "FollowersRemoved lists the users removed (RemoveFollowers)."},
+			}},
+		{Name: "ContactWorkflowRequest", From: []string{"CreateWorkflowDto"},
+			Doc: "ContactWorkflowRequest is the optional body of [ContactsService.AddToWorkflow] and [ContactsService.RemoveFromWorkflow].",
+			Fields: map[string]Field{
+				"eventStartTime": {Doc: "EventStartTime is the event time the workflow's timed steps count from."},
+			}},
+		{Name: "ContactSearchRequest", From: []string{"x-ContactSearchRequest"}, Values: true,
+			Doc: `ContactSearchRequest is the body of [ContactsService.Search]. LocationID and
+PageLimit are required.`,
+			Fields: map[string]Field{
+				"page":      {Doc: "Page is the 1-based page; pages reach the first 10,000 matches, use SearchAfter past that."},
+				"pageLimit": {Doc: "PageLimit is the page size, 1 to 500."},
+				"searchAfter": {Type: "[]any", Why: whySearchGap,
+					Doc: "SearchAfter is the SearchAfter of the last contact of the previous page;\nleave Page zero when it is set."},
+				"query":   {Doc: "Query is a free-text search, at most 75 characters."},
+				"filters": {Doc: "Filters are combined with AND."},
+				"sort":    {Doc: "Sort orders the results."},
+			}},
+		{Name: "ContactSearchFilter", From: []string{"x-ContactSearchFilter"},
+			Doc: `ContactSearchFilter is one condition of a search ({Field, Operator, Value}),
+or a group of conditions ({Group: "AND" or "OR", Filters}).`,
+			Fields: map[string]Field{
+				"operator": {Doc: `Operator is "eq", "not_eq", "contains", "not_contains", "exists",
+"not_exists", "range" and so on, by field type.`},
+				"value": {Type: "any", Why: whySearchGap, Doc: "Value is a string, number, bool, array or range object, by operator."},
+				"group": {Doc: `Group is "AND" or "OR" for a group of Filters.`},
+			}},
+		{Name: "ContactSearchSort", From: []string{"x-ContactSearchSort"}, Doc: "ContactSearchSort orders search results by one field.",
+			Fields: map[string]Field{
+				"direction": {Doc: `Direction is "asc" or "desc".`},
+			}},
+	},
+
+	Ops: []Op{
+		{ID: "get-contact", Method: "GET", Path: "/contacts/{contactId}", Name: "Get",
+			Doc: "Get returns a contact by ID.", Result: "contact"},
+		{ID: "create-contact", Method: "POST", Path: "/contacts/", Name: "Create",
+			Doc: `Create creates a contact. HighLevel may create the contact even when it
+answers with an error (GitHub issue GoHighLevel/highlevel-api-docs#64), so
+a failed Create is not retried; see [ErrOutcomeUnknown].`, Result: "contact"},
+		{ID: "update-contact", Method: "PUT", Path: "/contacts/{contactId}", Name: "Update",
+			Doc: "Update changes the fields of a contact that req sets.", Result: "contact"},
+		{ID: "delete-contact", Method: "DELETE", Path: "/contacts/{contactId}", Name: "Delete",
+			Doc: "Delete deletes a contact and reports whether HighLevel did.", Result: "succeded"},
+		{ID: "upsert-contact", Method: "POST", Path: "/contacts/upsert", Name: "Upsert",
+			Doc: `Upsert updates the contact that matches req's email or phone, or creates
+one. Matching follows the location's "Allow Duplicate Contact" setting:
+with it on, email is matched first, then phone.`},
+		{ID: "get-contacts", Method: "GET", Path: "/contacts/", Name: "List",
+			Doc: `List returns a page of the location's contacts. Use ListIter to read them
+all; resp.Meta holds the cursors of the next page.`,
+			Deprecated: "HighLevel deprecates this endpoint; use Search.",
+			Result:     "contacts", Total: "count", Options: "ContactListOptions", Paging: "startAfter",
+			Response: "x-ContactListResponse", ReplaceWhy: "the 200 omits meta although ContactsMetaSchema exists (see the replacement schema)",
+			Query: map[string]Field{
+				"startAfter": {Type: "int64", Why: "ghl-platform.md §6: startAfter is epoch milliseconds", Doc: "StartAfter is the dateAdded, in epoch ms, of the last contact of the previous page."},
+				"startAfterId": {Doc: "StartAfterID is the ID of the last contact of the previous page; send it with StartAfter."},
+				"limit":        {Doc: "Limit is the page size: 20 by default, at most 100."},
+				"query":        {Doc: "Query filters by name, email or phone."},
+			}},
+		{ID: "search-contacts-advanced", Method: "POST", Path: "/contacts/search", Name: "Search",
+			Doc: `Search returns one page of the contacts matching req's filters, and the
+number of matches in resp.Total. Use SearchIter to read every page.`,
+			Result: "contacts", Total: "total", Paging: "page",
+			Request: "x-ContactSearchRequest", Response: "x-ContactSearchResponse", ReplaceWhy: whySearchGap},
+		{ID: "get-duplicate-contact", Method: "GET", Path: "/contacts/search/duplicate", Name: "FindDuplicate",
+			Doc: `FindDuplicate returns the contact of the location that has opts' email or
+phone number, or nil when there is none. With "Allow Duplicate Contact"
+enabled, email is searched first, then phone.`,
+			Result: "contact", Options: "DuplicateSearchOptions",
+			Response: "x-DuplicateContactResponse", ReplaceWhy: "ghl-platform.md §8: no response schema",
+			Query: map[string]Field{
+				"number": {Doc: "Number is a phone number, in E.164 (+14155550100)."},
+			}},
+		{ID: "get-contacts-by-businessId", Method: "GET", Path: "/contacts/business/{businessId}", Name: "ListByBusiness",
+			Doc: `ListByBusiness returns a page of the contacts attached to a business. Use
+ListByBusinessIter to read them all.`,
+			Result: "contacts", Total: "count", Options: "ContactsByBusinessOptions", Paging: "skip",
+			Query: map[string]Field{
+				"limit": {Type: "int", Why: "ghl-platform.md §6: skip and limit are typed string; sent as decimal text", Doc: "Limit is the page size (25 by default)."},
+				"skip":  {Type: "int", Why: "ghl-platform.md §6: skip and limit are typed string; sent as decimal text", Doc: "Skip is the number of contacts to skip."},
+				"query": {Doc: "Query filters by contact name."},
+			}},
+		{ID: "get-appointments-for-contact", Method: "GET", Path: "/contacts/{contactId}/appointments", Name: "ListAppointments",
+			Doc: "ListAppointments returns the appointments of a contact.", Result: "events"},
+
+		{ID: "get-all-tasks", Method: "GET", Path: "/contacts/{contactId}/tasks", Name: "ListTasks",
+			Doc: "ListTasks returns the tasks of a contact.", Result: "tasks"},
+		{ID: "get-task", Method: "GET", Path: "/contacts/{contactId}/tasks/{taskId}", Name: "GetTask",
+			Doc: "GetTask returns one task of a contact.", Result: "task"},
+		{ID: "create-task", Method: "POST", Path: "/contacts/{contactId}/tasks", Name: "CreateTask",
+			Doc: "CreateTask adds a task to a contact.", Result: "task"},
+		{ID: "update-task", Method: "PUT", Path: "/contacts/{contactId}/tasks/{taskId}", Name: "UpdateTask",
+			Doc: "UpdateTask changes the fields of a task that req sets.", Result: "task"},
+		{ID: "update-task-completed", Method: "PUT", Path: "/contacts/{contactId}/tasks/{taskId}/completed", Name: "CompleteTask",
+			Doc: "CompleteTask marks a task completed, or not completed.", Result: "task"},
+		{ID: "delete-task", Method: "DELETE", Path: "/contacts/{contactId}/tasks/{taskId}", Name: "DeleteTask",
+			Doc: "DeleteTask deletes a task and reports whether HighLevel did.", Result: "succeded"},
+
+		{ID: "get-all-notes", Method: "GET", Path: "/contacts/{contactId}/notes", Name: "ListNotes",
+			Doc: "ListNotes returns the notes of a contact.", Result: "notes"},
+		{ID: "get-note", Method: "GET", Path: "/contacts/{contactId}/notes/{id}", Name: "GetNote",
+			Doc: "GetNote returns one note of a contact.", Result: "note", Params: map[string]string{"id": "noteID"}},
+		{ID: "create-note", Method: "POST", Path: "/contacts/{contactId}/notes", Name: "CreateNote",
+			Doc: "CreateNote adds a note to a contact.", Result: "note"},
+		{ID: "update-note", Method: "PUT", Path: "/contacts/{contactId}/notes/{id}", Name: "UpdateNote",
+			Doc: "UpdateNote changes the fields of a note that req sets.", Result: "note", Params: map[string]string{"id": "noteID"}},
+		{ID: "delete-note", Method: "DELETE", Path: "/contacts/{contactId}/notes/{id}", Name: "DeleteNote",
+			Doc: "DeleteNote deletes a note and reports whether HighLevel did.", Result: "succeded", Params: map[string]string{"id": "noteID"}},
+
+		{ID: "add-tags", Method: "POST", Path: "/contacts/{contactId}/tags", Name: "AddTags",
+			Doc: "AddTags adds tags to a contact and returns the tags it sent back.", Result: "tags"},
+		{ID: "remove-tags", Method: "DELETE", Path: "/contacts/{contactId}/tags", Name: "RemoveTags",
+			Doc: "RemoveTags removes tags from a contact and returns the tags it sent back.", Result: "tags"},
+		{ID: "create-association", Method: "POST", Path: "/contacts/bulk/tags/update/{type}", Name: "BulkUpdateTags",
+			Doc: `BulkUpdateTags adds tags to, or removes tags from, many contacts at once.
+req.RemoveAllTags works only with [BulkTagRemove].`,
+			Params: map[string]string{"type": "action"},
+			PathParams: []PathParam{{Name: "type", Type: "BulkTagAction",
+				Why: "ghl-platform.md §8 [SPEC-GAP]: the path uses {type} (add or remove) without declaring it"}},
+			Scopes: []string{"contacts.write"}, ScopesWhy: whyNoSecurity,
+			Checks: []string{
+				`if action != BulkTagAdd && action != BulkTagRemove {
+					return nil, nil, &ArgError{Operation: op.Name, Arg: "type", Reason: "must be add or remove"}
+				}`,
+				`if req.RemoveAllTags != nil && *req.RemoveAllTags && action != BulkTagRemove {
+					return nil, nil, &ArgError{Operation: op.Name, Arg: "removeAllTags", Reason: "works only with remove"}
+				}`,
+			},
+			ChecksWhy: "ghl-platform.md §8: type is add or remove, and removeAllTags works only with remove"},
+		{ID: "add-remove-contact-from-business", Method: "POST", Path: "/contacts/bulk/business", Name: "BulkUpdateBusiness",
+			Doc: `BulkUpdateBusiness attaches contacts to a business, or detaches them when
+req.BusinessID is nil.`,
+			Scopes: []string{"contacts.write"}, ScopesWhy: whyNoSecurity},
+
+		{ID: "add-followers-contact", Method: "POST", Path: "/contacts/{contactId}/followers", Name: "AddFollowers",
+			Doc: "AddFollowers makes users followers of a contact."},
+		{ID: "remove-followers-contact", Method: "DELETE", Path: "/contacts/{contactId}/followers", Name: "RemoveFollowers",
+			Doc: "RemoveFollowers removes followers from a contact."},
+
+		{ID: "add-contact-to-campaign", Method: "POST", Path: "/contacts/{contactId}/campaigns/{campaignId}", Name: "AddToCampaign",
+			Doc: "AddToCampaign adds a contact to a campaign and reports whether HighLevel did.", Result: "succeded",
+			EmptyBody: true, EmptyBodyWhy: "ghl-platform.md §8: AddContactToCampaignDto is {}, so the body is always {}"},
+		{ID: "remove-contact-from-campaign", Method: "DELETE", Path: "/contacts/{contactId}/campaigns/{campaignId}", Name: "RemoveFromCampaign",
+			Doc: "RemoveFromCampaign removes a contact from a campaign and reports whether HighLevel did.", Result: "succeded"},
+		{ID: "remove-contact-from-every-campaign", Method: "DELETE", Path: "/contacts/{contactId}/campaigns/removeAll", Name: "RemoveFromAllCampaigns",
+			Doc: "RemoveFromAllCampaigns removes a contact from every campaign and reports whether HighLevel did.", Result: "succeded"},
+		{ID: "add-contact-to-workflow", Method: "POST", Path: "/contacts/{contactId}/workflow/{workflowId}", Name: "AddToWorkflow",
+			Doc: "AddToWorkflow enrols a contact in a workflow and reports whether HighLevel did. req may be nil.",
+			Result: "succeded", OptionalBody: true},
+		{ID: "delete-contact-from-workflow", Method: "DELETE", Path: "/contacts/{contactId}/workflow/{workflowId}", Name: "RemoveFromWorkflow",
+			Doc: "RemoveFromWorkflow removes a contact from a workflow and reports whether HighLevel did. req may be nil.",
+			Result: "succeded", OptionalBody: true},
+	},
+}
