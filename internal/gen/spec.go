@@ -11,7 +11,7 @@ import (
 
 // Doc is the part of an OpenAPI 3.0 document the generator reads.
 type Doc struct {
-	file  string // path of the file, for resolving relative $refs
+	file  string                           // path of the file, for resolving relative $refs
 	Paths map[string]map[string]*Operation `json:"paths"`
 	// Components holds the named schemas.
 	Components struct {
