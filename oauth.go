@@ -84,7 +84,8 @@ type OAuthConfig struct {
 	// Scopes are the scopes the installation screen asks for.
 	Scopes []string
 	// AppID is the marketplace app ID, used by [Agency.InstalledLocations]
-	// when its parameters name none.
+	// when its parameters name none (default: the client ID up to its
+	// first "-").
 	AppID string
 
 	// MarketplaceURL is the host of the installation screen:
@@ -292,6 +293,9 @@ func (a *OAuthApp) String() string {
 
 // GoString is String.
 func (a *OAuthApp) GoString() string { return a.String() }
+
+// Format prints String for every verb, so no verb prints the secret.
+func (a *OAuthApp) Format(f fmt.State, verb rune) { io.WriteString(f, a.String()) }
 
 // AuthCodeURL returns the URL of the installation screen (see
 // [OAuthConfig.AuthCodeURL]).

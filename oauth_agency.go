@@ -109,8 +109,9 @@ func (g *Agency) ClientForLocation(ctx context.Context, locationID string, opts 
 
 // InstalledLocationsParams filters GET /oauth/installedLocations.
 type InstalledLocationsParams struct {
-	// AppID is the marketplace app ID (required; defaults to
-	// OAuthConfig.AppID).
+	// AppID is the marketplace app ID (default: OAuthConfig.AppID, else
+	// the part of the client ID before its first "-", which is how
+	// HighLevel client IDs are built).
 	AppID string
 	// Skip and Limit page the list (HighLevel's default limit is 20).
 	Skip, Limit int
@@ -159,7 +160,7 @@ func (g *Agency) InstalledLocations(ctx context.Context, p InstalledLocationsPar
 	}
 	appID := p.AppID
 	if appID == "" {
-		appID = g.app.cfg.AppID
+		appID = g.app.appID()
 	}
 	if strings.TrimSpace(appID) == "" {
 		return nil, nil, missing(op, "appId")
@@ -370,4 +371,13 @@ func (l *LocationTokenSource) mint(ctx context.Context) (*StoredToken, error) {
 		}
 		return t, nil
 	}
+}
+
+// appID is OAuthConfig.AppID, else the client ID up to its first "-".
+func (a *OAuthApp) appID() string {
+	if a.cfg.AppID != "" {
+		return a.cfg.AppID
+	}
+	id, _, _ := strings.Cut(a.cfg.ClientID, "-")
+	return id
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -221,6 +222,9 @@ func (s *MemoryTokenStore) String() string {
 
 // GoString is String.
 func (s *MemoryTokenStore) GoString() string { return s.String() }
+
+// Format prints String for every verb, so no verb prints a token.
+func (s *MemoryTokenStore) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
 
 // FileTokenStore keeps each token in its own JSON file in a directory, one
 // file per key (mode 0600, directory 0700). Several processes on one machine
