@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const seedJSON = `{
+  "apps": [{"clientId": "6578278e879ad2646715ba9c-lq4abcde", "clientSecret": "secret"}],
+  "locations": [
+    {
+      "id": "ve9EPM428h8vShlRW1KT", "name": "Acme Plumbing", "companyId": "l1C08ntBrFjLS0elLIYU",
+      "token": "pit-acme-dev-token", "seedContacts": 3,
+      "businesses": [{"name": "Acme Corp"}],
+      "contacts": [{
+        "firstName": "Rosan", "lastName": "Deo", "email": "rosan@deos.com", "tags": ["vip"], "businessName": "Acme Corp",
+        "tasks": [{"title": "Call back", "dueDate": "2025-01-10T10:00:00Z", "completed": false}],
+        "notes": [{"body": "Met at the trade show"}],
+        "appointments": [{"title": "Site visit"}]
+      }]
+    },
+    {"name": "Second"}
+  ]
+}`
+
+// start runs the program on a random port and returns its printed
+// variables and a stop function that checks run's result.
+func start(t *testing.T, args ...string) (map[string]string, []string, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), pw)
+		pw.CloseWithError(err)
+		done <- err
+	}()
+	vars := map[string]string{}
+	var comments []string
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "# ready" {
+			break
+		}
+		if strings.HasPrefix(line, "# ") {
+			comments = append(comments, line)
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			t.Fatalf("unexpected output line %q", line)
+		}
+		vars[k] = v
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("reading output: %v", err)
+	}
+	go io.Copy(io.Discard, pr)
+	return vars, comments, func() {
+		t.Helper()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}
+}
+
+func get(t *testing.T, base, path, token string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Version", "2021-07-28")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m
+}
+
+func TestRunDefault(t *testing.T) {
+	vars, comments, stop := start(t, "-contacts", "7", "-client-id", "app-1", "-client-secret", "s")
+	defer stop()
+	for _, k := range []string{"GHL_BASE_URL", "GHL_COMPANY_ID", "GHL_COMPANY_TOKEN", "GHL_LOCATION_ID", "GHL_LOCATION_TOKEN", "GHL_CLIENT_ID", "GHL_AUTH_CODE"} {
+		if vars[k] == "" {
+			t.Errorf("%s not printed: %v", k, vars)
+		}
+	}
+	if len(comments) != 1 || !strings.Contains(comments[0], "contacts=7") {
+		t.Errorf("location lines %q", comments)
+	}
+	base := vars["GHL_BASE_URL"]
+	status, body := get(t, base, "/contacts/?locationId="+vars["GHL_LOCATION_ID"], vars["GHL_LOCATION_TOKEN"])
+	if status != 200 || body["count"] != float64(7) {
+		t.Errorf("GET /contacts/: %d %v", status, body)
+	}
+	// The printed install code exchanges for tokens.
+	resp, err := http.PostForm(base+"/oauth/token", url.Values{"client_id": {"app-1"}, "client_secret": {"s"}, "grant_type": {"authorization_code"}, "code": {vars["GHL_AUTH_CODE"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("code exchange: %d", resp.StatusCode)
+	}
+	// Control endpoints are served.
+	resp, err = http.Get(base + "/_emulator/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("stats: %d", resp.StatusCode)
+	}
+}
+
+func TestRunSeedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "seed.json")
+	if err := os.WriteFile(path, []byte(seedJSON), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars, comments, stop := start(t, "-seed", path, "-contacts", "2")
+	defer stop()
+	if vars["GHL_LOCATION_ID"] != "ve9EPM428h8vShlRW1KT" || vars["GHL_LOCATION_TOKEN"] != "pit-acme-dev-token" || vars["GHL_COMPANY_ID"] != "l1C08ntBrFjLS0elLIYU" {
+		t.Errorf("vars %v", vars)
+	}
+	if len(comments) != 2 || !strings.Contains(comments[0], "contacts=6") || !strings.Contains(comments[1], `"Second"`) || !strings.Contains(comments[1], "contacts=2") {
+		t.Errorf("location lines %q", comments)
+	}
+	base, tok := vars["GHL_BASE_URL"], vars["GHL_LOCATION_TOKEN"]
+	status, body := get(t, base, "/contacts/?locationId=ve9EPM428h8vShlRW1KT&query=rosan", tok)
+	if status != 200 || body["count"] != float64(1) {
+		t.Fatalf("query: %d %v", status, body)
+	}
+	c := body["contacts"].([]any)[0].(map[string]any)
+	id := c["id"].(string)
+	if c["businessId"] == nil {
+		t.Errorf("businessName not resolved: %v", c)
+	}
+	for path, key := range map[string]string{"/tasks": "tasks", "/notes": "notes", "/appointments": "events"} {
+		status, body := get(t, base, "/contacts/"+id+path, tok)
+		if l, _ := body[key].([]any); status != 200 || len(l) != 1 {
+			t.Errorf("%s: %d %v", path, status, body)
+		}
+	}
+	status, _ = get(t, base, "/oauth/installedLocations?companyId=l1C08ntBrFjLS0elLIYU&appId=6578278e879ad2646715ba9c", vars["GHL_COMPANY_TOKEN"])
+	if status != 200 {
+		t.Errorf("installedLocations with the printed company token: %d", status)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"locations":[{"name":"A","contacts":[{"email":7}]}]}`), 0o600)
+	unknown := filepath.Join(dir, "unknown.json")
+	os.WriteFile(unknown, []byte(`{"locatons":[]}`), 0o600)
+	for name, args := range map[string][]string{
+		"flag":          {"-nope"},
+		"missing file":  {"-seed", filepath.Join(dir, "none.json")},
+		"invalid field": {"-seed", bad},
+		"unknown key":   {"-seed", unknown},
+		"bad addr":      {"-addr", "256.0.0.1:1"},
+		"half app":      {"-client-id", "x"},
+	} {
+		if err := run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), io.Discard); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
