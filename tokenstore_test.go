@@ -152,7 +152,7 @@ func TestTokenStoreFileAtomicReplace(t *testing.T) {
 	require.NoError(t, err)
 	ctx := t.Context()
 	require.NoError(t, s.Save(ctx, "loc1", sampleToken(0)))
-	const writes = 150
+	const writes = 60
 	var wg sync.WaitGroup
 	done := make(chan struct{})
 	errs := make(chan error, 4)
