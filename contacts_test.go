@@ -2,11 +2,15 @@ package ghl
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -487,4 +491,44 @@ func TestContactsFindDuplicateNoMatch(t *testing.T) {
 	c, _, err := client.Contacts.FindDuplicate(context.Background(), "loc", &DuplicateSearchOptions{Email: "a@b.c"})
 	require.NoError(t, err)
 	assert.Nil(t, c)
+}
+
+// TestContactsOperationsMatchCatalog checks that every method's
+// //meta:operation line, its operation var and testdata/operations.csv agree.
+func TestContactsOperationsMatchCatalog(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile("contacts.go")
+	require.NoError(t, err)
+	f, err := os.Open(filepath.Join("testdata", "operations.csv"))
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	require.Equal(t, []string{"service", "method", "operationId", "httpMethod", "path", "version", "scopes", "pagination"}, rows[0])
+
+	metaRE := regexp.MustCompile(`(?m)^//meta:operation (\S+) (\S+)\nfunc \(s \*ContactsService\) (\w+)\(`)
+	meta := map[string]string{}
+	for _, m := range metaRE.FindAllStringSubmatch(string(src), -1) {
+		meta[m[3]] = m[1] + " " + m[2]
+	}
+	opRE := regexp.MustCompile(`op(\w+)\s+= &operation\{Name: "Contacts\.(\w+)", ID: "([^"]+)", Method: "(\w+)", Path: "([^"]+)", Version: "([^"]+)"\}`)
+	ops := map[string][]string{}
+	for _, m := range opRE.FindAllStringSubmatch(string(src), -1) {
+		assert.Equal(t, "Contacts"+m[2], m[1])
+		ops[m[2]] = m[3:]
+	}
+	n := 0
+	for _, row := range rows[1:] {
+		if row[0] != "Contacts" {
+			continue
+		}
+		n++
+		method := row[1]
+		assert.Equal(t, row[3]+" "+row[4], meta[method], method)
+		assert.Equal(t, []string{row[2], row[3], row[4], row[5]}, ops[method], method)
+		assert.NotEmpty(t, row[6], "%s has scopes", method)
+	}
+	assert.Equal(t, 32, n)
+	assert.Len(t, meta, 32)
+	assert.Len(t, ops, 32)
 }
