@@ -291,6 +291,10 @@ func (l *LocationTokenSource) TokenContext(ctx context.Context) (*oauth2.Token, 
 	}
 	f := l.flight
 	if f == nil {
+		if err := ctx.Err(); err != nil {
+			l.mu.Unlock()
+			return nil, &TokenError{Op: "location token", Key: l.locationID, Err: err, detail: err.Error()}
+		}
 		f = &flight{done: make(chan struct{})}
 		l.flight = f
 		go func() {

@@ -108,6 +108,10 @@ func (s *TokenSource) stored(ctx context.Context) (*StoredToken, error) {
 	}
 	f := s.flight
 	if f == nil {
+		if err := ctx.Err(); err != nil {
+			s.mu.Unlock()
+			return nil, &TokenError{Op: "refresh", Key: s.key, Err: err, detail: err.Error()}
+		}
 		f = &flight{done: make(chan struct{})}
 		s.flight = f
 		go s.run(context.WithoutCancel(ctx), f)
