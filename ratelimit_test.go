@@ -129,7 +129,7 @@ func TestDailyQuotaFailsFast(t *testing.T) {
 		assert.Equal(t, "Things.Get", rl.Operation)
 		assert.ErrorIs(t, err, ErrRateLimited)
 		assert.Equal(t, 1, mock.GetTotalCallCount())
-		assert.Equal(t, nextDailyReset(time.Now()).Sub(time.Now()), rl.RetryAfter)
+		assert.Equal(t, time.Until(nextDailyReset(time.Now())), rl.RetryAfter)
 		assert.Contains(t, err.Error(), "daily request quota spent, not sent")
 
 		// After the reset, requests go out again.

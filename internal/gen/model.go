@@ -229,7 +229,7 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 	}
 	switch {
 	case len(o.Scopes) > 0 && len(op.Scopes) > 0:
-		return nil, fmt.Errorf("Scopes override but the spec declares %v", op.Scopes)
+		return nil, fmt.Errorf("the Scopes override is set but the spec declares %v", op.Scopes)
 	case len(o.Scopes) > 0:
 		op.Scopes = o.Scopes
 	case len(op.Scopes) == 0:
@@ -245,7 +245,7 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 		case "header":
 			if p.Name == "Version" {
 				if p.Schema == nil || len(p.Schema.Enum) != 1 {
-					return nil, fmt.Errorf("Version header without a single enum value")
+					return nil, fmt.Errorf("the Version header has no single enum value")
 				}
 				op.Version = p.Schema.Enum[0]
 			}
