@@ -23,6 +23,7 @@ type filter struct {
 	field    string
 	op       string
 	value    any
+	want     []string // value as lower-case strings (phones normalized)
 }
 
 // sortKey is one parsed sort entry.
@@ -110,7 +111,12 @@ func parseFilters(v any, prefix string) ([]filter, []string) {
 		}
 		field, _ := obj["field"].(string)
 		op, _ := obj["operator"].(string)
-		f := filter{field: field, op: op, value: obj["value"]}
+		f := filter{field: field, op: op, value: obj["value"], want: valueStrings(obj["value"])}
+		if field == "phone" {
+			for i, w := range f.want {
+				f.want[i] = normalizePhone(w)
+			}
+		}
 		_, isStr := searchStringFields[field]
 		_, isDate := searchDateFields[field]
 		known := isStr || isDate || field == "tags" || field == "followers" || field == "dnd" ||
@@ -247,14 +253,17 @@ func (f *filter) match(c *contact) bool {
 		}
 		return false
 	}
-	var vals []string // the contact's values for the field, lower case
+	var one [1]string
+	var vals []string // the contact's values for the field
+	isList := false   // tags/followers: contains tests membership
 	switch {
 	case f.field == "tags":
-		vals = d.Tags
+		vals, isList = d.Tags, true // stored lower case
 	case f.field == "followers":
-		vals = d.Followers
+		vals, isList = d.Followers, true
 	case f.field == "dnd":
-		vals = []string{strconv.FormatBool(d.Dnd)}
+		one[0] = strconv.FormatBool(d.Dnd)
+		vals = one[:]
 	case strings.HasPrefix(f.field, "customField"):
 		_, id, _ := strings.Cut(f.field, ".")
 		for _, cf := range d.CustomFields {
@@ -264,31 +273,35 @@ func (f *filter) match(c *contact) bool {
 		}
 	default:
 		if v := searchStringFields[f.field](d); v != "" {
-			vals = []string{strings.ToLower(v)}
+			one[0] = v
+			vals = one[:]
 		}
 	}
-	want := valueStrings(f.value)
-	if f.field == "phone" {
-		for i, w := range want {
-			want[i] = normalizePhone(w)
-		}
-	}
-	isList := f.field == "tags" || f.field == "followers"
 	switch f.op {
 	case "exists":
 		return len(vals) > 0
 	case "eq":
 		for _, v := range vals {
-			if slices.Contains(want, strings.ToLower(v)) {
-				return true
+			for _, w := range f.want {
+				if strings.EqualFold(v, w) {
+					return true
+				}
 			}
 		}
 		return false
 	case "contains":
 		for _, v := range vals {
+			if isList {
+				for _, w := range f.want {
+					if strings.EqualFold(v, w) {
+						return true
+					}
+				}
+				continue
+			}
 			lv := strings.ToLower(v)
-			for _, w := range want {
-				if (isList && lv == w) || (!isList && strings.Contains(lv, w)) {
+			for _, w := range f.want {
+				if strings.Contains(lv, w) {
 					return true
 				}
 			}
