@@ -578,9 +578,7 @@ func (s *Server) bulkTags(c *reqCtx) {
 		d := cloneDoc(ct.doc)
 		if typ == "add" {
 			d.Tags = addTags(d.Tags, tags)
-			for _, t := range d.Tags[len(old):] {
-				added = append(added, t)
-			}
+			added = append(added, d.Tags[len(old):]...)
 		} else {
 			drop := map[string]bool{}
 			for _, t := range tags {

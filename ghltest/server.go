@@ -2,7 +2,6 @@ package ghltest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -234,7 +233,8 @@ type Stats struct {
 	// 429 faults are counted in FaultsInjected instead).
 	RateLimited int64 `json:"rateLimited"`
 	// Unauthorized counts 401 responses: missing, unknown or expired tokens,
-	// missing or invalid Version headers, and wrong token kinds.
+	// missing or invalid Version headers, wrong token kinds and invalid OAuth
+	// client credentials.
 	Unauthorized int64 `json:"unauthorized"`
 	// InvalidGrant counts /oauth/token requests rejected with "Invalid grant"
 	// (unknown, used or expired refresh tokens and authorization codes).
@@ -401,16 +401,4 @@ func marshal(v any) []byte {
 	}
 	b := buf.Bytes()
 	return b[:len(b)-1]
-}
-
-// sleepCtx waits for d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
