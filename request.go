@@ -143,7 +143,7 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 	if c.tokens == nil {
 		return nil, errorf(op, "%v", errNoCredentials)
 	}
-	tok, err := c.tokens.Token()
+	tok, err := c.token(ctx)
 	if err != nil {
 		return nil, tokenError(op, err)
 	}
@@ -163,7 +163,7 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 		// again, when the token source can refresh (see TokenInvalidator).
 		if inv, ok := c.tokens.(TokenInvalidator); ok && tokenRejected(st.body) {
 			inv.InvalidateToken(tok)
-			if tok, err = c.tokens.Token(); err != nil {
+			if tok, err = c.token(ctx); err != nil {
 				return &Response{Response: hresp, Operation: op.Name, Rate: st.rate, Attempts: st.attempts}, tokenError(op, err)
 			}
 			hresp, err = c.send(sctx, op, target, payload, tok)
@@ -195,6 +195,20 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 		return resp, rl
 	}
 	return resp, apiErr
+}
+
+// contextTokenSource is implemented by token sources that can honour the
+// caller's context while they refresh, as this package's OAuth sources do.
+type contextTokenSource interface {
+	TokenContext(ctx context.Context) (*oauth2.Token, error)
+}
+
+// token gets the access token for one call, with ctx when the source takes it.
+func (c *Client) token(ctx context.Context) (*oauth2.Token, error) {
+	if ts, ok := c.tokens.(contextTokenSource); ok {
+		return ts.TokenContext(ctx)
+	}
+	return c.tokens.Token()
 }
 
 // send runs one request through the retry loop.
