@@ -238,6 +238,7 @@ func (s *TokenSource) refresh(ctx context.Context) (*StoredToken, error) {
 		return nil, newTokenError("load", s.key, err)
 	}
 	if s.usable(t) {
+		a.logger.LogAttrs(ctx, slog.LevelDebug, "ghl oauth token refreshed elsewhere", slog.String("key", s.key))
 		return t, nil // refreshed by another process meanwhile
 	}
 	if err := s.known(t); err != nil {
