@@ -35,6 +35,13 @@ import (
 //     token (the app was reinstalled);
 //   - paused on "Location is not active" ([ErrLocationInactive]) for
 //     InactiveRetryAfter, keeping the same refresh token.
+//
+// One window cannot be closed by any client: a process that dies (or loses
+// its connection) after HighLevel has rotated the refresh token and before
+// the new pair is saved takes the only copy of the new pair with it, and
+// the stored, spent pair then fails with [ErrReauthorize]. The window is as
+// short as a response read plus one file write; a kill before the request
+// or after the save loses nothing, and the store is never left torn.
 type TokenSource struct {
 	app  *OAuthApp
 	key  string
@@ -204,8 +211,10 @@ func (s *TokenSource) refresh(ctx context.Context) (*StoredToken, error) {
 	a := s.app
 	// A pair we could not save comes first: it holds the only live
 	// refresh token.
-	if t, err := s.saveUnsaved(ctx); t != nil || err != nil {
-		return t, err
+	if t, err := s.saveUnsaved(ctx); err != nil {
+		return nil, err
+	} else if t != nil && s.usable(t) {
+		return t, nil
 	}
 	// Optimistic read: a token another process saved needs no lock.
 	t, err := a.store.Load(ctx, s.key)

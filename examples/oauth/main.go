@@ -1,7 +1,7 @@
 // Command oauth is a minimal HighLevel marketplace app: an install link, the
 // OAuth callback that exchanges the code, tokens kept in a file store (and
 // refreshed, single-use refresh tokens and all), and one API call per
-// installed location (its first contacts).
+// installed location (a search for its first contacts).
 //
 // By default it runs against the ghltest emulator, in-process, which also
 // plays the marketplace's install screen:
@@ -204,7 +204,7 @@ func (a *webApp) contacts(w http.ResponseWriter, r *http.Request) {
 	client, err := a.oauth.Client(id)
 	if err == nil {
 		var contacts []ghl.Contact
-		contacts, _, err = client.Contacts.List(r.Context(), id, &ghl.ContactListOptions{Limit: 10})
+		contacts, _, err = client.Contacts.Search(r.Context(), &ghl.ContactSearchRequest{LocationID: id, PageLimit: 10})
 		if err == nil {
 			render(w, http.StatusOK, pageData{Title: "Contacts of " + id, Contacts: contacts})
 			return
