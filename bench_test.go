@@ -1,11 +1,14 @@
 package ghl_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -24,12 +27,52 @@ const benchContact = `{"contact":{"id":"seD4PfOuKoVMLkEZqohJ","name":"rubika deo
 	`"lastNameLowerCase":"deo","lastActivity":"2021-07-16T11:39:30.564Z","customFields":[{"id":"MgobCB14YMVKuE4Ka8p1","value":"name"}],` +
 	`"businessId":"641c094001436dbc2081e642","visitorId":"ve9EPM428h8vShlRW1KT"}}`
 
-// benchServer answers every GET /contacts/{id} with benchContact and GHL's
-// rate-limit headers, on loopback.
+// benchSearchPage is one page of POST /contacts/search: benchSearchSize
+// contacts like benchContact, each with its searchAfter cursor.
+const benchSearchSize = 20
+
+func benchSearchPage() []byte {
+	var contact map[string]any
+	if err := json.Unmarshal([]byte(benchContact), &contact); err != nil {
+		panic(err)
+	}
+	c := contact["contact"].(map[string]any)
+	page := make([]map[string]any, benchSearchSize)
+	for i := range page {
+		cp := make(map[string]any, len(c)+1)
+		for k, v := range c {
+			cp[k] = v
+		}
+		cp["id"] = fmt.Sprintf("seD4PfOuKoVMLkEZq%03d", i)
+		cp["searchAfter"] = []any{1625203106704 - i, cp["id"]}
+		page[i] = cp
+	}
+	b, err := json.Marshal(map[string]any{"contacts": page, "total": 1000})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// benchServer answers, on loopback and with GHL's rate-limit headers,
+// GET /contacts/{id} with benchContact, POST /contacts/ with 201 and
+// benchContact, and POST /contacts/search with a page of benchSearchSize
+// contacts. Request bodies are read in full, as a real server does.
 func benchServer(b *testing.B) *httptest.Server {
 	b.Helper()
-	body := []byte(benchContact)
+	contact := []byte(benchContact)
+	search := benchSearchPage()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		body, status := contact, http.StatusOK
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/contacts/search":
+			body = search
+		case r.Method == http.MethodPost && r.URL.Path == "/contacts/":
+			status = http.StatusCreated
+		case r.Method != http.MethodGet:
+			status = http.StatusMethodNotAllowed
+		}
 		h := w.Header()
 		h["Content-Type"] = []string{"application/json; charset=utf-8"}
 		h["X-Ratelimit-Max"] = []string{"100"}
@@ -37,7 +80,8 @@ func benchServer(b *testing.B) *httptest.Server {
 		h["X-Ratelimit-Interval-Milliseconds"] = []string{"10000"}
 		h["X-Ratelimit-Limit-Daily"] = []string{"200000"}
 		h["X-Ratelimit-Daily-Remaining"] = []string{"199999"}
-		h["Content-Length"] = []string{fmt.Sprint(len(body))}
+		h["Content-Length"] = []string{strconv.Itoa(len(body))}
+		w.WriteHeader(status)
 		_, _ = w.Write(body)
 	}))
 	b.Cleanup(srv.Close)
@@ -93,24 +137,137 @@ func BenchmarkContactsGet(b *testing.B) {
 			}
 		}
 	})
-	for _, tc := range []struct {
-		name  string
-		limit ghl.RateLimit
-	}{
-		// The limiter is on but never binding, so its cost is measured.
-		{"ghl", ghl.RateLimit{Requests: 1 << 30, Interval: time.Second, Burst: 1 << 30}},
-		{"ghl-no-limiter", ghl.RateLimit{Disabled: true}},
-	} {
+	for _, tc := range benchClients {
 		b.Run(tc.name, func(b *testing.B) {
-			client, err := ghl.NewClient(ghl.WithBaseURL(srv.URL), ghl.WithAccessToken("bench-token"),
-				ghl.WithHTTPClient(benchTransport()), ghl.WithRateLimit(tc.limit))
-			if err != nil {
-				b.Fatal(err)
-			}
+			client := newBenchClient(b, srv.URL, tc.limit)
 			b.ReportAllocs()
 			for b.Loop() {
 				c, _, err := client.Contacts.Get(ctx, id)
 				if err != nil || c.ID != id {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// benchClients are the SDK configurations measured against each baseline:
+// the default limiter kind (on, never binding, so its cost is measured) and
+// no limiter.
+var benchClients = []struct {
+	name  string
+	limit ghl.RateLimit
+}{
+	{"ghl", ghl.RateLimit{Requests: 1 << 30, Interval: time.Second, Burst: 1 << 30}},
+	{"ghl-no-limiter", ghl.RateLimit{Disabled: true}},
+}
+
+func newBenchClient(b *testing.B, url string, limit ghl.RateLimit) *ghl.Client {
+	b.Helper()
+	client, err := ghl.NewClient(ghl.WithBaseURL(url), ghl.WithAccessToken("bench-token"),
+		ghl.WithHTTPClient(benchTransport()), ghl.WithRateLimit(limit))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return client
+}
+
+// baselinePost is what a careful hand-written client does for a POST with a
+// JSON body: encode, send, check the status, decode.
+func baselinePost(ctx context.Context, hc *http.Client, url, token string, in, out any, want int) error {
+	payload, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Version", "2021-07-28")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != want {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// benchCreateRequest is a typical create: name, email, phone, two tags.
+func benchCreateRequest() *ghl.ContactCreateRequest {
+	return &ghl.ContactCreateRequest{
+		LocationID: "ve9EPM428h8vShlRW1KT", FirstName: ghl.Ptr("Rosan"), LastName: ghl.Ptr("Deo"),
+		Email: ghl.Ptr("rosan@deos.com"), Phone: ghl.Ptr("+18888888888"), Tags: []string{"lead", "q4"},
+		Source: ghl.Ptr("public api"),
+	}
+}
+
+// BenchmarkContactsCreate compares Contacts.Create with the hand-written
+// baseline on the same loopback server, in the same run.
+func BenchmarkContactsCreate(b *testing.B) {
+	srv := benchServer(b)
+	ctx := context.Background()
+	in := benchCreateRequest()
+
+	b.Run("baseline", func(b *testing.B) {
+		hc := benchTransport()
+		b.ReportAllocs()
+		for b.Loop() {
+			var root struct {
+				Contact *ghl.Contact `json:"contact"`
+			}
+			if err := baselinePost(ctx, hc, srv.URL+"/contacts/", "bench-token", in, &root, http.StatusCreated); err != nil || root.Contact == nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, tc := range benchClients {
+		b.Run(tc.name, func(b *testing.B) {
+			client := newBenchClient(b, srv.URL, tc.limit)
+			b.ReportAllocs()
+			for b.Loop() {
+				c, _, err := client.Contacts.Create(ctx, in)
+				if err != nil || c == nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkContactsSearch compares one page (benchSearchSize contacts) of
+// Contacts.Search with the hand-written baseline on the same loopback
+// server, in the same run.
+func BenchmarkContactsSearch(b *testing.B) {
+	srv := benchServer(b)
+	ctx := context.Background()
+	in := &ghl.ContactSearchRequest{LocationID: "ve9EPM428h8vShlRW1KT", PageLimit: benchSearchSize}
+
+	b.Run("baseline", func(b *testing.B) {
+		hc := benchTransport()
+		b.ReportAllocs()
+		for b.Loop() {
+			var root struct {
+				Contacts []ghl.Contact `json:"contacts"`
+				Total    int           `json:"total"`
+			}
+			if err := baselinePost(ctx, hc, srv.URL+"/contacts/search", "bench-token", in, &root, http.StatusOK); err != nil || len(root.Contacts) != benchSearchSize {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, tc := range benchClients {
+		b.Run(tc.name, func(b *testing.B) {
+			client := newBenchClient(b, srv.URL, tc.limit)
+			b.ReportAllocs()
+			for b.Loop() {
+				page, _, err := client.Contacts.Search(ctx, in)
+				if err != nil || len(page) != benchSearchSize {
 					b.Fatal(err)
 				}
 			}
