@@ -3,6 +3,7 @@ package ghl
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/oauth2"
 )
@@ -245,17 +247,20 @@ func (g *Agency) apiClient() (*Client, error) {
 
 // LocationTokenSource hands out location tokens obtained from an agency
 // token (POST /oauth/locationToken), minting a new one RefreshMargin before
-// the current one expires. Location tokens are kept in memory only: a new
+// the current one expires. "Location is not active" is remembered for
+// InactiveRetryAfter. Location tokens are kept in memory only: a new
 // one can always be minted from the agency token, which is the one kept in
 // the store. Get one from [Agency.LocationTokenSource].
 type LocationTokenSource struct {
 	agency     *Agency
 	locationID string
 
-	mu     sync.Mutex
-	cur    *StoredToken
-	stale  string
-	flight *flight
+	mu      sync.Mutex
+	cur     *StoredToken
+	stale   string
+	flight  *flight
+	inact   *TokenError // "Location is not active", remembered
+	inactTo time.Time   // ... until then
 }
 
 // LocationID returns the location the source acts for.
@@ -289,6 +294,11 @@ func (l *LocationTokenSource) TokenContext(ctx context.Context) (*oauth2.Token, 
 		l.mu.Unlock()
 		return oauthToken(t), nil
 	}
+	if l.inact != nil && app.now().Before(l.inactTo) {
+		err := l.inact
+		l.mu.Unlock()
+		return nil, err
+	}
 	f := l.flight
 	if f == nil {
 		if err := ctx.Err(); err != nil {
@@ -302,8 +312,12 @@ func (l *LocationTokenSource) TokenContext(ctx context.Context) (*oauth2.Token, 
 			defer cancel()
 			t, err := l.mint(fctx)
 			l.mu.Lock()
+			l.inact = nil
+			var te *TokenError
 			if err == nil {
 				l.cur = t
+			} else if errors.As(err, &te) && te.LocationInactive {
+				l.inact, l.inactTo = te, app.now().Add(app.cfg.InactiveRetryAfter)
 			}
 			f.tok, f.err = t, err
 			l.flight = nil

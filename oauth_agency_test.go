@@ -53,7 +53,7 @@ func TestOAuthLocationTokenRequest(t *testing.T) {
 
 func TestOAuthLocationTokenErrors(t *testing.T) {
 	t.Parallel()
-	app, _ := agencyApp(t, fakeReply{400, `{"statusCode":400,"message":"Location is not active","traceId":"tr"}`},
+	app, fake := agencyApp(t, fakeReply{400, `{"statusCode":400,"message":"Location is not active","traceId":"tr"}`},
 		fakeReply{403, `{"statusCode":403,"message":"The token does not have access to this company"}`})
 	lts := app.Agency("co1").LocationTokenSource("loc9")
 	_, err := lts.Token()
@@ -63,7 +63,10 @@ func TestOAuthLocationTokenErrors(t *testing.T) {
 	assert.Equal(t, "location token", te.Op)
 	assert.Equal(t, "loc9", te.Key)
 	assert.Equal(t, "tr", te.TraceID)
-	_, err = app.Agency("co1").ClientForLocation(t.Context(), "loc9")
+	_, err = lts.Token()
+	assert.ErrorIs(t, err, ErrLocationInactive, "remembered")
+	assert.Len(t, fake.reqs, 1, "without asking again")
+	_, err = app.Agency("co1").ClientForLocation(t.Context(), "loc10")
 	assert.ErrorIs(t, err, ErrForbidden)
 	assert.NotContains(t, err.Error(), "agency-at")
 	_, err = app.Agency("co1").ClientForLocation(t.Context(), " ")
