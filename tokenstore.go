@@ -350,17 +350,23 @@ func (s *FileTokenStore) Save(ctx context.Context, key string, tok *StoredToken)
 		return fmt.Errorf("ghl: FileTokenStore: %w", err)
 	}
 	s.step("save:written")
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("ghl: FileTokenStore: %w", err)
-	}
-	s.step("save:synced")
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("ghl: FileTokenStore: %w", err)
-	}
+	// Rename before fsync: once renamed, the new pair survives the death of
+	// this process (the kernel has it), which keeps the window in which a
+	// rotated refresh token can be lost as short as it can be. The fsyncs
+	// that follow make it survive a power loss too; before they complete a
+	// power loss could lose the pair either way, since the old one is
+	// already spent.
 	if err = os.Rename(tmp, target); err != nil {
 		return fmt.Errorf("ghl: FileTokenStore: %w", err)
 	}
 	s.step("save:renamed")
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("ghl: FileTokenStore: %w", err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("ghl: FileTokenStore: %w", err)
+	}
+	s.step("save:synced")
 	if err := syncDir(s.dir); err != nil {
 		return fmt.Errorf("ghl: FileTokenStore: %w", err)
 	}
