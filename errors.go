@@ -95,23 +95,29 @@ func (e *APIError) Error() string {
 
 // Is reports whether target is the sentinel for e's status.
 func (e *APIError) Is(target error) bool {
+	if target == ErrOutcomeUnknown {
+		return e.StatusCode >= 500 && !idempotent(e.Method)
+	}
+	return statusIs(e.StatusCode, target)
+}
+
+// statusIs reports whether target is the sentinel for an HTTP status.
+func statusIs(status int, target error) bool {
 	switch target {
 	case ErrBadRequest:
-		return e.StatusCode == http.StatusBadRequest
+		return status == http.StatusBadRequest
 	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
+		return status == http.StatusUnauthorized
 	case ErrForbidden:
-		return e.StatusCode == http.StatusForbidden
+		return status == http.StatusForbidden
 	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
+		return status == http.StatusNotFound
 	case ErrValidation:
-		return e.StatusCode == http.StatusUnprocessableEntity
+		return status == http.StatusUnprocessableEntity
 	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests
+		return status == http.StatusTooManyRequests
 	case ErrServer:
-		return e.StatusCode >= 500
-	case ErrOutcomeUnknown:
-		return e.StatusCode >= 500 && !idempotent(e.Method)
+		return status >= 500
 	}
 	return false
 }

@@ -471,16 +471,8 @@ func (e *TokenError) Is(target error) bool {
 		return e.LocationInactive
 	case ErrTokenNotSaved:
 		return e.Op == "save"
-	case ErrBadRequest:
-		return e.StatusCode == http.StatusBadRequest
-	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
-	case ErrForbidden:
-		return e.StatusCode == http.StatusForbidden
-	case ErrServer:
-		return e.StatusCode >= 500
 	}
-	return false
+	return statusIs(e.StatusCode, target)
 }
 
 // newTokenError wraps err, scrubbing secrets from its text.
