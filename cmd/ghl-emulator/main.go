@@ -15,6 +15,7 @@
 //	GHL_COMPANY_TOKEN=pit-...
 //	GHL_LOCATION_ID=...
 //	GHL_LOCATION_TOKEN=pit-...
+//	GHL_ACCESS_TOKEN=pit-...   (the location token again, as examples/quickstart reads it)
 //	# location <id> "<name>" token=<token> contacts=<n>
 //	# ready
 //
@@ -183,6 +184,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(&b, "GHL_COMPANY_TOKEN=%s\n", company.Token)
 	fmt.Fprintf(&b, "GHL_LOCATION_ID=%s\n", first.ID)
 	fmt.Fprintf(&b, "GHL_LOCATION_TOKEN=%s\n", first.Token)
+	// The same token under the name the SDK's examples read.
+	fmt.Fprintf(&b, "GHL_ACCESS_TOKEN=%s\n", first.Token)
 	if *clientID != "" {
 		fmt.Fprintf(&b, "GHL_CLIENT_ID=%s\n", *clientID)
 		fmt.Fprintf(&b, "GHL_CLIENT_SECRET=%s\n", *clientSecret)

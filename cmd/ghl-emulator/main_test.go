@@ -92,7 +92,7 @@ func get(t *testing.T, base, path, token string) (int, map[string]any) {
 func TestRunDefault(t *testing.T) {
 	vars, comments, stop := start(t, "-contacts", "7", "-client-id", "app-1", "-client-secret", "s")
 	defer stop()
-	for _, k := range []string{"GHL_BASE_URL", "GHL_COMPANY_ID", "GHL_COMPANY_TOKEN", "GHL_LOCATION_ID", "GHL_LOCATION_TOKEN", "GHL_CLIENT_ID", "GHL_AUTH_CODE"} {
+	for _, k := range []string{"GHL_BASE_URL", "GHL_COMPANY_ID", "GHL_COMPANY_TOKEN", "GHL_LOCATION_ID", "GHL_LOCATION_TOKEN", "GHL_ACCESS_TOKEN", "GHL_CLIENT_ID", "GHL_AUTH_CODE"} {
 		if vars[k] == "" {
 			t.Errorf("%s not printed: %v", k, vars)
 		}
