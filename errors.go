@@ -68,6 +68,7 @@ type APIError struct {
 	Attempts int
 }
 
+// Error describes the failure; it never contains a token or secret.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("ghl: ")
@@ -138,6 +139,7 @@ type RateLimitError struct {
 	API *APIError
 }
 
+// Error describes the failure; it never contains a token or secret.
 func (e *RateLimitError) Error() string {
 	var b strings.Builder
 	b.WriteString("ghl: ")
@@ -179,6 +181,7 @@ type ArgError struct {
 	Reason string
 }
 
+// Error describes the failure; it never contains a token or secret.
 func (e *ArgError) Error() string {
 	return "ghl: " + e.Operation + ": " + e.Arg + " " + e.Reason
 }
@@ -203,6 +206,7 @@ type RequestError struct {
 	Err error
 }
 
+// Error describes the failure; it never contains a token or secret.
 func (e *RequestError) Error() string {
 	s := "ghl: " + e.Operation + " (" + e.Method + " " + e.Path + "): " + e.Err.Error()
 	if e.Is(ErrOutcomeUnknown) {
@@ -232,6 +236,7 @@ type DecodeError struct {
 	Err error
 }
 
+// Error describes the failure; it never contains a token or secret.
 func (e *DecodeError) Error() string {
 	return "ghl: " + e.Operation + ": decoding " + strconv.Itoa(e.StatusCode) + " response: " + e.Err.Error()
 }

@@ -414,6 +414,7 @@ type TokenError struct {
 	detail string // Err's text, scrubbed when the error was made
 }
 
+// Error describes the failure; it never contains a token or secret.
 func (e *TokenError) Error() string {
 	var b strings.Builder
 	b.WriteString("ghl: OAuth ")
