@@ -274,3 +274,75 @@ func BenchmarkContactsSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkOverheadPaired times the SDK and the baseline call by call in
+// the same loop, alternating which goes first, so that both see the same
+// load on a shared machine. It reports the ratio of the summed times
+// (ghl/baseline) and each side's mean. The SDK client has the limiter on
+// (never binding), as users run it. Allocations are measured by the
+// separate BenchmarkContacts* benchmarks.
+func BenchmarkOverheadPaired(b *testing.B) {
+	srv := benchServer(b)
+	ctx := context.Background()
+	const id = "seD4PfOuKoVMLkEZqohJ"
+	create := benchCreateRequest()
+	search := &ghl.ContactSearchRequest{LocationID: "ve9EPM428h8vShlRW1KT", PageLimit: benchSearchSize}
+	hc := benchTransport()
+	client := newBenchClient(b, srv.URL, benchClients[0].limit)
+	for _, tc := range []struct {
+		name          string
+		baseline, sdk func() error
+	}{
+		{"Get", func() error {
+			_, err := baselineGet(ctx, hc, srv.URL, "bench-token", id)
+			return err
+		}, func() error {
+			_, _, err := client.Contacts.Get(ctx, id)
+			return err
+		}},
+		{"Create", func() error {
+			var root struct {
+				Contact *ghl.Contact `json:"contact"`
+			}
+			return baselinePost(ctx, hc, srv.URL+"/contacts/", "bench-token", create, &root, http.StatusCreated)
+		}, func() error {
+			_, _, err := client.Contacts.Create(ctx, create)
+			return err
+		}},
+		{"Search", func() error {
+			var root struct {
+				Contacts []ghl.Contact `json:"contacts"`
+				Total    int           `json:"total"`
+			}
+			return baselinePost(ctx, hc, srv.URL+"/contacts/search", "bench-token", search, &root, http.StatusOK)
+		}, func() error {
+			_, _, err := client.Contacts.Search(ctx, search)
+			return err
+		}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var tBase, tSDK time.Duration
+			timed := func(f func() error, sum *time.Duration) {
+				start := time.Now()
+				if err := f(); err != nil {
+					b.Fatal(err)
+				}
+				*sum += time.Since(start)
+			}
+			n := 0
+			for b.Loop() {
+				if n%2 == 0 {
+					timed(tc.baseline, &tBase)
+					timed(tc.sdk, &tSDK)
+				} else {
+					timed(tc.sdk, &tSDK)
+					timed(tc.baseline, &tBase)
+				}
+				n++
+			}
+			b.ReportMetric(float64(tSDK)/float64(tBase), "ghl/baseline")
+			b.ReportMetric(float64(tBase.Nanoseconds())/float64(n), "baseline-ns/call")
+			b.ReportMetric(float64(tSDK.Nanoseconds())/float64(n), "ghl-ns/call")
+		})
+	}
+}
