@@ -48,7 +48,6 @@ func BenchmarkIterMemory(b *testing.B) {
 					return client.Contacts.SearchIter(ctx, &ghl.ContactSearchRequest{LocationID: loc.ID, PageLimit: 100})
 				}},
 				{"ListIter", func() iter.Seq2[*ghl.Contact, error] {
-					//lint:ignore SA1019 the deprecated endpoint is still what many syncs page through
 					return client.Contacts.ListIter(ctx, loc.ID, &ghl.ContactListOptions{Limit: 100})
 				}},
 			} {

@@ -153,7 +153,6 @@ func quotaSync(ctx context.Context, c *ghl.Client, locID string, workers int) sy
 			}
 		})
 	}
-	//lint:ignore SA1019 GET /contacts/ is the endpoint a full sync pages through
 	for ct, err := range c.Contacts.ListIter(ctx, locID, &ghl.ContactListOptions{Limit: 100}) {
 		if err != nil {
 			fail(err)

@@ -271,7 +271,6 @@ func (s *soakSync) list(ctx context.Context, work chan<- ghl.Contact) {
 	failures := 0
 	for {
 		failed := false
-		//lint:ignore SA1019 GET /contacts/ is the endpoint a full sync pages through
 		for ct, err := range s.c.Contacts.ListIter(ctx, s.loc, opts) {
 			if err != nil {
 				s.record(err)
