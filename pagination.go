@@ -18,10 +18,7 @@ func paginate[T any, C comparable](ctx context.Context, first C, fetch func(ctx 
 	return func(yield func(*T, error) bool) {
 		cursor := first
 		for {
-			if err := ctx.Err(); err != nil {
-				yield(nil, err)
-				return
-			}
+			// fetch sees a done ctx too, and reports it as a typed error.
 			items, next, more, err := fetch(ctx, cursor)
 			if err != nil {
 				yield(nil, err)

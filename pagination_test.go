@@ -90,16 +90,24 @@ func TestPaginateStopsOnRepeatedCursor(t *testing.T) {
 	assert.Equal(t, 1, p.fetches)
 }
 
-func TestPaginateHonoursCancelledContext(t *testing.T) {
+func TestPaginateStopsOnFetchErrorForCancelledContext(t *testing.T) {
 	t.Parallel()
+	c, mock := setupCore(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	p := &pages{data: [][]int{{1}}}
+	fetch := func(ctx context.Context, _ int) ([]thing, int, bool, error) {
+		_, err := c.call(ctx, testGetOp, "/things/x", nil, nil, nil)
+		return nil, 0, err == nil, err
+	}
 	n := 0
-	for _, err := range paginate(ctx, 0, p.fetch) {
+	for _, err := range paginate(ctx, 0, fetch) {
 		n++
+		var re *RequestError
+		require.ErrorAs(t, err, &re, "a cancelled walk still yields a typed error")
 		assert.ErrorIs(t, err, context.Canceled)
+		assert.False(t, re.Sent)
+		assert.Equal(t, "Things.Get", re.Operation)
 	}
 	assert.Equal(t, 1, n)
-	assert.Equal(t, 0, p.fetches)
+	assert.Zero(t, mock.GetTotalCallCount(), "nothing is sent with a done context")
 }

@@ -133,6 +133,9 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 	if ctx == nil {
 		return nil, &ArgError{Operation: op.Name, Arg: "ctx", Reason: "is nil"}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, &RequestError{Operation: op.Name, Method: op.Method, Path: path, Err: err}
+	}
 	var payload []byte
 	if body != nil {
 		var err error

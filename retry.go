@@ -214,6 +214,9 @@ func (t *coreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			slog.String("op", st.op.Name), slog.String("method", req.Method),
 			slog.String("path", req.URL.Path), slog.Int("attempt", st.attempts))
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, &sendError{final: true, err: err} // cancelled before sending
+	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
 		if debug {
