@@ -125,6 +125,8 @@ type bucket struct {
 	last        Rate
 	dailyUntil  time.Time // the daily quota is spent until then
 	hasObserved bool
+	serverMax   int           // the burst limit the limiter was last fitted to
+	serverEvery time.Duration // its interval
 }
 
 // NewRateLimiter returns a limiter with one bucket per key. A zero or
@@ -193,6 +195,31 @@ func (rl *RateLimiter) observe(b *bucket, r Rate) {
 	if r.HasDailyRemaining() && r.DailyRemaining == 0 {
 		b.dailyUntil = nextDailyReset(rl.now())
 	}
+	if b.lim != nil && r.Max > 0 && r.Interval > 0 && (r.Max != b.serverMax || r.Interval != b.serverEvery) {
+		b.serverMax, b.serverEvery = r.Max, r.Interval
+		limit, burst := rl.fit(r.Max, r.Interval)
+		b.lim.SetLimit(limit)
+		b.lim.SetBurst(burst)
+	}
+}
+
+// fit returns the bucket settings for a server that allows limit requests
+// per interval: the configured rate and burst, lowered when the server's limit
+// is tighter (HighLevel sets limits per app, location or Private
+// Integration, and X-RateLimit-Max always shows the one applied), so that no
+// window of the server's interval ever holds more than max.
+func (rl *RateLimiter) fit(limit int, interval time.Duration) (rate.Limit, int) {
+	cfgLimit := rate.Every(rl.cfg.Interval / time.Duration(rl.cfg.Requests))
+	burst := min(rl.cfg.Burst, max(1, limit/10))
+	sustained := limit - burst
+	if sustained <= 0 {
+		sustained, burst = 1, 1
+	}
+	serverLimit := rate.Every(interval / time.Duration(sustained))
+	if serverLimit < cfgLimit {
+		return serverLimit, burst
+	}
+	return cfgLimit, rl.cfg.Burst
 }
 
 // nextDailyReset estimates when a spent daily quota comes back. HighLevel

@@ -10,6 +10,7 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 )
 
 func TestParseRate(t *testing.T) {
@@ -168,4 +169,46 @@ func TestRateLimitValidation(t *testing.T) {
 	}
 	_, err := NewClient(WithRateLimit(RateLimit{Disabled: true}))
 	assert.NoError(t, err)
+}
+
+func TestLimiterFitsTighterServerLimit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, mock := setupCore(t, WithRateLimit(DefaultRateLimit()))
+		var sent []time.Time
+		// A sandbox-style limit: 25 requests per 10 s.
+		mock.RegisterResponder(http.MethodGet, "https://ghl.test/things/x", func(*http.Request) (*http.Response, error) {
+			sent = append(sent, time.Now())
+			return jsonResponse(200, okThing, "X-RateLimit-Max", "25", "X-RateLimit-Interval-Milliseconds", "10000"), nil
+		})
+		for range 60 {
+			_, _, err := c.getThing(t, "x")
+			require.NoError(t, err)
+		}
+		// The first response taught the limiter the tighter limit; from
+		// then on no 10 s window holds more than 25.
+		for i := 1; i < len(sent); i++ {
+			j := i
+			for j < len(sent) && sent[j].Sub(sent[i]) < 10*time.Second {
+				j++
+			}
+			assert.LessOrEqual(t, j-i, 25, "window starting at request %d", i)
+		}
+		// And it does not go slower than it must: 60 requests in about
+		// 60/2.3 s, not the 60/0.1 s of one request per window.
+		assert.Less(t, sent[len(sent)-1].Sub(sent[0]), 30*time.Second)
+	})
+}
+
+func TestLimiterKeepsConfiguredRateUnderLooserServerLimit(t *testing.T) {
+	t.Parallel()
+	rl := NewRateLimiter(RateLimit{Requests: 90, Interval: 10 * time.Second, Burst: 10})
+	limit, burst := rl.fit(1000, 10*time.Second)
+	assert.Equal(t, rate.Every(10*time.Second/90), limit)
+	assert.Equal(t, 10, burst)
+	limit, burst = rl.fit(25, 10*time.Second)
+	assert.Equal(t, rate.Every(10*time.Second/23), limit)
+	assert.Equal(t, 2, burst)
+	limit, burst = rl.fit(1, time.Second)
+	assert.Equal(t, rate.Every(time.Second), limit)
+	assert.Equal(t, 1, burst)
 }
