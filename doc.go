@@ -17,7 +17,8 @@
 //
 // Every operation sends the Version header its official spec declares
 // (2021-07-28 for contacts, 2021-04-15 for calendars and conversations), never
-// one global value.
+// one global value. [ContextWithVersion] overrides it for the calls made with
+// a context.
 //
 // # Errors
 //

@@ -214,6 +214,25 @@ func (c *Client) token(ctx context.Context) (*oauth2.Token, error) {
 	return c.tokens.Token()
 }
 
+type versionKey struct{}
+
+// ContextWithVersion returns a context whose calls send version as the
+// Version header instead of each operation's own value from the spec, for
+// example to try an operation under a newer published version ("2023-02-21",
+// "v3") before the SDK adopts it. An empty version restores the default.
+//
+// Docs: https://marketplace.gohighlevel.com/docs/Versioning
+func ContextWithVersion(ctx context.Context, version string) context.Context {
+	return context.WithValue(ctx, versionKey{}, version)
+}
+
+func versionFor(ctx context.Context, op *operation) string {
+	if v, ok := ctx.Value(versionKey{}).(string); ok && v != "" {
+		return v
+	}
+	return op.Version
+}
+
 // send runs one request through the retry loop.
 func (c *Client) send(ctx context.Context, op *operation, target string, payload []byte, tok *oauth2.Token) (*http.Response, error) {
 	var body any // nil, or []byte for a body that can be rewound for retries
@@ -225,7 +244,7 @@ func (c *Client) send(ctx context.Context, op *operation, target string, payload
 		return nil, err
 	}
 	h := req.Header
-	h["Version"] = []string{op.Version}
+	h["Version"] = []string{versionFor(ctx, op)}
 	h["Accept"] = []string{"application/json"}
 	h["User-Agent"] = []string{c.userAgent}
 	h["Authorization"] = []string{tokenType(tok.TokenType) + " " + tok.AccessToken}

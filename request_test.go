@@ -265,3 +265,21 @@ func TestDefaultLoggerIsSilent(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, c.logger.Enabled(context.Background(), slog.LevelError))
 }
+
+func TestContextWithVersionOverridesTheSpecValue(t *testing.T) {
+	t.Parallel()
+	c, mock := setupCore(t)
+	var versions []string
+	mock.RegisterResponder(http.MethodGet, "https://ghl.test/things/x", func(r *http.Request) (*http.Response, error) {
+		versions = append(versions, r.Header.Get("Version"))
+		return jsonResponse(200, `{}`), nil
+	})
+	ctx := ContextWithVersion(t.Context(), "2023-02-21")
+	_, err := c.call(ctx, testGetOp, "/things/x", nil, nil, nil)
+	require.NoError(t, err)
+	_, err = c.call(ContextWithVersion(ctx, ""), testGetOp, "/things/x", nil, nil, nil)
+	require.NoError(t, err)
+	_, err = c.call(t.Context(), testGetOp, "/things/x", nil, nil, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"2023-02-21", "2021-07-28", "2021-07-28"}, versions)
+}
