@@ -166,6 +166,20 @@
 // or a truncated body ([FaultTruncate], state changed). See [Fault] for
 // matching and scripting.
 //
+// # Webhooks
+//
+// The emulator signs webhooks the way HighLevel does with its current
+// header: X-GHL-Signature is the base64 Ed25519 signature of the raw body.
+// It signs with its own key pair (HighLevel's private key is not public),
+// derived from the seed ([WithSeed]), so verify with [Server.WebhookPublicKey]
+// instead of HighLevel's published key. [Server.SendWebhook] POSTs an event
+// to a URL, adding "timestamp" (RFC 3339, server clock) and "webhookId" when
+// absent; [Server.WebhookBody] and [Server.PostWebhook] split that in two, so
+// the same signed bytes can be delivered twice, as HighLevel's at-least-once
+// delivery does. [Server.SignWebhook] signs any bytes. The legacy RSA header
+// X-WH-Signature is not produced, and API writes do not emit webhooks by
+// themselves: send the events a test needs.
+//
 // # Control endpoints
 //
 // For out-of-process use (cmd/ghl-emulator) the same controls are HTTP
