@@ -59,7 +59,7 @@ func FuzzWebhookVerify(f *testing.F) {
 		ev, err = test.Verify(ctx, good, body)
 		switch {
 		case err == nil:
-			if ev == nil || !bytes.Equal(ev.Raw, bytes.TrimSpace(body)) {
+			if ev == nil || !bytes.Equal(ev.Raw, body) {
 				t.Fatalf("event does not carry the signed body")
 			}
 			_, _ = ev.Contact()

@@ -783,12 +783,11 @@ type webhookEnvelope struct {
 // parseWebhookEvent decodes the envelope of a signed body: flat first, then
 // fields missing at the top level from a "data" object, if there is one.
 func parseWebhookEvent(body []byte) (*WebhookEvent, error) {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+	if i := bytes.IndexFunc(body, func(r rune) bool { return !isJSONSpace(r) }); i < 0 || body[i] != '{' {
 		return nil, webhookErr(ErrWebhookPayload, "body is not a JSON object")
 	}
 	var top webhookEnvelope
-	if err := json.Unmarshal(trimmed, &top); err != nil {
+	if err := json.Unmarshal(body, &top); err != nil {
 		return nil, &WebhookError{Kind: ErrWebhookPayload, Reason: "decoding body", Err: err}
 	}
 	env := top
@@ -809,7 +808,7 @@ func parseWebhookEvent(body []byte) (*WebhookEvent, error) {
 		LocationID: env.LocationID,
 		CompanyID:  env.CompanyID,
 		WebhookID:  env.WebhookID,
-		Raw:        json.RawMessage(bytes.Clone(trimmed)),
+		Raw:        json.RawMessage(bytes.Clone(body)),
 	}
 	if !isJSONNull(env.Timestamp) {
 		if err := ev.Timestamp.UnmarshalJSON(env.Timestamp); err != nil {
@@ -826,6 +825,9 @@ func firstNonEmpty(a, b string) string {
 	}
 	return b
 }
+
+// isJSONSpace reports whether r is whitespace in JSON's grammar.
+func isJSONSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
 
 func isJSONNull(raw json.RawMessage) bool {
 	raw = bytes.TrimSpace(raw)

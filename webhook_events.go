@@ -83,7 +83,7 @@ type WebhookEvent struct {
 	// Timestamp is when HighLevel sent the event; zero when the payload has
 	// none.
 	Timestamp Timestamp
-	// Raw is the body exactly as signed (surrounding whitespace trimmed).
+	// Raw is the body exactly as received and signed.
 	Raw json.RawMessage
 }
 

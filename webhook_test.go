@@ -131,7 +131,13 @@ func TestWebhookVerifyEd25519(t *testing.T) {
 	assert.Equal(t, "ve9EPM428h8vShlRW1KT", ev.LocationID)
 	assert.Equal(t, "abc123xyz", ev.WebhookID)
 	assert.True(t, ev.Timestamp.Equal(whNow))
-	assert.JSONEq(t, whContactBody, string(ev.Raw))
+	assert.Equal(t, whContactBody, string(ev.Raw))
+
+	// JSON whitespace around the object is part of the signed bytes.
+	spaced := []byte("\n " + strings.Replace(whContactBody, "abc123xyz", "spaced", 1) + "\r\n")
+	ev, err = v.Verify(context.Background(), edHeader(spaced), spaced)
+	require.NoError(t, err)
+	assert.Equal(t, spaced, []byte(ev.Raw))
 
 	// Unpadded base64 is accepted too.
 	body2 := []byte(strings.Replace(whContactBody, "abc123xyz", "other-id", 1))
@@ -541,7 +547,7 @@ func TestWebhookDecodesDataWrapper(t *testing.T) {
 }
 
 func TestWebhookSignedButMalformed(t *testing.T) {
-	for _, b := range []string{``, `null`, `[1]`, `"s"`, `{"type":`, `{"type":5}`} {
+	for _, b := range []string{``, `null`, `[1]`, `"s"`, `{"type":`, `{"type":5}`, "\u00a0{}", "{} {}"} {
 		body := []byte(b)
 		_, err := newTestVerifier(t).Verify(context.Background(), edHeader(body), body)
 		requireWebhookErr(t, err, ghl.ErrWebhookPayload)
