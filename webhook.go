@@ -39,9 +39,8 @@ const (
 
 // WebhookLegacySunset is the date HighLevel announced for dropping the legacy
 // X-WH-Signature header (September 1, 2026, UTC): after it, webhooks are
-// signed only with X-GHL-Signature. Once every delivery you receive carries
-// X-GHL-Signature, pass [WithoutLegacyRSA] so that an RSA signature alone is
-// no longer accepted.
+// signed only with X-GHL-Signature, and a verifier by default no longer
+// accepts an RSA signature alone (see [WithLegacyRSA]).
 //
 // Docs: https://marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide
 var WebhookLegacySunset = time.Date(2026, time.September, 1, 0, 0, 0, 0, time.UTC)
@@ -274,7 +273,7 @@ type WebhookOption func(*webhookConfig) error
 type webhookConfig struct {
 	ed25519Key       ed25519.PublicKey
 	rsaKey           *rsa.PublicKey
-	allowLegacy      bool
+	legacy           legacyMode
 	tolerance        time.Duration
 	requireTimestamp bool
 	requireID        bool
@@ -318,17 +317,49 @@ func WithWebhookRSAKey(key *rsa.PublicKey) WebhookOption {
 	}
 }
 
+// legacyMode says when an X-WH-Signature alone is accepted.
+type legacyMode int
+
+const (
+	legacyUntilSunset legacyMode = iota // the default: before WebhookLegacySunset
+	legacyNever
+	legacyAlways
+)
+
 // WithoutLegacyRSA refuses requests signed only with the legacy
-// X-WH-Signature header. By default they are accepted, because HighLevel
-// still sends them until [WebhookLegacySunset] (September 1, 2026); after
-// that date there is no reason to accept them.
+// X-WH-Signature header, even before [WebhookLegacySunset]. By default they
+// are accepted until that date (by the verifier's clock) and refused after.
 //
 // Docs: https://marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide
 func WithoutLegacyRSA() WebhookOption {
 	return func(c *webhookConfig) error {
-		c.allowLegacy = false
+		c.legacy = legacyNever
 		return nil
 	}
+}
+
+// WithLegacyRSA keeps accepting requests signed only with the legacy
+// X-WH-Signature header after [WebhookLegacySunset], for an app that still
+// receives such deliveries. The signature is still verified with the legacy
+// RSA key.
+//
+// Docs: https://marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide
+func WithLegacyRSA() WebhookOption {
+	return func(c *webhookConfig) error {
+		c.legacy = legacyAlways
+		return nil
+	}
+}
+
+// acceptsLegacy reports whether an X-WH-Signature alone is accepted now.
+func (c *webhookConfig) acceptsLegacy() bool {
+	switch c.legacy {
+	case legacyNever:
+		return false
+	case legacyAlways:
+		return true
+	}
+	return c.now().Before(WebhookLegacySunset)
 }
 
 // WithWebhookTolerance sets how far a payload's "timestamp" may be from the
@@ -500,8 +531,9 @@ var embeddedKeys = sync.OnceValues(func() (ed25519.PublicKey, *rsa.PublicKey) {
 //     signature of the raw body by HighLevel's key; if it fails, the request
 //     is refused even if X-WH-Signature is valid (no downgrade).
 //   - Otherwise X-WH-Signature must be a base64 RSASSA-PKCS1-v1_5 SHA-256
-//     signature of the raw body by the legacy RSA key, unless
-//     [WithoutLegacyRSA] is set. A request with neither is refused.
+//     signature of the raw body by the legacy RSA key, accepted only before
+//     [WebhookLegacySunset] unless [WithLegacyRSA] or [WithoutLegacyRSA]
+//     says otherwise. A request with neither is refused.
 //   - The signed body must be a JSON object. Its "timestamp", when present,
 //     must be within the tolerance of the clock (default 5 minutes).
 //   - Its "webhookId", when present, must not have been seen before (a
@@ -519,8 +551,8 @@ type WebhookVerifier struct {
 }
 
 // NewWebhookVerifier returns a verifier with HighLevel's published keys and
-// the defaults: legacy RSA signatures accepted (until you pass
-// [WithoutLegacyRSA]), a 5-minute timestamp window, payloads without a
+// the defaults: legacy RSA signatures alone accepted only before
+// [WebhookLegacySunset], a 5-minute timestamp window, payloads without a
 // timestamp or webhookId accepted, an in-memory deduper of 100,000 IDs for
 // a day, and a 1 MiB body limit in Handler.
 //
@@ -528,13 +560,12 @@ type WebhookVerifier struct {
 func NewWebhookVerifier(opts ...WebhookOption) (*WebhookVerifier, error) {
 	ed, rk := embeddedKeys()
 	cfg := webhookConfig{
-		ed25519Key:  ed,
-		rsaKey:      rk,
-		allowLegacy: true,
-		tolerance:   DefaultWebhookTolerance,
-		now:         time.Now,
-		maxBody:     DefaultWebhookMaxBody,
-		logger:      slog.New(slog.DiscardHandler),
+		ed25519Key: ed,
+		rsaKey:     rk,
+		tolerance:  DefaultWebhookTolerance,
+		now:        time.Now,
+		maxBody:    DefaultWebhookMaxBody,
+		logger:     slog.New(slog.DiscardHandler),
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -595,7 +626,7 @@ func (v *WebhookVerifier) VerifySignature(header http.Header, body []byte) error
 	if sig == "" {
 		return webhookErr(ErrWebhookSignature, "missing signature")
 	}
-	if !v.cfg.allowLegacy {
+	if !v.cfg.acceptsLegacy() {
 		return webhookErr(ErrWebhookSignature, "only the legacy "+WebhookLegacySignatureHeader+" is present, and it is not accepted")
 	}
 	raw, ok := decodeSignature(sig)

@@ -221,7 +221,19 @@ func TestWebhookLegacyRSA(t *testing.T) {
 	body := []byte(whContactBody)
 	legacy := signRSA(t, whRSAKey(), body)
 
-	t.Run("accepted alone by default", func(t *testing.T) {
+	t.Run("refused alone after the sunset by default", func(t *testing.T) {
+		after := func() time.Time { return ghl.WebhookLegacySunset.Add(time.Hour) }
+		// A body with no timestamp, so that only the legacy rule decides.
+		plain := []byte(`{"type":"ContactDelete","locationId":"ve9EPM428h8vShlRW1KT","id":"nmFmQEsNgz6AVpgLVUJ0"}`)
+		h := http.Header{}
+		h.Set("X-WH-Signature", signRSA(t, whRSAKey(), plain))
+		_, err := newTestVerifier(t, ghl.WithWebhookClock(after)).Verify(context.Background(), h, plain)
+		requireWebhookErr(t, err, ghl.ErrWebhookSignature)
+		ev, err := newTestVerifier(t, ghl.WithWebhookClock(after), ghl.WithLegacyRSA()).Verify(context.Background(), h, plain)
+		require.NoError(t, err, "WithLegacyRSA keeps accepting it")
+		assert.Equal(t, ghl.WebhookContactDelete, ev.Type)
+	})
+	t.Run("accepted alone by default before the sunset", func(t *testing.T) {
 		h := http.Header{}
 		h.Set("X-WH-Signature", legacy)
 		ev, err := newTestVerifier(t).Verify(context.Background(), h, body)
