@@ -358,7 +358,8 @@ func TestOAuthCrashAtRandomMoments(t *testing.T) {
 	r := rand.New(rand.NewPCG(seed, 3))
 	ctx := t.Context()
 	accepted, spent := 0, 0
-	for range 4 {
+	const kills = 4
+	for range kills {
 		h := e.helper("spin")
 		h.Start = e.clk.Now().Add(48 * time.Hour)
 		cmd := h.command(ctx)
@@ -397,7 +398,16 @@ func TestOAuthCrashAtRandomMoments(t *testing.T) {
 		}
 	}
 	t.Logf("after a kill the stored token was accepted %d times, spent %d times", accepted, spent)
-	assert.EqualValues(t, spent, e.srv.Stats().InvalidGrant)
+	// Every spent pair was refused once. A child killed just after writing
+	// its request can add one more refusal: the request is already in the
+	// socket and may reach the emulator after the parent has refreshed with
+	// the same stored token (seen with a per-process header: the parent's
+	// refresh answered 200, then the dead child's 400). That refusal harms
+	// nothing; had it arrived first, it would have been the unavoidable
+	// window, and the parent would have seen ErrReauthorize.
+	invalid := e.srv.Stats().InvalidGrant
+	assert.GreaterOrEqual(t, invalid, int64(spent))
+	assert.LessOrEqual(t, invalid, int64(spent+kills))
 }
 
 func requireKilled(t *testing.T, err error, out, point string) {
