@@ -207,7 +207,7 @@ func (rl *RateLimiter) observe(b *bucket, r Rate) {
 // per interval: the configured rate and burst, lowered when the server's limit
 // is tighter (HighLevel sets limits per app, location or Private
 // Integration, and X-RateLimit-Max always shows the one applied), so that no
-// window of the server's interval ever holds more than max.
+// window of the server's interval ever holds more than limit.
 func (rl *RateLimiter) fit(limit int, interval time.Duration) (rate.Limit, int) {
 	cfgLimit := rate.Every(rl.cfg.Interval / time.Duration(rl.cfg.Requests))
 	burst := min(rl.cfg.Burst, max(1, limit/10))

@@ -205,6 +205,9 @@ func (t *coreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, &sendError{final: true, err: err}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, &sendError{final: true, err: err} // cancelled before sending
+	}
 	log := t.client.logger
 	debug := log.Enabled(ctx, slog.LevelDebug)
 	var start time.Time
@@ -213,9 +216,6 @@ func (t *coreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		log.LogAttrs(ctx, slog.LevelDebug, "ghl request",
 			slog.String("op", st.op.Name), slog.String("method", req.Method),
 			slog.String("path", req.URL.Path), slog.Int("attempt", st.attempts))
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, &sendError{final: true, err: err} // cancelled before sending
 	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
