@@ -690,9 +690,12 @@ func (s *ContactsService) Get(ctx context.Context, contactID string) (*Contact, 
 	var root struct {
 		Contact *Contact `json:"contact"`
 	}
-	resp, err := s.client.call(ctx, opContactsGet, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsGet, path, nil, nil, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Contact == nil {
+		return nil, resp, noResult(opContactsGet, resp, "contact")
 	}
 	return root.Contact, resp, nil
 }
@@ -715,9 +718,12 @@ func (s *ContactsService) Create(ctx context.Context, req *ContactCreateRequest)
 	var root struct {
 		Contact *Contact `json:"contact"`
 	}
-	resp, err := s.client.call(ctx, opContactsCreate, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opContactsCreate, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Contact == nil {
+		return nil, resp, noResult(opContactsCreate, resp, "contact")
 	}
 	return root.Contact, resp, nil
 }
@@ -739,9 +745,12 @@ func (s *ContactsService) Update(ctx context.Context, contactID string, req *Con
 		Succeeded bool     `json:"succeded"`
 		Contact   *Contact `json:"contact"`
 	}
-	resp, err := s.client.call(ctx, opContactsUpdate, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opContactsUpdate, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Contact == nil {
+		return nil, resp, noResult(opContactsUpdate, resp, "contact")
 	}
 	return root.Contact, resp, nil
 }
@@ -757,13 +766,16 @@ func (s *ContactsService) Delete(ctx context.Context, contactID string) (bool, *
 		return false, nil, err
 	}
 	var root struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
-	resp, err := s.client.call(ctx, opContactsDelete, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsDelete, path, nil, nil, &root)
 	if err != nil {
 		return false, resp, err
 	}
-	return root.Succeeded, resp, nil
+	if root.Succeeded == nil {
+		return false, resp, noResult(opContactsDelete, resp, "succeded")
+	}
+	return *root.Succeeded, resp, nil
 }
 
 // Upsert updates the contact that matches req's email or phone, or creates
@@ -782,7 +794,7 @@ func (s *ContactsService) Upsert(ctx context.Context, req *ContactUpsertRequest)
 		return nil, nil, err
 	}
 	out := new(ContactUpsertResult)
-	resp, err := s.client.call(ctx, opContactsUpsert, path, nil, req, out)
+	resp, err := (*service)(s).call(ctx, opContactsUpsert, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -809,9 +821,12 @@ func (s *ContactsService) List(ctx context.Context, locationID string, opts *Con
 		Count    int       `json:"count"`
 		Meta     *PageMeta `json:"meta"`
 	}
-	resp, err := s.client.call(ctx, opContactsList, path, q, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsList, path, q, nil, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Contacts == nil {
+		return nil, resp, noResult(opContactsList, resp, "contacts")
 	}
 	resp.Total = root.Count
 	if root.Meta != nil {
@@ -847,7 +862,7 @@ func (s *ContactsService) ListIter(ctx context.Context, locationID string, opts 
 		id    string
 	}
 	first := cursor{after: base.StartAfter, id: base.StartAfterID}
-	return paginate(ctx, first, func(ctx context.Context, c cursor) ([]Contact, cursor, bool, error) {
+	return paginate(ctx, (*service)(s), opContactsList, first, func(ctx context.Context, c cursor) ([]Contact, cursor, bool, error) {
 		o := base
 		o.StartAfter, o.StartAfterID = c.after, c.id
 		items, resp, err := s.List(ctx, locationID, &o)
@@ -885,9 +900,12 @@ func (s *ContactsService) Search(ctx context.Context, req *ContactSearchRequest)
 		Contacts []Contact `json:"contacts"`
 		Total    int       `json:"total"`
 	}
-	resp, err := s.client.call(ctx, opContactsSearch, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opContactsSearch, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Contacts == nil {
+		return nil, resp, noResult(opContactsSearch, resp, "contacts")
 	}
 	resp.Total = root.Total
 	return root.Contacts, resp, nil
@@ -904,7 +922,7 @@ func (s *ContactsService) Search(ctx context.Context, req *ContactSearchRequest)
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/search-contacts-advanced
 func (s *ContactsService) SearchIter(ctx context.Context, req *ContactSearchRequest) iter.Seq2[*Contact, error] {
 	if req == nil {
-		return paginate(ctx, searchCursor{}, func(context.Context, searchCursor) ([]Contact, searchCursor, bool, error) {
+		return paginate(ctx, (*service)(s), opContactsSearch, searchCursor{}, func(context.Context, searchCursor) ([]Contact, searchCursor, bool, error) {
 			return nil, searchCursor{}, false, &ArgError{Operation: opContactsSearch.Name, Arg: "body", Reason: "is required"}
 		})
 	}
@@ -913,13 +931,13 @@ func (s *ContactsService) SearchIter(ctx context.Context, req *ContactSearchRequ
 	if len(base.SearchAfter) > 0 {
 		after, err := json.Marshal(base.SearchAfter)
 		if err != nil {
-			return paginate(ctx, first, func(context.Context, searchCursor) ([]Contact, searchCursor, bool, error) {
+			return paginate(ctx, (*service)(s), opContactsSearch, first, func(context.Context, searchCursor) ([]Contact, searchCursor, bool, error) {
 				return nil, first, false, &ArgError{Operation: opContactsSearch.Name, Arg: "searchAfter", Reason: err.Error()}
 			})
 		}
 		first = searchCursor{after: string(after)}
 	}
-	return paginate(ctx, first, func(ctx context.Context, c searchCursor) ([]Contact, searchCursor, bool, error) {
+	return paginate(ctx, (*service)(s), opContactsSearch, first, func(ctx context.Context, c searchCursor) ([]Contact, searchCursor, bool, error) {
 		r := base
 		r.Page, r.SearchAfter = c.page, nil
 		if c.after != "" {
@@ -974,7 +992,7 @@ func (s *ContactsService) FindDuplicate(ctx context.Context, locationID string, 
 	var root struct {
 		Contact *Contact `json:"contact"`
 	}
-	resp, err := s.client.call(ctx, opContactsFindDuplicate, path, q, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsFindDuplicate, path, q, nil, &root)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1001,9 +1019,12 @@ func (s *ContactsService) ListByBusiness(ctx context.Context, businessID, locati
 		Contacts []Contact `json:"contacts"`
 		Count    int       `json:"count"`
 	}
-	resp, err := s.client.call(ctx, opContactsListByBusiness, path, q, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsListByBusiness, path, q, nil, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Contacts == nil {
+		return nil, resp, noResult(opContactsListByBusiness, resp, "contacts")
 	}
 	resp.Total = root.Count
 	return root.Contacts, resp, nil
@@ -1025,7 +1046,7 @@ func (s *ContactsService) ListByBusinessIter(ctx context.Context, businessID, lo
 	if limit <= 0 {
 		limit = 25
 	}
-	return paginate(ctx, base.Skip, func(ctx context.Context, skip int) ([]Contact, int, bool, error) {
+	return paginate(ctx, (*service)(s), opContactsListByBusiness, base.Skip, func(ctx context.Context, skip int) ([]Contact, int, bool, error) {
 		o := base
 		o.Skip = skip
 		items, resp, err := s.ListByBusiness(ctx, businessID, locationID, &o)
@@ -1051,9 +1072,12 @@ func (s *ContactsService) ListAppointments(ctx context.Context, contactID string
 	var root struct {
 		Events []Appointment `json:"events"`
 	}
-	resp, err := s.client.call(ctx, opContactsListAppointments, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsListAppointments, path, nil, nil, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Events == nil {
+		return nil, resp, noResult(opContactsListAppointments, resp, "events")
 	}
 	return root.Events, resp, nil
 }
@@ -1071,9 +1095,12 @@ func (s *ContactsService) ListTasks(ctx context.Context, contactID string) ([]Ta
 	var root struct {
 		Tasks []Task `json:"tasks"`
 	}
-	resp, err := s.client.call(ctx, opContactsListTasks, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsListTasks, path, nil, nil, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Tasks == nil {
+		return nil, resp, noResult(opContactsListTasks, resp, "tasks")
 	}
 	return root.Tasks, resp, nil
 }
@@ -1091,9 +1118,12 @@ func (s *ContactsService) GetTask(ctx context.Context, contactID, taskID string)
 	var root struct {
 		Task *Task `json:"task"`
 	}
-	resp, err := s.client.call(ctx, opContactsGetTask, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsGetTask, path, nil, nil, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Task == nil {
+		return nil, resp, noResult(opContactsGetTask, resp, "task")
 	}
 	return root.Task, resp, nil
 }
@@ -1117,9 +1147,12 @@ func (s *ContactsService) CreateTask(ctx context.Context, contactID string, req 
 	var root struct {
 		Task *Task `json:"task"`
 	}
-	resp, err := s.client.call(ctx, opContactsCreateTask, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opContactsCreateTask, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Task == nil {
+		return nil, resp, noResult(opContactsCreateTask, resp, "task")
 	}
 	return root.Task, resp, nil
 }
@@ -1140,9 +1173,12 @@ func (s *ContactsService) UpdateTask(ctx context.Context, contactID, taskID stri
 	var root struct {
 		Task *Task `json:"task"`
 	}
-	resp, err := s.client.call(ctx, opContactsUpdateTask, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opContactsUpdateTask, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Task == nil {
+		return nil, resp, noResult(opContactsUpdateTask, resp, "task")
 	}
 	return root.Task, resp, nil
 }
@@ -1163,9 +1199,12 @@ func (s *ContactsService) CompleteTask(ctx context.Context, contactID, taskID st
 	var root struct {
 		Task *Task `json:"task"`
 	}
-	resp, err := s.client.call(ctx, opContactsCompleteTask, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opContactsCompleteTask, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Task == nil {
+		return nil, resp, noResult(opContactsCompleteTask, resp, "task")
 	}
 	return root.Task, resp, nil
 }
@@ -1181,13 +1220,16 @@ func (s *ContactsService) DeleteTask(ctx context.Context, contactID, taskID stri
 		return false, nil, err
 	}
 	var root struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
-	resp, err := s.client.call(ctx, opContactsDeleteTask, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsDeleteTask, path, nil, nil, &root)
 	if err != nil {
 		return false, resp, err
 	}
-	return root.Succeeded, resp, nil
+	if root.Succeeded == nil {
+		return false, resp, noResult(opContactsDeleteTask, resp, "succeded")
+	}
+	return *root.Succeeded, resp, nil
 }
 
 // ListNotes returns the notes of a contact.
@@ -1203,9 +1245,12 @@ func (s *ContactsService) ListNotes(ctx context.Context, contactID string) ([]No
 	var root struct {
 		Notes []Note `json:"notes"`
 	}
-	resp, err := s.client.call(ctx, opContactsListNotes, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsListNotes, path, nil, nil, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Notes == nil {
+		return nil, resp, noResult(opContactsListNotes, resp, "notes")
 	}
 	return root.Notes, resp, nil
 }
@@ -1223,9 +1268,12 @@ func (s *ContactsService) GetNote(ctx context.Context, contactID, noteID string)
 	var root struct {
 		Note *Note `json:"note"`
 	}
-	resp, err := s.client.call(ctx, opContactsGetNote, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsGetNote, path, nil, nil, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Note == nil {
+		return nil, resp, noResult(opContactsGetNote, resp, "note")
 	}
 	return root.Note, resp, nil
 }
@@ -1249,9 +1297,12 @@ func (s *ContactsService) CreateNote(ctx context.Context, contactID string, req 
 	var root struct {
 		Note *Note `json:"note"`
 	}
-	resp, err := s.client.call(ctx, opContactsCreateNote, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opContactsCreateNote, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Note == nil {
+		return nil, resp, noResult(opContactsCreateNote, resp, "note")
 	}
 	return root.Note, resp, nil
 }
@@ -1272,9 +1323,12 @@ func (s *ContactsService) UpdateNote(ctx context.Context, contactID, noteID stri
 	var root struct {
 		Note *Note `json:"note"`
 	}
-	resp, err := s.client.call(ctx, opContactsUpdateNote, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opContactsUpdateNote, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Note == nil {
+		return nil, resp, noResult(opContactsUpdateNote, resp, "note")
 	}
 	return root.Note, resp, nil
 }
@@ -1290,13 +1344,16 @@ func (s *ContactsService) DeleteNote(ctx context.Context, contactID, noteID stri
 		return false, nil, err
 	}
 	var root struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
-	resp, err := s.client.call(ctx, opContactsDeleteNote, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsDeleteNote, path, nil, nil, &root)
 	if err != nil {
 		return false, resp, err
 	}
-	return root.Succeeded, resp, nil
+	if root.Succeeded == nil {
+		return false, resp, noResult(opContactsDeleteNote, resp, "succeded")
+	}
+	return *root.Succeeded, resp, nil
 }
 
 // AddTags adds tags to a contact and returns the tags it sent back.
@@ -1318,9 +1375,12 @@ func (s *ContactsService) AddTags(ctx context.Context, contactID string, req *Co
 	var root struct {
 		Tags []string `json:"tags"`
 	}
-	resp, err := s.client.call(ctx, opContactsAddTags, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opContactsAddTags, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Tags == nil {
+		return nil, resp, noResult(opContactsAddTags, resp, "tags")
 	}
 	return root.Tags, resp, nil
 }
@@ -1344,9 +1404,12 @@ func (s *ContactsService) RemoveTags(ctx context.Context, contactID string, req 
 	var root struct {
 		Tags []string `json:"tags"`
 	}
-	resp, err := s.client.call(ctx, opContactsRemoveTags, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opContactsRemoveTags, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
+	}
+	if root.Tags == nil {
+		return nil, resp, noResult(opContactsRemoveTags, resp, "tags")
 	}
 	return root.Tags, resp, nil
 }
@@ -1375,7 +1438,7 @@ func (s *ContactsService) BulkUpdateTags(ctx context.Context, action BulkTagActi
 		return nil, nil, &ArgError{Operation: opContactsBulkUpdateTags.Name, Arg: "removeAllTags", Reason: "works only with remove"}
 	}
 	out := new(BulkTagsResult)
-	resp, err := s.client.call(ctx, opContactsBulkUpdateTags, path, nil, req, out)
+	resp, err := (*service)(s).call(ctx, opContactsBulkUpdateTags, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1397,7 +1460,7 @@ func (s *ContactsService) BulkUpdateBusiness(ctx context.Context, req *BulkBusin
 		return nil, nil, err
 	}
 	out := new(BulkBusinessResult)
-	resp, err := s.client.call(ctx, opContactsBulkUpdateBusiness, path, nil, req, out)
+	resp, err := (*service)(s).call(ctx, opContactsBulkUpdateBusiness, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1421,7 +1484,7 @@ func (s *ContactsService) AddFollowers(ctx context.Context, contactID string, re
 		return nil, nil, err
 	}
 	out := new(ContactFollowers)
-	resp, err := s.client.call(ctx, opContactsAddFollowers, path, nil, req, out)
+	resp, err := (*service)(s).call(ctx, opContactsAddFollowers, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1445,7 +1508,7 @@ func (s *ContactsService) RemoveFollowers(ctx context.Context, contactID string,
 		return nil, nil, err
 	}
 	out := new(ContactFollowers)
-	resp, err := s.client.call(ctx, opContactsRemoveFollowers, path, nil, req, out)
+	resp, err := (*service)(s).call(ctx, opContactsRemoveFollowers, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1464,13 +1527,16 @@ func (s *ContactsService) AddToCampaign(ctx context.Context, contactID, campaign
 	}
 	// ghl-platform.md §8: AddContactToCampaignDto is {}, so the body is always {}
 	var root struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
-	resp, err := s.client.call(ctx, opContactsAddToCampaign, path, nil, struct{}{}, &root)
+	resp, err := (*service)(s).call(ctx, opContactsAddToCampaign, path, nil, struct{}{}, &root)
 	if err != nil {
 		return false, resp, err
 	}
-	return root.Succeeded, resp, nil
+	if root.Succeeded == nil {
+		return false, resp, noResult(opContactsAddToCampaign, resp, "succeded")
+	}
+	return *root.Succeeded, resp, nil
 }
 
 // RemoveFromCampaign removes a contact from a campaign and reports whether HighLevel did.
@@ -1484,13 +1550,16 @@ func (s *ContactsService) RemoveFromCampaign(ctx context.Context, contactID, cam
 		return false, nil, err
 	}
 	var root struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
-	resp, err := s.client.call(ctx, opContactsRemoveFromCampaign, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsRemoveFromCampaign, path, nil, nil, &root)
 	if err != nil {
 		return false, resp, err
 	}
-	return root.Succeeded, resp, nil
+	if root.Succeeded == nil {
+		return false, resp, noResult(opContactsRemoveFromCampaign, resp, "succeded")
+	}
+	return *root.Succeeded, resp, nil
 }
 
 // RemoveFromAllCampaigns removes a contact from every campaign and reports whether HighLevel did.
@@ -1504,13 +1573,16 @@ func (s *ContactsService) RemoveFromAllCampaigns(ctx context.Context, contactID 
 		return false, nil, err
 	}
 	var root struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
-	resp, err := s.client.call(ctx, opContactsRemoveFromAllCampaigns, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opContactsRemoveFromAllCampaigns, path, nil, nil, &root)
 	if err != nil {
 		return false, resp, err
 	}
-	return root.Succeeded, resp, nil
+	if root.Succeeded == nil {
+		return false, resp, noResult(opContactsRemoveFromAllCampaigns, resp, "succeded")
+	}
+	return *root.Succeeded, resp, nil
 }
 
 // AddToWorkflow enrols a contact in a workflow and reports whether HighLevel did. req may be nil.
@@ -1528,13 +1600,16 @@ func (s *ContactsService) AddToWorkflow(ctx context.Context, contactID, workflow
 		body = req
 	}
 	var root struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
-	resp, err := s.client.call(ctx, opContactsAddToWorkflow, path, nil, body, &root)
+	resp, err := (*service)(s).call(ctx, opContactsAddToWorkflow, path, nil, body, &root)
 	if err != nil {
 		return false, resp, err
 	}
-	return root.Succeeded, resp, nil
+	if root.Succeeded == nil {
+		return false, resp, noResult(opContactsAddToWorkflow, resp, "succeded")
+	}
+	return *root.Succeeded, resp, nil
 }
 
 // RemoveFromWorkflow removes a contact from a workflow and reports whether HighLevel did. req may be nil.
@@ -1552,11 +1627,14 @@ func (s *ContactsService) RemoveFromWorkflow(ctx context.Context, contactID, wor
 		body = req
 	}
 	var root struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
-	resp, err := s.client.call(ctx, opContactsRemoveFromWorkflow, path, nil, body, &root)
+	resp, err := (*service)(s).call(ctx, opContactsRemoveFromWorkflow, path, nil, body, &root)
 	if err != nil {
 		return false, resp, err
 	}
-	return root.Succeeded, resp, nil
+	if root.Succeeded == nil {
+		return false, resp, noResult(opContactsRemoveFromWorkflow, resp, "succeded")
+	}
+	return *root.Succeeded, resp, nil
 }

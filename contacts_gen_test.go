@@ -254,10 +254,11 @@ func TestContactsDelete(t *testing.T) {
 	assert.Equal(t, "Contacts.Delete", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
 	decodeContactsFixture(t, "delete-contact.response.json", &want)
-	assert.Equal(t, want.Succeeded, got)
+	require.NotNil(t, want.Succeeded)
+	assert.Equal(t, *want.Succeeded, got)
 	assert.Equal(t, true, got)
 }
 
@@ -884,10 +885,11 @@ func TestContactsDeleteTask(t *testing.T) {
 	assert.Equal(t, "Contacts.DeleteTask", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
 	decodeContactsFixture(t, "delete-task.response.json", &want)
-	assert.Equal(t, want.Succeeded, got)
+	require.NotNil(t, want.Succeeded)
+	assert.Equal(t, *want.Succeeded, got)
 	assert.Equal(t, true, got)
 }
 
@@ -1157,10 +1159,11 @@ func TestContactsDeleteNote(t *testing.T) {
 	assert.Equal(t, "Contacts.DeleteNote", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
 	decodeContactsFixture(t, "delete-note.response.json", &want)
-	assert.Equal(t, want.Succeeded, got)
+	require.NotNil(t, want.Succeeded)
+	assert.Equal(t, *want.Succeeded, got)
 	assert.Equal(t, true, got)
 }
 
@@ -1605,10 +1608,11 @@ func TestContactsAddToCampaign(t *testing.T) {
 	assert.Equal(t, "Contacts.AddToCampaign", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
 	decodeContactsFixture(t, "add-contact-to-campaign.response.json", &want)
-	assert.Equal(t, want.Succeeded, got)
+	require.NotNil(t, want.Succeeded)
+	assert.Equal(t, *want.Succeeded, got)
 	assert.Equal(t, true, got)
 }
 
@@ -1654,10 +1658,11 @@ func TestContactsRemoveFromCampaign(t *testing.T) {
 	assert.Equal(t, "Contacts.RemoveFromCampaign", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
 	decodeContactsFixture(t, "remove-contact-from-campaign.response.json", &want)
-	assert.Equal(t, want.Succeeded, got)
+	require.NotNil(t, want.Succeeded)
+	assert.Equal(t, *want.Succeeded, got)
 	assert.Equal(t, true, got)
 }
 
@@ -1703,10 +1708,11 @@ func TestContactsRemoveFromAllCampaigns(t *testing.T) {
 	assert.Equal(t, "Contacts.RemoveFromAllCampaigns", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
 	decodeContactsFixture(t, "remove-contact-from-every-campaign.response.json", &want)
-	assert.Equal(t, want.Succeeded, got)
+	require.NotNil(t, want.Succeeded)
+	assert.Equal(t, *want.Succeeded, got)
 	assert.Equal(t, true, got)
 }
 
@@ -1746,10 +1752,11 @@ func TestContactsAddToWorkflow(t *testing.T) {
 	assert.Equal(t, "Contacts.AddToWorkflow", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
 	decodeContactsFixture(t, "add-contact-to-workflow.response.json", &want)
-	assert.Equal(t, want.Succeeded, got)
+	require.NotNil(t, want.Succeeded)
+	assert.Equal(t, *want.Succeeded, got)
 	assert.Equal(t, true, got)
 }
 
@@ -1799,10 +1806,11 @@ func TestContactsRemoveFromWorkflow(t *testing.T) {
 	assert.Equal(t, "Contacts.RemoveFromWorkflow", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Succeeded bool `json:"succeded"`
+		Succeeded *bool `json:"succeded"`
 	}
 	decodeContactsFixture(t, "delete-contact-from-workflow.response.json", &want)
-	assert.Equal(t, want.Succeeded, got)
+	require.NotNil(t, want.Succeeded)
+	assert.Equal(t, *want.Succeeded, got)
 	assert.Equal(t, true, got)
 }
 
@@ -1864,7 +1872,7 @@ func TestContactsExamplesDecodeStrictly(t *testing.T) {
 		"update-contact.request.json": func() any { return new(ContactUpdateRequest) },
 		"delete-contact.response.json": func() any {
 			return new(struct {
-				Succeeded bool `json:"succeded"`
+				Succeeded *bool `json:"succeded"`
 			})
 		},
 		"upsert-contact.response.json": func() any { return new(ContactUpsertResult) },
@@ -1929,7 +1937,7 @@ func TestContactsExamplesDecodeStrictly(t *testing.T) {
 		"update-task-completed.request.json": func() any { return new(TaskCompletedRequest) },
 		"delete-task.response.json": func() any {
 			return new(struct {
-				Succeeded bool `json:"succeded"`
+				Succeeded *bool `json:"succeded"`
 			})
 		},
 		"get-all-notes.response.json": func() any {
@@ -1956,7 +1964,7 @@ func TestContactsExamplesDecodeStrictly(t *testing.T) {
 		"update-note.request.json": func() any { return new(NoteUpdateRequest) },
 		"delete-note.response.json": func() any {
 			return new(struct {
-				Succeeded bool `json:"succeded"`
+				Succeeded *bool `json:"succeded"`
 			})
 		},
 		"add-tags.response.json": func() any {
@@ -1981,29 +1989,29 @@ func TestContactsExamplesDecodeStrictly(t *testing.T) {
 		"remove-followers-contact.request.json":          func() any { return new(ContactFollowersRequest) },
 		"add-contact-to-campaign.response.json": func() any {
 			return new(struct {
-				Succeeded bool `json:"succeded"`
+				Succeeded *bool `json:"succeded"`
 			})
 		},
 		"add-contact-to-campaign.request.json": func() any { return new(struct{}) },
 		"remove-contact-from-campaign.response.json": func() any {
 			return new(struct {
-				Succeeded bool `json:"succeded"`
+				Succeeded *bool `json:"succeded"`
 			})
 		},
 		"remove-contact-from-every-campaign.response.json": func() any {
 			return new(struct {
-				Succeeded bool `json:"succeded"`
+				Succeeded *bool `json:"succeded"`
 			})
 		},
 		"add-contact-to-workflow.response.json": func() any {
 			return new(struct {
-				Succeeded bool `json:"succeded"`
+				Succeeded *bool `json:"succeded"`
 			})
 		},
 		"add-contact-to-workflow.request.json": func() any { return new(ContactWorkflowRequest) },
 		"delete-contact-from-workflow.response.json": func() any {
 			return new(struct {
-				Succeeded bool `json:"succeded"`
+				Succeeded *bool `json:"succeded"`
 			})
 		},
 		"delete-contact-from-workflow.request.json": func() any { return new(ContactWorkflowRequest) },

@@ -148,7 +148,11 @@ func TestContactsListIterEarlyBreakErrorAndRepeatedCursor(t *testing.T) {
 		var rec contactsRecorder
 		rec.serve(t, mock, full)
 		got, errs := ids(t, client.Contacts.ListIter(context.Background(), "loc", &ContactListOptions{Limit: 2}))
-		require.Empty(t, errs)
+		require.Len(t, errs, 1, "a repeated cursor ends the walk with an error, never silently")
+		var pe *PageError
+		require.ErrorAs(t, errs[0], &pe)
+		assert.ErrorIs(t, errs[0], ErrCursorRepeated)
+		assert.Equal(t, "Contacts.List", pe.Operation)
 		assert.Len(t, got, 4, "the second page repeats the cursor, so the walk ends")
 		assert.Equal(t, 2, mock.GetTotalCallCount())
 	})
@@ -262,7 +266,8 @@ func TestContactsSearchIterEarlyBreakErrorAndRepeatedCursor(t *testing.T) {
 		var rec contactsRecorder
 		rec.serve(t, mock, func(n int) (int, string) { return 200, `{"contacts":` + contactsJSON(0, 2, same) + `}` })
 		got, errs := ids(t, client.Contacts.SearchIter(context.Background(), &ContactSearchRequest{LocationID: "loc", PageLimit: 2}))
-		require.Empty(t, errs)
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], ErrCursorRepeated)
 		assert.Len(t, got, 4)
 		assert.Equal(t, 2, mock.GetTotalCallCount())
 	})

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Sentinel errors, matched with [errors.Is] against the typed errors this
@@ -41,6 +43,23 @@ var (
 	// before sending it again. It is never retried automatically unless the
 	// RetryPolicy opts in.
 	ErrOutcomeUnknown = errors.New("ghl: outcome of write unknown")
+	// ErrEmptyResponse matches a [*DecodeError] for a 2xx answer that
+	// carries no result: an empty body, a 204, null, {} or an envelope
+	// without the operation's result field. The request reached HighLevel;
+	// for a write, check its effect before sending it again.
+	ErrEmptyResponse = errors.New("ghl: response has no result")
+	// ErrAttemptTimeout matches a [*RequestError] for an attempt cut by
+	// [Timeouts].Attempt: the server did not answer in full in time. A
+	// write cut this way may have been applied.
+	ErrAttemptTimeout = errors.New("ghl: no complete answer within the attempt timeout")
+	// ErrResponseTooLarge matches a [*ResponseTooLargeError].
+	ErrResponseTooLarge = errors.New("ghl: response too large")
+	// ErrTooManyPages matches a [*PageError] for an iteration that reached
+	// the client's page ceiling (see [WithMaxPages]).
+	ErrTooManyPages = errors.New("ghl: too many pages")
+	// ErrCursorRepeated matches a [*PageError] for a server whose paging
+	// cursor came back to a page already read.
+	ErrCursorRepeated = errors.New("ghl: paging cursor repeated")
 )
 
 // maxErrorBody bounds the copy of an error body kept on an [*APIError].
@@ -241,8 +260,61 @@ func (e *DecodeError) Error() string {
 	return "ghl: " + e.Operation + ": decoding " + strconv.Itoa(e.StatusCode) + " response: " + e.Err.Error()
 }
 
-// Unwrap returns the JSON error.
+// Unwrap returns the JSON error, or [ErrEmptyResponse].
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// ResponseTooLargeError reports an answer whose body is larger than the
+// client reads (64 MiB by default, see [WithMaxResponseSize]). It is found
+// from Content-Length before anything is allocated when the server declares
+// it, and the request is not sent again. HighLevel did answer: StatusCode
+// says how, so a 2xx write was applied.
+type ResponseTooLargeError struct {
+	// Operation names the SDK method.
+	Operation string
+	// Method and Path are the request's method and path, without the query.
+	Method, Path string
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// Size is the declared Content-Length, or -1 when the body was not
+	// declared and passed Limit while it was read.
+	Size int64
+	// Limit is the most the client reads of a body.
+	Limit int64
+}
+
+// Error describes the failure; it never contains a token or secret.
+func (e *ResponseTooLargeError) Error() string {
+	size := "more"
+	if e.Size >= 0 {
+		size = strconv.FormatInt(e.Size, 10) + " bytes"
+	}
+	return "ghl: " + e.Operation + " (" + e.Method + " " + e.Path + "): " + strconv.Itoa(e.StatusCode) +
+		" response body of " + size + " is over the limit of " + strconv.FormatInt(e.Limit, 10) + " bytes"
+}
+
+// Is matches [ErrResponseTooLarge].
+func (e *ResponseTooLargeError) Is(target error) bool { return target == ErrResponseTooLarge }
+
+// PageError ends an iteration that cannot go on safely: the server's cursor
+// came back to a page already read (a cycle that would never end), or the
+// iteration read as many pages as the client allows ([WithMaxPages]). The
+// items yielded before it are valid; the rest were not read.
+type PageError struct {
+	// Operation names the SDK method whose pages were read.
+	Operation string
+	// Pages is how many pages were read.
+	Pages int
+	// Err is [ErrCursorRepeated] or [ErrTooManyPages].
+	Err error
+}
+
+// Error describes the failure.
+func (e *PageError) Error() string {
+	return "ghl: " + e.Operation + ": " + strings.TrimPrefix(e.Err.Error(), "ghl: ") + " after " + strconv.Itoa(e.Pages) + " pages"
+}
+
+// Unwrap returns [ErrCursorRepeated] or [ErrTooManyPages].
+func (e *PageError) Unwrap() error { return e.Err }
 
 // errorBody is the shape of HighLevel error bodies: statusCode (or status),
 // message as a string or an array of strings, error, traceId. The v3 OAuth
@@ -255,6 +327,18 @@ type errorBody struct {
 	TraceID    string          `json:"traceId"`
 }
 
+// Bounds on decoding an error body, whatever the server sends: only the
+// first maxErrorDecode bytes are parsed as JSON, message arrays are followed
+// maxMessageDepth levels deep, and at most maxMessages messages of at most
+// maxMessageLen bytes each are kept. Decoding therefore costs time and
+// memory linear in min(body, maxErrorDecode), never depth times size.
+const (
+	maxErrorDecode  = 64 << 10
+	maxMessageDepth = 3
+	maxMessages     = 50
+	maxMessageLen   = 1 << 10
+)
+
 // newAPIError builds an *APIError from a non-2xx response body.
 func newAPIError(op *operation, method, path string, status int, body []byte) *APIError {
 	e := &APIError{
@@ -265,9 +349,10 @@ func newAPIError(op *operation, method, path string, status int, body []byte) *A
 		Body:       bytes.Clone(body[:min(len(body), maxErrorBody)]),
 	}
 	var eb errorBody
-	if err := json.Unmarshal(body, &eb); err != nil {
-		// Not JSON: keep a short plain-text message.
-		if s := strings.TrimSpace(string(e.Body)); s != "" && len(s) <= 200 {
+	if len(body) > maxErrorDecode || json.Unmarshal(body, &eb) != nil {
+		// Not JSON (or too large to be an error body): keep a short
+		// plain-text message.
+		if s := strings.TrimSpace(string(e.Body)); s != "" && len(s) <= 200 && len(body) <= maxErrorBody {
 			e.Message = s
 			e.Messages = []string{s}
 		}
@@ -278,11 +363,11 @@ func newAPIError(op *operation, method, path string, status int, body []byte) *A
 	if name, nested := decodeErrorField(eb.Error); nested != nil {
 		// v3 form: {"error":{"code","message","details","resolution"}}
 		if len(e.Messages) == 0 && nested.Message != "" {
-			e.Messages = []string{nested.Message}
+			e.Messages = []string{clip(nested.Message)}
 		}
-		e.ErrorName = nested.Code
+		e.ErrorName = clip(nested.Code)
 	} else {
-		e.ErrorName = name
+		e.ErrorName = clip(name)
 	}
 	if len(e.Messages) == 0 && e.ErrorName != "" {
 		e.Messages = []string{e.ErrorName}
@@ -291,37 +376,63 @@ func newAPIError(op *operation, method, path string, status int, body []byte) *A
 	return e
 }
 
+// decodeMessages reads "message": a string, an array of strings (422), or
+// an object with its own message, within the bounds above.
 func decodeMessages(raw json.RawMessage) []string {
+	var out []string
+	appendMessages(&out, raw, 0)
+	return out
+}
+
+func appendMessages(out *[]string, raw json.RawMessage, depth int) {
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil
+	if len(raw) == 0 || len(*out) >= maxMessages || bytes.Equal(raw, []byte("null")) {
+		return
 	}
 	switch raw[0] {
 	case '"':
 		var s string
 		if json.Unmarshal(raw, &s) == nil && s != "" {
-			return []string{s}
+			*out = append(*out, clip(s))
 		}
 	case '[':
+		if depth >= maxMessageDepth {
+			return
+		}
 		var items []json.RawMessage
 		if json.Unmarshal(raw, &items) == nil {
-			out := make([]string, 0, len(items))
 			for _, it := range items {
-				out = append(out, decodeMessages(it)...)
+				if len(*out) >= maxMessages {
+					return
+				}
+				appendMessages(out, it, depth+1)
 			}
-			return out
 		}
 	case '{':
+		if depth >= maxMessageDepth {
+			return
+		}
 		var m struct {
 			Message json.RawMessage `json:"message"`
 		}
 		if json.Unmarshal(raw, &m) == nil {
-			return decodeMessages(m.Message)
+			appendMessages(out, m.Message, depth+1)
 		}
 	default:
-		return []string{string(raw)}
+		*out = append(*out, clip(string(raw)))
 	}
-	return nil
+}
+
+// clip shortens one message to maxMessageLen bytes, on a rune boundary.
+func clip(s string) string {
+	if len(s) <= maxMessageLen {
+		return s
+	}
+	i := maxMessageLen
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "..."
 }
 
 type nestedError struct {
@@ -358,4 +469,42 @@ func idempotent(method string) bool {
 // errorf is used for internal errors that name the operation.
 func errorf(op *operation, format string, args ...any) error {
 	return fmt.Errorf("ghl: %s: %s", op.Name, fmt.Sprintf(format, args...))
+}
+
+// tokenShaped matches what looks like a credential in text a server sent
+// back: a JWT (HighLevel's access and refresh tokens), a Private
+// Integration token, or a bearer credential.
+var tokenShaped = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*|\bpit-[0-9A-Fa-f\-]{16,}|(?i)\bbearer\s+[^\s"',;]+`)
+
+// redactSecrets removes secrets (the request's own token, whatever the
+// server echoed) and anything token-shaped from the text kept in e, so that
+// printing or logging the error never leaks them.
+func (e *APIError) redactSecrets(secrets ...string) {
+	e.Message = redactText(e.Message, secrets)
+	e.ErrorName = redactText(e.ErrorName, secrets)
+	for i, m := range e.Messages {
+		e.Messages[i] = redactText(m, secrets)
+	}
+	if len(e.Body) > 0 {
+		e.Body = []byte(redactText(string(e.Body), secrets))
+	}
+}
+
+// redactText replaces each secret (of 8 or more bytes, so that short
+// values do not wipe out ordinary words) and each token-shaped run in s.
+func redactText(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 8 && strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		}
+	}
+	if strings.Contains(s, "eyJ") || strings.Contains(s, "pit-") || strings.Contains(strings.ToLower(s), "bearer") {
+		s = tokenShaped.ReplaceAllStringFunc(s, func(m string) string {
+			if len(m) > 6 && strings.EqualFold(m[:6], "bearer") {
+				return "Bearer [REDACTED]"
+			}
+			return "[REDACTED]"
+		})
+	}
+	return s
 }

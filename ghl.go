@@ -4,10 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/oauth2"
@@ -37,6 +39,9 @@ type Client struct {
 	retry     RetryPolicy
 	http      *retryablehttp.Client
 	lastKey   atomic.Pointer[keyCache] // the bucket key of the last token seen
+	maxBody   int64                    // the most read of a response body
+	maxPages  int                      // the most pages one iteration reads
+	attemptTO time.Duration            // bounds one attempt; 0 for none
 
 	common service // reused by every service, as go-github does
 
@@ -72,11 +77,14 @@ func NewClient(opts ...Option) (*Client, error) {
 		tokens:    cfg.tokens,
 		limiter:   cfg.limiter,
 		retry:     cfg.retry,
+		maxBody:   cfg.maxBody,
+		maxPages:  cfg.maxPages,
+		attemptTO: cfg.timeouts.Attempt,
 	}
 	if cfg.staticToken != "" {
 		c.limitKey = tokenKey(cfg.staticToken)
 	}
-	c.http = newRetryClient(c, cfg.httpClient)
+	c.http = newRetryClient(c, cfg.httpClient, cfg.timeouts)
 	c.common.client = c
 	c.Contacts = (*ContactsService)(&c.common)
 	return c, nil
@@ -106,9 +114,44 @@ func (c *Client) resolve(path string, query url.Values) string {
 }
 
 // httpDefault is the transport used when the caller supplies no HTTP client:
-// a pooled transport with sane timeouts.
-func httpDefault() *http.Client {
+// a pooled transport with the given timeouts.
+func httpDefault(to Timeouts) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 32
+	t.DialContext = (&net.Dialer{Timeout: to.Connect, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = to.TLSHandshake
+	t.ResponseHeaderTimeout = to.ResponseHeader
 	return &http.Client{Transport: t}
+}
+
+// errRedirect is returned by the redirect policy to stop at the redirect
+// answer, which the caller then gets as an *APIError.
+var errRedirect = http.ErrUseLastResponse
+
+// sameOriginRedirects wraps a redirect policy so that a redirect to another
+// origin (scheme, host or port) is never followed: the bearer token, and a
+// body with personal data, must not reach a host the caller did not name.
+func sameOriginRedirects(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Scheme != first.Scheme || !strings.EqualFold(canonicalHost(req.URL), canonicalHost(first)) {
+			return errRedirect
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errRedirect
+		}
+		return nil
+	}
+}
+
+// canonicalHost is host:port with the scheme's default port filled in.
+func canonicalHost(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return net.JoinHostPort(u.Hostname(), port)
 }

@@ -216,7 +216,7 @@ func (g *Agency) AllInstalledLocations(ctx context.Context, p InstalledLocations
 	if p.Limit == 0 {
 		p.Limit = 100
 	}
-	return paginate(ctx, p.Skip, func(ctx context.Context, skip int) ([]InstalledLocation, int, bool, error) {
+	return paginate(ctx, nil, &opInstalledLocations, p.Skip, func(ctx context.Context, skip int) ([]InstalledLocation, int, bool, error) {
 		q := p
 		q.Skip = skip
 		page, _, err := g.InstalledLocations(ctx, q)

@@ -25,6 +25,9 @@ type config struct {
 	httpClient  *http.Client
 	retry       RetryPolicy
 	limiter     *RateLimiter
+	maxBody     int64
+	maxPages    int
+	timeouts    Timeouts
 }
 
 func defaultConfig() config {
@@ -35,6 +38,9 @@ func defaultConfig() config {
 		logger:    slog.New(slog.DiscardHandler),
 		retry:     DefaultRetryPolicy(),
 		limiter:   NewRateLimiter(DefaultRateLimit()),
+		maxBody:   DefaultMaxResponseSize,
+		maxPages:  DefaultMaxPages,
+		timeouts:  DefaultTimeouts(),
 	}
 }
 
@@ -72,27 +78,43 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 
 // WithBaseURL sends requests to another host, such as a local emulator
 // ([github.com/salesnexus/ghl-go/ghltest]) or a proxy. It must be an absolute
-// http or https URL; a trailing slash is ignored.
+// http or https URL with no user info (credentials belong in
+// [WithAccessToken]), query or fragment; a trailing slash is ignored.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error {
-		u, err := url.Parse(strings.TrimRight(rawURL, "/"))
+		u, err := parseBaseURL(rawURL)
 		if err != nil {
 			return fmt.Errorf("ghl: WithBaseURL: %w", err)
-		}
-		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("ghl: WithBaseURL: %q is not an absolute http(s) URL", rawURL)
-		}
-		if u.RawQuery != "" || u.Fragment != "" {
-			return fmt.Errorf("ghl: WithBaseURL: %q must not have a query or fragment", rawURL)
 		}
 		c.baseURL = u
 		return nil
 	}
 }
 
+// parseBaseURL checks a base URL. Its errors never quote user info.
+func parseBaseURL(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(rawURL, "/"))
+	if err != nil {
+		return nil, errors.New("the URL does not parse")
+	}
+	if u.User != nil {
+		return nil, errors.New("the URL must not hold user info: it would be printed and sent as Basic auth")
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q is not an absolute http(s) URL", rawURL)
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(rawURL, "?#") {
+		return nil, fmt.Errorf("%q must not have a query or fragment: every path would be appended to it", rawURL)
+	}
+	return u, nil
+}
+
 // WithHTTPClient sends requests through a copy of hc, keeping its Transport,
-// Timeout, Jar and redirect policy. The client adds its own retry and
-// rate-limit layers on top, so hc should not retry by itself.
+// Timeout and Jar; [WithTimeouts] does not apply to it. The client adds its
+// own retry and rate-limit layers on top, so hc should not retry by itself.
+// Redirects are followed only within the base URL's origin (scheme, host
+// and port) whatever hc's CheckRedirect says; within it, hc's CheckRedirect
+// (or Go's limit of 10) still applies.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -162,6 +184,78 @@ func WithRateLimiter(l *RateLimiter) Option {
 			return errors.New("ghl: WithRateLimiter: limiter is nil")
 		}
 		c.limiter = l
+		return nil
+	}
+}
+
+// DefaultMaxPages is the most pages one iteration reads unless
+// [WithMaxPages] or [ContextWithMaxPages] raise it: 100,000 pages, or
+// 10 million contacts at 100 a page.
+const DefaultMaxPages = 100_000
+
+// WithMaxResponseSize sets the most the client reads of a response body
+// (default [DefaultMaxResponseSize], 64 MiB). A larger answer is a
+// [*ResponseTooLargeError] and is not sent again.
+func WithMaxResponseSize(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return errors.New("ghl: WithMaxResponseSize: size must be positive")
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithMaxPages sets the most pages one iteration (an Iter method) reads
+// before it yields a [*PageError] matching [ErrTooManyPages] (default
+// [DefaultMaxPages]). It bounds what a server whose cursor never ends can
+// cost; raise it for very large exports, or per call with
+// [ContextWithMaxPages].
+func WithMaxPages(n int) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return errors.New("ghl: WithMaxPages: pages must be positive")
+		}
+		c.maxPages = n
+		return nil
+	}
+}
+
+// Timeouts bound the phases of one HTTP attempt on the client's own
+// transport, so that a silent server cannot block a call made with a
+// context that never ends. Zero leaves a phase unbounded. Each attempt is
+// also bounded by its context.
+type Timeouts struct {
+	// Connect bounds opening the TCP connection.
+	Connect time.Duration
+	// TLSHandshake bounds the TLS handshake.
+	TLSHandshake time.Duration
+	// ResponseHeader bounds the wait for the response headers once the
+	// request is written.
+	ResponseHeader time.Duration
+	// Attempt bounds one whole attempt, from sending to the last byte of
+	// the body, so that a server that stalls mid-body is cut too. A write
+	// cut this way may have been applied (see [ErrOutcomeUnknown]).
+	Attempt time.Duration
+}
+
+// DefaultTimeouts are 10 s to connect, 10 s for TLS, 60 s for the response
+// headers and 5 minutes for a whole attempt.
+func DefaultTimeouts() Timeouts {
+	return Timeouts{Connect: 10 * time.Second, TLSHandshake: 10 * time.Second,
+		ResponseHeader: 60 * time.Second, Attempt: 5 * time.Minute}
+}
+
+// WithTimeouts replaces [DefaultTimeouts]. Connect, TLSHandshake and
+// ResponseHeader apply to the client's own transport only, not to one given
+// with [WithHTTPClient], whose transport is the caller's to configure;
+// Attempt applies to both.
+func WithTimeouts(t Timeouts) Option {
+	return func(c *config) error {
+		if t.Connect < 0 || t.TLSHandshake < 0 || t.ResponseHeader < 0 || t.Attempt < 0 {
+			return errors.New("ghl: WithTimeouts: timeouts must not be negative")
+		}
+		c.timeouts = t
 		return nil
 	}
 }

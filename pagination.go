@@ -2,22 +2,59 @@ package ghl
 
 import (
 	"context"
+	"hash/maphash"
 	"iter"
 )
+
+type maxPagesKey struct{}
+
+// ContextWithMaxPages returns a context whose iterations may read up to n
+// pages, instead of the client's ceiling ([WithMaxPages], default
+// [DefaultMaxPages]). n <= 0 restores the client's ceiling.
+func ContextWithMaxPages(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, maxPagesKey{}, n)
+}
+
+// maxPagesFor is the page ceiling of one iteration.
+func maxPagesFor(ctx context.Context, s *service) int {
+	if n, ok := ctx.Value(maxPagesKey{}).(int); ok && n > 0 {
+		return n
+	}
+	if s != nil && s.client != nil && s.client.maxPages > 0 {
+		return s.client.maxPages
+	}
+	return DefaultMaxPages
+}
 
 // paginate walks a paged list lazily: nothing is fetched until the caller
 // ranges over the result, and fetching stops as soon as the loop breaks.
 //
 // fetch returns one page for cursor, the cursor of the next page and whether
 // there is one. An error is yielded once, then the walk ends. A cursor that
-// comes back unchanged ends the walk too, so a server that repeats itself
-// cannot loop a caller forever. Every HighLevel scheme fits this shape:
-// startAfter+startAfterId, page+pageLimit, searchAfter and skip+limit each
-// have a cursor type of their own.
-func paginate[T any, C comparable](ctx context.Context, first C, fetch func(ctx context.Context, cursor C) (items []T, next C, more bool, err error)) iter.Seq2[*T, error] {
+// comes back to any page already read (A, B, A, ...) ends the walk with a
+// *PageError matching ErrCursorRepeated before that page is read again, and
+// so does the page ceiling with ErrTooManyPages, so that a server that
+// repeats itself cannot loop a caller forever. The cursors are remembered as
+// 64-bit hashes, at most one per page, so memory is bounded by the ceiling.
+// Every HighLevel scheme fits this shape: startAfter+startAfterId,
+// page+pageLimit, searchAfter and skip+limit each have a cursor type of
+// their own.
+func paginate[T any, C comparable](ctx context.Context, s *service, op *operation, first C, fetch func(ctx context.Context, cursor C) (items []T, next C, more bool, err error)) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
+		if ctx == nil {
+			yield(nil, &ArgError{Operation: op.Name, Arg: "ctx", Reason: "is nil"})
+			return
+		}
+		limit := maxPagesFor(ctx, s)
+		seed := maphash.MakeSeed()
+		seen := make(map[uint64]struct{})
 		cursor := first
-		for {
+		for pages := 0; ; pages++ {
+			if pages >= limit {
+				yield(nil, &PageError{Operation: op.Name, Pages: pages, Err: ErrTooManyPages})
+				return
+			}
+			seen[maphash.Comparable(seed, cursor)] = struct{}{}
 			// fetch sees a done ctx too, and reports it as a typed error.
 			items, next, more, err := fetch(ctx, cursor)
 			if err != nil {
@@ -29,7 +66,11 @@ func paginate[T any, C comparable](ctx context.Context, first C, fetch func(ctx 
 					return
 				}
 			}
-			if !more || len(items) == 0 || next == cursor {
+			if !more || len(items) == 0 {
+				return
+			}
+			if _, dup := seen[maphash.Comparable(seed, next)]; dup {
+				yield(nil, &PageError{Operation: op.Name, Pages: pages + 1, Err: ErrCursorRepeated})
 				return
 			}
 			cursor = next

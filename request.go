@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -126,6 +127,25 @@ func (c *Client) bucketKey(token string) string {
 	return key
 }
 
+// call is the entry of every generated method: a nil service (a nil or
+// zero Client's) is a typed error, not a panic.
+func (s *service) call(ctx context.Context, op *operation, path string, query url.Values, body, out any) (*Response, error) {
+	if s == nil || s.client == nil {
+		return nil, &ArgError{Operation: op.Name, Arg: "client", Reason: "is nil or was not made by NewClient"}
+	}
+	return s.client.call(ctx, op, path, query, body, out)
+}
+
+// noResult is the error for a 2xx answer whose envelope lacks the field
+// that holds the operation's result (generated methods check it).
+func noResult(op *operation, resp *Response, field string) error {
+	e := &DecodeError{Operation: op.Name, Err: fmt.Errorf("%w: no %q in the answer", ErrEmptyResponse, field)}
+	if resp != nil && resp.Response != nil {
+		e.StatusCode = resp.StatusCode
+	}
+	return e
+}
+
 // call sends one API request and decodes a 2xx body into out (when out is
 // not nil). path is relative to the base URL and already escaped; body, when
 // not nil, is sent as JSON.
@@ -177,16 +197,18 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 		return resp, c.requestError(ctx, op, path, st, err)
 	}
 	if hresp.StatusCode >= 200 && hresp.StatusCode < 300 {
-		if out != nil && len(bytes.TrimSpace(st.body)) > 0 {
-			if err := json.Unmarshal(st.body, out); err != nil {
-				return resp, &DecodeError{Operation: op.Name, StatusCode: hresp.StatusCode,
-					Body: bytes.Clone(st.body[:min(len(st.body), maxErrorBody)]), Err: err}
-			}
+		if out == nil {
+			return resp, nil
 		}
-		return resp, nil
+		return resp, decodeResult(op, path, hresp.StatusCode, st.attempts, st.body, out, tok.AccessToken)
 	}
 	apiErr := newAPIError(op, op.Method, path, hresp.StatusCode, st.body)
 	apiErr.Attempts = st.attempts
+	if hresp.StatusCode >= 300 && hresp.StatusCode < 400 {
+		apiErr.Message = redirectMessage(c.baseURL, hresp.Header.Get("Location"))
+		apiErr.Messages = []string{apiErr.Message}
+	}
+	apiErr.redactSecrets(tok.AccessToken)
 	if hresp.StatusCode == http.StatusTooManyRequests {
 		rl := &RateLimitError{Operation: op.Name, Rate: st.rate, API: apiErr,
 			Daily: st.rate.HasDailyRemaining() && st.rate.DailyRemaining == 0}
@@ -198,6 +220,76 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 		return resp, rl
 	}
 	return resp, apiErr
+}
+
+// decodeResult decodes a 2xx body into out. An answer with no result (an
+// empty body, a 204, null or {}) is a *DecodeError matching
+// ErrEmptyResponse, and an error body sent with a 2xx status (HighLevel
+// does this) is the *APIError it describes, so that no caller gets a nil
+// result with a nil error.
+func decodeResult(op *operation, path string, status, attempts int, body []byte, out any, secrets ...string) error {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) || emptyObject(trimmed) {
+		return &DecodeError{Operation: op.Name, StatusCode: status, Body: bytes.Clone(trimmed),
+			Err: fmt.Errorf("%w: the %d answer is %s", ErrEmptyResponse, status, describeEmpty(trimmed))}
+	}
+	if code := errorStatus(trimmed); code != 0 {
+		e := newAPIError(op, op.Method, path, code, body)
+		e.Attempts = attempts
+		e.redactSecrets(secrets...)
+		return e
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		d := &DecodeError{Operation: op.Name, StatusCode: status,
+			Body: []byte(redactText(string(body[:min(len(body), maxErrorBody)]), secrets)), Err: err}
+		return d
+	}
+	return nil
+}
+
+func describeEmpty(b []byte) string {
+	if len(b) == 0 {
+		return "empty"
+	}
+	return string(b)
+}
+
+// emptyObject reports whether b is {} (with any whitespace inside).
+func emptyObject(b []byte) bool {
+	return len(b) >= 2 && b[0] == '{' && b[len(b)-1] == '}' && len(bytes.TrimSpace(b[1:len(b)-1])) == 0
+}
+
+// errorStatus returns the status of an error body that came with a 2xx
+// status: a small JSON object whose top-level statusCode (or status) is a
+// number of 400 or more. It returns 0 for anything else.
+func errorStatus(b []byte) int {
+	if len(b) > maxErrorBody || b[0] != '{' || !bytes.Contains(b, []byte(`"status`)) {
+		return 0
+	}
+	var eb struct {
+		StatusCode json.RawMessage `json:"statusCode"`
+		Status     json.RawMessage `json:"status"`
+	}
+	if json.Unmarshal(b, &eb) != nil {
+		return 0
+	}
+	for _, raw := range []json.RawMessage{eb.StatusCode, eb.Status} {
+		var n int
+		if len(raw) > 0 && raw[0] != '"' && json.Unmarshal(raw, &n) == nil && n >= 400 && n <= 599 {
+			return n
+		}
+	}
+	return 0
+}
+
+// redirectMessage explains a redirect the client did not follow, naming
+// only the target's origin (its path and query may hold anything).
+func redirectMessage(base *url.URL, location string) string {
+	u, err := base.Parse(location)
+	if err != nil || location == "" {
+		return "redirect not followed"
+	}
+	return "redirect to " + u.Scheme + "://" + u.Host + " not followed: the client only follows redirects within " + base.Scheme + "://" + base.Host
 }
 
 // contextTokenSource is implemented by token sources that can honour the
@@ -280,10 +372,18 @@ func (c *Client) requestError(ctx context.Context, op *operation, path string, s
 	if errors.As(err, &rl) {
 		return rl
 	}
-	re := &RequestError{Operation: op.Name, Method: op.Method, Path: path, Attempts: st.attempts, Err: err}
+	var tl *ResponseTooLargeError
+	if errors.As(err, &tl) {
+		tl.Operation, tl.Method, tl.Path = op.Name, op.Method, path
+		return tl
+	}
+	// Sent is what every attempt taught, not only the last error: a
+	// deadline, a cancel or a refused retry must not hide that an earlier
+	// attempt may have reached HighLevel.
+	re := &RequestError{Operation: op.Name, Method: op.Method, Path: path, Attempts: st.attempts, Err: err, Sent: st.reached}
 	var se *sendError
 	if errors.As(err, &se) {
-		re.Sent = se.sent
+		re.Sent = re.Sent || se.sent
 		re.Err = se.err
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(re.Err, ctxErr) {
@@ -315,24 +415,35 @@ func marshalJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
 
-// maxBody bounds what the client reads of any response.
-const maxBody = 64 << 20
+// DefaultMaxResponseSize bounds what the client reads of any response
+// body, unless [WithMaxResponseSize] says otherwise.
+const DefaultMaxResponseSize = 64 << 20
 
 // readBody reads the whole body, so that a truncated body is a transport
-// failure the retry policy can see, and replaces it with an empty one.
-func readBody(resp *http.Response) ([]byte, error) {
+// failure the retry policy can see, and replaces it with an empty one. A
+// body over limit is a *ResponseTooLargeError, found from Content-Length
+// before anything is allocated when the server declares it.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	defer resp.Body.Close()
+	n := resp.ContentLength
+	if n > limit {
+		resp.Body = http.NoBody
+		return nil, &ResponseTooLargeError{StatusCode: resp.StatusCode, Size: n, Limit: limit}
+	}
 	var buf []byte
-	if n := resp.ContentLength; n > 0 && n <= maxBody {
+	if n > 0 {
 		buf = make([]byte, 0, n+1)
 	}
 	b := bytes.NewBuffer(buf)
-	_, err := b.ReadFrom(io.LimitReader(resp.Body, maxBody))
+	_, err := b.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	resp.Body = http.NoBody
 	if err != nil {
 		return nil, err
 	}
-	if resp.ContentLength > 0 && int64(b.Len()) < resp.ContentLength {
+	if int64(b.Len()) > limit {
+		return nil, &ResponseTooLargeError{StatusCode: resp.StatusCode, Size: -1, Limit: limit}
+	}
+	if n > 0 && int64(b.Len()) < n {
 		return nil, io.ErrUnexpectedEOF
 	}
 	return b.Bytes(), nil

@@ -8,7 +8,9 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"strconv"
+	"net/http/httptrace"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
@@ -67,6 +69,11 @@ type callState struct {
 	attempts int
 	rate     Rate
 	body     []byte // the last response body, read in full by the transport
+	// reached is true once any attempt may have reached HighLevel and been
+	// applied: a connection was made and no answer said it was refused
+	// unapplied (429). It survives every later error: a deadline, a cancel,
+	// a refused retry.
+	reached bool
 }
 
 type callStateKey struct{}
@@ -79,10 +86,11 @@ func stateFrom(ctx context.Context) *callState {
 // newRetryClient wires go-retryablehttp to the client's policy. The inner
 // transport waits on the rate limiter and reads each body in full, so that
 // retries are rate limited too and a truncated body counts as a failure.
-func newRetryClient(c *Client, hc *http.Client) *retryablehttp.Client {
+func newRetryClient(c *Client, hc *http.Client, to Timeouts) *retryablehttp.Client {
 	if hc == nil {
-		hc = httpDefault()
+		hc = httpDefault(to)
 	}
+	hc.CheckRedirect = sameOriginRedirects(hc.CheckRedirect)
 	base := hc.Transport
 	if base == nil {
 		base = http.DefaultTransport
@@ -109,6 +117,11 @@ func passThrough(resp *http.Response, err error, _ int) (*http.Response, error) 
 
 // checkRetry decides whether to send the request again.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if err == nil && resp != nil && !retryableStatus(resp.StatusCode) {
+		// A complete answer that needs no retry is kept even if ctx has
+		// just ended: it says what happened, the ctx error would not.
+		return false, nil
+	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
@@ -135,6 +148,11 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	return false, nil
 }
 
+// retryableStatus reports whether a status may be worth sending again.
+func retryableStatus(code int) bool {
+	return code == http.StatusTooManyRequests || (code >= 500 && code != http.StatusNotImplemented)
+}
+
 // backoff waits Retry-After (or the rate-limit interval) on 429, capped at
 // max; otherwise exponential backoff with jitter between min and max.
 func backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
@@ -156,19 +174,41 @@ func backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Durati
 	return d/2 + rand.N(d/2+1)
 }
 
-// retryAfter reads Retry-After as seconds or an HTTP date.
+// maxRetryAfter caps a server's Retry-After: any longer wait is absurd for
+// a rate limit, and a larger count of seconds would overflow a Duration.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter reads Retry-After as seconds or an HTTP date, capped at
+// maxRetryAfter; a date in the past is no wait.
 func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := h.Get("Retry-After")
+	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+	if allDigits(v) {
+		// Parsed digit by digit so that no count of seconds can overflow.
+		var s int64
+		for i := 0; i < len(v); i++ {
+			s = s*10 + int64(v[i]-'0')
+			if time.Duration(s)*time.Second >= maxRetryAfter {
+				return maxRetryAfter, true
+			}
+		}
 		return time.Duration(s) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), maxRetryAfter), true
 	}
 	return 0, false
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // sendError wraps a transport failure with whether the request may have
@@ -217,16 +257,48 @@ func (t *coreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			slog.String("op", st.op.Name), slog.String("method", req.Method),
 			slog.String("path", req.URL.Path), slog.Int("attempt", st.attempts))
 	}
+	actx := ctx
+	if d := t.client.attemptTO; d > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, d)
+		defer cancel() // the body is read in full below, before returning
+	}
+	var conn *connSeen
+	if !idempotent(req.Method) {
+		// For a write, know whether a connection was ever had: a
+		// transport that asked for one and got none sent nothing.
+		conn = new(connSeen)
+		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{GetConn: conn.ask, GotConn: conn.got})
+	}
+	if actx != ctx {
+		req = req.WithContext(actx)
+	}
 	resp, err := t.base.RoundTrip(req)
+	if err != nil && actx.Err() != nil && ctx.Err() == nil {
+		err = fmt.Errorf("%w (%s): %w", ErrAttemptTimeout, t.client.attemptTO, err)
+	}
 	if err != nil {
 		if debug {
 			log.LogAttrs(ctx, slog.LevelDebug, "ghl transport error",
 				slog.String("op", st.op.Name), slog.String("error", err.Error()))
 		}
-		return nil, &sendError{sent: !neverSent(err), err: err}
+		sent := !neverSent(err) && !conn.none()
+		st.reached = st.reached || sent
+		return nil, &sendError{sent: sent, err: err}
 	}
-	body, err := readBody(resp)
+	if resp.StatusCode != http.StatusTooManyRequests {
+		st.reached = true
+	}
+	body, err := readBody(resp, t.client.maxBody)
+	if err != nil && actx.Err() != nil && ctx.Err() == nil {
+		err = fmt.Errorf("%w (%s): %w", ErrAttemptTimeout, t.client.attemptTO, err)
+	}
 	if err != nil {
+		var tl *ResponseTooLargeError
+		if errors.As(err, &tl) {
+			return nil, &sendError{sent: true, final: true, err: err}
+		}
+		st.reached = true
 		return nil, &sendError{sent: true, err: fmt.Errorf("reading response body: %w", err)}
 	}
 	st.body = body
@@ -240,6 +312,19 @@ func (t *coreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			slog.Int("daily_remaining", st.rate.DailyRemaining))
 	}
 	return resp, nil
+}
+
+// connSeen records whether an attempt asked for a connection and got one.
+// Only a transport that reports both (net/http's) can prove that nothing
+// was sent; with any other, the error alone decides.
+type connSeen struct{ asked, gotConn atomic.Bool }
+
+func (c *connSeen) ask(string)                { c.asked.Store(true) }
+func (c *connSeen) got(httptrace.GotConnInfo) { c.gotConn.Store(true) }
+
+// none reports whether the attempt surely never had a connection.
+func (c *connSeen) none() bool {
+	return c != nil && c.asked.Load() && !c.gotConn.Load()
 }
 
 // neverSent reports whether err happened before the request could reach the

@@ -258,7 +258,7 @@ func TestRetryPolicyValidation(t *testing.T) {
 }
 
 var errUnexpectedEOF = func() error {
-	_, err := readBody(&http.Response{ContentLength: 5, Body: httpmock.NewRespBodyFromString("ab")})
+	_, err := readBody(&http.Response{ContentLength: 5, Body: httpmock.NewRespBodyFromString("ab")}, DefaultMaxResponseSize)
 	if err == nil || !strings.Contains(err.Error(), "unexpected EOF") {
 		panic("readBody must report a short body")
 	}

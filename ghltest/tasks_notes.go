@@ -293,7 +293,8 @@ func toMaps(b []byte) []map[string]any {
 // notesNewestFirst returns a contact's notes ordered by dateAdded descending
 // (ties: newest created first).
 func notesNewestFirst(c *contact) []*note {
-	out := slices.Clone(c.notes)
+	out := make([]*note, 0, len(c.notes)) // [] when empty, as HighLevel sends it
+	out = append(out, c.notes...)
 	slices.Reverse(out)
 	slices.SortStableFunc(out, func(a, b *note) int { return strings.Compare(b.DateAdded, a.DateAdded) })
 	return out

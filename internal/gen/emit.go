@@ -362,20 +362,31 @@ func (m *model) emitMethod(f *file, op *goOp) {
 	}
 	if op.Whole != nil {
 		f.p("out := new(%s)\n", op.Whole.Name)
-		f.p("resp, err := s.client.call(ctx, %s, path, %s, %s, out)\n", op.Var, query, body)
+		f.p("resp, err := (*service)(s).call(ctx, %s, path, %s, %s, out)\n", op.Var, query, body)
 		f.p("if err != nil {\nreturn nil, resp, err\n}\nreturn out, resp, nil\n}\n\n")
 		return
 	}
 	f.p("var root %s\n", op.rootType())
-	f.p("resp, err := s.client.call(ctx, %s, path, %s, %s, &root)\n", op.Var, query, body)
+	f.p("resp, err := (*service)(s).call(ctx, %s, path, %s, %s, &root)\n", op.Var, query, body)
 	f.p("if err != nil {\nreturn %s, resp, err\n}\n", zero)
+	// A 2xx answer without the result field is an error, never a nil
+	// result with a nil error; where the API answers null for "none", the
+	// op says so (Nullable) and the method documents it.
+	rf := op.ResultF
+	if !op.Nullable {
+		f.p("if root.%s == nil {\nreturn %s, resp, noResult(%s, resp, %q)\n}\n", rf.Name, zero, op.Var, rf.JSON)
+	}
 	if op.Total != "" {
 		f.p("resp.Total = root.%s\n", op.rootField(op.Total).Name)
 	}
 	if mf := op.rootField("meta"); mf != nil && mf.Type == "*PageMeta" {
 		f.p("if root.Meta != nil {\nresp.Meta = root.Meta\nif resp.Total == 0 {\nresp.Total = root.Meta.Total\n}\n}\n")
 	}
-	f.p("return root.%s, resp, nil\n}\n\n", op.ResultF.Name)
+	if rf.Type == "bool" {
+		f.p("return *root.%s, resp, nil\n}\n\n", rf.Name)
+		return
+	}
+	f.p("return root.%s, resp, nil\n}\n\n", rf.Name)
 }
 
 // iterHead writes the doc and signature of an iterator over op.
@@ -412,7 +423,7 @@ type cursor struct {
 	id    string
 }
 first := cursor{after: base.StartAfter, id: base.StartAfterID}
-return paginate(ctx, first, func(ctx context.Context, c cursor) ([]%[2]s, cursor, bool, error) {
+return paginate(ctx, (*service)(s), %[4]s, first, func(ctx context.Context, c cursor) ([]%[2]s, cursor, bool, error) {
 	o := base
 	o.StartAfter, o.StartAfterID = c.after, c.id
 	items, resp, err := s.%[3]s(ctx, locationID, &o)
@@ -432,7 +443,7 @@ return paginate(ctx, first, func(ctx context.Context, c cursor) ([]%[2]s, cursor
 })
 }
 
-`, op.Options, item, op.Name)
+`, op.Options, item, op.Name, op.Var)
 }
 
 func emitSearchIter(f *file, m *model, op *goOp) {
@@ -445,7 +456,7 @@ allow. It stops after a short page, after the page that reaches resp.Total,
 on a repeated cursor, or at the first error, which it yields. req is copied and
 never modified.`)
 	f.p(`if req == nil {
-	return paginate(ctx, searchCursor{}, func(context.Context, searchCursor) ([]%[1]s, searchCursor, bool, error) {
+	return paginate(ctx, (*service)(s), %[2]s, searchCursor{}, func(context.Context, searchCursor) ([]%[1]s, searchCursor, bool, error) {
 		return nil, searchCursor{}, false, &ArgError{Operation: %[2]s.Name, Arg: "body", Reason: "is required"}
 	})
 }
@@ -454,13 +465,13 @@ first := searchCursor{page: max(base.Page, 1)}
 if len(base.SearchAfter) > 0 {
 	after, err := json.Marshal(base.SearchAfter)
 	if err != nil {
-		return paginate(ctx, first, func(context.Context, searchCursor) ([]%[1]s, searchCursor, bool, error) {
+		return paginate(ctx, (*service)(s), %[2]s, first, func(context.Context, searchCursor) ([]%[1]s, searchCursor, bool, error) {
 			return nil, first, false, &ArgError{Operation: %[2]s.Name, Arg: "searchAfter", Reason: err.Error()}
 		})
 	}
 	first = searchCursor{after: string(after)}
 }
-return paginate(ctx, first, func(ctx context.Context, c searchCursor) ([]%[1]s, searchCursor, bool, error) {
+return paginate(ctx, (*service)(s), %[2]s, first, func(ctx context.Context, c searchCursor) ([]%[1]s, searchCursor, bool, error) {
 	r := base
 	r.Page, r.SearchAfter = c.page, nil
 	if c.after != "" {
@@ -522,7 +533,7 @@ limit := base.Limit
 if limit <= 0 {
 	limit = 25
 }
-return paginate(ctx, base.Skip, func(ctx context.Context, skip int) ([]%[2]s, int, bool, error) {
+return paginate(ctx, (*service)(s), %[5]s, base.Skip, func(ctx context.Context, skip int) ([]%[2]s, int, bool, error) {
 	o := base
 	o.Skip = skip
 	items, resp, err := s.%[3]s(ctx, %[4]s, &o)
@@ -535,5 +546,5 @@ return paginate(ctx, base.Skip, func(ctx context.Context, skip int) ([]%[2]s, in
 })
 }
 
-`, op.Options, item, op.Name, strings.Join(args, ", "))
+`, op.Options, item, op.Name, strings.Join(args, ", "), op.Var)
 }

@@ -211,7 +211,14 @@ func (m *model) emitOpTest(f *file, op *goOp, pre string, files map[string][]byt
 		f.p("want := new(%s)\ndecode%sFixture(t, %q, want)\nassert.Equal(t, want, got)\n", op.Whole.Name, svc, respFile)
 		f.spotChecks("got", op.Whole, example)
 	} else {
-		f.p("var want %s\ndecode%sFixture(t, %q, &want)\nassert.Equal(t, want.%s, got)\n", op.rootType(), svc, respFile, op.ResultF.Name)
+		wantExpr := "want." + op.ResultF.Name
+		if op.ResultF.Type == "bool" {
+			f.p("var want %s\ndecode%sFixture(t, %q, &want)\nrequire.NotNil(t, want.%s)\n", op.rootType(), svc, respFile, op.ResultF.Name)
+			wantExpr = "*" + wantExpr
+		} else {
+			f.p("var want %s\ndecode%sFixture(t, %q, &want)\n", op.rootType(), svc, respFile)
+		}
+		f.p("assert.Equal(t, %s, got)\n", wantExpr)
 		result = example[op.Result]
 		if op.Total != "" {
 			f.p("assert.Equal(t, want.%s, resp.Total)\n", op.rootField(op.Total).Name)

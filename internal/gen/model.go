@@ -710,7 +710,11 @@ func (o *goOp) rootType() string {
 	var b strings.Builder
 	b.WriteString("struct {\n")
 	for _, f := range o.Root {
-		fmt.Fprintf(&b, "\t%s %s %s\n", f.Name, f.Type, f.tag())
+		typ := f.Type
+		if f == o.ResultF && typ == "bool" {
+			typ = "*bool" // nil tells an answer without it from false
+		}
+		fmt.Fprintf(&b, "\t%s %s %s\n", f.Name, typ, f.tag())
 	}
 	b.WriteString("}")
 	return b.String()

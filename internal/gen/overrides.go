@@ -99,6 +99,10 @@ type Op struct {
 	Result string
 	// Total names the envelope property carrying the total count.
 	Total string
+	// Nullable says the result property is null (or absent) when nothing
+	// matches, a real answer that the method documents; otherwise a 2xx
+	// answer without it is an error matching ErrEmptyResponse.
+	Nullable bool
 	// Options is the Go type of the optional query parameters.
 	Options string
 	// Params renames positional arguments, by spec name.
@@ -444,7 +448,7 @@ number of matches in resp.Total. Use SearchIter to read every page.`,
 			Doc: `FindDuplicate returns the contact of the location that has opts' email or
 phone number, or nil when there is none. With "Allow Duplicate Contact"
 enabled, email is searched first, then phone.`,
-			Result: "contact", Options: "DuplicateSearchOptions",
+			Result: "contact", Nullable: true, Options: "DuplicateSearchOptions",
 			Response: "x-DuplicateContactResponse", ReplaceWhy: "ghl-platform.md §8: no response schema",
 			Query: map[string]Field{
 				"number": {Doc: "Number is a phone number, in E.164 (+14155550100)."},
