@@ -66,3 +66,9 @@ func jsonResponse(status int, body string, headers ...string) *http.Response {
 	}
 	return r
 }
+
+// transportFunc is an in-memory transport that is not httpmock's (which
+// checks the request's context on its own).
+type transportFunc func(*http.Request) (*http.Response, error)
+
+func (f transportFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -51,7 +51,8 @@ func parseRate(h http.Header) Rate {
 		r.known |= knownRemaining
 	}
 	if v, ok := headerInt(h, "X-Ratelimit-Interval-Milliseconds"); ok {
-		r.Interval = time.Duration(v) * time.Millisecond
+		// Capped at a day, so that no value can overflow a Duration.
+		r.Interval = time.Duration(min(v, 86_400_000)) * time.Millisecond
 	}
 	if v, ok := headerInt(h, "X-Ratelimit-Limit-Daily"); ok {
 		r.DailyLimit = v

@@ -275,7 +275,7 @@ func (t *coreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil && actx.Err() != nil && ctx.Err() == nil {
-		err = fmt.Errorf("%w (%s): %w", ErrAttemptTimeout, t.client.attemptTO, err)
+		err = fmt.Errorf("%w (%s): %v", ErrAttemptTimeout, t.client.attemptTO, err)
 	}
 	if err != nil {
 		if debug {
@@ -291,7 +291,7 @@ func (t *coreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	body, err := readBody(resp, t.client.maxBody)
 	if err != nil && actx.Err() != nil && ctx.Err() == nil {
-		err = fmt.Errorf("%w (%s): %w", ErrAttemptTimeout, t.client.attemptTO, err)
+		err = fmt.Errorf("%w (%s): %v", ErrAttemptTimeout, t.client.attemptTO, err)
 	}
 	if err != nil {
 		var tl *ResponseTooLargeError
