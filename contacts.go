@@ -842,8 +842,9 @@ func (s *ContactsService) List(ctx context.Context, locationID string, opts *Con
 // opts.Limit (20 by default) lazily as the loop asks for more. It sends both
 // cursors, startAfter and startAfterId: from the response's meta when present,
 // else from the last contact's dateAdded and ID. It stops after a short page,
-// an empty meta.nextPageUrl, a repeated cursor, or the first error, which it
-// yields. opts is copied; it may be nil.
+// an empty meta.nextPageUrl, or the first error, which it yields; a cursor
+// that repeats any earlier page, or the page ceiling ([WithMaxPages]), ends it
+// with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/get-contacts
 //
@@ -916,8 +917,9 @@ func (s *ContactsService) Search(ctx context.Context, req *ContactSearchRequest)
 // 1), or at req.SearchAfter when set, and moves to searchAfter cursors as soon
 // as results carry them, which also reaches past the 10,000 matches pages
 // allow. It stops after a short page, after the page that reaches resp.Total,
-// on a repeated cursor, or at the first error, which it yields. req is copied and
-// never modified.
+// or at the first error, which it yields; a repeated cursor or the page ceiling
+// ([WithMaxPages]) ends it with a [*PageError]. req is copied and never
+// modified.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/search-contacts-advanced
 func (s *ContactsService) SearchIter(ctx context.Context, req *ContactSearchRequest) iter.Seq2[*Contact, error] {
@@ -1033,8 +1035,9 @@ func (s *ContactsService) ListByBusiness(ctx context.Context, businessID, locati
 // ListByBusinessIter yields every contact attached to the business,
 // fetching pages of opts.Limit (25 by default) lazily as the loop asks for
 // more, starting at opts.Skip. It stops after a short page, once skip reaches
-// the count the API reports, on a repeated cursor, or at the first error,
-// which it yields. opts is copied; it may be nil.
+// the count the API reports, or at the first error, which it yields; the page
+// ceiling ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may
+// be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/get-contacts-by-businessId
 func (s *ContactsService) ListByBusinessIter(ctx context.Context, businessID, locationID string, opts *ContactsByBusinessOptions) iter.Seq2[*Contact, error] {

@@ -28,7 +28,23 @@
 // [ErrBadRequest] and [ErrServer]. A 429 that outlasted the retries, or a spent
 // daily quota, is a [*RateLimitError]. A request with no usable answer is a
 // [*RequestError]; when it was a write that may have been applied,
-// errors.Is(err, [ErrOutcomeUnknown]) is true.
+// errors.Is(err, [ErrOutcomeUnknown]) is true, whatever ended it (a lost
+// connection, the caller's deadline or cancel, exhausted retries). A 2xx
+// answer with no result (empty, 204, null, {}, or no result field) is a
+// [*DecodeError] matching [ErrEmptyResponse], and an error body sent with a
+// 2xx status is the [*APIError] it describes: no method returns a nil result
+// with a nil error unless its doc says nil means "none". A body over
+// [WithMaxResponseSize] is a [*ResponseTooLargeError]. Errors never hold the
+// token: anything token-shaped the server echoes back is redacted.
+//
+// # Safety limits
+//
+// Redirects are followed only within the base URL's origin, so the bearer
+// token and request bodies never reach another scheme, host or port. Every
+// attempt is bounded by [Timeouts] (see [DefaultTimeouts]), a Retry-After
+// is capped, error bodies are decoded within fixed bounds, and an iteration
+// ends with a [*PageError] when the server's cursor repeats a page or after
+// [WithMaxPages] pages.
 //
 // # Retries and rate limits
 //

@@ -408,8 +408,9 @@ func emitListIter(f *file, m *model, op *goOp) {
 opts.Limit (20 by default) lazily as the loop asks for more. It sends both
 cursors, startAfter and startAfterId: from the response's meta when present,
 else from the last contact's dateAdded and ID. It stops after a short page,
-an empty meta.nextPageUrl, a repeated cursor, or the first error, which it
-yields. opts is copied; it may be nil.`)
+an empty meta.nextPageUrl, or the first error, which it yields; a cursor
+that repeats any earlier page, or the page ceiling ([WithMaxPages]), ends it
+with a [*PageError]. opts is copied; it may be nil.`)
 	f.p(`base := %[1]s{}
 if opts != nil {
 	base = *opts
@@ -453,8 +454,9 @@ req.PageLimit lazily as the loop asks for more. It starts at req.Page (or
 1), or at req.SearchAfter when set, and moves to searchAfter cursors as soon
 as results carry them, which also reaches past the 10,000 matches pages
 allow. It stops after a short page, after the page that reaches resp.Total,
-on a repeated cursor, or at the first error, which it yields. req is copied and
-never modified.`)
+or at the first error, which it yields; a repeated cursor or the page ceiling
+([WithMaxPages]) ends it with a [*PageError]. req is copied and never
+modified.`)
 	f.p(`if req == nil {
 	return paginate(ctx, (*service)(s), %[2]s, searchCursor{}, func(context.Context, searchCursor) ([]%[1]s, searchCursor, bool, error) {
 		return nil, searchCursor{}, false, &ArgError{Operation: %[2]s.Name, Arg: "body", Reason: "is required"}
@@ -516,8 +518,9 @@ func emitSkipIter(f *file, m *model, op *goOp) {
 	item := iterHead(f, m, op, op.Name+`Iter yields every contact attached to the business,
 fetching pages of opts.Limit (25 by default) lazily as the loop asks for
 more, starting at opts.Skip. It stops after a short page, once skip reaches
-the count the API reports, on a repeated cursor, or at the first error,
-which it yields. opts is copied; it may be nil.`)
+the count the API reports, or at the first error, which it yields; the page
+ceiling ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may
+be nil.`)
 	var args []string
 	for _, p := range op.PathParams {
 		args = append(args, p.Go)
