@@ -263,7 +263,7 @@ func emptyObject(b []byte) bool {
 // status: a small JSON object whose top-level statusCode (or status) is a
 // number of 400 or more. It returns 0 for anything else.
 func errorStatus(b []byte) int {
-	if len(b) > maxErrorBody || b[0] != '{' || !bytes.Contains(b, []byte(`"status`)) {
+	if len(b) > 4*maxErrorBody || b[0] != '{' || !mayBeErrorBody(b) {
 		return 0
 	}
 	var eb struct {
@@ -280,6 +280,27 @@ func errorStatus(b []byte) int {
 		}
 	}
 	return 0
+}
+
+// mayBeErrorBody is a cheap scan that gates errorStatus's decode, so that
+// a success body pays nothing: it is true when b has a "statusCode" key or
+// a "status" whose value starts with 4 or 5.
+func mayBeErrorBody(b []byte) bool {
+	if bytes.Contains(b, []byte(`"statusCode"`)) {
+		return true
+	}
+	for {
+		i := bytes.Index(b, []byte(`"status"`))
+		if i < 0 {
+			return false
+		}
+		b = bytes.TrimLeft(b[i+len(`"status"`):], " \t\r\n")
+		if len(b) > 0 && b[0] == ':' {
+			if v := bytes.TrimLeft(b[1:], " \t\r\n"); len(v) > 0 && (v[0] == '4' || v[0] == '5') {
+				return true
+			}
+		}
+	}
 }
 
 // redirectMessage explains a redirect the client did not follow, naming
