@@ -337,7 +337,38 @@ const (
 	maxMessageDepth = 3
 	maxMessages     = 50
 	maxMessageLen   = 1 << 10
+	maxErrorNesting = 16
 )
+
+// nestedDeeper reports whether the JSON text b nests arrays or objects more
+// than limit levels deep, in one pass without allocating. HighLevel's error
+// bodies nest three levels at most; a deeper one is not decoded, since the
+// JSON decoder's own stack grows with depth.
+func nestedDeeper(b []byte, limit int) bool {
+	depth, inString, escaped := 0, false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			if depth++; depth > limit {
+				return true
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return false
+}
 
 // newAPIError builds an *APIError from a non-2xx response body.
 func newAPIError(op *operation, method, path string, status int, body []byte) *APIError {
@@ -349,7 +380,7 @@ func newAPIError(op *operation, method, path string, status int, body []byte) *A
 		Body:       bytes.Clone(body[:min(len(body), maxErrorBody)]),
 	}
 	var eb errorBody
-	if len(body) > maxErrorDecode || json.Unmarshal(body, &eb) != nil {
+	if len(body) > maxErrorDecode || nestedDeeper(body, maxErrorNesting) || json.Unmarshal(body, &eb) != nil {
 		// Not JSON (or too large to be an error body): keep a short
 		// plain-text message.
 		if s := strings.TrimSpace(string(e.Body)); s != "" && len(s) <= 200 && len(body) <= maxErrorBody {
