@@ -179,7 +179,8 @@ func TestContactsRoundTripOnEmulator(t *testing.T) {
 	require.NotEmpty(t, reqs)
 	for _, r := range reqs {
 		assert.Equal(t, "2021-07-28", r.Version, "%s %s", r.Method, r.Path)
-		assert.Equal(t, "Bearer "+loc.Token, r.Header.Get("Authorization"))
+		assert.Equal(t, "Bearer [redacted]", r.Header.Get("Authorization"))
+		assert.Equal(t, ghltest.Fingerprint(loc.Token), r.TokenFingerprint, "the location's token was sent")
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/salesnexus/ghl-go/ghltest"
 )
 
 // No client secret, access token, refresh token or code appears in any log
@@ -22,7 +24,10 @@ func TestOAuthNoSecretsInLogsOrErrors(t *testing.T) {
 	env := newOAuthEnv(t, store, withTTL(time.Hour), withConfig(func(c *OAuthConfig) {
 		logger = c.Logger
 		c.ClientOptions = append(c.ClientOptions, WithLogger(c.Logger))
-	}))
+	}), func(_ *OAuthConfig, so *[]ghltest.Option) {
+		// The secrets that crossed the wire are read back from the log.
+		*so = append(*so, ghltest.WithUnredactedRequestLog())
+	})
 	ctx := t.Context()
 	var errs []error
 	record := func(err error) {

@@ -23,6 +23,22 @@
 // and [Server.Stats] counts requests, 429s, invalid grants and refreshes.
 // The same server runs as a program: see cmd/ghl-emulator.
 //
+// # Request log
+//
+// The log keeps the last [DefaultRequestLogLimit] API requests
+// ([WithRequestLogLimit]) and the first [DefaultRequestLogBodyLimit] bytes
+// (64 KiB) of each body ([WithRequestLogBodyLimit]), so it holds at most
+// count × body limit of bodies whatever clients send;
+// [RecordedRequest.BodySize] and [RecordedRequest.BodyTruncated] tell what
+// was cut. Secrets are redacted when a request is recorded: the
+// Authorization header keeps its scheme only ("Bearer [redacted]"; compare
+// [RecordedRequest.TokenFingerprint] with [Fingerprint] of a token to know
+// which was sent), cookies and API-key or token headers become
+// "[redacted]", and so do the values of client_secret, refresh_token, code,
+// access_token, id_token and password in form bodies, query strings and
+// JSON bodies. See [RecordedRequest] for the exact rules and
+// [WithUnredactedRequestLog] to keep everything.
+//
 // # Covered API
 //
 // All 32 operations of apps/contacts.json (contacts CRUD, upsert, search,
@@ -164,7 +180,14 @@
 // before the handler runs ([FaultResetBefore], no state change), a reset
 // after it ran ([FaultResetAfter], state changed), latency ([FaultLatency]),
 // or a truncated body ([FaultTruncate], state changed). See [Fault] for
-// matching and scripting.
+// matching and scripting. All three check a fault the same way
+// ([Fault.Validate]): a status fault needs a status in 200..599 (1xx are
+// interim responses a client skips), a latency fault a delay up to
+// [MaxFaultDelay], Rate is in 0..1, Times not negative, a path pattern
+// starts with "/" and compiles. An invalid fault is a *[FaultError] naming
+// the field: InjectFault and WithFaults panic with it, the control endpoint
+// answers 400 {"statusCode":400,"message":"invalid fault: status: 100 is
+// outside 200..599","error":"Bad Request","traceId":"..."}.
 //
 // # Webhooks
 //
@@ -183,14 +206,27 @@
 // # Control endpoints
 //
 // For out-of-process use (cmd/ghl-emulator) the same controls are HTTP
-// endpoints. They need no token or Version header and are neither rate
+// endpoints. They need no API token or Version header and are neither rate
 // limited, recorded nor faulted:
 //
 //	POST   /_emulator/faults    inject a fault; body e.g. {"kind":"status","status":503,"pathPattern":"/contacts/","method":"GET","times":2}
-//	                            (fields kind, status, delay ("250ms" or ms), pathPattern, method, rate, times, retryAfter); 201
+//	                            (fields kind, status, delay ("250ms" or ms), pathPattern, method, rate, times, retryAfter); 201,
+//	                            or 400 for invalid JSON, an unknown field or an invalid fault
 //	GET    /_emulator/faults    list active faults
 //	DELETE /_emulator/faults    remove all faults; 204
 //	GET    /_emulator/stats     Stats as JSON: {"requests":..,"rateLimited":..,"unauthorized":..,"invalidGrant":..,"tokenRefreshes":..,"tokensIssued":..,"faultsInjected":..}
-//	GET    /_emulator/requests  the request log as JSON (body as a string)
+//	GET    /_emulator/requests  the request log as JSON (body as a string; secrets redacted as in [Server.Requests])
 //	DELETE /_emulator/requests  clear the request log; 204
+//
+// Whoever reaches them can read the request log (with its contact data)
+// and break the API with faults. By default they are open, which suits
+// [NewServer] (loopback only). With [WithControlToken] every control
+// request must carry "Authorization: Bearer <control token>" or
+// "X-Emulator-Control-Token: <control token>"; any other answers
+//
+//	401 {"statusCode":401,"message":"Invalid control token: send Authorization: Bearer <control token> or X-Emulator-Control-Token","error":"Unauthorized","traceId":"..."}
+//
+// and changes nothing. cmd/ghl-emulator generates a control token when it
+// listens beyond loopback. Errors of the control endpoints have the same
+// shape (404 "Cannot GET /_emulator/x", 400 for faults).
 package ghltest

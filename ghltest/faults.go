@@ -2,8 +2,8 @@ package ghltest
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"path"
 	"strconv"
@@ -18,7 +18,7 @@ type FaultKind string
 // no state; "after" kinds run the handler (state changes, rate limits count)
 // and then spoil the response.
 const (
-	// FaultStatus answers with Fault.Status (default 503) and a JSON body
+	// FaultStatus answers with Fault.Status (required, 200..599) and a JSON body
 	// {"statusCode":N,"message":"<status text>","traceId":...} without running
 	// the handler. For 429 the body is the emulator's rate-limit body and
 	// Fault.RetryAfter, if set, is sent as the Retry-After header.
@@ -104,43 +104,88 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(aux.Delay, &s); err == nil {
 			d, err := time.ParseDuration(s)
 			if err != nil {
-				return fmt.Errorf("ghltest: fault delay: %w", err)
+				return &FaultError{Field: "delay", Reason: strings.TrimPrefix(err.Error(), "time: ")}
 			}
 			f.Delay = d
 		} else {
 			ms, err := strconv.ParseFloat(string(aux.Delay), 64)
 			if err != nil {
-				return errors.New("ghltest: fault delay must be a duration string or milliseconds")
+				return &FaultError{Field: "delay", Reason: "must be a duration string or milliseconds"}
 			}
-			f.Delay = time.Duration(ms * float64(time.Millisecond))
+			// Saturate instead of overflowing, so that validate rejects it.
+			switch ns := ms * float64(time.Millisecond); {
+			case ns >= math.MaxInt64:
+				f.Delay = math.MaxInt64
+			case ns <= math.MinInt64:
+				f.Delay = math.MinInt64
+			default:
+				f.Delay = time.Duration(ns)
+			}
 		}
 	}
 	return nil
 }
 
+// MaxFaultDelay is the longest Delay a latency fault may have.
+const MaxFaultDelay = 10 * time.Minute
+
+// faultKinds lists the kinds for error messages.
+const faultKinds = "status, reset_before, reset_after, latency or truncate"
+
+// validate is the one check of a fault, used by WithFaults, InjectFault and
+// POST /_emulator/faults.
 func (f Fault) validate() error {
-	switch f.Kind {
-	case FaultStatus:
-		if f.Status != 0 && (f.Status < 100 || f.Status > 599) {
-			return fmt.Errorf("ghltest: invalid fault status %d", f.Status)
-		}
-	case FaultResetBefore, FaultResetAfter, FaultTruncate:
-	case FaultLatency:
-		if f.Delay <= 0 {
-			return errors.New("ghltest: latency fault needs a positive delay")
-		}
-	default:
-		return fmt.Errorf("ghltest: unknown fault kind %q", f.Kind)
+	bad := func(field, format string, args ...any) error {
+		return &FaultError{Field: field, Reason: fmt.Sprintf(format, args...)}
 	}
-	if f.Rate < 0 || f.Rate > 1 {
-		return fmt.Errorf("ghltest: fault rate %v outside 0..1", f.Rate)
+	switch f.Kind {
+	case FaultStatus, FaultResetBefore, FaultResetAfter, FaultLatency, FaultTruncate:
+	case "":
+		return bad("kind", "required (%s)", faultKinds)
+	default:
+		return bad("kind", "unknown kind %q (want %s)", f.Kind, faultKinds)
+	}
+	if f.Kind == FaultStatus {
+		switch {
+		case f.Status == 0:
+			return bad("status", "required for kind status (200..599)")
+		case f.Status < 200 || f.Status > 599:
+			// A 1xx is an interim response: clients would read the real
+			// response that follows, so it would not inject anything.
+			return bad("status", "%d is outside 200..599", f.Status)
+		}
+	} else {
+		if f.Status != 0 {
+			return bad("status", "applies only to kind status")
+		}
+		if f.RetryAfter != "" {
+			return bad("retryAfter", "applies only to kind status")
+		}
+	}
+	switch {
+	case f.Delay < 0:
+		return bad("delay", "%v is negative", f.Delay)
+	case f.Delay > MaxFaultDelay:
+		return bad("delay", "%v exceeds %v", f.Delay, MaxFaultDelay)
+	case f.Kind == FaultLatency && f.Delay == 0:
+		return bad("delay", "required for kind latency (a positive duration up to %v)", MaxFaultDelay)
+	case f.Kind != FaultLatency && f.Delay != 0:
+		return bad("delay", "applies only to kind latency")
+	}
+	if !(f.Rate >= 0 && f.Rate <= 1) { // also NaN
+		return bad("rate", "%v is outside 0..1", f.Rate)
 	}
 	if f.Times < 0 {
-		return errors.New("ghltest: fault times must not be negative")
+		return bad("times", "%d is negative", f.Times)
 	}
-	if strings.ContainsAny(f.PathPattern, "*?[") {
-		if _, err := path.Match(f.PathPattern, "/"); err != nil {
-			return fmt.Errorf("ghltest: bad fault path pattern: %w", err)
+	if f.PathPattern != "" {
+		if f.PathPattern[0] != '/' {
+			return bad("pathPattern", "%q must start with %q", f.PathPattern, "/")
+		}
+		if strings.ContainsAny(f.PathPattern, "*?[") {
+			if _, err := path.Match(f.PathPattern, "/"); err != nil {
+				return bad("pathPattern", "%q is malformed: %v", f.PathPattern, err)
+			}
 		}
 	}
 	return nil
@@ -165,21 +210,17 @@ func (a *activeFault) matches(method, p string) bool {
 	return strings.HasPrefix(p, a.PathPattern)
 }
 
-// InjectFault adds a fault. It panics if the fault is invalid (unknown kind,
-// Rate outside 0..1, a latency fault without Delay, a malformed pattern);
-// the control endpoint answers 400 instead.
+// InjectFault adds a fault. It panics with a *[FaultError] if the fault is
+// invalid (see [Fault.Validate]); the control endpoint answers 400 instead.
 func (s *Server) InjectFault(f Fault) {
 	if err := s.addFault(f); err != nil {
-		panic(err.Error())
+		panic(err)
 	}
 }
 
 func (s *Server) addFault(f Fault) error {
 	if err := f.validate(); err != nil {
 		return err
-	}
-	if f.Kind == FaultStatus && f.Status == 0 {
-		f.Status = http.StatusServiceUnavailable
 	}
 	s.faultMu.Lock()
 	s.faults = append(s.faults, &activeFault{Fault: f, left: f.Times})
@@ -269,3 +310,25 @@ func (c *reqCtx) injectedStatus(f *Fault) {
 	}
 	c.fail(f.Status, msg, "")
 }
+
+// FaultError reports an invalid [Fault]: the field at fault (its JSON name,
+// e.g. "status") and why. [Fault.Validate], [Server.InjectFault] (as a panic)
+// and POST /_emulator/faults (as a 400) report it.
+type FaultError struct {
+	Field  string // JSON name of the field: kind, status, delay, rate, times, pathPattern, retryAfter, ...
+	Reason string // e.g. "100 is outside 200..599"
+}
+
+// Error returns "ghltest: invalid fault: <field>: <reason>".
+func (e *FaultError) Error() string {
+	return "ghltest: invalid fault: " + e.Field + ": " + e.Reason
+}
+
+// Validate reports whether the fault can be injected, and if not, why, as a
+// *[FaultError]. A fault needs a known Kind; kind status needs a Status in
+// 200..599 (1xx are interim responses, which clients skip) and is the only
+// kind that takes Status and RetryAfter; kind latency needs a Delay in
+// (0, [MaxFaultDelay]] and is the only kind that takes one; Rate is in
+// 0..1; Times is not negative; a PathPattern starts with "/" and, if it is a
+// glob, is well-formed.
+func (f Fault) Validate() error { return f.validate() }

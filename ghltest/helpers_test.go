@@ -61,6 +61,13 @@ func (a *api) do(method, path string, body any) result {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return a.send(req)
+}
+
+// send sends req as it is and reads the result.
+func (a *api) send(req *http.Request) result {
+	a.t.Helper()
+	method, path := req.Method, req.URL.Path
 	resp, err := a.hc.Do(req)
 	if err != nil {
 		a.t.Fatalf("%s %s: %v", method, path, err)

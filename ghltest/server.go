@@ -34,6 +34,14 @@ const (
 // keeps by default; older entries are dropped first.
 const DefaultRequestLogLimit = 10000
 
+// DefaultRequestLogBodyLimit is how many bytes of each request body the
+// request log keeps by default ([WithRequestLogBodyLimit]); the rest is
+// dropped and [RecordedRequest.BodyTruncated] is set. The log's bodies
+// thus never exceed the entry limit times this (625 MiB with the defaults,
+// reached only if every request carries 64 KiB or more; API bodies are
+// typically a few hundred bytes).
+const DefaultRequestLogBodyLimit = 64 << 10
+
 // Server is an in-memory emulator of the HighLevel (GoHighLevel) API v2.
 //
 // Create one with [NewServer] (listening on a loopback port, like
@@ -61,7 +69,7 @@ type Server struct {
 	faultRng *rand.Rand
 
 	reqMu    sync.Mutex
-	reqs     []RecordedRequest
+	reqs     []logEntry
 	reqStart int // index of the oldest entry once the ring is full
 
 	counters counters
@@ -78,6 +86,9 @@ type config struct {
 	ttl          time.Duration
 	logger       *slog.Logger
 	logLimit     int
+	bodyLimit    int
+	unredacted   bool
+	controlToken string
 }
 
 // Option configures a [Server] made by [NewServer] or [NewHandler].
@@ -152,6 +163,35 @@ func WithRequestLogLimit(n int) Option {
 	return func(c *config) { c.logLimit = n }
 }
 
+// WithRequestLogBodyLimit sets how many bytes of each request body the
+// request log keeps ([RecordedRequest.Body]); longer bodies are cut and
+// marked [RecordedRequest.BodyTruncated]. The default is
+// [DefaultRequestLogBodyLimit] (64 KiB); n <= 0 keeps no body at all
+// (BodySize is still recorded). It does not change what the API handlers
+// read (up to 8 MiB).
+func WithRequestLogBodyLimit(n int) Option {
+	return func(c *config) { c.bodyLimit = max(n, 0) }
+}
+
+// WithUnredactedRequestLog makes the request log keep header values, query
+// strings and bodies exactly as received, secrets included. By default they
+// are redacted (see [RecordedRequest]). Use it only in tests that must read
+// a credential the client sent, and never on a server reachable by others
+// without [WithControlToken]: GET /_emulator/requests serves the log.
+func WithUnredactedRequestLog() Option {
+	return func(c *config) { c.unredacted = true }
+}
+
+// WithControlToken protects the /_emulator/... control endpoints: every
+// control request must then carry "Authorization: Bearer <token>" or
+// "X-Emulator-Control-Token: <token>", or it is answered 401 (see the
+// package documentation). The default, "", leaves them open, which suits an
+// emulator that only the test process can reach (NewServer listens on
+// loopback). The control token is not an API token, nor the reverse.
+func WithControlToken(token string) Option {
+	return func(c *config) { c.controlToken = token }
+}
+
 // NewServer starts an emulator on a random loopback port (127.0.0.1:0) and
 // returns it; URL holds its base URL. Call Close when done. The server is not
 // tied to a *testing.T and may be shared by several tests.
@@ -175,6 +215,7 @@ func NewHandler(opts ...Option) *Server {
 		ttl:          DefaultAccessTokenTTL,
 		logger:       slog.New(slog.DiscardHandler),
 		logLimit:     DefaultRequestLogLimit,
+		bodyLimit:    DefaultRequestLogBodyLimit,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -262,14 +303,43 @@ func (s *Server) Stats() Stats {
 	}
 }
 
-// RecordedRequest is one API request as the server received it.
+// RecordedRequest is one API request as the server received it, with its
+// secrets redacted unless the server was made [WithUnredactedRequestLog]:
+//
+//   - Authorization (and Proxy-Authorization) keep their scheme only:
+//     "Bearer [redacted]". [RecordedRequest.TokenFingerprint] tells which
+//     bearer token was sent.
+//   - Cookie, Set-Cookie and headers whose name contains "token", "secret",
+//     "password", "session", "api-key" or "apikey" (e.g. X-Api-Key) become
+//     "[redacted]".
+//   - In bodies and query strings the values of client_secret,
+//     refresh_token, code, access_token, id_token and password (any case,
+//     with or without "_", so clientSecret and accessToken too) become
+//     [redacted]: form and query values (key=value pairs) and JSON members
+//     ("key": value, at any depth, a non-string value replaced by the string
+//     "[redacted]"). A body that is neither form nor JSON is scanned for
+//     both shapes.
+//
+// Only the first [DefaultRequestLogBodyLimit] bytes of a body are kept (see
+// [WithRequestLogBodyLimit]).
 type RecordedRequest struct {
 	Method   string      `json:"method"`
 	Path     string      `json:"path"`     // decoded URL path, e.g. "/contacts/abc"
 	RawQuery string      `json:"rawQuery"` // encoded query, without '?'
 	Header   http.Header `json:"header"`
-	Body     []byte      `json:"-"`
-	Version  string      `json:"version"` // the Version header received ("" if none)
+	// Body is the request body, cut to the log's body limit.
+	Body []byte `json:"-"`
+	// BodySize is the size of the body as the server read it (the emulator
+	// reads at most 8 MiB), whether or not Body holds all of it.
+	BodySize int `json:"bodySize"`
+	// BodyTruncated reports that Body holds only the first bytes of the
+	// body, as many as the body limit allows (BodySize is the full size).
+	BodyTruncated bool `json:"bodyTruncated,omitempty"`
+	// TokenFingerprint is [Fingerprint] of the bearer token of the
+	// Authorization header, "" if none was sent. It identifies the token
+	// without revealing it: compare it with Fingerprint(loc.Token).
+	TokenFingerprint string `json:"tokenFingerprint,omitempty"`
+	Version          string `json:"version"` // the Version header received ("" if none)
 	// Status is the status the server produced: the handler's status, the
 	// injected status of a FaultStatus, or 0 when no handler ran
 	// (FaultResetBefore, or a client that went away during FaultLatency).
@@ -292,14 +362,32 @@ func (r RecordedRequest) MarshalJSON() ([]byte, error) {
 
 // Requests returns a copy of the recorded requests, oldest first. Only API
 // requests are recorded (not /_emulator/... control requests); at most the
-// last [DefaultRequestLogLimit] (see [WithRequestLogLimit]) are kept.
+// last [DefaultRequestLogLimit] (see [WithRequestLogLimit]) are kept, each
+// with at most [DefaultRequestLogBodyLimit] bytes of body (see
+// [WithRequestLogBodyLimit]), secrets redacted (see [RecordedRequest]).
+// The entries' Header maps and Body slices are shared with the log: do not
+// modify them.
 func (s *Server) Requests() []RecordedRequest {
 	s.reqMu.Lock()
 	defer s.reqMu.Unlock()
 	out := make([]RecordedRequest, 0, len(s.reqs))
-	out = append(out, s.reqs[s.reqStart:]...)
-	out = append(out, s.reqs[:s.reqStart]...)
+	for _, i := range [2][2]int{{s.reqStart, len(s.reqs)}, {0, s.reqStart}} {
+		for j := i[0]; j < i[1]; j++ {
+			e := &s.reqs[j]
+			if e.token != "" {
+				e.rec.TokenFingerprint, e.token = Fingerprint(e.token), ""
+			}
+			out = append(out, e.rec)
+		}
+	}
 	return out
+}
+
+// logEntry is a recorded request and, until it is first read, the bearer
+// token whose Fingerprint it reports (hashed lazily, off the request path).
+type logEntry struct {
+	rec   RecordedRequest
+	token string
 }
 
 // ResetRequests clears the request log (not the Stats counters).
@@ -310,15 +398,16 @@ func (s *Server) ResetRequests() {
 	s.reqMu.Unlock()
 }
 
-func (s *Server) record(rec RecordedRequest) {
+func (s *Server) record(rec RecordedRequest, token string) {
 	if s.cfg.logLimit <= 0 {
 		return
 	}
+	e := logEntry{rec, token}
 	s.reqMu.Lock()
 	if len(s.reqs) < s.cfg.logLimit {
-		s.reqs = append(s.reqs, rec)
+		s.reqs = append(s.reqs, e)
 	} else {
-		s.reqs[s.reqStart] = rec
+		s.reqs[s.reqStart] = e
 		s.reqStart = (s.reqStart + 1) % len(s.reqs)
 	}
 	s.reqMu.Unlock()
@@ -335,13 +424,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	c := &reqCtx{s: s, r: r, body: body, traceID: newTraceID()}
 	rec := RecordedRequest{
-		Method:   r.Method,
-		Path:     r.URL.Path,
-		RawQuery: r.URL.RawQuery,
-		Header:   r.Header.Clone(),
-		Body:     body,
-		Version:  r.Header.Get("Version"),
-		Time:     s.now(),
+		Method:  r.Method,
+		Path:    r.URL.Path,
+		Version: r.Header.Get("Version"),
+		Time:    s.now(),
+	}
+	var token string // the bearer token, for rec's TokenFingerprint
+	if s.cfg.logLimit > 0 {
+		token = s.recordRequest(&rec, r, body)
 	}
 	f, delay := s.pickFault(r.Method, r.URL.Path)
 	if f != nil || delay > 0 {
@@ -359,7 +449,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			s.record(rec)
+			s.record(rec, token)
 			return
 		}
 	}
@@ -369,7 +459,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch kind {
 	case FaultResetBefore:
-		s.record(rec)
+		s.record(rec, token)
 		abortConn(w, true)
 		return
 	case FaultStatus:
@@ -378,7 +468,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.process(c)
 	}
 	rec.Status = c.status
-	s.record(rec)
+	s.record(rec, token)
 	s.log.Debug("ghltest: request", "method", r.Method, "path", r.URL.Path, "status", c.status, "version", rec.Version)
 	switch kind {
 	case FaultResetAfter:

@@ -84,8 +84,8 @@ func TestVersionHeader(t *testing.T) {
 	if reqs[2].Method != "GET" || reqs[2].Path != "/contacts/" || reqs[2].RawQuery != "locationId="+loc.ID {
 		t.Errorf("recorded %+v", reqs[2])
 	}
-	if reqs[2].Header.Get("Authorization") != "Bearer "+loc.Token {
-		t.Errorf("recorded header %v", reqs[2].Header)
+	if reqs[2].Header.Get("Authorization") != "Bearer [redacted]" || reqs[2].TokenFingerprint != ghltest.Fingerprint(loc.Token) {
+		t.Errorf("recorded header %v, fingerprint %q", reqs[2].Header, reqs[2].TokenFingerprint)
 	}
 	srv.ResetRequests()
 	if len(srv.Requests()) != 0 {

@@ -35,6 +35,7 @@
 //	-rate-daily N          daily limit (default 200000; 0 disables)
 //	-token-ttl D           OAuth access token lifetime (default 86399s)
 //	-client-id, -client-secret  register an OAuth app
+//	-control-token T       require T on the control endpoints (see below)
 //	-v                     log every request to stderr
 //
 // # Seed file
@@ -66,11 +67,22 @@
 //	}
 //
 // The control endpoints of package ghltest (/_emulator/faults,
-// /_emulator/stats, /_emulator/requests) are served too.
+// /_emulator/stats, /_emulator/requests) are served too. With
+// -control-token, or when -addr is not a loopback address (e.g. ":8089" or
+// "0.0.0.0:8089", reachable by others) and a random control token is
+// generated, they require "Authorization: Bearer <token>" or
+// "X-Emulator-Control-Token: <token>" and answer 401 otherwise; the token is
+// printed as
+//
+//	GHL_EMULATOR_CONTROL_TOKEN=...
+//
+// On a loopback address without -control-token they are open, as in
+// package ghltest. The request log they serve has its secrets redacted.
 package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -113,6 +125,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	ttl := fs.Duration("token-ttl", ghltest.DefaultAccessTokenTTL, "OAuth access token lifetime")
 	clientID := fs.String("client-id", "", "register an OAuth app with this client ID")
 	clientSecret := fs.String("client-secret", "", "the OAuth app's client secret")
+	controlToken := fs.String("control-token", "", "require this token on /_emulator/ requests (generated when listening beyond loopback)")
 	verbose := fs.Bool("v", false, "log every request to stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -134,6 +147,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	// Until Serve owns it; closing it twice is harmless.
+	defer ln.Close()
+	if *controlToken == "" && !isLoopback(ln.Addr()) {
+		// Others may reach the control endpoints, which can read the
+		// request log and break the API: lock them.
+		*controlToken = rand.Text()
+	}
+
 	level := slog.LevelInfo
 	if *verbose {
 		level = slog.LevelDebug
@@ -143,9 +168,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ghltest.WithRateLimit(*rateMax, *rateInterval, *rateDaily),
 		ghltest.WithAccessTokenTTL(*ttl),
 		ghltest.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))),
+		ghltest.WithControlToken(*controlToken),
 	)
 	var locs []seeded
-	var err error
 	if seed != nil {
 		if locs, err = applySeed(srv, seed); err != nil {
 			return err
@@ -164,10 +189,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		srv.RegisterApp(*clientID, *clientSecret)
 	}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
 	srv.URL = "http://" + ln.Addr().String()
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
@@ -190,6 +211,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(&b, "GHL_CLIENT_ID=%s\n", *clientID)
 		fmt.Fprintf(&b, "GHL_CLIENT_SECRET=%s\n", *clientSecret)
 		fmt.Fprintf(&b, "GHL_AUTH_CODE=%s\n", srv.AuthorizationCode(*clientID, first.ID, "Location", ""))
+	}
+	if *controlToken != "" {
+		fmt.Fprintf(&b, "GHL_EMULATOR_CONTROL_TOKEN=%s\n", *controlToken)
 	}
 	for _, l := range locs {
 		fmt.Fprintf(&b, "# location %s %q company=%s token=%s contacts=%d\n", l.loc.ID, l.loc.Name, l.loc.CompanyID, l.loc.Token, l.contacts)
@@ -214,4 +238,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// isLoopback reports whether a listener's address is a loopback one
+// (127.0.0.0/8 or ::1), which only this machine can reach.
+func isLoopback(a net.Addr) bool {
+	ta, ok := a.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -178,5 +179,89 @@ func TestRunErrors(t *testing.T) {
 		if err := run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), io.Discard); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// control sends a control request with the given Authorization ("" for
+// none) and returns the status.
+func control(t *testing.T, base, method, path, auth string) int {
+	t.Helper()
+	req, err := http.NewRequest(method, base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// On loopback without -control-token the control endpoints stay open and no
+// control token is printed.
+func TestRunLoopbackControlOpen(t *testing.T) {
+	vars, _, stop := start(t)
+	defer stop()
+	if _, ok := vars["GHL_EMULATOR_CONTROL_TOKEN"]; ok {
+		t.Errorf("control token printed on loopback: %v", vars)
+	}
+	if s := control(t, vars["GHL_BASE_URL"], "GET", "/_emulator/requests", ""); s != 200 {
+		t.Errorf("GET /_emulator/requests: %d", s)
+	}
+}
+
+func TestRunControlTokenFlag(t *testing.T) {
+	vars, _, stop := start(t, "-control-token", "my-control-token-0123456789")
+	defer stop()
+	base := vars["GHL_BASE_URL"]
+	if vars["GHL_EMULATOR_CONTROL_TOKEN"] != "my-control-token-0123456789" {
+		t.Errorf("vars %v", vars)
+	}
+	for _, p := range []string{"/_emulator/requests", "/_emulator/stats", "/_emulator/faults"} {
+		if s := control(t, base, "GET", p, ""); s != 401 {
+			t.Errorf("GET %s without the control token: %d", p, s)
+		}
+		if s := control(t, base, "GET", p, "Bearer "+vars["GHL_LOCATION_TOKEN"]); s != 401 {
+			t.Errorf("GET %s with the location token: %d", p, s)
+		}
+		if s := control(t, base, "GET", p, "Bearer my-control-token-0123456789"); s != 200 {
+			t.Errorf("GET %s with the control token: %d", p, s)
+		}
+	}
+	if status, _ := get(t, base, "/contacts/?locationId="+vars["GHL_LOCATION_ID"], vars["GHL_LOCATION_TOKEN"]); status != 200 {
+		t.Errorf("API with a control token set: %d", status)
+	}
+}
+
+// Listening beyond loopback without -control-token generates one, prints it
+// and requires it.
+func TestRunNonLoopbackGeneratesControlToken(t *testing.T) {
+	vars, _, stop := start(t, "-addr", "0.0.0.0:0")
+	defer stop()
+	tok := vars["GHL_EMULATOR_CONTROL_TOKEN"]
+	if len(tok) != 26 || tok == vars["GHL_LOCATION_TOKEN"] {
+		t.Fatalf("control token %q", tok)
+	}
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(vars["GHL_BASE_URL"], "http://"))
+	if err != nil {
+		t.Fatalf("GHL_BASE_URL %q: %v", vars["GHL_BASE_URL"], err)
+	}
+	base := "http://127.0.0.1:" + port
+	if s := control(t, base, "GET", "/_emulator/requests", ""); s != 401 {
+		t.Errorf("GET /_emulator/requests without the control token: %d", s)
+	}
+	if s := control(t, base, "GET", "/_emulator/requests", "Bearer "+tok); s != 200 {
+		t.Errorf("GET /_emulator/requests with the control token: %d", s)
+	}
+
+	// Another run generates another token.
+	vars2, _, stop2 := start(t, "-addr", "0.0.0.0:0")
+	defer stop2()
+	if vars2["GHL_EMULATOR_CONTROL_TOKEN"] == tok {
+		t.Error("the generated control token repeats")
 	}
 }
