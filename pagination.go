@@ -77,3 +77,19 @@ func paginate[T any, C comparable](ctx context.Context, s *service, op *operatio
 		}
 	}
 }
+
+// offsetPages walks a list paged by an offset (skip or offset) and a page
+// size: fetch reads the page at an offset. The walk stops after a short
+// page, or once the offset reaches the total the answer reported
+// (resp.Total), besides paginate's own stops.
+func offsetPages[T any](ctx context.Context, s *service, op *operation, start, limit int, fetch func(ctx context.Context, at int) ([]T, *Response, error)) iter.Seq2[*T, error] {
+	return paginate(ctx, s, op, start, func(ctx context.Context, at int) ([]T, int, bool, error) {
+		items, resp, err := fetch(ctx, at)
+		if err != nil || len(items) == 0 {
+			return nil, at, false, err
+		}
+		next := at + len(items)
+		more := len(items) >= limit && (resp == nil || resp.Total == 0 || next < resp.Total)
+		return items, next, more, nil
+	})
+}

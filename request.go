@@ -229,15 +229,20 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 // result with a nil error.
 func decodeResult(op *operation, path string, status, attempts int, body []byte, out any, secrets ...string) error {
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) || emptyObject(trimmed) {
+	if _, raw := out.(*json.RawMessage); !raw && (len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) || emptyObject(trimmed)) {
 		return &DecodeError{Operation: op.Name, StatusCode: status, Body: bytes.Clone(trimmed),
 			Err: fmt.Errorf("%w: the %d answer is %s", ErrEmptyResponse, status, describeEmpty(trimmed))}
 	}
-	if code := errorStatus(trimmed); code != 0 {
+	if code := errorStatus(trimmed); len(trimmed) > 0 && code != 0 {
 		e := newAPIError(op, op.Method, path, code, body)
 		e.Attempts = attempts
 		e.redactSecrets(secrets...)
 		return e
+	}
+	if raw, ok := out.(*json.RawMessage); ok {
+		// The spec gives no shape: the answer as it came, even empty.
+		*raw = bytes.Clone(trimmed)
+		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		d := &DecodeError{Operation: op.Name, StatusCode: status,
@@ -263,7 +268,7 @@ func emptyObject(b []byte) bool {
 // status: a small JSON object whose top-level statusCode (or status) is a
 // number of 400 or more. It returns 0 for anything else.
 func errorStatus(b []byte) int {
-	if len(b) > 4*maxErrorBody || b[0] != '{' || !mayBeErrorBody(b) {
+	if len(b) == 0 || len(b) > 4*maxErrorBody || b[0] != '{' || !mayBeErrorBody(b) {
 		return 0
 	}
 	var eb struct {

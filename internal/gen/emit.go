@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"go/format"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -126,8 +128,12 @@ func emitService(m *model) ([]byte, error) {
 			emitListIter(f, m, op)
 		case "page":
 			emitSearchIter(f, m, op)
-		case "skip":
-			emitSkipIter(f, m, op)
+		case "skip", "offset":
+			if m.svc.Auto {
+				emitOffsetIter(f, m, op)
+			} else {
+				emitSkipIter(f, m, op)
+			}
 		default:
 			return nil, fmt.Errorf("%s: unknown paging %q", op.ID, op.Paging)
 		}
@@ -360,6 +366,13 @@ func (m *model) emitMethod(f *file, op *goOp) {
 	case op.Body != nil:
 		body = "req"
 	}
+	if op.Raw {
+		f.use("encoding/json")
+		f.p("var raw json.RawMessage\n")
+		f.p("resp, err := (*service)(s).call(ctx, %s, path, %s, %s, &raw)\n", op.Var, query, body)
+		f.p("if err != nil {\nreturn nil, resp, err\n}\nreturn raw, resp, nil\n}\n\n")
+		return
+	}
 	if op.Whole != nil {
 		f.p("out := new(%s)\n", op.Whole.Name)
 		f.p("resp, err := (*service)(s).call(ctx, %s, path, %s, %s, out)\n", op.Var, query, body)
@@ -550,4 +563,83 @@ return paginate(ctx, (*service)(s), %[5]s, base.Skip, func(ctx context.Context, 
 }
 
 `, op.Options, item, op.Name, strings.Join(args, ", "), op.Var)
+}
+
+// emitOffsetIter writes the iterator of a list paged by skip (or offset)
+// and limit, for any service: it runs on the core's offsetPages.
+func emitOffsetIter(f *file, m *model, op *goOp) {
+	field := exportName(op.Paging) // Skip or Offset
+	limit := 20
+	for _, q := range op.OptQuery {
+		if q.Spec == "limit" && q.Schema != nil && len(q.Schema.Default) > 0 {
+			var v any
+			if json.Unmarshal(q.Schema.Default, &v) == nil {
+				switch v := v.(type) {
+				case float64:
+					limit = int(v)
+				case string:
+					if n, err := strconv.Atoi(v); err == nil {
+						limit = n
+					}
+				}
+			}
+		}
+	}
+	item := iterHead(f, m, op, fmt.Sprintf(`%[1]sIter yields every item of [%[2]sService.%[1]s], fetching pages of
+opts.Limit (%[3]d by default) lazily as the loop asks for more, starting at
+opts.%[4]s. It stops after a short page, once the count the API reports is
+reached, or at the first error, which it yields; the page ceiling
+([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.`, op.Name, m.svc.Name, limit, field))
+	var args []string
+	for _, p := range op.PathParams {
+		args = append(args, p.Go)
+	}
+	for _, p := range op.ReqQuery {
+		args = append(args, p.Go)
+	}
+	args = append(args, "&o")
+	f.p(`base := %[1]s{}
+if opts != nil {
+	base = *opts
+}
+if base.Limit <= 0 {
+	base.Limit = %[2]d
+}
+return offsetPages(ctx, (*service)(s), %[3]s, base.%[4]s, base.Limit, func(ctx context.Context, at int) ([]%[5]s, *Response, error) {
+	o := base
+	o.%[4]s = at
+	return s.%[6]s(ctx, %[7]s)
+})
+}
+
+`, op.Options, limit, op.Var, field, item, op.Name, strings.Join(args, ", "))
+}
+
+// emitClient writes client_gen.go: the Client type with one field per
+// service, and their wiring.
+func emitClient(models []*model) ([]byte, error) {
+	f := newFile()
+	f.p(`// Client talks to the HighLevel API v2. Create one with [NewClient]; it is safe
+// for concurrent use and should be reused, since it holds the connection pool,
+// the rate limiter and the token source.
+//
+// Each category of the API is a service field, and every service shares the
+// client's one HTTP core.
+type Client struct {
+	core
+
+`)
+	for i, m := range models {
+		if i > 0 {
+			f.p("\n")
+		}
+		f.comment("\t", m.svc.Name+" "+m.svc.Doc+"\n\nAPI docs: https://marketplace.gohighlevel.com/docs/ghl/"+m.svc.DocsSlug)
+		f.p("\t%s *%sService\n", m.svc.Name, m.svc.Name)
+	}
+	f.p("}\n\n// initServices points every service at the shared core.\nfunc (c *Client) initServices() {\n")
+	for _, m := range models {
+		f.p("c.%s = (*%sService)(&c.common)\n", m.svc.Name, m.svc.Name)
+	}
+	f.p("}\n")
+	return f.bytes("the services table")
 }

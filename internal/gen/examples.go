@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -96,8 +97,8 @@ func (m *model) exampleOf(doc *Doc, s *Schema, prop string, owner *goType, stack
 		}
 		return []any{v}, true, nil
 	case "string":
-		if len(s.Enum) > 0 {
-			return s.Enum[0], true, nil
+		if e := s.enumStrings(); len(e) > 0 {
+			return e[0], true, nil
 		}
 		if f := owner.field(prop); f != nil && f.Base == "Timestamp" {
 			return "2021-07-02T05:18:26.704Z", true, nil
@@ -239,6 +240,7 @@ var pagingNames = map[string]string{
 	"startAfter": "startAfter+startAfterId",
 	"page":       "page+pageLimit|searchAfter",
 	"skip":       "skip+limit",
+	"offset":     "offset+limit",
 }
 
 // operationsCSV lists every generated operation.
@@ -250,6 +252,27 @@ func operationsCSV(models []*model) ([]byte, error) {
 		for _, op := range m.ops {
 			_ = w.Write([]string{m.svc.Name, op.Name, op.ID, op.HTTP, op.Path, op.Version,
 				strings.Join(op.Scopes, " "), pagingNames[op.Paging]})
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+// gapsCSV is the gap report: every hole of the spec a default rule filled,
+// and every operation not generated yet, with why.
+func gapsCSV(models []*model) ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"service", "operationId", "where", "gap", "rule"})
+	for _, m := range models {
+		all := append(slices.Clone(m.svc.gaps), m.gaps...)
+		seen := map[gap]bool{}
+		for _, g := range all {
+			if seen[g] {
+				continue
+			}
+			seen[g] = true
+			_ = w.Write([]string{g.Service, g.Op, g.Where, g.Gap, g.Rule})
 		}
 	}
 	w.Flush()

@@ -70,7 +70,22 @@ func main() {
 func generate(specDir string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var models []*model
+	reg := newRegistry()
 	for _, svc := range services {
+		if !svc.Auto {
+			// A hand-named service claims its names first.
+			for _, t := range svc.Types {
+				reg.owner[t.Name] = "hand:" + svc.Name
+				reg.server[t.Name] = svc.Name
+			}
+		}
+	}
+	for _, svc := range services {
+		if svc.Auto {
+			if err := autoFill(specDir, svc, reg); err != nil {
+				return nil, fmt.Errorf("%s: %w", svc.Name, err)
+			}
+		}
 		m, err := buildModel(specDir, svc)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", svc.Name, err)
@@ -91,6 +106,12 @@ func generate(specDir string) (map[string][]byte, error) {
 		return nil, err
 	}
 	files["testdata/operations.csv"] = csv
+	if files["testdata/gaps.csv"], err = gapsCSV(models); err != nil {
+		return nil, err
+	}
+	if files["client_gen.go"], err = emitClient(models); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 

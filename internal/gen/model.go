@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // model is one service, resolved: the Go types and methods to write.
@@ -19,6 +20,7 @@ type model struct {
 	byName   map[string]*goType
 	bySchema map[string]*goType // spec schema name → Go type
 	ops      []*goOp
+	gaps     []gap // default rules applied while typing fields (Auto)
 }
 
 type goType struct {
@@ -77,6 +79,9 @@ type goOp struct {
 
 // ResultType is the first return value's Go type.
 func (o *goOp) ResultType() string {
+	if o.Raw {
+		return "json.RawMessage"
+	}
 	if o.Whole != nil {
 		return "*" + o.Whole.Name
 	}
@@ -95,10 +100,13 @@ func buildModel(specDir string, svc *Service) (*model, error) {
 	if err := checkWhys(svc); err != nil {
 		return nil, err
 	}
-	l := newLoader()
-	doc, err := l.load(filepath.Join(specDir, "apps", svc.Spec))
-	if err != nil {
-		return nil, err
+	l, doc := svc.loader, svc.loaded
+	if doc == nil {
+		l = newLoader()
+		var err error
+		if doc, err = l.load(filepath.Join(specDir, "apps", svc.Spec)); err != nil {
+			return nil, err
+		}
 	}
 	// Add the replacement schemas, in a fixed order.
 	for _, name := range sortedKeys(svc.Schemas) {
@@ -140,6 +148,9 @@ func buildModel(specDir string, svc *Service) (*model, error) {
 		if err := m.buildFields(t); err != nil {
 			return nil, fmt.Errorf("type %s: %w", t.Name, err)
 		}
+	}
+	if svc.Auto {
+		m.nestedRequests()
 	}
 	// Envelope fields need the field types.
 	for _, op := range m.ops {
@@ -243,11 +254,11 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 		}
 		switch p.In {
 		case "header":
-			if p.Name == "Version" {
-				if p.Schema == nil || len(p.Schema.Enum) != 1 {
+			if p.Name == "Version" && o.Version == "" {
+				if p.Schema == nil || len(p.Schema.enumStrings()) != 1 {
 					return nil, fmt.Errorf("the Version header has no single enum value")
 				}
-				op.Version = p.Schema.Enum[0]
+				op.Version = p.Schema.enumStrings()[0]
 			}
 		case "path":
 			declared[p.Name] = m.newParam(o, p.Name, "string", p.Schema)
@@ -260,6 +271,12 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 				op.OptQuery = append(op.OptQuery, qp)
 			}
 		}
+	}
+	if o.Version != "" {
+		if o.VersionWhy == "" {
+			return nil, fmt.Errorf("Version override without a VersionWhy")
+		}
+		op.Version = o.Version
 	}
 	if op.Version == "" {
 		return nil, fmt.Errorf("no Version header")
@@ -290,10 +307,19 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 		switch {
 		case f.Type != "":
 			qp.Type = f.Type
-		case qp.Schema != nil && qp.Schema.Type == "number":
+		case qp.Schema != nil && (qp.Schema.Type == "number" || qp.Schema.Type == "integer"):
 			qp.Type = "int"
+		case m.svc.Auto && integerName(qp.Spec) && qp.Schema != nil && qp.Schema.Type == "string":
+			// The API takes decimal text for these; the caller should not.
+			qp.Type = "int"
+			m.gaps = append(m.gaps, gap_(m.svc.Name, o.ID, "query "+qp.Spec, "count typed string", "int, sent as decimal text"))
+		case m.svc.Auto && qp.Schema != nil && qp.Schema.Type == "boolean":
+			qp.Type = "bool"
 		default:
 			qp.Type = "string"
+		}
+		if (qp.Type == "int" || qp.Type == "int64") && !isInteger(qp.Example) {
+			qp.Example = "1"
 		}
 	}
 	// Body.
@@ -344,6 +370,10 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 	op.RespSchema = schemaOf(spec.Responses[codes[0]].Content)
 	if o.Response != "" {
 		op.RespSchema = &Schema{Ref: "#/components/schemas/" + o.Response}
+	}
+	if o.Raw {
+		op.RespSchema = nil
+		return op, nil
 	}
 	if op.RespSchema == nil {
 		return nil, fmt.Errorf("2xx has no schema: add a Response replacement")
@@ -499,7 +529,7 @@ func (m *model) buildFields(t *goType) error {
 			ov := m.fieldOverride(t, k)
 			base := ov.Type
 			if base == "" {
-				base, err = m.goTypeOf(f.Doc, ps)
+				base, err = m.propType(f.Doc, ps, k, t.Name)
 				if err != nil {
 					return fmt.Errorf("%s (from %s): %w", k, from, err)
 				}
@@ -581,7 +611,7 @@ func kindOf(goType string) kind {
 	switch {
 	case goType == "Timestamp":
 		return kTimestamp
-	case strings.HasPrefix(goType, "[]"), goType == "json.RawMessage":
+	case strings.HasPrefix(goType, "[]"), strings.HasPrefix(goType, "map["), goType == "json.RawMessage":
 		return kSlice
 	case strings.HasPrefix(goType, "*"):
 		return kPointer
@@ -591,6 +621,74 @@ func kindOf(goType string) kind {
 		return kScalar
 	}
 	return kStruct
+}
+
+// propType maps the schema of property prop (of owner, for the gap
+// report) to a Go type. A service with Auto applies the default rules where
+// the spec leaves a gap: a number is float64 unless the spec says integer
+// or the name is a count; an untyped object is a Timestamp when its name
+// or example is a date and json.RawMessage otherwise; a union of different
+// types is json.RawMessage; additionalProperties is a map.
+func (m *model) propType(doc *Doc, s *Schema, prop, owner string) (string, error) {
+	if !m.svc.Auto || s == nil {
+		return m.goTypeOf(doc, s)
+	}
+	note := func(g, rule string) {
+		m.gaps = append(m.gaps, gap_(m.svc.Name, "", owner+"."+prop, g, rule))
+	}
+	if s.Ref == "" {
+		if v, ok := s.mapValues(); ok {
+			e, err := m.propType(doc, v, prop, owner)
+			if err != nil || e == "any" {
+				e = "json.RawMessage"
+			}
+			return "map[string]" + e, nil
+		}
+		switch {
+		case s.Type == "object" && (s.Properties == nil || len(s.Properties.Keys) == 0):
+			if dateLike(prop, s) {
+				note("untyped object holding a date", "Timestamp")
+				return "Timestamp", nil
+			}
+			note("untyped object", "json.RawMessage")
+			return "json.RawMessage", nil
+		case s.Type == "integer":
+			return "int", nil
+		case s.Type == "number":
+			if integerName(prop) {
+				return "int", nil
+			}
+			return "float64", nil
+		case s.Type == "string" && s.Format == "date-time":
+			return "Timestamp", nil
+		case s.Type == "string" && dateLike(prop, s) && len(s.Example) > 0 && exampleIsTime(s.Example):
+			return "Timestamp", nil
+		case s.Type == "array" && s.Items != nil:
+			e, err := m.propType(doc, s.Items, prop, owner)
+			if err != nil {
+				return "", err
+			}
+			if e == "any" {
+				e = "json.RawMessage"
+			}
+			return "[]" + e, nil
+		case s.Type == "" && s.Properties == nil && len(s.AnyOf)+len(s.OneOf)+len(s.AllOf) == 0:
+			return "json.RawMessage", nil
+		}
+		if alts := append(slices.Clone(s.AnyOf), s.OneOf...); len(alts) > 0 {
+			if t, err := m.goTypeOf(doc, s); err == nil {
+				return t, nil
+			}
+			note("union of different types", "json.RawMessage")
+			return "json.RawMessage", nil
+		}
+	}
+	t, err := m.goTypeOf(doc, s)
+	if err != nil && s.Ref == "" {
+		note(err.Error(), "json.RawMessage")
+		return "json.RawMessage", nil
+	}
+	return t, err
 }
 
 // goTypeOf maps a property schema to a Go type.
@@ -650,6 +748,9 @@ func (m *model) goTypeOf(doc *Doc, s *Schema) (string, error) {
 
 // buildResult builds the response envelope of op.
 func (m *model) buildResult(op *goOp) error {
+	if op.Raw {
+		return nil
+	}
 	f, err := m.l.flatten(m.doc, op.RespSchema)
 	if err != nil {
 		return err
@@ -667,7 +768,7 @@ func (m *model) buildResult(op *goOp) error {
 	}
 	env := &goType{Type: &Type{Name: "root"}}
 	for _, k := range f.Keys {
-		base, err := m.goTypeOf(f.Doc, f.Props[k])
+		base, err := m.propType(f.Doc, f.Props[k], k, op.ID+" envelope")
 		ov := m.fieldOverride(nil, k)
 		if ov.Type != "" {
 			base, err = ov.Type, nil
@@ -727,4 +828,46 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// nestedRequests applies the request rules at every depth of a body: a
+// struct reached from a request body is a request type too, so that its
+// optional false, 0 and "" reach the wire when the caller sets them.
+func (m *model) nestedRequests() {
+	for changed := true; changed; {
+		changed = false
+		for _, t := range m.types {
+			if !t.Request {
+				continue
+			}
+			for _, f := range t.Fields {
+				base := strings.TrimPrefix(strings.TrimPrefix(f.Base, "[]"), "map[string]")
+				if n := m.byName[base]; n != nil && !n.Request && !n.Core {
+					n.Request, changed = true, true
+				}
+			}
+		}
+	}
+	for _, t := range m.types {
+		if t.Request {
+			for _, f := range t.Fields {
+				m.finishField(t, f)
+			}
+		}
+	}
+}
+
+// exampleIsTime reports whether a JSON example is an RFC 3339 time.
+func exampleIsTime(raw json.RawMessage) bool {
+	var v string
+	if json.Unmarshal(raw, &v) != nil {
+		return false
+	}
+	_, err := time.Parse(time.RFC3339, v)
+	return err == nil
+}
+
+func isInteger(s string) bool {
+	_, err := strconv.ParseInt(s, 10, 64)
+	return err == nil
 }

@@ -28,6 +28,22 @@ type Service struct {
 	Types        []Type
 	Enums        []Enum
 	Ops          []Op
+
+	// Auto fills the table by rule (auto.go): every operation of Spec that
+	// Ops does not list, and every schema they reach, is named and typed
+	// by the rules, and the spec's gaps by the default rules, recorded in
+	// testdata/gaps.csv. Ops and Types then hold only the exceptions.
+	Auto bool
+	// Skip lists operations not generated, by operationId, with why.
+	Skip map[string]string
+	// Version is the Version header of operations whose spec declares
+	// none, when the file's other operations do not tell.
+	Version string
+
+	loaded  *Doc     // the spec as autoFill changed it
+	loader  *loader  // its loader
+	gaps    []gap    // what the default rules filled
+	skipped []string // operations autoFill could not generate
 }
 
 // Replacement is a schema written by hand where the spec has none.
@@ -131,8 +147,16 @@ type Op struct {
 	Checks    []string
 	ChecksWhy string
 
-	// Paging names the pagination scheme: "startAfter", "page" or "skip".
+	// Paging names the pagination scheme: "startAfter", "page", "skip" or
+	// "offset".
 	Paging string
+
+	// Version replaces a missing or ambiguous Version header (with
+	// VersionWhy).
+	Version, VersionWhy string
+	// Raw returns the answer as json.RawMessage: the spec has no usable
+	// 2xx schema.
+	Raw bool
 }
 
 // PathParam is a path parameter missing from the spec.

@@ -59,22 +59,25 @@ type MediaType struct {
 
 // Schema is the subset of JSON Schema the specs use.
 type Schema struct {
-	Ref         string          `json:"$ref"`
-	Type        string          `json:"type"`
-	Description string          `json:"description"`
-	Properties  *Props          `json:"properties"`
-	Required    []string        `json:"required"`
-	Items       *Schema         `json:"items"`
-	AllOf       []*Schema       `json:"allOf"`
-	AnyOf       []*Schema       `json:"anyOf"`
-	OneOf       []*Schema       `json:"oneOf"`
-	Enum        []string        `json:"enum"`
-	Example     json.RawMessage `json:"example"`
-	Default     json.RawMessage `json:"default"`
-	Nullable    bool            `json:"nullable"`
-	Minimum     *float64        `json:"minimum"`
-	Maximum     *float64        `json:"maximum"`
-	MaxLength   *int            `json:"maxLength"`
+	Ref         string            `json:"$ref"`
+	Type        string            `json:"type"`
+	Description string            `json:"description"`
+	Properties  *Props            `json:"properties"`
+	Required    []string          `json:"required"`
+	Items       *Schema           `json:"items"`
+	AllOf       []*Schema         `json:"allOf"`
+	AnyOf       []*Schema         `json:"anyOf"`
+	OneOf       []*Schema         `json:"oneOf"`
+	Enum        []json.RawMessage `json:"enum"` // any JSON type: strings, numbers, null
+	// AdditionalProperties is true, false or a schema (a map's values).
+	AdditionalProperties json.RawMessage `json:"additionalProperties"`
+	Format               string          `json:"format"`
+	Example              json.RawMessage `json:"example"`
+	Default              json.RawMessage `json:"default"`
+	Nullable             bool            `json:"nullable"`
+	Minimum              *float64        `json:"minimum"`
+	Maximum              *float64        `json:"maximum"`
+	MaxLength            *int            `json:"maxLength"`
 	// OmitExample keeps the property out of synthesized examples (our
 	// extension, used by the replacement schemas in overrides.go).
 	OmitExample bool `json:"x-omit-example"`
@@ -280,4 +283,34 @@ func schemaOf(content map[string]*MediaType) *Schema {
 		return mt.Schema
 	}
 	return nil
+}
+
+// enumStrings returns the string values of an enum (numbers and null left
+// out).
+func (s *Schema) enumStrings() []string {
+	var out []string
+	for _, raw := range s.Enum {
+		var v string
+		if json.Unmarshal(raw, &v) == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// mapValues returns the schema of a map's values when s is an object with
+// additionalProperties and no properties.
+func (s *Schema) mapValues() (*Schema, bool) {
+	raw := bytes.TrimSpace(s.AdditionalProperties)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("false")) || (s.Properties != nil && len(s.Properties.Keys) > 0) {
+		return nil, false
+	}
+	if bytes.Equal(raw, []byte("true")) {
+		return &Schema{}, true
+	}
+	var v Schema
+	if json.Unmarshal(raw, &v) != nil {
+		return &Schema{}, true
+	}
+	return &v, true
 }

@@ -23,13 +23,11 @@ const DefaultBaseURL = "https://services.leadconnectorhq.com"
 
 const defaultUserAgent = "ghl-go/" + Version
 
-// Client talks to the HighLevel API v2. Create one with [NewClient]; it is safe
-// for concurrent use and should be reused, since it holds the connection pool,
-// the rate limiter and the token source.
-//
-// Each category of the API is a service field (Contacts, and more as they are
-// added), and every service shares the client's one HTTP core.
-type Client struct {
+// core is the shared HTTP core of a [Client]: every service sends its
+// requests through it. The Client type itself, with one field per service,
+// is generated (client_gen.go), so adding a category touches no
+// hand-written file.
+type core struct {
 	baseURL   *url.URL
 	userAgent string
 	logger    *slog.Logger
@@ -44,10 +42,6 @@ type Client struct {
 	attemptTO time.Duration            // bounds one attempt; 0 for none
 
 	common service // reused by every service, as go-github does
-
-	// Contacts is the Contacts API: contacts, their tasks, notes, tags,
-	// followers, campaign and workflow enrolment.
-	Contacts *ContactsService
 }
 
 // service is the shared base of every category service.
@@ -70,7 +64,7 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	c := &Client{
+	c := &Client{core: core{
 		baseURL:   cfg.baseURL,
 		userAgent: cfg.userAgent,
 		logger:    cfg.logger,
@@ -80,13 +74,13 @@ func NewClient(opts ...Option) (*Client, error) {
 		maxBody:   cfg.maxBody,
 		maxPages:  cfg.maxPages,
 		attemptTO: cfg.timeouts.Attempt,
-	}
+	}}
 	if cfg.staticToken != "" {
 		c.limitKey = tokenKey(cfg.staticToken)
 	}
 	c.http = newRetryClient(c, cfg.httpClient, cfg.timeouts)
 	c.common.client = c
-	c.Contacts = (*ContactsService)(&c.common)
+	c.initServices()
 	return c, nil
 }
 

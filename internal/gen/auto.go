@@ -1,0 +1,706 @@
+package main
+
+// The rule-written part of the table. A service with Auto set lists only
+// its exceptions by hand; every other operation of its spec, and every
+// schema those operations reach, gets its Go name, result, options and
+// paging by the rules below, and each gap of the spec is filled by a
+// default rule that the gap report (testdata/gaps.csv) records.
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// gap is one hole in the spec and the rule that filled it.
+type gap struct {
+	Service, Op, Where, Gap, Rule string
+}
+
+// registry holds the Go names given across services, so that one shape
+// keeps one name and two shapes never share one.
+type registry struct {
+	bySig  map[string]string // schema name + shape → Go name
+	owner  map[string]string // Go name → shape signature
+	server map[string]string // Go name → service that declares it
+}
+
+func newRegistry() *registry {
+	r := &registry{bySig: map[string]string{}, owner: map[string]string{}, server: map[string]string{}}
+	for _, n := range coreNames {
+		r.owner[n] = "core"
+		r.server[n] = "core"
+	}
+	return r
+}
+
+// coreNames are declared by the hand-written core; no model may take them.
+var coreNames = []string{"Client", "Option", "Response", "Rate", "RateLimit", "RateLimiter", "RetryPolicy", "Timestamp",
+	"PageMeta", "APIError", "RateLimitError", "ArgError", "RequestError", "DecodeError", "PageError", "Timeouts",
+	"TokenSource", "TokenStore", "StoredToken", "OAuthApp", "OAuthConfig", "Agency", "Version", "WebhookEvent",
+	"WebhookVerifier", "InstalledLocation", "InstalledLocations", "UserType", "Locker", "Ptr", "ResponseTooLargeError"}
+
+// verbs that start an operationId, and what a method starting with them is
+// called.
+var verbNames = map[string]string{
+	"get": "Get", "create": "Create", "update": "Update", "delete": "Delete", "upsert": "Upsert",
+	"search": "Search", "add": "Add", "remove": "Remove", "list": "List", "fetch": "Get", "post": "Create",
+	"put": "Update", "patch": "Update", "edit": "Update", "find": "Find", "send": "Send", "cancel": "Cancel",
+	"validate": "Validate", "enable": "Enable", "disable": "Disable", "bulk": "Bulk", "check": "Check",
+	"upload": "Upload", "download": "Download", "mark": "Mark", "change": "Change", "set": "Set",
+}
+
+// autoFill completes svc's table by rule. It returns the spec document with
+// inline object schemas lifted into named ones (so that every object has a
+// Go type), which buildModel then uses.
+func autoFill(specDir string, svc *Service, reg *registry) error {
+	l := newLoader()
+	doc, err := l.load(filepath.Join(specDir, "apps", svc.Spec))
+	if err != nil {
+		return err
+	}
+	svc.loaded, svc.loader = doc, l
+	a := &auto{svc: svc, reg: reg, l: l, doc: doc, names: map[string]bool{}, methods: map[string]string{}, bodies: map[string]bool{}}
+	for _, t := range svc.Types {
+		a.names[t.Name] = true
+	}
+	a.liftInline()
+	explicit := map[string]bool{}
+	for _, o := range svc.Ops {
+		explicit[o.ID] = true
+		a.methods[o.Name] = o.ID
+	}
+	for _, path := range sortedKeys(doc.Paths) {
+		for _, method := range []string{"get", "post", "put", "patch", "delete"} {
+			spec := doc.Paths[path][method]
+			if spec == nil || explicit[spec.OperationID] {
+				continue
+			}
+			if why, ok := svc.Skip[spec.OperationID]; ok {
+				a.gap(spec.OperationID, "operation", "not generated", why)
+				continue
+			}
+			o, err := a.op(path, strings.ToUpper(method), spec)
+			if err != nil {
+				return fmt.Errorf("%s: %w", spec.OperationID, err)
+			}
+			if o != nil {
+				svc.Ops = append(svc.Ops, *o)
+			}
+		}
+	}
+	return a.types()
+}
+
+type auto struct {
+	svc     *Service
+	reg     *registry
+	l       *loader
+	doc     *Doc
+	names   map[string]bool   // Go type names taken in this service
+	methods map[string]string // method name → operationId
+	reached []string          // schema names to type, in first-seen order
+	seen    map[string]bool
+	bodies  map[string]bool // schemas used as request bodies
+}
+
+func (a *auto) gap(op, where, gap, rule string) {
+	a.svc.gaps = append(a.svc.gaps, gap_(a.svc.Name, op, where, gap, rule))
+}
+
+func gap_(svc, op, where, g, rule string) gap {
+	return gap{Service: svc, Op: op, Where: where, Gap: g, Rule: rule}
+}
+
+// liftInline gives every inline object with properties (a property, an
+// array's items, a body or a response) a component name, so the model can
+// type it: <Parent><Prop>.
+func (a *auto) liftInline() {
+	var lift func(parent string, s *Schema)
+	lift = func(parent string, s *Schema) {
+		if s == nil || s.Properties == nil {
+			return
+		}
+		for _, k := range s.Properties.Keys {
+			p := s.Properties.M[k]
+			for _, target := range []**Schema{&p, &p.Items} {
+				t := *target
+				if t == nil || t.Ref != "" || t.Properties == nil || len(t.Properties.Keys) == 0 {
+					continue
+				}
+				name := a.freeSchemaName(parent + exportName(k))
+				a.doc.Components.Schemas[name] = t
+				lift(name, t)
+				*target = &Schema{Ref: "#/components/schemas/" + name, Description: t.Description}
+				if target == &p {
+					s.Properties.M[k] = *target
+				}
+				a.gap("", parent+"."+k, "inline object", "nested type "+name)
+			}
+		}
+	}
+	for _, name := range sortedKeys(a.doc.Components.Schemas) {
+		lift(strings.TrimSuffix(typeName(name), "Request"), a.doc.Components.Schemas[name])
+	}
+	for _, path := range sortedKeys(a.doc.Paths) {
+		for _, method := range sortedKeys(a.doc.Paths[path]) {
+			op := a.doc.Paths[path][method]
+			base := a.svc.Name + exportName(op.OperationID)
+			if op.RequestBody != nil {
+				if mt := op.RequestBody.Content["application/json"]; mt != nil && mt.Schema != nil && mt.Schema.Ref == "" && mt.Schema.Properties != nil && len(mt.Schema.Properties.Keys) > 0 {
+					name := a.freeSchemaName(base + "Request")
+					a.doc.Components.Schemas[name] = mt.Schema
+					lift(name, mt.Schema)
+					mt.Schema = &Schema{Ref: "#/components/schemas/" + name}
+					a.gap(op.OperationID, "body", "inline body schema", "named "+name)
+				}
+			}
+			for code, r := range op.Responses {
+				if !strings.HasPrefix(code, "2") || r == nil {
+					continue
+				}
+				if mt := r.Content["application/json"]; mt != nil && mt.Schema != nil && mt.Schema.Ref == "" && mt.Schema.Properties != nil && len(mt.Schema.Properties.Keys) > 0 {
+					name := a.freeSchemaName(base + "Response")
+					a.doc.Components.Schemas[name] = mt.Schema
+					lift(name, mt.Schema)
+					mt.Schema = &Schema{Ref: "#/components/schemas/" + name}
+				}
+			}
+		}
+	}
+}
+
+func (a *auto) freeSchemaName(base string) string {
+	name := base
+	for i := 2; a.doc.Components.Schemas[name] != nil; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	return name
+}
+
+// typeName is the Go name a schema name gets by rule: its words, without
+// the Dto/DTO/Schema suffixes the specs use.
+func typeName(schema string) string {
+	n := exportName(schema)
+	for {
+		trimmed := n
+		for _, suf := range []string{"Dto", "DTO", "Schema", "Dtos"} {
+			if strings.HasSuffix(trimmed, suf) && len(trimmed) > len(suf) {
+				trimmed = strings.TrimSuffix(trimmed, suf)
+			}
+		}
+		if trimmed == n {
+			break
+		}
+		n = trimmed
+	}
+	if n == "" {
+		n = "Object"
+	}
+	return n
+}
+
+// singular is a rough singular of an English plural, enough for the API's
+// nouns ("businesses" → "business", "calendars" → "calendar").
+func singular(w string) string {
+	switch {
+	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "ches"):
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "ies") && len(w) > 3:
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && len(w) > 1:
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+// methodName is the Go method of an operation by rule: the operationId's
+// verb, then its other words without the service's own noun; a get that
+// answers a list is a List.
+func (a *auto) methodName(id, httpMethod string, list bool) string {
+	ws := strings.FieldsFunc(id, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })
+	if len(ws) == 0 {
+		return exportName(id)
+	}
+	noun := map[string]bool{}
+	for _, w := range words(a.svc.Name) {
+		noun[strings.ToLower(w)] = true
+		noun[singular(strings.ToLower(w))] = true
+	}
+	verb, rest := verbNames[strings.ToLower(ws[0])], ws[1:]
+	if verb == "" {
+		verb, rest = map[string]string{"GET": "Get", "POST": "Create", "PUT": "Update", "PATCH": "Update", "DELETE": "Delete"}[httpMethod], ws
+	}
+	if verb == "Get" && list {
+		verb = "List"
+		if len(rest) > 0 && strings.EqualFold(rest[0], "all") {
+			rest = rest[1:]
+		}
+	}
+	var b strings.Builder
+	b.WriteString(verb)
+	for _, w := range rest {
+		lw := strings.ToLower(w)
+		if noun[lw] || noun[singular(lw)] {
+			continue
+		}
+		b.WriteString(exportName(w))
+	}
+	name := b.String()
+	if prev, dup := a.methods[name]; dup && prev != id {
+		name = verb + exportName(strings.Join(rest, "-"))
+		if _, dup := a.methods[name]; dup {
+			name = exportName(id)
+		}
+	}
+	a.methods[name] = id
+	return name
+}
+
+// op builds the table row of one operation by rule.
+func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
+	id := spec.OperationID
+	o := &Op{ID: id, Method: method, Path: path}
+	if spec.Deprecated {
+		o.Deprecated = "HighLevel marks this operation deprecated."
+	}
+	// Version: the file's version when the operation declares none, or
+	// several.
+	hasVersion := false
+	declared := map[string]bool{}
+	var optional []*Parameter
+	for _, p := range spec.Parameters {
+		switch {
+		case p.In == "header" && p.Name == "Version":
+			if p.Schema != nil && len(p.Schema.enumStrings()) == 1 {
+				hasVersion = true
+			}
+		case p.In == "path":
+			declared[p.Name] = true
+		case p.In == "query" && !p.Required:
+			optional = append(optional, p)
+		}
+	}
+	if !hasVersion {
+		v := a.fileVersion()
+		if v == "" {
+			return nil, fmt.Errorf("no Version header, and no other operation of %s declares one: set Service.Version", a.svc.Spec)
+		}
+		o.Version, o.VersionWhy = v, "default rule: the version the other operations of "+a.svc.Spec+" declare"
+		a.gap(id, "header Version", "no single Version value", "used "+v+" (the file's version)")
+	}
+	for _, name := range pathNames(path) {
+		if !declared[name] {
+			o.PathParams = append(o.PathParams, PathParam{Name: name, Type: "string", Why: "default rule: an undeclared path parameter is a string"})
+			a.gap(id, "path {"+name+"}", "path parameter not declared", "string parameter")
+		}
+	}
+	scopes := 0
+	for _, sec := range spec.Security {
+		for _, v := range sec {
+			scopes += len(v)
+		}
+	}
+	if scopes == 0 {
+		o.Scopes, o.ScopesWhy = []string{"unknown"}, "default rule: the spec declares no scopes"
+		a.gap(id, "security", "no scopes", "\"unknown\" in operations.csv")
+	}
+	// Body.
+	if spec.RequestBody != nil {
+		s := schemaOf(spec.RequestBody.Content)
+		if s == nil {
+			return a.skip(id, "body", "request body is not JSON ("+strings.Join(sortedKeys(spec.RequestBody.Content), ", ")+")")
+		}
+		f, err := a.l.flatten(a.doc, s)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case s.Type == "array" || (f.Schema != nil && f.Schema.Type == "array"):
+			return a.skip(id, "body", "request body is an array")
+		case len(f.Keys) == 0:
+			o.EmptyBody, o.EmptyBodyWhy = true, "default rule: the body schema has no properties; {} is sent"
+			a.gap(id, "body", "empty {} body schema", "EmptyBody: sends {}")
+		case f.Name == "":
+			return a.skip(id, "body", "inline request body")
+		default:
+			a.reach(f.Name)
+			a.bodies[f.Name] = true
+		}
+	}
+	// Result.
+	list := false
+	resp := a.lowest2xx(spec)
+	switch {
+	case resp == nil:
+		return a.skip(id, "response", "no 2xx response")
+	case schemaOf(resp.Content) == nil && len(resp.Content) > 0:
+		return a.skip(id, "response", "the answer is not JSON ("+strings.Join(sortedKeys(resp.Content), ", ")+")")
+	default:
+		s := schemaOf(resp.Content)
+		if s == nil {
+			o.Raw = true
+			a.gap(id, "response", "2xx has no schema", "json.RawMessage result")
+			break
+		}
+		f, err := a.l.flatten(a.doc, s)
+		if err != nil {
+			return nil, err
+		}
+		if _, isMap := f.Schema.mapValues(); isMap || f.Schema.Type == "array" || s.Type == "array" {
+			return a.skip(id, "response", "2xx is an array or a map")
+		}
+		if len(f.Keys) == 0 {
+			o.Raw = true
+			a.gap(id, "response", "2xx schema is {}", "json.RawMessage result")
+			break
+		}
+		o.Result, o.Total, list = a.envelope(f)
+		if o.Result == "" {
+			if f.Name == "" {
+				return a.skip(id, "response", "inline response schema")
+			}
+			a.reach(f.Name)
+		} else {
+			a.reachProps(f)
+		}
+	}
+	o.Name = a.methodName(id, method, list)
+	if len(optional) > 0 {
+		o.Options = a.svc.Name + o.Name + "Options"
+		if a.names[o.Options] {
+			o.Options = a.svc.Name + o.Name + "QueryOptions"
+		}
+		a.names[o.Options] = true
+	}
+	if list {
+		o.Paging = pagingOf(optional)
+	}
+	o.Doc = docOf(o.Name, spec)
+	return o, nil
+}
+
+func (a *auto) skip(id, where, why string) (*Op, error) {
+	a.gap(id, where, why, "not generated yet")
+	a.svc.skipped = append(a.svc.skipped, id)
+	return nil, nil
+}
+
+// envelope picks the result of a 2xx object: the one property besides
+// traceId, or the one array among several (with its count); "" returns the
+// whole body.
+func (a *auto) envelope(f *flat) (result, total string, list bool) {
+	var props, arrays []string
+	for _, k := range f.Keys {
+		if k == "traceId" {
+			continue
+		}
+		props = append(props, k)
+		if p := f.Props[k]; p != nil && p.Type == "array" {
+			arrays = append(arrays, k)
+		}
+	}
+	switch {
+	case len(props) == 1:
+		p := f.Props[props[0]]
+		return props[0], "", p != nil && p.Type == "array"
+	case len(arrays) == 1:
+		for _, k := range props {
+			if k == "total" || k == "count" || k == "totalCount" {
+				if p := f.Props[k]; p != nil && (p.Type == "number" || p.Type == "integer") {
+					total = k
+				}
+			}
+		}
+		return arrays[0], total, true
+	}
+	return "", "", false
+}
+
+func (a *auto) lowest2xx(spec *Operation) *RespObject {
+	var codes []string
+	for c := range spec.Responses {
+		if strings.HasPrefix(c, "2") {
+			codes = append(codes, c)
+		}
+	}
+	sort.Strings(codes)
+	if len(codes) == 0 {
+		return nil
+	}
+	return spec.Responses[codes[0]]
+}
+
+// fileVersion is the Version most operations of the file declare.
+func (a *auto) fileVersion() string {
+	if a.svc.Version != "" {
+		return a.svc.Version
+	}
+	count := map[string]int{}
+	for _, ops := range a.doc.Paths {
+		for _, op := range ops {
+			for _, p := range op.Parameters {
+				if p.In == "header" && p.Name == "Version" && p.Schema != nil {
+					if e := p.Schema.enumStrings(); len(e) == 1 {
+						count[e[0]]++
+					}
+				}
+			}
+		}
+	}
+	best := ""
+	for _, v := range sortedKeys(count) {
+		if count[v] > count[best] {
+			best = v
+		}
+	}
+	return best
+}
+
+// pagingOf names the paging scheme from the query parameters.
+func pagingOf(params []*Parameter) string {
+	has := map[string]bool{}
+	for _, p := range params {
+		if p.In == "query" {
+			has[p.Name] = true
+		}
+	}
+	switch {
+	case has["limit"] && has["skip"]:
+		return "skip"
+	case has["limit"] && has["offset"]:
+		return "offset"
+	}
+	return ""
+}
+
+// docOf writes a method's doc from the spec's summary and description.
+func docOf(name string, spec *Operation) string {
+	text := strings.TrimSpace(spec.Summary)
+	if text == "" {
+		text = strings.TrimSpace(spec.Description)
+	}
+	text = strings.TrimSuffix(strings.Join(strings.Fields(text), " "), ".")
+	if text == "" {
+		return name + " calls " + spec.OperationID + "."
+	}
+	desc := strings.Join(strings.Fields(spec.Description), " ")
+	doc := name + ": " + text + "."
+	if desc != "" && desc != text && !strings.EqualFold(strings.TrimSuffix(desc, "."), text) {
+		doc += "\n\n" + desc
+	}
+	return wrap(doc, 76)
+}
+
+// wrap breaks text into lines of at most n characters.
+func wrap(text string, n int) string {
+	var out []string
+	for _, para := range strings.Split(text, "\n\n") {
+		var line string
+		var lines []string
+		for _, w := range strings.Fields(para) {
+			if line != "" && len(line)+1+len(w) > n {
+				lines = append(lines, line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+		out = append(out, strings.Join(lines, "\n"))
+	}
+	return strings.Join(out, "\n\n")
+}
+
+// reach records a schema to type, and the schemas it reaches.
+func (a *auto) reach(name string) {
+	if a.seen == nil {
+		a.seen = map[string]bool{}
+	}
+	if a.seen[name] {
+		return
+	}
+	a.seen[name] = true
+	a.reached = append(a.reached, name)
+	s := a.doc.Components.Schemas[name]
+	if s == nil {
+		return
+	}
+	f, err := a.l.flatten(a.doc, &Schema{Ref: "#/components/schemas/" + name})
+	if err != nil {
+		return
+	}
+	a.reachProps(f)
+}
+
+func (a *auto) reachProps(f *flat) {
+	var walk func(s *Schema)
+	walk = func(s *Schema) {
+		if s == nil {
+			return
+		}
+		if s.Ref != "" {
+			r, err := a.l.resolve(a.doc, s.Ref)
+			if err == nil && r.Doc == a.doc {
+				if rf, err := a.l.flatten(r.Doc, r.Schema); err == nil && (len(rf.Keys) > 0 || r.Schema.Type == "object" || len(r.Schema.AllOf) > 0) {
+					a.reach(r.Name)
+				}
+			}
+			return
+		}
+		walk(s.Items)
+		for _, x := range append(slices.Clone(s.AnyOf), s.OneOf...) {
+			walk(x)
+		}
+		for _, x := range s.AllOf {
+			walk(x)
+		}
+		if v, ok := s.mapValues(); ok {
+			walk(v)
+		}
+	}
+	for _, k := range f.Keys {
+		walk(f.Props[k])
+	}
+}
+
+// types adds a Type row for every reached schema without one, named by
+// rule and registered across services.
+func (a *auto) types() error {
+	have := map[string]bool{}
+	for _, t := range a.svc.Types {
+		for _, from := range t.From {
+			have[from] = true
+		}
+	}
+	for _, schema := range a.reached {
+		if have[schema] {
+			continue
+		}
+		name := typeName(schema)
+		if a.bodies[schema] {
+			name = requestName(name)
+		}
+		sig := a.signature(schema)
+		key := schema + "|" + sig
+		if prev, ok := a.reg.bySig[key]; ok && a.reg.server[prev] != a.svc.Name {
+			// One shape, one name: declared by the service that met it first.
+			a.svc.Types = append(a.svc.Types, Type{Name: prev, From: []string{schema}, Core: true})
+			have[schema] = true
+			continue
+		}
+		if owner, taken := a.reg.owner[name]; (taken && owner != sig) || a.names[name] {
+			name = a.svc.Name + name
+			for i := 2; a.names[name] || a.reg.owner[name] != "" && a.reg.owner[name] != sig; i++ {
+				name = fmt.Sprintf("%s%s%d", a.svc.Name, typeName(schema), i)
+			}
+		}
+		a.names[name] = true
+		a.reg.owner[name] = sig
+		a.reg.server[name] = a.svc.Name
+		a.reg.bySig[key] = name
+		doc := name + " is " + article(words(typeName(schema))) + "."
+		if s := a.doc.Components.Schemas[schema]; s != nil && strings.TrimSpace(s.Description) != "" {
+			doc = wrap(name+": "+strings.Join(strings.Fields(s.Description), " "), 76)
+		}
+		a.svc.Types = append(a.svc.Types, Type{Name: name, From: []string{schema}, Doc: doc})
+		have[schema] = true
+	}
+	return nil
+}
+
+// requestName turns CreateBusiness into BusinessCreateRequest.
+func requestName(name string) string {
+	ws := words(name)
+	if len(ws) > 1 {
+		if _, ok := verbNames[strings.ToLower(ws[0])]; ok {
+			return strings.Join(ws[1:], "") + ws[0] + "Request"
+		}
+	}
+	if strings.HasSuffix(name, "Request") || strings.HasSuffix(name, "Body") {
+		return name
+	}
+	return name + "Request"
+}
+
+func article(ws []string) string {
+	s := strings.ToLower(strings.Join(ws, " "))
+	if s == "" {
+		return "an object"
+	}
+	if strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
+
+// signature describes a schema's shape: its properties and their types.
+func (a *auto) signature(schema string) string {
+	f, err := a.l.flatten(a.doc, &Schema{Ref: "#/components/schemas/" + schema})
+	if err != nil {
+		return "?"
+	}
+	var parts []string
+	for _, k := range f.Keys {
+		parts = append(parts, k+":"+shapeOf(f.Props[k]))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func shapeOf(s *Schema) string {
+	switch {
+	case s == nil:
+		return "?"
+	case s.Ref != "":
+		return s.Ref[strings.LastIndexByte(s.Ref, '/')+1:]
+	case s.Type == "array":
+		return "[]" + shapeOf(s.Items)
+	}
+	return s.Type
+}
+
+// dateLike reports whether a property holds a date by its name or example.
+func dateLike(prop string, s *Schema) bool {
+	lp := strings.ToLower(prop)
+	if strings.Contains(lp, "date") || strings.HasSuffix(prop, "At") || strings.HasSuffix(lp, "time") {
+		return true
+	}
+	if s != nil && s.Format == "date-time" {
+		return true
+	}
+	if s != nil && len(s.Example) > 0 {
+		var v string
+		if json.Unmarshal(s.Example, &v) == nil {
+			if _, err := time.Parse(time.RFC3339, v); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// integerName reports whether a number property is a count by its name.
+func integerName(prop string) bool {
+	lp := strings.ToLower(prop)
+	for _, w := range []string{"limit", "skip", "offset", "page", "pagelimit", "pagesize", "total", "count", "size",
+		"month", "day", "year", "hour", "minute", "minutes", "seconds", "index", "position", "duration", "interval", "length"} {
+		if lp == w {
+			return true
+		}
+	}
+	for _, suf := range []string{"count", "total", "index", "minutes", "days", "hours", "seconds", "limit", "number"} {
+		if strings.HasSuffix(lp, suf) {
+			return true
+		}
+	}
+	return false
+}
