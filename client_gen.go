@@ -17,9 +17,87 @@ type Client struct {
 	//
 	// API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts
 	Contacts *ContactsService
+
+	// Businesses is the Businesses API: the companies (businesses) of a location, which contacts belong to.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/businesses
+	Businesses *BusinessesService
+
+	// Calendars is the Calendars API: calendar groups, calendars, events and appointments, block slots, free slots, appointment notes, notifications and resources.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars
+	Calendars *CalendarsService
+
+	// Opportunities is the Opportunities API: the deals of a location's pipelines, their stages, status, value and followers.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities
+	Opportunities *OpportunitiesService
+
+	// Conversations is the Conversations API: conversations with contacts, their messages (SMS, email, calls), recordings and transcriptions.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations
+	Conversations *ConversationsService
+
+	// Users is the Users API: the users of an agency and its locations.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/users
+	Users *UsersService
+
+	// Workflows is the Workflows API: the workflows of a location.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/workflows
+	Workflows *WorkflowsService
+
+	// Campaigns is the Campaigns API: the campaigns of a location.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/campaigns
+	Campaigns *CampaignsService
+
+	// Snapshots is the Snapshots API: an agency's snapshots, their share links and push status.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/snapshots
+	Snapshots *SnapshotsService
+
+	// Locations is the Locations API: sub-accounts, their tags, custom fields, custom values, templates and timezones.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/locations
+	Locations *LocationsService
+
+	// CustomFields is the Custom Fields API (v2): custom fields and folders of custom objects.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/custom-fields
+	CustomFields *CustomFieldsService
+
+	// Companies is the Companies API: an agency (company) and its details.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/companies
+	Companies *CompaniesService
+
+	// Associations is the Associations API: associations between object types and the relations between records.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/associations
+	Associations *AssociationsService
+
+	// Blogs is the Blogs API: blog sites, posts, authors and categories.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs
+	Blogs *BlogsService
 }
 
 // initServices points every service at the shared core.
 func (c *Client) initServices() {
 	c.Contacts = (*ContactsService)(&c.common)
+	c.Businesses = (*BusinessesService)(&c.common)
+	c.Calendars = (*CalendarsService)(&c.common)
+	c.Opportunities = (*OpportunitiesService)(&c.common)
+	c.Conversations = (*ConversationsService)(&c.common)
+	c.Users = (*UsersService)(&c.common)
+	c.Workflows = (*WorkflowsService)(&c.common)
+	c.Campaigns = (*CampaignsService)(&c.common)
+	c.Snapshots = (*SnapshotsService)(&c.common)
+	c.Locations = (*LocationsService)(&c.common)
+	c.CustomFields = (*CustomFieldsService)(&c.common)
+	c.Companies = (*CompaniesService)(&c.common)
+	c.Associations = (*AssociationsService)(&c.common)
+	c.Blogs = (*BlogsService)(&c.common)
 }

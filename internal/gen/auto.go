@@ -64,7 +64,7 @@ func autoFill(specDir string, svc *Service, reg *registry) error {
 		return err
 	}
 	svc.loaded, svc.loader = doc, l
-	a := &auto{svc: svc, reg: reg, l: l, doc: doc, names: map[string]bool{}, methods: map[string]string{}, bodies: map[string]bool{}}
+	a := &auto{svc: svc, reg: reg, l: l, doc: doc, names: map[string]bool{}, methods: map[string]string{}, bodies: map[string]bool{}, roles: map[string]string{}}
 	for _, t := range svc.Types {
 		a.names[t.Name] = true
 	}
@@ -105,7 +105,8 @@ type auto struct {
 	methods map[string]string // method name → operationId
 	reached []string          // schema names to type, in first-seen order
 	seen    map[string]bool
-	bodies  map[string]bool // schemas used as request bodies
+	bodies  map[string]bool   // schemas used as request bodies
+	roles   map[string]string // schema → "the body of [X.Y]", for its doc
 }
 
 func (a *auto) gap(op, where, gap, rule string) {
@@ -310,6 +311,7 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 		a.gap(id, "security", "no scopes", "\"unknown\" in operations.csv")
 	}
 	// Body.
+	bodySchema, wholeSchema := "", ""
 	if spec.RequestBody != nil {
 		s := schemaOf(spec.RequestBody.Content)
 		if s == nil {
@@ -330,6 +332,7 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 		default:
 			a.reach(f.Name)
 			a.bodies[f.Name] = true
+			bodySchema = f.Name
 		}
 	}
 	// Result.
@@ -365,11 +368,19 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 				return a.skip(id, "response", "inline response schema")
 			}
 			a.reach(f.Name)
+			wholeSchema = f.Name
 		} else {
 			a.reachProps(f)
 		}
 	}
 	o.Name = a.methodName(id, method, list)
+	ref := "[" + a.svc.Name + "Service." + o.Name + "]"
+	if bodySchema != "" && a.roles[bodySchema] == "" {
+		a.roles[bodySchema] = "is the body of " + ref
+	}
+	if wholeSchema != "" && a.roles[wholeSchema] == "" {
+		a.roles[wholeSchema] = "is the answer of " + ref
+	}
 	if len(optional) > 0 {
 		o.Options = a.svc.Name + o.Name + "Options"
 		if a.names[o.Options] {
@@ -380,7 +391,7 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 	if list {
 		o.Paging = pagingOf(optional)
 	}
-	o.Doc = docOf(o.Name, spec)
+	o.Doc = docOf(o.Name, method, path, spec)
 	return o, nil
 }
 
@@ -479,19 +490,16 @@ func pagingOf(params []*Parameter) string {
 }
 
 // docOf writes a method's doc from the spec's summary and description.
-func docOf(name string, spec *Operation) string {
-	text := strings.TrimSpace(spec.Summary)
-	if text == "" {
-		text = strings.TrimSpace(spec.Description)
+func docOf(name, method, path string, spec *Operation) string {
+	text := strings.TrimSuffix(strings.Join(strings.Fields(spec.Summary), " "), ".")
+	doc := name + " sends " + method + " " + path
+	if text != "" {
+		doc += ": " + text
 	}
-	text = strings.TrimSuffix(strings.Join(strings.Fields(text), " "), ".")
-	if text == "" {
-		return name + " calls " + spec.OperationID + "."
-	}
-	desc := strings.Join(strings.Fields(spec.Description), " ")
-	doc := name + ": " + text + "."
-	if desc != "" && desc != text && !strings.EqualFold(strings.TrimSuffix(desc, "."), text) {
-		doc += "\n\n" + desc
+	doc += "."
+	desc := strings.TrimSuffix(strings.Join(strings.Fields(spec.Description), " "), ".")
+	if desc != "" && !strings.EqualFold(desc, text) {
+		doc += "\n\n" + desc + "."
 	}
 	return wrap(doc, 76)
 }
@@ -550,7 +558,7 @@ func (a *auto) reachProps(f *flat) {
 		if s.Ref != "" {
 			r, err := a.l.resolve(a.doc, s.Ref)
 			if err == nil && r.Doc == a.doc {
-				if rf, err := a.l.flatten(r.Doc, r.Schema); err == nil && (len(rf.Keys) > 0 || r.Schema.Type == "object" || len(r.Schema.AllOf) > 0) {
+				if rf, err := a.l.flatten(r.Doc, r.Schema); err == nil && len(rf.Keys) > 0 {
 					a.reach(r.Name)
 				}
 			}
@@ -608,8 +616,11 @@ func (a *auto) types() error {
 		a.reg.server[name] = a.svc.Name
 		a.reg.bySig[key] = name
 		doc := name + " is " + article(words(typeName(schema))) + "."
+		if role := a.roles[schema]; role != "" {
+			doc = name + " " + role + "."
+		}
 		if s := a.doc.Components.Schemas[schema]; s != nil && strings.TrimSpace(s.Description) != "" {
-			doc = wrap(name+": "+strings.Join(strings.Fields(s.Description), " "), 76)
+			doc = wrap(doc+" "+strings.Join(strings.Fields(s.Description), " "), 76)
 		}
 		a.svc.Types = append(a.svc.Types, Type{Name: name, From: []string{schema}, Doc: doc})
 		have[schema] = true

@@ -395,7 +395,7 @@ func (m *model) emitMethod(f *file, op *goOp) {
 	if mf := op.rootField("meta"); mf != nil && mf.Type == "*PageMeta" {
 		f.p("if root.Meta != nil {\nresp.Meta = root.Meta\nif resp.Total == 0 {\nresp.Total = root.Meta.Total\n}\n}\n")
 	}
-	if rf.Type == "bool" {
+	if op.scalarResult() {
 		f.p("return *root.%s, resp, nil\n}\n\n", rf.Name)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -75,7 +76,13 @@ func prettyJSON(v any) ([]byte, error) {
 // example, and the overrides' corrections.
 func (m *model) exampleOf(doc *Doc, s *Schema, prop string, owner *goType, stack []string) (any, bool, error) {
 	if len(s.Example) > 0 && s.Ref == "" {
-		return json.RawMessage(s.Example), true, nil
+		if !m.svc.Auto {
+			return json.RawMessage(s.Example), true, nil
+		}
+		if v, ok := m.coerceExample(s, prop, owner); ok {
+			return v, true, nil
+		}
+		s = &Schema{Type: s.Type, Items: s.Items, Properties: s.Properties, AllOf: s.AllOf, Enum: s.Enum, Format: s.Format}
 	}
 	if s.Ref != "" || len(s.AllOf) > 0 || s.Properties != nil {
 		return m.exampleObject(doc, s, stack)
@@ -206,6 +213,13 @@ func (m *model) requestExample(op *goOp) (any, error) {
 }
 
 func (m *model) responseExample(op *goOp) (any, error) {
+	if op.Raw {
+		// No schema: an answer HighLevel sends for such calls.
+		obj := &ordered{}
+		obj.set("succeeded", true)
+		obj.set("traceId", "0c50e8a7-9b1e-4d5e-8f4b-5a0f2a6c1d3e")
+		return obj, nil
+	}
 	v, _, err := m.exampleObject(m.doc, op.RespSchema, nil)
 	return v, err
 }
@@ -277,4 +291,100 @@ func gapsCSV(models []*model) ([]byte, error) {
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()
+}
+
+// coerceExample checks a spec example against its field's Go type (the
+// default rule for examples that contradict their type): "true" becomes
+// true, a scalar where a list belongs becomes a list of it, a number where
+// a string belongs becomes its text. It reports false when no coercion
+// fits, and the caller synthesizes a value of the right type instead; both
+// are recorded in the gap report.
+func (m *model) coerceExample(s *Schema, prop string, owner *goType) (any, bool) {
+	var v any
+	if json.Unmarshal(s.Example, &v) != nil {
+		return nil, false
+	}
+	base := ""
+	if f := owner.field(prop); f != nil {
+		base = f.Base
+	}
+	where := prop
+	if owner != nil {
+		where = owner.Name + "." + prop
+	}
+	note := func(rule string) {
+		m.gaps = append(m.gaps, gap_(m.svc.Name, "", where, "example contradicts its type", rule))
+	}
+	switch {
+	case base == "Timestamp":
+		if str, ok := v.(string); ok && exampleIsTime(s.Example) || ok && len(str) == 10 && str[4] == '-' {
+			return json.RawMessage(s.Example), true
+		}
+		if _, ok := v.(float64); ok {
+			return json.RawMessage(s.Example), true
+		}
+		note("a date in its place")
+		return "2021-07-02T05:18:26.704Z", true
+	case base == "json.RawMessage" || base == "any" || strings.HasPrefix(base, "map["):
+		return json.RawMessage(s.Example), true
+	}
+	switch s.Type {
+	case "boolean":
+		switch x := v.(type) {
+		case bool:
+			return x, true
+		case string:
+			if x == "true" || x == "false" {
+				note("the string " + x + " read as a boolean")
+				return x == "true", true
+			}
+		}
+		note("true in its place")
+		return true, true
+	case "string":
+		switch x := v.(type) {
+		case string:
+			return json.RawMessage(s.Example), true
+		case float64:
+			note("the number written as text")
+			return strconv.FormatFloat(x, 'f', -1, 64), true
+		}
+		note("a string in its place")
+		return "example-" + prop, true
+	case "number", "integer":
+		switch x := v.(type) {
+		case float64:
+			if base == "int" && x != float64(int64(x)) {
+				note("a whole number in its place")
+				return int64(x), true
+			}
+			return json.RawMessage(s.Example), true
+		case string:
+			if n, err := strconv.ParseFloat(x, 64); err == nil {
+				note("the text read as a number")
+				return n, true
+			}
+		}
+		note("1 in its place")
+		return 1, true
+	case "array":
+		if _, ok := v.([]any); ok {
+			return json.RawMessage(s.Example), true
+		}
+		if s.Items != nil && (s.Items.Type == "string" || s.Items.Type == "number" || s.Items.Type == "boolean") {
+			item, _ := m.coerceExample(&Schema{Type: s.Items.Type, Example: s.Example}, prop, nil)
+			note("the value wrapped in a list")
+			return []any{item}, true
+		}
+		return nil, false
+	case "object", "":
+		if _, ok := v.(map[string]any); ok && base != "" && kindOf(base) == kStruct {
+			return nil, false // the synthesized object follows the type
+		}
+		if base != "" && kindOf(base) == kStruct {
+			return nil, false
+		}
+		return json.RawMessage(s.Example), true
+	}
+	return json.RawMessage(s.Example), true
 }

@@ -90,10 +90,21 @@ func (o *goOp) ResultType() string {
 
 // zero is the zero value of the result type.
 func (o *goOp) zero() string {
-	if o.ResultType() == "bool" {
+	switch o.ResultType() {
+	case "bool":
 		return "false"
+	case "string":
+		return `""`
+	case "int", "int64", "float64":
+		return "0"
 	}
 	return "nil"
+}
+
+// scalarResult reports whether the result is a scalar, which the envelope
+// holds by pointer so that an answer without it can be told from zero.
+func (o *goOp) scalarResult() bool {
+	return o.ResultF != nil && kindOf(o.ResultF.Type) == kScalar
 }
 
 func buildModel(specDir string, svc *Service) (*model, error) {
@@ -274,7 +285,7 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 	}
 	if o.Version != "" {
 		if o.VersionWhy == "" {
-			return nil, fmt.Errorf("Version override without a VersionWhy")
+			return nil, fmt.Errorf("a Version override needs a VersionWhy")
 		}
 		op.Version = o.Version
 	}
@@ -440,6 +451,9 @@ func (m *model) checkCoverage() error {
 			}
 			seen[r.Name] = true
 			if !top && m.bySchema[r.Name] == nil {
+				if f, err := m.l.flatten(r.Doc, r.Schema); m.svc.Auto && err == nil && len(f.Keys) == 0 {
+					return // typed json.RawMessage by the default rule
+				}
 				missing = append(missing, r.Name)
 			}
 			walk(r.Doc, r.Schema, top)
@@ -636,6 +650,14 @@ func (m *model) propType(doc *Doc, s *Schema, prop, owner string) (string, error
 	note := func(g, rule string) {
 		m.gaps = append(m.gaps, gap_(m.svc.Name, "", owner+"."+prop, g, rule))
 	}
+	if s.Ref != "" && m.bySchema[refName(s.Ref)] == nil {
+		if f, err := m.l.flatten(doc, s); err == nil && len(f.Keys) == 0 {
+			if _, isMap := f.Schema.mapValues(); !isMap {
+				note("schema "+refName(s.Ref)+" has no properties", "json.RawMessage")
+				return "json.RawMessage", nil
+			}
+		}
+	}
 	if s.Ref == "" {
 		if v, ok := s.mapValues(); ok {
 			e, err := m.propType(doc, v, prop, owner)
@@ -764,7 +786,13 @@ func (m *model) buildResult(op *goOp) error {
 		return nil
 	}
 	if f.Name != "" && m.bySchema[f.Name] != nil {
-		return fmt.Errorf("envelope %s is also a Go type", f.Name)
+		if !m.svc.Auto {
+			return fmt.Errorf("envelope %s is also a Go type", f.Name)
+		}
+		// The envelope is a type of its own elsewhere: return all of it.
+		op.Result, op.Total, op.Paging = "", "", ""
+		op.Whole = m.bySchema[f.Name]
+		return nil
 	}
 	env := &goType{Type: &Type{Name: "root"}}
 	for _, k := range f.Keys {
@@ -812,8 +840,8 @@ func (o *goOp) rootType() string {
 	b.WriteString("struct {\n")
 	for _, f := range o.Root {
 		typ := f.Type
-		if f == o.ResultF && typ == "bool" {
-			typ = "*bool" // nil tells an answer without it from false
+		if f == o.ResultF && kindOf(typ) == kScalar {
+			typ = "*" + typ // nil tells an answer without it from a zero value
 		}
 		fmt.Fprintf(&b, "\t%s %s %s\n", f.Name, typ, f.tag())
 	}
@@ -871,3 +899,6 @@ func isInteger(s string) bool {
 	_, err := strconv.ParseInt(s, 10, 64)
 	return err == nil
 }
+
+// refName is the schema name a $ref ends with.
+func refName(ref string) string { return ref[strings.LastIndexByte(ref, '/')+1:] }

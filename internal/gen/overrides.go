@@ -167,7 +167,144 @@ type PathParam struct {
 }
 
 // services is every service the generator writes.
-var services = []*Service{&contacts}
+var services = []*Service{&contacts, &businesses, &calendars, &opportunities, &conversations, &users, &workflows, &campaigns, &snapshots, &locations, &customFields, &companies, &associations, &blogs}
+var calendars = Service{
+	Name:     "Calendars",
+	Doc:      "is the Calendars API: calendar groups, calendars, events and appointments, block slots, free slots, appointment notes, notifications and resources.",
+	Spec:     "calendars.json",
+	DocsSlug: "calendars",
+	File:     "calendars.go",
+	TestFile: "calendars_gen_test.go",
+	Testdata: "calendars",
+	Auto:     true,
+}
+var opportunities = Service{
+	Name:     "Opportunities",
+	Doc:      "is the Opportunities API: the deals of a location's pipelines, their stages, status, value and followers.",
+	Spec:     "opportunities.json",
+	DocsSlug: "opportunities",
+	File:     "opportunities.go",
+	TestFile: "opportunities_gen_test.go",
+	Testdata: "opportunities",
+	Auto:     true,
+}
+var conversations = Service{
+	Name:     "Conversations",
+	Doc:      "is the Conversations API: conversations with contacts, their messages (SMS, email, calls), recordings and transcriptions.",
+	Spec:     "conversations.json",
+	DocsSlug: "conversations",
+	File:     "conversations.go",
+	TestFile: "conversations_gen_test.go",
+	Testdata: "conversations",
+	Auto:     true,
+	ExampleFixes: []ExampleFix{
+		{Schema: "CancelScheduledResponseDto", Prop: "status", JSON: `200`,
+			Why: "the spec's example of the 200 answer is its failure case (status 404, \"Failed cancel the scheduled message\"), which the client reports as the *APIError it is; the wire test needs the success case"},
+		{Schema: "CancelScheduledResponseDto", Prop: "message", JSON: `"Scheduled message cancelled"`,
+			Why: "the success case goes with status 200 (see status)"},
+	},
+}
+var users = Service{
+	Name:     "Users",
+	Doc:      "is the Users API: the users of an agency and its locations.",
+	Spec:     "users.json",
+	DocsSlug: "users",
+	File:     "users.go",
+	TestFile: "users_gen_test.go",
+	Testdata: "users",
+	Auto:     true,
+}
+var workflows = Service{
+	Name:     "Workflows",
+	Doc:      "is the Workflows API: the workflows of a location.",
+	Spec:     "workflows.json",
+	DocsSlug: "workflows",
+	File:     "workflows.go",
+	TestFile: "workflows_gen_test.go",
+	Testdata: "workflows",
+	Auto:     true,
+}
+var campaigns = Service{
+	Name:     "Campaigns",
+	Doc:      "is the Campaigns API: the campaigns of a location.",
+	Spec:     "campaigns.json",
+	DocsSlug: "campaigns",
+	File:     "campaigns.go",
+	TestFile: "campaigns_gen_test.go",
+	Testdata: "campaigns",
+	Auto:     true,
+}
+var snapshots = Service{
+	Name:     "Snapshots",
+	Doc:      "is the Snapshots API: an agency's snapshots, their share links and push status.",
+	Spec:     "snapshots.json",
+	DocsSlug: "snapshots",
+	File:     "snapshots.go",
+	TestFile: "snapshots_gen_test.go",
+	Testdata: "snapshots",
+	Auto:     true,
+}
+var locations = Service{
+	Name:     "Locations",
+	Doc:      "is the Locations API: sub-accounts, their tags, custom fields, custom values, templates and timezones.",
+	Spec:     "locations.json",
+	DocsSlug: "locations",
+	File:     "locations.go",
+	TestFile: "locations_gen_test.go",
+	Testdata: "locations",
+	Auto:     true,
+}
+var customFields = Service{
+	Name:     "CustomFields",
+	Doc:      "is the Custom Fields API (v2): custom fields and folders of custom objects.",
+	Spec:     "custom-fields.json",
+	DocsSlug: "custom-fields",
+	File:     "custom_fields.go",
+	TestFile: "custom_fields_gen_test.go",
+	Testdata: "custom-fields",
+	Auto:     true,
+}
+var companies = Service{
+	Name:     "Companies",
+	Doc:      "is the Companies API: an agency (company) and its details.",
+	Spec:     "companies.json",
+	DocsSlug: "companies",
+	File:     "companies.go",
+	TestFile: "companies_gen_test.go",
+	Testdata: "companies",
+	Auto:     true,
+}
+var associations = Service{
+	Name:     "Associations",
+	Doc:      "is the Associations API: associations between object types and the relations between records.",
+	Spec:     "associations.json",
+	DocsSlug: "associations",
+	File:     "associations.go",
+	TestFile: "associations_gen_test.go",
+	Testdata: "associations",
+	Auto:     true,
+}
+var blogs = Service{
+	Name:     "Blogs",
+	Doc:      "is the Blogs API: blog sites, posts, authors and categories.",
+	Spec:     "blogs.json",
+	DocsSlug: "blogs",
+	File:     "blogs.go",
+	TestFile: "blogs_gen_test.go",
+	Testdata: "blogs",
+	Auto:     true,
+}
+
+var businesses = Service{
+	Name:     "Businesses",
+	Doc:      "is the Businesses API: the companies (businesses) of a location, which contacts belong to.",
+	Spec:     "businesses.json",
+	DocsSlug: "businesses",
+	File:     "businesses.go",
+	TestFile: "businesses_gen_test.go",
+	Testdata: "businesses",
+	Auto:     true,
+}
 
 const (
 	whyDates      = "ghl-platform.md §7: dates are ISO-8601 strings, \"2006-01-02 15:04:05\" or epoch ms; Timestamp accepts them all"

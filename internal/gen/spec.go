@@ -267,6 +267,12 @@ func (l *loader) flatten(doc *Doc, s *Schema) (*flat, error) {
 		}
 	}
 	f.Req = append(f.Req, s.Required...)
+	if len(s.AllOf) == 1 && s.AllOf[0].Ref != "" && s.Properties == nil {
+		// allOf of one $ref is that schema (the specs wrap refs this way).
+		if r, err := l.resolve(doc, s.AllOf[0].Ref); err == nil {
+			f.Name = r.Name
+		}
+	}
 	return f, nil
 }
 
