@@ -243,7 +243,11 @@ func (e *RequestError) Is(target error) bool {
 }
 
 // DecodeError reports a 2xx response whose body could not be decoded into the
-// operation's result.
+// operation's result. When a value had the wrong type, [DecodeError.Field]
+// and [DecodeError.Kind] say where and what it was, and the message names
+// them and the Go type expected, as in
+//
+//	ghl: Contacts.Get: decoding 200 response: field contact.tags: got string, want []string
 type DecodeError struct {
 	// Operation names the SDK method.
 	Operation string
@@ -257,11 +261,57 @@ type DecodeError struct {
 
 // Error describes the failure; it never contains a token or secret.
 func (e *DecodeError) Error() string {
-	return "ghl: " + e.Operation + ": decoding " + strconv.Itoa(e.StatusCode) + " response: " + e.Err.Error()
+	prefix := "ghl: " + e.Operation + ": decoding " + strconv.Itoa(e.StatusCode) + " response: "
+	if m, ok := typeMismatch(e.Err); ok {
+		where := "top level"
+		if m.field != "" {
+			where = "field " + m.field
+		}
+		return prefix + where + ": got " + m.kind + ", want " + m.want
+	}
+	return prefix + e.Err.Error()
 }
 
 // Unwrap returns the JSON error, or [ErrEmptyResponse].
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Field returns the JSON path of the value that had the wrong type, such as
+// "contact.dateAdded" or "contacts.tags" (array indices are not written),
+// as encoding/json reports it in its [json.UnmarshalTypeError]. It is "" for
+// the body itself, and for a failure that is not a type mismatch.
+func (e *DecodeError) Field() string {
+	m, _ := typeMismatch(e.Err)
+	return m.field
+}
+
+// Kind returns the kind of JSON value received where a value had the wrong
+// type: "string", "number", "bool", "array", "object" or "null". It is ""
+// when the failure is not a type mismatch.
+func (e *DecodeError) Kind() string {
+	m, _ := typeMismatch(e.Err)
+	return m.kind
+}
+
+// mismatch describes a JSON value of the wrong type.
+type mismatch struct {
+	field, kind, want string
+}
+
+// typeMismatch reads the field, the kind of value received and the Go type
+// expected from a *json.UnmarshalTypeError in err's chain.
+func typeMismatch(err error) (mismatch, bool) {
+	var ute *json.UnmarshalTypeError
+	if !errors.As(err, &ute) {
+		return mismatch{}, false
+	}
+	// Value is "number 300" for a number out of range: keep the kind only.
+	kind, _, _ := strings.Cut(ute.Value, " ")
+	m := mismatch{field: ute.Field, kind: kind, want: "?"}
+	if ute.Type != nil {
+		m.want = ute.Type.String()
+	}
+	return m, true
+}
 
 // ResponseTooLargeError reports an answer whose body is larger than the
 // client reads (64 MiB by default, see [WithMaxResponseSize]). It is found

@@ -69,32 +69,51 @@ func FuzzErrorBody(f *testing.F) {
 	})
 }
 
+// FuzzTimestamp: decoding any JSON value into a Timestamp succeeds; a time
+// encodes and decodes back to the same millisecond, and a value that did not
+// parse encodes back to its own text.
 func FuzzTimestamp(f *testing.F) {
 	for _, s := range []string{`"2021-07-02T05:18:26.704Z"`, `1625203106704`, `"1625203106704"`, `"2021-07-16 11:00:00"`,
-		`null`, `""`, `"-"`, `-1`, `1e400`, `"2000-01-05"`} {
+		`null`, `""`, `"-"`, `-1`, `1e400`, `"2000-01-05"`, `{"seconds":1625203106,"nanoseconds":704000000}`,
+		`{"_seconds":-62167219200,"_nanoseconds":0}`, `{ "seconds" : 1 }`, `"<&>"`, `[{}]`, `true`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			return
+		}
 		var ts Timestamp
 		if err := json.Unmarshal(data, &ts); err != nil {
-			return
+			t.Fatalf("decoding %q: %v", data, err)
+		}
+		if states := btoi(ts.Valid()) + btoi(ts.IsZero()) + btoi(ts.Raw() != ""); states != 1 {
+			t.Fatalf("%q: valid %v, zero %v, raw %q", data, ts.Valid(), ts.IsZero(), ts.Raw())
 		}
 		out, err := json.Marshal(ts)
 		if err != nil {
-			// Years outside 0-9999 cannot be written as RFC 3339.
-			if ts.Year() < 0 || ts.Year() > 9999 {
-				return
-			}
-			t.Fatalf("marshal %v: %v", ts, err)
+			t.Fatalf("marshal %q (decoded from %q): %v", ts.Raw(), data, err)
 		}
 		var back Timestamp
 		if err := json.Unmarshal(out, &back); err != nil {
 			t.Fatalf("round trip of %s: %v", out, err)
 		}
-		if !back.Truncate(1e6).Equal(ts.Truncate(1e6)) && !ts.IsZero() {
+		if back.Valid() != ts.Valid() || back.IsZero() != ts.IsZero() {
+			t.Fatalf("round trip of %q through %s changed validity", data, out)
+		}
+		if ts.Valid() && !back.Truncate(1e6).Equal(ts.Truncate(1e6)) {
 			t.Fatalf("round trip changed %v to %v", ts.Time, back.Time)
 		}
+		if again, _ := json.Marshal(back); string(again) != string(out) {
+			t.Fatalf("%q encodes as %s, then as %s", data, out, again)
+		}
 	})
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func FuzzPageMeta(f *testing.F) {

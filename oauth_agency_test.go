@@ -86,7 +86,7 @@ func TestOAuthInstalledLocationsQuery(t *testing.T) {
 	assert.True(t, page.InstallToFutureLocations)
 	require.Len(t, page.Locations, 2)
 	assert.Equal(t, InstalledLocation{ID: "l1", Name: "A", Address: "1 Main St", IsInstalled: true, VersionID: "v1",
-		InstalledAt: Timestamp{time.Date(2024, 1, 15, 10, 30, 0, 0, time.UTC)}}, page.Locations[0])
+		InstalledAt: Timestamp{Time: time.Date(2024, 1, 15, 10, 30, 0, 0, time.UTC)}}, page.Locations[0])
 	assert.True(t, page.Locations[1].InstalledAt.IsZero())
 
 	r := fake.reqs[0]
