@@ -43,12 +43,13 @@ func blogsFixture(t *testing.T, name string) []byte {
 }
 
 // decodeBlogsFixture decodes an example payload into v, failing on any
-// field v does not have.
+// field v does not have and on any date that did not parse.
 func decodeBlogsFixture(t *testing.T, name string, v any) {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(blogsFixture(t, name)))
 	dec.DisallowUnknownFields()
 	require.NoError(t, dec.Decode(v), name)
+	assert.Empty(t, unparsedTimestamps(v), "%s: dates that did not parse", name)
 }
 
 // blogsWant is the request a test expects, and the answer it gets.

@@ -43,12 +43,13 @@ func calendarsFixture(t *testing.T, name string) []byte {
 }
 
 // decodeCalendarsFixture decodes an example payload into v, failing on any
-// field v does not have.
+// field v does not have and on any date that did not parse.
 func decodeCalendarsFixture(t *testing.T, name string, v any) {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(calendarsFixture(t, name)))
 	dec.DisallowUnknownFields()
 	require.NoError(t, dec.Decode(v), name)
+	assert.Empty(t, unparsedTimestamps(v), "%s: dates that did not parse", name)
 }
 
 // calendarsWant is the request a test expects, and the answer it gets.

@@ -43,12 +43,13 @@ func conversationsFixture(t *testing.T, name string) []byte {
 }
 
 // decodeConversationsFixture decodes an example payload into v, failing on any
-// field v does not have.
+// field v does not have and on any date that did not parse.
 func decodeConversationsFixture(t *testing.T, name string, v any) {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(conversationsFixture(t, name)))
 	dec.DisallowUnknownFields()
 	require.NoError(t, dec.Decode(v), name)
+	assert.Empty(t, unparsedTimestamps(v), "%s: dates that did not parse", name)
 }
 
 // conversationsWant is the request a test expects, and the answer it gets.

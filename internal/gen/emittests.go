@@ -47,12 +47,13 @@ func %[2]sFixture(t *testing.T, name string) []byte {
 }
 
 // decode%[1]sFixture decodes an example payload into v, failing on any
-// field v does not have.
+// field v does not have and on any date that did not parse.
 func decode%[1]sFixture(t *testing.T, name string, v any) {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(%[2]sFixture(t, name)))
 	dec.DisallowUnknownFields()
 	require.NoError(t, dec.Decode(v), name)
+	assert.Empty(t, unparsedTimestamps(v), "%%s: dates that did not parse", name)
 }
 
 // %[2]sWant is the request a test expects, and the answer it gets.
