@@ -295,12 +295,24 @@ type AppointmentEvent struct {
 	Type string `json:"type"`
 	// LocationID is the appointment's location.
 	LocationID string `json:"locationId,omitempty"`
-	// Appointment is the appointment: every field of HighLevel's examples
-	// (id, address, title, calendarId, contactId, groupId,
-	// appointmentStatus, assignedUserId, users, notes, source, startTime,
-	// endTime, dateAdded, dateUpdated) is one of [Appointment]'s.
-	Appointment Appointment `json:"appointment"`
+	// Appointment is the appointment: the fields of the API's [Appointment]
+	// (promoted, so Appointment.ID reads as before) and Source, which only
+	// webhooks carry.
+	Appointment WebhookAppointment `json:"appointment"`
 	WebhookMeta
+}
+
+// WebhookAppointment is the appointment of an [AppointmentEvent]: HighLevel's
+// examples carry id, address, title, calendarId, contactId, groupId,
+// appointmentStatus, assignedUserId, users, notes, source, startTime,
+// endTime, dateAdded and dateUpdated, all of them [Appointment]'s fields
+// except source.
+//
+// Docs: https://marketplace.gohighlevel.com/docs/webhook/AppointmentCreate/index.html
+type WebhookAppointment struct {
+	Appointment
+	// Source is how the appointment was booked, such as "booking_widget".
+	Source string `json:"source,omitempty"`
 }
 
 // Appointment decodes an appointment event ([WebhookAppointmentCreate],
