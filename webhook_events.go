@@ -190,6 +190,8 @@ type WebhookTypeError struct {
 }
 
 // Error says which type was given and what the decoder reads.
+//
+// Docs: https://marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide
 func (e *WebhookTypeError) Error() string {
 	return fmt.Sprintf("ghl: webhook event %q is not %s event", e.Type, e.Want)
 }
@@ -425,6 +427,8 @@ func (m *WebhookMeta) fill(e *WebhookEvent) {
 type WebhookStringList []string
 
 // UnmarshalJSON reads an array, a string or null, and never fails on valid JSON.
+//
+// Docs: https://marketplace.gohighlevel.com/docs/webhook/InboundMessage/index.html
 func (l *WebhookStringList) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	switch {
@@ -710,6 +714,8 @@ func (e *WebhookEvent) ConversationUnread() (*ConversationUnreadEvent, error) {
 type WebhookUserPermissions map[string]bool
 
 // UnmarshalJSON reads an object of booleans and never fails on valid JSON.
+//
+// Docs: https://marketplace.gohighlevel.com/docs/webhook/UserCreate/index.html
 func (p *WebhookUserPermissions) UnmarshalJSON(data []byte) error {
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(data, &fields) != nil || fields == nil {
