@@ -3,6 +3,7 @@ package ghl_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -67,4 +68,45 @@ func ExampleWebhookVerifier_Handler() {
 	// 200
 	// 200
 	// 401
+}
+
+// Route a verified event on its type, then read it with the typed decoder
+// of its family; a decoder given another family's event returns a
+// *ghl.WebhookTypeError.
+func ExampleWebhookEvent_Opportunity() {
+	srv := ghltest.NewServer()
+	defer srv.Close()
+	verifier, err := ghl.NewWebhookVerifier(ghl.WithWebhookPublicKey(srv.WebhookPublicKey()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	body, _ := srv.WebhookBody(map[string]any{
+		"type": "OpportunityStatusUpdate", "locationId": "ve9EPM428h8vShlRW1KT",
+		"id": "wWhVuzqpRuOA1ZVWi4FC", "status": "won", "monetaryValue": 1250.5,
+	})
+	header := http.Header{}
+	header.Set(ghl.WebhookSignatureHeader, srv.SignWebhook(body))
+	ev, err := verifier.Verify(context.Background(), header, body)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	switch ev.Type {
+	case ghl.WebhookOpportunityStatusUpdate, ghl.WebhookOpportunityMonetaryValueUpdate:
+		o, err := ev.Opportunity()
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s is %s (%.2f)\n", o.ID, o.Status, o.MonetaryValue)
+	case ghl.WebhookInboundMessage:
+		m, _ := ev.Message()
+		fmt.Println("message:", m.Body)
+	}
+
+	_, err = ev.Message()
+	var wrong *ghl.WebhookTypeError
+	fmt.Println(errors.As(err, &wrong), wrong.Want)
+	// Output:
+	// wWhVuzqpRuOA1ZVWi4FC is won (1250.50)
+	// true a message
 }
