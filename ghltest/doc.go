@@ -41,13 +41,32 @@
 //
 // # Covered API
 //
-// All 32 operations of apps/contacts.json (contacts CRUD, upsert, search,
-// duplicate lookup, business contacts, tasks, notes, tags, bulk tags, bulk
-// business, followers, campaigns, workflows, appointments) work on real
-// state, plus POST /oauth/token, POST /oauth/locationToken and
+// The emulator routes every operation of HighLevel's 41 v2 specs (576
+// operations, apps/*.json), from a table generated into routes_gen.go by
+// ghltest/internal/routegen (the emulator's own reading of the specs; it
+// shares nothing with the SDK's generator). All 32 operations of
+// apps/contacts.json (contacts CRUD, upsert, search, duplicate lookup,
+// business contacts, tasks, notes, tags, bulk tags, bulk business,
+// followers, campaigns, workflows, appointments) work on real state, plus
+// POST /oauth/token, POST /oauth/locationToken and
 // GET /oauth/installedLocations of apps/oauth.json. Response bodies use the
 // spec's field names exactly, including its spelling "succeded".
 // Unknown request fields are ignored; known ones are type-checked.
+//
+// Every other operation gets the same token, rate-limit and Version checks,
+// then the spec's required query parameters and required top-level JSON body
+// fields are checked (present, not empty, of their type; 422 worded as below,
+// 400 for malformed JSON), and then it answers
+//
+//	501 {"statusCode":501,"message":"ghltest: operation get-calendar (GET /calendars/{calendarId}) is not emulated yet","error":"Not Implemented","traceId":"..."}
+//
+// [Server.Routes] lists the table (method, path, operationId, declared
+// Version values, security and scopes, required fields, whether it is
+// emulated) and [Server.Emulated] tells whether a request reaches an
+// operation with behaviour. Paths match by segments; at each segment a
+// literal beats a parameter, so POST /contacts/search is the search, not
+// the contact "search", and GET /calendars/events is not a calendar. A
+// trailing slash is optional. A path no operation has answers 404.
 //
 // # Tokens
 //
@@ -61,10 +80,13 @@
 // location: a locationId of another location in the query or body answers
 // 403 {"statusCode":403,"message":"The token does not have access to this
 // location"}, and an ID of another location's contact answers 404 (as if it
-// did not exist). Contacts operations take location tokens only; the agency
-// operations take agency tokens only; the wrong kind answers 401 "This
-// authClass type is not allowed to access this scope. ...". Scopes are not
-// enforced.
+// did not exist). The kind of token an operation takes comes from its
+// spec's security schemes ([Route.TokenKind]): bearer and Location-Access
+// take location tokens, Agency-Access agency tokens, an operation listing
+// both takes either, and the 16 that declare none (e.g. POST
+// /contacts/bulk/business) take location tokens. The wrong kind answers 401
+// "This authClass type is not allowed to access this scope. ...". Scopes
+// are recorded ([Route.Scopes]) but not enforced.
 //
 // # Error bodies
 //
@@ -78,6 +100,7 @@
 //	404 unknown route       {"statusCode":404,"message":"Cannot GET /x","error":"Not Found","traceId":"..."}
 //	404 unknown entity      {"statusCode":404,"message":"Contact not found","error":"Not Found","traceId":"..."} (also Task, Note)
 //	422 validation          {"statusCode":422,"message":["locationId should not be empty",...],"error":"Unprocessable Entity","traceId":"..."}
+//	501 not emulated        {"statusCode":501,"message":"ghltest: operation <operationId> (<METHOD> <path>) is not emulated yet","error":"Not Implemented","traceId":"..."}
 //	429 rate limited        {"statusCode":429,"message":"Too Many Requests","traceId":"..."}
 //	400 duplicate contact   {"statusCode":400,"message":"This location does not allow duplicated contacts.","meta":{"contactName":"...","contactId":"...","matchingField":"email"},"traceId":"..."}
 //	400 OAuth               {"statusCode":400,"message":"Invalid grant: refresh token is invalid","error":"Bad Request","traceId":"..."}
@@ -87,14 +110,17 @@
 // and says why. Clients should treat any 401 on an OAuth token as "refresh,
 // then retry once". Requests are checked in this order: token (401), rate
 // limit (429), Version header (401), route (404), token kind (401), then the
-// operation's own validation (422/400/403/404).
+// operation's own validation (422/400/403/404), or for an operation without
+// behaviour the generic validation (422/400) and 501.
 //
 // # Version header
 //
 // Every operation except POST /oauth/token requires a Version header with a
 // published value: 2021-04-15, 2021-07-28, 2023-02-21, v3 or legacy. All
-// are accepted on every operation and answered with the v2 shapes; the
-// value received is recorded in [RecordedRequest.Version].
+// are accepted on every operation, whichever value its spec declares
+// ([Route.Versions]; 29 operations declare none), and answered with the v2
+// shapes: 2023-02-21, which the official Node SDK sends on every call, works
+// everywhere. The value received is recorded in [RecordedRequest.Version].
 //
 // # Rate limits
 //

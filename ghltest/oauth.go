@@ -252,8 +252,11 @@ func (s *Server) oauthToken(c *reqCtx) {
 }
 
 func (s *Server) registerOAuthRoutes() {
-	s.handle("POST", "/oauth/locationToken", companyOnly, s.locationToken)
-	s.handle("GET", "/oauth/installedLocations", companyOnly, s.installedLocations)
+	// process serves /oauth/token before authentication; registering it
+	// marks the operation as emulated.
+	s.handle("POST", "/oauth/token", s.oauthToken)
+	s.handle("POST", "/oauth/locationToken", s.locationToken)
+	s.handle("GET", "/oauth/installedLocations", s.installedLocations)
 }
 
 // forbiddenCompany answers 403 for another company's ID.

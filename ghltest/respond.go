@@ -19,6 +19,7 @@ type reqCtx struct {
 	body    []byte
 	traceID string
 	params  []string // name, value pairs from the route pattern
+	pbuf    [2 * maxParams]string
 	p       *principal
 	query   url.Values
 
@@ -181,17 +182,7 @@ func (c *reqCtx) decodeBody() (map[string]any, bool) {
 	}
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
-		// Word the error as Node.js's JSON.parse does (Express answers 400).
-		msg := "Unexpected token in JSON"
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			if se.Offset >= int64(len(b)) {
-				msg = "Unexpected end of JSON input"
-			} else {
-				msg = "Unexpected token in JSON at position " + strconv.FormatInt(se.Offset-1, 10)
-			}
-		}
-		c.badRequest(msg)
+		c.badRequest(jsonErrorMessage(b, err))
 		return nil, false
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -203,4 +194,17 @@ func (c *reqCtx) decodeBody() (map[string]any, bool) {
 		return nil, false
 	}
 	return obj, true
+}
+
+// jsonErrorMessage words a JSON syntax error in b as Node.js's JSON.parse
+// does (Express answers it with 400).
+func jsonErrorMessage(b []byte, err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		if se.Offset >= int64(len(b)) {
+			return "Unexpected end of JSON input"
+		}
+		return "Unexpected token in JSON at position " + strconv.FormatInt(se.Offset-1, 10)
+	}
+	return "Unexpected token in JSON"
 }

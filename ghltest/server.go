@@ -73,7 +73,7 @@ type Server struct {
 	reqStart int // index of the oldest entry once the ring is full
 
 	counters counters
-	routes   []route
+	handlers []func(*reqCtx) // behaviour by route index (table().routes); nil: not emulated
 }
 
 type config struct {
