@@ -5,6 +5,7 @@ package ghl
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net/url"
 	"strconv"
@@ -38,6 +39,7 @@ var (
 	opCalendarsUpdateGroup             = &operation{Name: "Calendars.UpdateGroup", ID: "edit-group", Method: "PUT", Path: "/calendars/groups/{groupId}", Version: "2021-04-15"}
 	opCalendarsDeleteGroup             = &operation{Name: "Calendars.DeleteGroup", ID: "delete-group", Method: "DELETE", Path: "/calendars/groups/{groupId}", Version: "2021-04-15"}
 	opCalendarsDisableGroup            = &operation{Name: "Calendars.DisableGroup", ID: "disable-group", Method: "PUT", Path: "/calendars/groups/{groupId}/status", Version: "2021-04-15"}
+	opCalendarsListResources           = &operation{Name: "Calendars.ListResources", ID: "fetch-calendar-resources", Method: "GET", Path: "/calendars/resources/{resourceType}", Version: "2021-04-15"}
 	opCalendarsCreateResource          = &operation{Name: "Calendars.CreateResource", ID: "create-calendar-resource", Method: "POST", Path: "/calendars/resources/{resourceType}", Version: "2021-04-15"}
 	opCalendarsListResource            = &operation{Name: "Calendars.ListResource", ID: "get-calendar-resource", Method: "GET", Path: "/calendars/resources/{resourceType}/{id}", Version: "2021-04-15"}
 	opCalendarsUpdateResource          = &operation{Name: "Calendars.UpdateResource", ID: "update-calendar-resource", Method: "PUT", Path: "/calendars/resources/{resourceType}/{id}", Version: "2021-04-15"}
@@ -52,6 +54,8 @@ var (
 	opCalendarsGet                     = &operation{Name: "Calendars.Get", ID: "get-calendar", Method: "GET", Path: "/calendars/{calendarId}", Version: "2021-04-15"}
 	opCalendarsUpdate                  = &operation{Name: "Calendars.Update", ID: "update-calendar", Method: "PUT", Path: "/calendars/{calendarId}", Version: "2021-04-15"}
 	opCalendarsDelete                  = &operation{Name: "Calendars.Delete", ID: "delete-calendar", Method: "DELETE", Path: "/calendars/{calendarId}", Version: "2021-04-15"}
+	opCalendarsGetSlots                = &operation{Name: "Calendars.GetSlots", ID: "get-slots", Method: "GET", Path: "/calendars/{calendarId}/free-slots", Version: "2021-04-15"}
+	opCalendarsListEventNotification   = &operation{Name: "Calendars.ListEventNotification", ID: "get-event-notification", Method: "GET", Path: "/calendars/{calendarId}/notifications", Version: "2021-04-15"}
 	opCalendarsFindEventNotification   = &operation{Name: "Calendars.FindEventNotification", ID: "find-event-notification", Method: "GET", Path: "/calendars/{calendarId}/notifications/{notificationId}", Version: "2021-04-15"}
 	opCalendarsUpdateEventNotification = &operation{Name: "Calendars.UpdateEventNotification", ID: "update-event-notification", Method: "PUT", Path: "/calendars/{calendarId}/notifications/{notificationId}", Version: "2021-04-15"}
 	opCalendarsDeleteEventNotification = &operation{Name: "Calendars.DeleteEventNotification", ID: "delete-event-notification", Method: "DELETE", Path: "/calendars/{calendarId}/notifications/{notificationId}", Version: "2021-04-15"}
@@ -598,6 +602,19 @@ type GroupStatusUpdateParamsRequest struct {
 	IsActive bool `json:"isActive"`
 }
 
+// CalendarResourceByIDResponse is a calendar resource by id response.
+type CalendarResourceByIDResponse struct {
+	LocationID   string   `json:"locationId"`
+	Name         string   `json:"name"`
+	ResourceType string   `json:"resourceType"`
+	IsActive     bool     `json:"isActive"`
+	Description  string   `json:"description,omitempty"`
+	Quantity     float64  `json:"quantity,omitempty"`
+	OutOfService float64  `json:"outOfService,omitempty"`
+	Capacity     float64  `json:"capacity,omitempty"`
+	CalendarIDs  []string `json:"calendarIds"`
+}
+
 // CalendarResourceCreateRequest is the body of [CalendarsService.CreateResource].
 type CalendarResourceCreateRequest struct {
 	LocationID   string   `json:"locationId"`
@@ -809,6 +826,11 @@ func (r *UpdateAvailability) validate(op *operation) error {
 	return nil
 }
 
+// Slots is a slots.
+type Slots struct {
+	Slots []string `json:"slots"`
+}
+
 // CalendarNotificationResponse is the answer of [CalendarsService.FindEventNotification].
 type CalendarNotificationResponse struct {
 	ID                        string      `json:"_id,omitempty"`
@@ -946,6 +968,60 @@ func (o *CalendarsListGetAllSchedulesOptions) values() url.Values {
 	}
 	if o.Limit != 0 {
 		v.Set("limit", strconv.Itoa(o.Limit))
+	}
+	return v
+}
+
+// CalendarsGetSlotsOptions holds the optional query parameters of [CalendarsService.GetSlots].
+type CalendarsGetSlotsOptions struct {
+	Timezone string
+	UserID   string
+	UserIDs  string
+}
+
+// values encodes the options with the API's spelling; zero values are left out.
+func (o *CalendarsGetSlotsOptions) values() url.Values {
+	v := url.Values{}
+	if o == nil {
+		return v
+	}
+	if o.Timezone != "" {
+		v.Set("timezone", o.Timezone)
+	}
+	if o.UserID != "" {
+		v.Set("userId", o.UserID)
+	}
+	if o.UserIDs != "" {
+		v.Set("userIds", o.UserIDs)
+	}
+	return v
+}
+
+// CalendarsListEventNotificationOptions holds the optional query parameters of [CalendarsService.ListEventNotification].
+type CalendarsListEventNotificationOptions struct {
+	IsActive bool
+	Deleted  bool
+	Limit    int
+	Skip     int
+}
+
+// values encodes the options with the API's spelling; zero values are left out.
+func (o *CalendarsListEventNotificationOptions) values() url.Values {
+	v := url.Values{}
+	if o == nil {
+		return v
+	}
+	if o.IsActive {
+		v.Set("isActive", "true")
+	}
+	if o.Deleted {
+		v.Set("deleted", "true")
+	}
+	if o.Limit != 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	}
+	if o.Skip != 0 {
+		v.Set("skip", strconv.Itoa(o.Skip))
 	}
 	return v
 }
@@ -1497,6 +1573,40 @@ func (s *CalendarsService) DisableGroup(ctx context.Context, groupID string, req
 	return *root.Success, resp, nil
 }
 
+// ListResources sends GET /calendars/resources/{resourceType}: List Calendar
+// Resources.
+//
+// List calendar resources by resource type and location ID.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/fetch-calendar-resources
+//
+//meta:operation GET /calendars/resources/{resourceType}
+func (s *CalendarsService) ListResources(ctx context.Context, resourceType, locationID, limit, skip string) ([]CalendarResourceByIDResponse, *Response, error) {
+	path, err := opCalendarsListResources.expand(resourceType)
+	if err != nil {
+		return nil, nil, err
+	}
+	if locationID == "" {
+		return nil, nil, missing(opCalendarsListResources, "locationId")
+	}
+	if limit == "" {
+		return nil, nil, missing(opCalendarsListResources, "limit")
+	}
+	if skip == "" {
+		return nil, nil, missing(opCalendarsListResources, "skip")
+	}
+	q := url.Values{}
+	q.Set("locationId", locationID)
+	q.Set("limit", limit)
+	q.Set("skip", skip)
+	var out []CalendarResourceByIDResponse
+	resp, err := (*service)(s).call(ctx, opCalendarsListResources, path, q, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
 // CreateResource sends POST /calendars/resources/{resourceType}: Create
 // Calendar Resource.
 //
@@ -1505,7 +1615,7 @@ func (s *CalendarsService) DisableGroup(ctx context.Context, groupID string, req
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/create-calendar-resource
 //
 //meta:operation POST /calendars/resources/{resourceType}
-func (s *CalendarsService) CreateResource(ctx context.Context, resourceType string, req *CalendarResourceCreateRequest) ([]string, *Response, error) {
+func (s *CalendarsService) CreateResource(ctx context.Context, resourceType string, req *CalendarResourceCreateRequest) (*CalendarResourceByIDResponse, *Response, error) {
 	path, err := opCalendarsCreateResource.expand(resourceType)
 	if err != nil {
 		return nil, nil, err
@@ -1516,25 +1626,12 @@ func (s *CalendarsService) CreateResource(ctx context.Context, resourceType stri
 	if err := req.validate(opCalendarsCreateResource); err != nil {
 		return nil, nil, err
 	}
-	var root struct {
-		LocationID   string   `json:"locationId"`
-		Name         string   `json:"name"`
-		ResourceType string   `json:"resourceType"`
-		IsActive     bool     `json:"isActive"`
-		Description  string   `json:"description"`
-		Quantity     float64  `json:"quantity"`
-		OutOfService float64  `json:"outOfService"`
-		Capacity     float64  `json:"capacity"`
-		CalendarIDs  []string `json:"calendarIds"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsCreateResource, path, nil, req, &root)
+	out := new(CalendarResourceByIDResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsCreateResource, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	if root.CalendarIDs == nil {
-		return nil, resp, noResult(opCalendarsCreateResource, resp, "calendarIds")
-	}
-	return root.CalendarIDs, resp, nil
+	return out, resp, nil
 }
 
 // ListResource sends GET /calendars/resources/{resourceType}/{id}: Get
@@ -1545,30 +1642,17 @@ func (s *CalendarsService) CreateResource(ctx context.Context, resourceType stri
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-calendar-resource
 //
 //meta:operation GET /calendars/resources/{resourceType}/{id}
-func (s *CalendarsService) ListResource(ctx context.Context, resourceType, id string) ([]string, *Response, error) {
+func (s *CalendarsService) ListResource(ctx context.Context, resourceType, id string) (*CalendarResourceByIDResponse, *Response, error) {
 	path, err := opCalendarsListResource.expand(resourceType, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	var root struct {
-		LocationID   string   `json:"locationId"`
-		Name         string   `json:"name"`
-		ResourceType string   `json:"resourceType"`
-		IsActive     bool     `json:"isActive"`
-		Description  string   `json:"description"`
-		Quantity     float64  `json:"quantity"`
-		OutOfService float64  `json:"outOfService"`
-		Capacity     float64  `json:"capacity"`
-		CalendarIDs  []string `json:"calendarIds"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsListResource, path, nil, nil, &root)
+	out := new(CalendarResourceByIDResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsListResource, path, nil, nil, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	if root.CalendarIDs == nil {
-		return nil, resp, noResult(opCalendarsListResource, resp, "calendarIds")
-	}
-	return root.CalendarIDs, resp, nil
+	return out, resp, nil
 }
 
 // UpdateResource sends PUT /calendars/resources/{resourceType}/{id}: Update
@@ -1921,6 +2005,82 @@ func (s *CalendarsService) Delete(ctx context.Context, calendarID string) (bool,
 		return false, resp, noResult(opCalendarsDelete, resp, "success")
 	}
 	return *root.Success, resp, nil
+}
+
+// GetSlots sends GET /calendars/{calendarId}/free-slots: Get Free Slots.
+//
+// Get free slots for a calendar between a date range. Optionally a consumer
+// can also request free slots in a particular timezone and also for a
+// particular user.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-slots
+//
+//meta:operation GET /calendars/{calendarId}/free-slots
+func (s *CalendarsService) GetSlots(ctx context.Context, calendarID, startDate, endDate string, opts *CalendarsGetSlotsOptions) (map[string]Slots, *Response, error) {
+	path, err := opCalendarsGetSlots.expand(calendarID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if startDate == "" {
+		return nil, nil, missing(opCalendarsGetSlots, "startDate")
+	}
+	if endDate == "" {
+		return nil, nil, missing(opCalendarsGetSlots, "endDate")
+	}
+	q := opts.values()
+	q.Set("startDate", startDate)
+	q.Set("endDate", endDate)
+	var raw map[string]json.RawMessage
+	resp, err := (*service)(s).call(ctx, opCalendarsGetSlots, path, q, nil, &raw)
+	if err != nil {
+		return nil, resp, err
+	}
+	out, err := mapEntries[Slots](opCalendarsGetSlots, resp, raw)
+	return out, resp, err
+}
+
+// ListEventNotification sends GET /calendars/{calendarId}/notifications: Get
+// notifications.
+//
+// Get calendar notifications based on query.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-event-notification
+//
+//meta:operation GET /calendars/{calendarId}/notifications
+func (s *CalendarsService) ListEventNotification(ctx context.Context, calendarID string, opts *CalendarsListEventNotificationOptions) ([]CalendarNotificationResponse, *Response, error) {
+	path, err := opCalendarsListEventNotification.expand(calendarID)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := opts.values()
+	var out []CalendarNotificationResponse
+	resp, err := (*service)(s).call(ctx, opCalendarsListEventNotification, path, q, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// ListEventNotificationIter yields every item of [CalendarsService.ListEventNotification], fetching pages of
+// opts.Limit (100 by default) lazily as the loop asks for more, starting at
+// opts.Skip. It stops after a short page, once the count the API reports is
+// reached, or at the first error, which it yields; the page ceiling
+// ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-event-notification
+func (s *CalendarsService) ListEventNotificationIter(ctx context.Context, calendarID string, opts *CalendarsListEventNotificationOptions) iter.Seq2[*CalendarNotificationResponse, error] {
+	base := CalendarsListEventNotificationOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	if base.Limit <= 0 {
+		base.Limit = 100
+	}
+	return offsetPages(ctx, (*service)(s), opCalendarsListEventNotification, base.Skip, base.Limit, func(ctx context.Context, at int) ([]CalendarNotificationResponse, *Response, error) {
+		o := base
+		o.Skip = at
+		return s.ListEventNotification(ctx, calendarID, &o)
+	})
 }
 
 // FindEventNotification sends GET

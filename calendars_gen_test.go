@@ -1200,6 +1200,57 @@ func TestCalendarsDisableGroupRejectsBadArguments(t *testing.T) {
 	})
 }
 
+func TestCalendarsListResources(t *testing.T) {
+	t.Parallel()
+	client, mock := newCalendarsTestClient(t)
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/resources/example-resourceType", query: "limit=example-limit&locationId=example-locationId&skip=example-skip", version: "2021-04-15", body: "", status: 200, response: "fetch-calendar-resources.response.json"}))
+	got, resp, err := client.Calendars.ListResources(context.Background(), "example-resourceType", "example-locationId", "example-limit", "example-skip")
+	require.NoError(t, err)
+	require.NotNil(t, resp)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "Calendars.ListResources", resp.Operation)
+	assert.Equal(t, 1, mock.GetTotalCallCount())
+	var want []CalendarResourceByIDResponse
+	decodeCalendarsFixture(t, "fetch-calendar-resources.response.json", &want)
+	assert.Equal(t, want, got)
+	assert.NotEmpty(t, got)
+}
+
+func TestCalendarsListResourcesRejectsBadArguments(t *testing.T) {
+	t.Parallel()
+	check := func(t *testing.T, arg string, call func(*Client) error) {
+		t.Helper()
+		client, mock := newCalendarsTestClient(t)
+		err := call(client)
+		var argErr *ArgError
+		require.ErrorAs(t, err, &argErr)
+		assert.Equal(t, arg, argErr.Arg)
+		assert.Equal(t, "Calendars.ListResources", argErr.Operation)
+		assert.ErrorIs(t, err, ErrInvalidArgument)
+		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
+	}
+	check(t, "resourceType", func(c *Client) error {
+		_, _, err := c.Calendars.ListResources(context.Background(), "", "example-locationId", "example-limit", "example-skip")
+		return err
+	})
+	check(t, "resourceType", func(c *Client) error {
+		_, _, err := c.Calendars.ListResources(context.Background(), "..", "example-locationId", "example-limit", "example-skip")
+		return err
+	})
+	check(t, "locationId", func(c *Client) error {
+		_, _, err := c.Calendars.ListResources(context.Background(), "example-resourceType", "", "example-limit", "example-skip")
+		return err
+	})
+	check(t, "limit", func(c *Client) error {
+		_, _, err := c.Calendars.ListResources(context.Background(), "example-resourceType", "example-locationId", "", "example-skip")
+		return err
+	})
+	check(t, "skip", func(c *Client) error {
+		_, _, err := c.Calendars.ListResources(context.Background(), "example-resourceType", "example-locationId", "example-limit", "")
+		return err
+	})
+}
+
 func TestCalendarsCreateResource(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
@@ -1212,21 +1263,11 @@ func TestCalendarsCreateResource(t *testing.T) {
 	assert.Equal(t, 201, resp.StatusCode)
 	assert.Equal(t, "Calendars.CreateResource", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		LocationID   string   `json:"locationId"`
-		Name         string   `json:"name"`
-		ResourceType string   `json:"resourceType"`
-		IsActive     bool     `json:"isActive"`
-		Description  string   `json:"description"`
-		Quantity     float64  `json:"quantity"`
-		OutOfService float64  `json:"outOfService"`
-		Capacity     float64  `json:"capacity"`
-		CalendarIDs  []string `json:"calendarIds"`
-	}
-	decodeCalendarsFixture(t, "create-calendar-resource.response.json", &want)
-	assert.Equal(t, want.CalendarIDs, got)
-	require.Len(t, got, 2)
-	assert.Equal(t, "Jsj0xnlDDjw0SuvX1J13", got[0])
+	want := new(CalendarResourceByIDResponse)
+	decodeCalendarsFixture(t, "create-calendar-resource.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "example-locationId", got.LocationID)
+	assert.Equal(t, "yoga room", got.Name)
 }
 
 func TestCalendarsCreateResourceRejectsBadArguments(t *testing.T) {
@@ -1291,21 +1332,11 @@ func TestCalendarsListResource(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Calendars.ListResource", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		LocationID   string   `json:"locationId"`
-		Name         string   `json:"name"`
-		ResourceType string   `json:"resourceType"`
-		IsActive     bool     `json:"isActive"`
-		Description  string   `json:"description"`
-		Quantity     float64  `json:"quantity"`
-		OutOfService float64  `json:"outOfService"`
-		Capacity     float64  `json:"capacity"`
-		CalendarIDs  []string `json:"calendarIds"`
-	}
-	decodeCalendarsFixture(t, "get-calendar-resource.response.json", &want)
-	assert.Equal(t, want.CalendarIDs, got)
-	require.Len(t, got, 2)
-	assert.Equal(t, "Jsj0xnlDDjw0SuvX1J13", got[0])
+	want := new(CalendarResourceByIDResponse)
+	decodeCalendarsFixture(t, "get-calendar-resource.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "example-locationId", got.LocationID)
+	assert.Equal(t, "yoga room", got.Name)
 }
 
 func TestCalendarsListResourceRejectsBadArguments(t *testing.T) {
@@ -1928,6 +1959,96 @@ func TestCalendarsDeleteRejectsBadArguments(t *testing.T) {
 	})
 }
 
+func TestCalendarsGetSlots(t *testing.T) {
+	t.Parallel()
+	client, mock := newCalendarsTestClient(t)
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/ocQHyuzHvysMo5N5VsXc/free-slots", query: "endDate=1601490599999&startDate=1548898600000&timezone=America%2FChihuahua&userId=082goXVW3lIExEQPOnd3&userIds=example-userIds", version: "2021-04-15", body: "", status: 200, response: "get-slots.response.json"}))
+	opts := &CalendarsGetSlotsOptions{Timezone: "America/Chihuahua", UserID: "082goXVW3lIExEQPOnd3", UserIDs: "example-userIds"}
+	got, resp, err := client.Calendars.GetSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "1548898600000", "1601490599999", opts)
+	require.NoError(t, err)
+	require.NotNil(t, resp)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "Calendars.GetSlots", resp.Operation)
+	assert.Equal(t, 1, mock.GetTotalCallCount())
+	var want map[string]Slots
+	decodeCalendarsFixture(t, "get-slots.response.json", &want)
+	assert.Equal(t, want, got)
+	assert.NotEmpty(t, got)
+}
+
+func TestCalendarsGetSlotsRejectsBadArguments(t *testing.T) {
+	t.Parallel()
+	check := func(t *testing.T, arg string, call func(*Client) error) {
+		t.Helper()
+		client, mock := newCalendarsTestClient(t)
+		err := call(client)
+		var argErr *ArgError
+		require.ErrorAs(t, err, &argErr)
+		assert.Equal(t, arg, argErr.Arg)
+		assert.Equal(t, "Calendars.GetSlots", argErr.Operation)
+		assert.ErrorIs(t, err, ErrInvalidArgument)
+		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
+	}
+	opts := &CalendarsGetSlotsOptions{Timezone: "America/Chihuahua", UserID: "082goXVW3lIExEQPOnd3", UserIDs: "example-userIds"}
+	check(t, "calendarId", func(c *Client) error {
+		_, _, err := c.Calendars.GetSlots(context.Background(), "", "1548898600000", "1601490599999", opts)
+		return err
+	})
+	check(t, "calendarId", func(c *Client) error {
+		_, _, err := c.Calendars.GetSlots(context.Background(), "..", "1548898600000", "1601490599999", opts)
+		return err
+	})
+	check(t, "startDate", func(c *Client) error {
+		_, _, err := c.Calendars.GetSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "", "1601490599999", opts)
+		return err
+	})
+	check(t, "endDate", func(c *Client) error {
+		_, _, err := c.Calendars.GetSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "1548898600000", "", opts)
+		return err
+	})
+}
+
+func TestCalendarsListEventNotification(t *testing.T) {
+	t.Parallel()
+	client, mock := newCalendarsTestClient(t)
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/example-calendarId/notifications", query: "deleted=true&isActive=true&limit=1&skip=1", version: "2021-04-15", body: "", status: 200, response: "get-event-notification.response.json"}))
+	opts := &CalendarsListEventNotificationOptions{IsActive: true, Deleted: true, Limit: 1, Skip: 1}
+	got, resp, err := client.Calendars.ListEventNotification(context.Background(), "example-calendarId", opts)
+	require.NoError(t, err)
+	require.NotNil(t, resp)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "Calendars.ListEventNotification", resp.Operation)
+	assert.Equal(t, 1, mock.GetTotalCallCount())
+	var want []CalendarNotificationResponse
+	decodeCalendarsFixture(t, "get-event-notification.response.json", &want)
+	assert.Equal(t, want, got)
+	assert.NotEmpty(t, got)
+}
+
+func TestCalendarsListEventNotificationRejectsBadArguments(t *testing.T) {
+	t.Parallel()
+	check := func(t *testing.T, arg string, call func(*Client) error) {
+		t.Helper()
+		client, mock := newCalendarsTestClient(t)
+		err := call(client)
+		var argErr *ArgError
+		require.ErrorAs(t, err, &argErr)
+		assert.Equal(t, arg, argErr.Arg)
+		assert.Equal(t, "Calendars.ListEventNotification", argErr.Operation)
+		assert.ErrorIs(t, err, ErrInvalidArgument)
+		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
+	}
+	opts := &CalendarsListEventNotificationOptions{IsActive: true, Deleted: true, Limit: 1, Skip: 1}
+	check(t, "calendarId", func(c *Client) error {
+		_, _, err := c.Calendars.ListEventNotification(context.Background(), "", opts)
+		return err
+	})
+	check(t, "calendarId", func(c *Client) error {
+		_, _, err := c.Calendars.ListEventNotification(context.Background(), "..", opts)
+		return err
+	})
+}
+
 func TestCalendarsFindEventNotification(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
@@ -2183,34 +2304,11 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 				Success *bool `json:"success"`
 			})
 		},
-		"disable-group.request.json": func() any { return new(GroupStatusUpdateParamsRequest) },
-		"create-calendar-resource.response.json": func() any {
-			return new(struct {
-				LocationID   string   `json:"locationId"`
-				Name         string   `json:"name"`
-				ResourceType string   `json:"resourceType"`
-				IsActive     bool     `json:"isActive"`
-				Description  string   `json:"description"`
-				Quantity     float64  `json:"quantity"`
-				OutOfService float64  `json:"outOfService"`
-				Capacity     float64  `json:"capacity"`
-				CalendarIDs  []string `json:"calendarIds"`
-			})
-		},
-		"create-calendar-resource.request.json": func() any { return new(CalendarResourceCreateRequest) },
-		"get-calendar-resource.response.json": func() any {
-			return new(struct {
-				LocationID   string   `json:"locationId"`
-				Name         string   `json:"name"`
-				ResourceType string   `json:"resourceType"`
-				IsActive     bool     `json:"isActive"`
-				Description  string   `json:"description"`
-				Quantity     float64  `json:"quantity"`
-				OutOfService float64  `json:"outOfService"`
-				Capacity     float64  `json:"capacity"`
-				CalendarIDs  []string `json:"calendarIds"`
-			})
-		},
+		"disable-group.request.json":             func() any { return new(GroupStatusUpdateParamsRequest) },
+		"fetch-calendar-resources.response.json": func() any { return new([]CalendarResourceByIDResponse) },
+		"create-calendar-resource.response.json": func() any { return new(CalendarResourceByIDResponse) },
+		"create-calendar-resource.request.json":  func() any { return new(CalendarResourceCreateRequest) },
+		"get-calendar-resource.response.json":    func() any { return new(CalendarResourceByIDResponse) },
 		"update-calendar-resource.response.json": func() any { return new(CalendarResourceResponse) },
 		"update-calendar-resource.request.json":  func() any { return new(CalendarResourceUpdateRequest) },
 		"delete-calendar-resource.response.json": func() any {
@@ -2271,6 +2369,8 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 				Success *bool `json:"success"`
 			})
 		},
+		"get-slots.response.json":               func() any { return new(map[string]Slots) },
+		"get-event-notification.response.json":  func() any { return new([]CalendarNotificationResponse) },
 		"find-event-notification.response.json": func() any { return new(CalendarNotificationResponse) },
 		"update-event-notification.response.json": func() any {
 			return new(struct {

@@ -474,3 +474,26 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
+
+// mapEntries decodes an answer keyed by data (free slots keyed by date):
+// every entry that is a JSON object, leaving out the others (the traceId
+// HighLevel adds beside the dates).
+func mapEntries[T any](op *operation, resp *Response, raw map[string]json.RawMessage) (map[string]T, error) {
+	out := make(map[string]T, len(raw))
+	for k, v := range raw {
+		v = bytes.TrimSpace(v)
+		if len(v) == 0 || v[0] != '{' {
+			continue
+		}
+		var x T
+		if err := json.Unmarshal(v, &x); err != nil {
+			e := &DecodeError{Operation: op.Name, Err: fmt.Errorf("entry %q: %w", k, err)}
+			if resp != nil && resp.Response != nil {
+				e.StatusCode = resp.StatusCode
+			}
+			return nil, e
+		}
+		out[k] = x
+	}
+	return out, nil
+}

@@ -354,8 +354,25 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, isMap := f.Schema.mapValues(); isMap || f.Schema.Type == "array" || s.Type == "array" {
-			return a.skip(id, "response", "2xx is an array or a map")
+		if v, isMap := f.Schema.mapValues(); isMap {
+			if v.Ref == "" {
+				return a.skip(id, "response", "2xx is a map of inline values")
+			}
+			o.Shape = "map"
+			a.reach(refName(v.Ref))
+			a.gap(id, "response", "2xx is a map keyed by date", "map[string]T, non-object entries (traceId) left out")
+			break
+		}
+		if arr := f.Schema; arr.Type == "array" || s.Type == "array" {
+			if s.Type == "array" {
+				arr = s
+			}
+			if arr.Items == nil || arr.Items.Ref == "" {
+				return a.skip(id, "response", "2xx is an array of inline values")
+			}
+			o.Shape, list = "array", true
+			a.reach(refName(arr.Items.Ref))
+			break
 		}
 		if len(f.Keys) == 0 {
 			o.Raw = true

@@ -373,6 +373,20 @@ func (m *model) emitMethod(f *file, op *goOp) {
 		f.p("if err != nil {\nreturn nil, resp, err\n}\nreturn raw, resp, nil\n}\n\n")
 		return
 	}
+	switch op.Shape {
+	case "array":
+		f.p("var out []%s\n", op.Elem.Name)
+		f.p("resp, err := (*service)(s).call(ctx, %s, path, %s, %s, &out)\n", op.Var, query, body)
+		f.p("if err != nil {\nreturn nil, resp, err\n}\nreturn out, resp, nil\n}\n\n")
+		return
+	case "map":
+		f.use("encoding/json")
+		f.p("var raw map[string]json.RawMessage\n")
+		f.p("resp, err := (*service)(s).call(ctx, %s, path, %s, %s, &raw)\n", op.Var, query, body)
+		f.p("if err != nil {\nreturn nil, resp, err\n}\n")
+		f.p("out, err := mapEntries[%s](%s, resp, raw)\nreturn out, resp, err\n}\n\n", op.Elem.Name, op.Var)
+		return
+	}
 	if op.Whole != nil {
 		f.p("out := new(%s)\n", op.Whole.Name)
 		f.p("resp, err := (*service)(s).call(ctx, %s, path, %s, %s, out)\n", op.Var, query, body)

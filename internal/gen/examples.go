@@ -220,6 +220,22 @@ func (m *model) responseExample(op *goOp) (any, error) {
 		obj.set("traceId", "0c50e8a7-9b1e-4d5e-8f4b-5a0f2a6c1d3e")
 		return obj, nil
 	}
+	if op.Shape != "" {
+		s := op.RespSchema
+		if r, err := m.l.resolve(m.doc, s.Ref); s.Ref != "" && err == nil {
+			s = r.Schema
+		}
+		item, _, err := m.exampleObject(m.doc, &Schema{Ref: "#/components/schemas/" + refName(s.Items.refOr(s))}, nil)
+		if err != nil {
+			return nil, err
+		}
+		if op.Shape == "array" {
+			return []any{item}, nil
+		}
+		obj := &ordered{}
+		obj.set("2021-07-02", item)
+		return obj, nil
+	}
 	v, _, err := m.exampleObject(m.doc, op.RespSchema, nil)
 	return v, err
 }

@@ -75,12 +75,19 @@ type goOp struct {
 	Root       []*goField // the response envelope (when Result is set)
 	ResultF    *goField   // the envelope field returned
 	Whole      *goType    // the body type (when Result is "")
+	Elem       *goType    // the item type of an array or map answer (Shape)
 }
 
 // ResultType is the first return value's Go type.
 func (o *goOp) ResultType() string {
 	if o.Raw {
 		return "json.RawMessage"
+	}
+	switch o.Shape {
+	case "array":
+		return "[]" + o.Elem.Name
+	case "map":
+		return "map[string]" + o.Elem.Name
 	}
 	if o.Whole != nil {
 		return "*" + o.Whole.Name
@@ -771,6 +778,21 @@ func (m *model) goTypeOf(doc *Doc, s *Schema) (string, error) {
 // buildResult builds the response envelope of op.
 func (m *model) buildResult(op *goOp) error {
 	if op.Raw {
+		return nil
+	}
+	if op.Shape != "" {
+		s := op.RespSchema
+		if r, err := m.l.resolve(m.doc, s.Ref); s.Ref != "" && err == nil {
+			s = r.Schema
+		}
+		item := s.Items
+		if op.Shape == "map" {
+			item, _ = s.mapValues()
+		}
+		if item == nil || item.Ref == "" || m.bySchema[refName(item.Ref)] == nil {
+			return fmt.Errorf("%s answer: items have no Go type", op.Shape)
+		}
+		op.Elem = m.bySchema[refName(item.Ref)]
 		return nil
 	}
 	f, err := m.l.flatten(m.doc, op.RespSchema)

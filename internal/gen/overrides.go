@@ -157,6 +157,9 @@ type Op struct {
 	// Raw returns the answer as json.RawMessage: the spec has no usable
 	// 2xx schema.
 	Raw bool
+	// Shape is "array" for a 2xx that is a JSON array, "map" for an object
+	// keyed by data (free slots by date); "" for an object.
+	Shape string
 }
 
 // PathParam is a path parameter missing from the spec.

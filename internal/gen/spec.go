@@ -320,3 +320,15 @@ func (s *Schema) mapValues() (*Schema, bool) {
 	}
 	return &v, true
 }
+
+// refOr returns the $ref of s (an array's items), or of the map values of
+// alt when s is nil.
+func (s *Schema) refOr(alt *Schema) string {
+	if s != nil {
+		return s.Ref
+	}
+	if v, ok := alt.mapValues(); ok {
+		return v.Ref
+	}
+	return ""
+}
