@@ -18,7 +18,7 @@ var (
 	opBlogsListAuthorsByLocation    = &operation{Name: "Blogs.ListAuthorsByLocation", ID: "get-all-blog-authors-by-location", Method: "GET", Path: "/blogs/authors", Version: "2021-07-28"}
 	opBlogsListCategoriesByLocation = &operation{Name: "Blogs.ListCategoriesByLocation", ID: "get-all-categories-by-location", Method: "GET", Path: "/blogs/categories", Version: "2021-07-28"}
 	opBlogsCreatePost               = &operation{Name: "Blogs.CreatePost", ID: "create-blog-post", Method: "POST", Path: "/blogs/posts", Version: "2021-07-28"}
-	opBlogsListPost                 = &operation{Name: "Blogs.ListPost", ID: "get-blog-post", Method: "GET", Path: "/blogs/posts/all", Version: "2021-07-28"}
+	opBlogsListPosts                = &operation{Name: "Blogs.ListPosts", ID: "get-blog-post", Method: "GET", Path: "/blogs/posts/all", Version: "2021-07-28"}
 	opBlogsCheckURLSlugExists       = &operation{Name: "Blogs.CheckURLSlugExists", ID: "check-url-slug-exists", Method: "GET", Path: "/blogs/posts/url-slug-exists", Version: "2021-07-28"}
 	opBlogsUpdatePost               = &operation{Name: "Blogs.UpdatePost", ID: "update-blog-post", Method: "PUT", Path: "/blogs/posts/{postId}", Version: "2021-07-28"}
 	opBlogsList                     = &operation{Name: "Blogs.List", ID: "get-blogs", Method: "GET", Path: "/blogs/site/all", Version: "2021-07-28"}
@@ -185,14 +185,14 @@ type BlogResponse struct {
 	Name string `json:"name"`
 }
 
-// BlogsListPostOptions holds the optional query parameters of [BlogsService.ListPost].
-type BlogsListPostOptions struct {
+// BlogsListPostsOptions holds the optional query parameters of [BlogsService.ListPosts].
+type BlogsListPostsOptions struct {
 	SearchTerm string
 	Status     string
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
-func (o *BlogsListPostOptions) values() url.Values {
+func (o *BlogsListPostsOptions) values() url.Values {
 	v := url.Values{}
 	if o == nil {
 		return v
@@ -341,7 +341,7 @@ func (s *BlogsService) CreatePost(ctx context.Context, req *BlogPostParamsCreate
 	return root.Data, resp, nil
 }
 
-// ListPost sends GET /blogs/posts/all: Get Blog posts by Blog ID.
+// ListPosts sends GET /blogs/posts/all: Get Blog posts by Blog ID.
 //
 // The "Get Blog posts by Blog ID" API allows you get blog posts for any given
 // blog site using blog ID.Please use blogs/posts.readonly.
@@ -349,19 +349,19 @@ func (s *BlogsService) CreatePost(ctx context.Context, req *BlogPostParamsCreate
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-blog-post
 //
 //meta:operation GET /blogs/posts/all
-func (s *BlogsService) ListPost(ctx context.Context, locationID, blogID, limit, offset string, opts *BlogsListPostOptions) ([]BlogPostResponse, *Response, error) {
-	path := opBlogsListPost.Path
+func (s *BlogsService) ListPosts(ctx context.Context, locationID, blogID, limit, offset string, opts *BlogsListPostsOptions) ([]BlogPostResponse, *Response, error) {
+	path := opBlogsListPosts.Path
 	if locationID == "" {
-		return nil, nil, missing(opBlogsListPost, "locationId")
+		return nil, nil, missing(opBlogsListPosts, "locationId")
 	}
 	if blogID == "" {
-		return nil, nil, missing(opBlogsListPost, "blogId")
+		return nil, nil, missing(opBlogsListPosts, "blogId")
 	}
 	if limit == "" {
-		return nil, nil, missing(opBlogsListPost, "limit")
+		return nil, nil, missing(opBlogsListPosts, "limit")
 	}
 	if offset == "" {
-		return nil, nil, missing(opBlogsListPost, "offset")
+		return nil, nil, missing(opBlogsListPosts, "offset")
 	}
 	q := opts.values()
 	q.Set("locationId", locationID)
@@ -371,12 +371,12 @@ func (s *BlogsService) ListPost(ctx context.Context, locationID, blogID, limit, 
 	var root struct {
 		Blogs []BlogPostResponse `json:"blogs"`
 	}
-	resp, err := (*service)(s).call(ctx, opBlogsListPost, path, q, nil, &root)
+	resp, err := (*service)(s).call(ctx, opBlogsListPosts, path, q, nil, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.Blogs == nil {
-		return nil, resp, noResult(opBlogsListPost, resp, "blogs")
+		return nil, resp, noResult(opBlogsListPosts, resp, "blogs")
 	}
 	return root.Blogs, resp, nil
 }

@@ -254,16 +254,16 @@ func TestBlogsCreatePostRequiresFields(t *testing.T) {
 	}
 }
 
-func TestBlogsListPost(t *testing.T) {
+func TestBlogsListPosts(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
 	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/posts/all", query: "blogId=example-blogId&limit=example-limit&locationId=example-locationId&offset=example-offset&searchTerm=example-searchTerm&status=example-status", version: "2021-07-28", body: "", status: 200, response: "get-blog-post.response.json"}))
-	opts := &BlogsListPostOptions{SearchTerm: "example-searchTerm", Status: "example-status"}
-	got, resp, err := client.Blogs.ListPost(context.Background(), "example-locationId", "example-blogId", "example-limit", "example-offset", opts)
+	opts := &BlogsListPostsOptions{SearchTerm: "example-searchTerm", Status: "example-status"}
+	got, resp, err := client.Blogs.ListPosts(context.Background(), "example-locationId", "example-blogId", "example-limit", "example-offset", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Blogs.ListPost", resp.Operation)
+	assert.Equal(t, "Blogs.ListPosts", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		Blogs []BlogPostResponse `json:"blogs"`
@@ -275,7 +275,7 @@ func TestBlogsListPost(t *testing.T) {
 	assert.Equal(t, "Banana is good source of energy", got[0].Title)
 }
 
-func TestBlogsListPostRejectsBadArguments(t *testing.T) {
+func TestBlogsListPostsRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -284,25 +284,25 @@ func TestBlogsListPostRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Blogs.ListPost", argErr.Operation)
+		assert.Equal(t, "Blogs.ListPosts", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &BlogsListPostOptions{SearchTerm: "example-searchTerm", Status: "example-status"}
+	opts := &BlogsListPostsOptions{SearchTerm: "example-searchTerm", Status: "example-status"}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Blogs.ListPost(context.Background(), "", "example-blogId", "example-limit", "example-offset", opts)
+		_, _, err := c.Blogs.ListPosts(context.Background(), "", "example-blogId", "example-limit", "example-offset", opts)
 		return err
 	})
 	check(t, "blogId", func(c *Client) error {
-		_, _, err := c.Blogs.ListPost(context.Background(), "example-locationId", "", "example-limit", "example-offset", opts)
+		_, _, err := c.Blogs.ListPosts(context.Background(), "example-locationId", "", "example-limit", "example-offset", opts)
 		return err
 	})
 	check(t, "limit", func(c *Client) error {
-		_, _, err := c.Blogs.ListPost(context.Background(), "example-locationId", "example-blogId", "", "example-offset", opts)
+		_, _, err := c.Blogs.ListPosts(context.Background(), "example-locationId", "example-blogId", "", "example-offset", opts)
 		return err
 	})
 	check(t, "offset", func(c *Client) error {
-		_, _, err := c.Blogs.ListPost(context.Background(), "example-locationId", "example-blogId", "example-limit", "", opts)
+		_, _, err := c.Blogs.ListPosts(context.Background(), "example-locationId", "example-blogId", "example-limit", "", opts)
 		return err
 	})
 }

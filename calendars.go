@@ -41,21 +41,21 @@ var (
 	opCalendarsDisableGroup            = &operation{Name: "Calendars.DisableGroup", ID: "disable-group", Method: "PUT", Path: "/calendars/groups/{groupId}/status", Version: "2021-04-15"}
 	opCalendarsListResources           = &operation{Name: "Calendars.ListResources", ID: "fetch-calendar-resources", Method: "GET", Path: "/calendars/resources/{resourceType}", Version: "2021-04-15"}
 	opCalendarsCreateResource          = &operation{Name: "Calendars.CreateResource", ID: "create-calendar-resource", Method: "POST", Path: "/calendars/resources/{resourceType}", Version: "2021-04-15"}
-	opCalendarsListResource            = &operation{Name: "Calendars.ListResource", ID: "get-calendar-resource", Method: "GET", Path: "/calendars/resources/{resourceType}/{id}", Version: "2021-04-15"}
+	opCalendarsGetResource             = &operation{Name: "Calendars.GetResource", ID: "get-calendar-resource", Method: "GET", Path: "/calendars/resources/{resourceType}/{id}", Version: "2021-04-15"}
 	opCalendarsUpdateResource          = &operation{Name: "Calendars.UpdateResource", ID: "update-calendar-resource", Method: "PUT", Path: "/calendars/resources/{resourceType}/{id}", Version: "2021-04-15"}
 	opCalendarsDeleteResource          = &operation{Name: "Calendars.DeleteResource", ID: "delete-calendar-resource", Method: "DELETE", Path: "/calendars/resources/{resourceType}/{id}", Version: "2021-04-15"}
-	opCalendarsCreateCreateSchedule    = &operation{Name: "Calendars.CreateCreateSchedule", ID: "createSchedule", Method: "POST", Path: "/calendars/schedules", Version: "2021-04-15"}
-	opCalendarsListGetAllSchedules     = &operation{Name: "Calendars.ListGetAllSchedules", ID: "getAllSchedules", Method: "GET", Path: "/calendars/schedules/search", Version: "2021-04-15"}
-	opCalendarsGetGetScheduleByID      = &operation{Name: "Calendars.GetGetScheduleByID", ID: "getScheduleById", Method: "GET", Path: "/calendars/schedules/{id}", Version: "2021-04-15"}
-	opCalendarsUpdateUpdateSchedule    = &operation{Name: "Calendars.UpdateUpdateSchedule", ID: "updateSchedule", Method: "PUT", Path: "/calendars/schedules/{id}", Version: "2021-04-15"}
-	opCalendarsDeleteDeleteSchedule    = &operation{Name: "Calendars.DeleteDeleteSchedule", ID: "deleteSchedule", Method: "DELETE", Path: "/calendars/schedules/{id}", Version: "2021-04-15"}
+	opCalendarsCreateSchedule          = &operation{Name: "Calendars.CreateSchedule", ID: "createSchedule", Method: "POST", Path: "/calendars/schedules", Version: "2021-04-15"}
+	opCalendarsListSchedules           = &operation{Name: "Calendars.ListSchedules", ID: "getAllSchedules", Method: "GET", Path: "/calendars/schedules/search", Version: "2021-04-15"}
+	opCalendarsGetScheduleByID         = &operation{Name: "Calendars.GetScheduleByID", ID: "getScheduleById", Method: "GET", Path: "/calendars/schedules/{id}", Version: "2021-04-15"}
+	opCalendarsUpdateSchedule          = &operation{Name: "Calendars.UpdateSchedule", ID: "updateSchedule", Method: "PUT", Path: "/calendars/schedules/{id}", Version: "2021-04-15"}
+	opCalendarsDeleteSchedule          = &operation{Name: "Calendars.DeleteSchedule", ID: "deleteSchedule", Method: "DELETE", Path: "/calendars/schedules/{id}", Version: "2021-04-15"}
 	opCalendarsAddToSchedule           = &operation{Name: "Calendars.AddToSchedule", ID: "add-calendar-to-schedule", Method: "PUT", Path: "/calendars/schedules/{id}/associations/{calendarId}", Version: "2021-04-15"}
 	opCalendarsRemoveFromSchedule      = &operation{Name: "Calendars.RemoveFromSchedule", ID: "remove-calendar-from-schedule", Method: "DELETE", Path: "/calendars/schedules/{id}/associations/{calendarId}", Version: "2021-04-15"}
 	opCalendarsGet                     = &operation{Name: "Calendars.Get", ID: "get-calendar", Method: "GET", Path: "/calendars/{calendarId}", Version: "2021-04-15"}
 	opCalendarsUpdate                  = &operation{Name: "Calendars.Update", ID: "update-calendar", Method: "PUT", Path: "/calendars/{calendarId}", Version: "2021-04-15"}
 	opCalendarsDelete                  = &operation{Name: "Calendars.Delete", ID: "delete-calendar", Method: "DELETE", Path: "/calendars/{calendarId}", Version: "2021-04-15"}
-	opCalendarsGetSlots                = &operation{Name: "Calendars.GetSlots", ID: "get-slots", Method: "GET", Path: "/calendars/{calendarId}/free-slots", Version: "2021-04-15"}
-	opCalendarsListEventNotification   = &operation{Name: "Calendars.ListEventNotification", ID: "get-event-notification", Method: "GET", Path: "/calendars/{calendarId}/notifications", Version: "2021-04-15"}
+	opCalendarsFreeSlots               = &operation{Name: "Calendars.FreeSlots", ID: "get-slots", Method: "GET", Path: "/calendars/{calendarId}/free-slots", Version: "2021-04-15"}
+	opCalendarsListEventNotifications  = &operation{Name: "Calendars.ListEventNotifications", ID: "get-event-notification", Method: "GET", Path: "/calendars/{calendarId}/notifications", Version: "2021-04-15"}
 	opCalendarsFindEventNotification   = &operation{Name: "Calendars.FindEventNotification", ID: "find-event-notification", Method: "GET", Path: "/calendars/{calendarId}/notifications/{notificationId}", Version: "2021-04-15"}
 	opCalendarsUpdateEventNotification = &operation{Name: "Calendars.UpdateEventNotification", ID: "update-event-notification", Method: "PUT", Path: "/calendars/{calendarId}/notifications/{notificationId}", Version: "2021-04-15"}
 	opCalendarsDeleteEventNotification = &operation{Name: "Calendars.DeleteEventNotification", ID: "delete-event-notification", Method: "DELETE", Path: "/calendars/{calendarId}/notifications/{notificationId}", Version: "2021-04-15"}
@@ -667,7 +667,7 @@ type CalendarResourceResponse struct {
 	Capacity     float64 `json:"capacity,omitempty"`
 }
 
-// ScheduleCreateRequest is the body of [CalendarsService.CreateCreateSchedule].
+// ScheduleCreateRequest is the body of [CalendarsService.CreateSchedule].
 type ScheduleCreateRequest struct {
 	Rules       []ScheduleRule `json:"rules,omitempty"`
 	Timezone    string         `json:"timezone"`
@@ -744,7 +744,7 @@ type ScheduleObjectResponse struct {
 	Deleted     bool           `json:"deleted"`
 }
 
-// ScheduleUpdateRequest is the body of [CalendarsService.UpdateUpdateSchedule].
+// ScheduleUpdateRequest is the body of [CalendarsService.UpdateSchedule].
 type ScheduleUpdateRequest struct {
 	Name     *string        `json:"name,omitempty"`
 	Rules    []ScheduleRule `json:"rules,omitempty"`
@@ -947,15 +947,15 @@ func (o *CalendarsListEventsOptions) values() url.Values {
 	return v
 }
 
-// CalendarsListGetAllSchedulesOptions holds the optional query parameters of [CalendarsService.ListGetAllSchedules].
-type CalendarsListGetAllSchedulesOptions struct {
+// CalendarsListSchedulesOptions holds the optional query parameters of [CalendarsService.ListSchedules].
+type CalendarsListSchedulesOptions struct {
 	CalendarID string
 	Skip       int
 	Limit      int
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
-func (o *CalendarsListGetAllSchedulesOptions) values() url.Values {
+func (o *CalendarsListSchedulesOptions) values() url.Values {
 	v := url.Values{}
 	if o == nil {
 		return v
@@ -972,15 +972,15 @@ func (o *CalendarsListGetAllSchedulesOptions) values() url.Values {
 	return v
 }
 
-// CalendarsGetSlotsOptions holds the optional query parameters of [CalendarsService.GetSlots].
-type CalendarsGetSlotsOptions struct {
+// CalendarsFreeSlotsOptions holds the optional query parameters of [CalendarsService.FreeSlots].
+type CalendarsFreeSlotsOptions struct {
 	Timezone string
 	UserID   string
 	UserIDs  string
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
-func (o *CalendarsGetSlotsOptions) values() url.Values {
+func (o *CalendarsFreeSlotsOptions) values() url.Values {
 	v := url.Values{}
 	if o == nil {
 		return v
@@ -997,8 +997,8 @@ func (o *CalendarsGetSlotsOptions) values() url.Values {
 	return v
 }
 
-// CalendarsListEventNotificationOptions holds the optional query parameters of [CalendarsService.ListEventNotification].
-type CalendarsListEventNotificationOptions struct {
+// CalendarsListEventNotificationsOptions holds the optional query parameters of [CalendarsService.ListEventNotifications].
+type CalendarsListEventNotificationsOptions struct {
 	IsActive bool
 	Deleted  bool
 	Limit    int
@@ -1006,7 +1006,7 @@ type CalendarsListEventNotificationOptions struct {
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
-func (o *CalendarsListEventNotificationOptions) values() url.Values {
+func (o *CalendarsListEventNotificationsOptions) values() url.Values {
 	v := url.Values{}
 	if o == nil {
 		return v
@@ -1634,21 +1634,21 @@ func (s *CalendarsService) CreateResource(ctx context.Context, resourceType stri
 	return out, resp, nil
 }
 
-// ListResource sends GET /calendars/resources/{resourceType}/{id}: Get
-// Calendar Resource.
+// GetResource sends GET /calendars/resources/{resourceType}/{id}: Get Calendar
+// Resource.
 //
 // Get calendar resource by ID.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-calendar-resource
 //
 //meta:operation GET /calendars/resources/{resourceType}/{id}
-func (s *CalendarsService) ListResource(ctx context.Context, resourceType, id string) (*CalendarResourceByIDResponse, *Response, error) {
-	path, err := opCalendarsListResource.expand(resourceType, id)
+func (s *CalendarsService) GetResource(ctx context.Context, resourceType, id string) (*CalendarResourceByIDResponse, *Response, error) {
+	path, err := opCalendarsGetResource.expand(resourceType, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	out := new(CalendarResourceByIDResponse)
-	resp, err := (*service)(s).call(ctx, opCalendarsListResource, path, nil, nil, out)
+	resp, err := (*service)(s).call(ctx, opCalendarsGetResource, path, nil, nil, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1705,8 +1705,8 @@ func (s *CalendarsService) DeleteResource(ctx context.Context, resourceType, id 
 	return *root.Success, resp, nil
 }
 
-// CreateCreateSchedule sends POST /calendars/schedules: Create user
-// availability schedule.
+// CreateSchedule sends POST /calendars/schedules: Create user availability
+// schedule.
 //
 // Create new schedule with specified rules, timezone, location, user and
 // calendar associations.
@@ -1714,29 +1714,29 @@ func (s *CalendarsService) DeleteResource(ctx context.Context, resourceType, id 
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/createSchedule
 //
 //meta:operation POST /calendars/schedules
-func (s *CalendarsService) CreateCreateSchedule(ctx context.Context, req *ScheduleCreateRequest) (*ScheduleObjectResponse, *Response, error) {
-	path := opCalendarsCreateCreateSchedule.Path
+func (s *CalendarsService) CreateSchedule(ctx context.Context, req *ScheduleCreateRequest) (*ScheduleObjectResponse, *Response, error) {
+	path := opCalendarsCreateSchedule.Path
 	if req == nil {
-		return nil, nil, &ArgError{Operation: opCalendarsCreateCreateSchedule.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opCalendarsCreateSchedule.Name, Arg: "body", Reason: "is required"}
 	}
-	if err := req.validate(opCalendarsCreateCreateSchedule); err != nil {
+	if err := req.validate(opCalendarsCreateSchedule); err != nil {
 		return nil, nil, err
 	}
 	var root struct {
 		Schedule *ScheduleObjectResponse `json:"schedule"`
 	}
-	resp, err := (*service)(s).call(ctx, opCalendarsCreateCreateSchedule, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opCalendarsCreateSchedule, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.Schedule == nil {
-		return nil, resp, noResult(opCalendarsCreateCreateSchedule, resp, "schedule")
+		return nil, resp, noResult(opCalendarsCreateSchedule, resp, "schedule")
 	}
 	return root.Schedule, resp, nil
 }
 
-// ListGetAllSchedules sends GET /calendars/schedules/search: List user
-// availability schedule.
+// ListSchedules sends GET /calendars/schedules/search: List user availability
+// schedule.
 //
 // Retrieve user availability schedules based on various filters including
 // location, calendar, and user. Supports pagination.
@@ -1744,13 +1744,13 @@ func (s *CalendarsService) CreateCreateSchedule(ctx context.Context, req *Schedu
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/getAllSchedules
 //
 //meta:operation GET /calendars/schedules/search
-func (s *CalendarsService) ListGetAllSchedules(ctx context.Context, locationID, userID string, opts *CalendarsListGetAllSchedulesOptions) ([]ScheduleObjectResponse, *Response, error) {
-	path := opCalendarsListGetAllSchedules.Path
+func (s *CalendarsService) ListSchedules(ctx context.Context, locationID, userID string, opts *CalendarsListSchedulesOptions) ([]ScheduleObjectResponse, *Response, error) {
+	path := opCalendarsListSchedules.Path
 	if locationID == "" {
-		return nil, nil, missing(opCalendarsListGetAllSchedules, "locationId")
+		return nil, nil, missing(opCalendarsListSchedules, "locationId")
 	}
 	if userID == "" {
-		return nil, nil, missing(opCalendarsListGetAllSchedules, "userId")
+		return nil, nil, missing(opCalendarsListSchedules, "userId")
 	}
 	q := opts.values()
 	q.Set("locationId", locationID)
@@ -1758,40 +1758,40 @@ func (s *CalendarsService) ListGetAllSchedules(ctx context.Context, locationID, 
 	var root struct {
 		Schedules []ScheduleObjectResponse `json:"schedules"`
 	}
-	resp, err := (*service)(s).call(ctx, opCalendarsListGetAllSchedules, path, q, nil, &root)
+	resp, err := (*service)(s).call(ctx, opCalendarsListSchedules, path, q, nil, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.Schedules == nil {
-		return nil, resp, noResult(opCalendarsListGetAllSchedules, resp, "schedules")
+		return nil, resp, noResult(opCalendarsListSchedules, resp, "schedules")
 	}
 	return root.Schedules, resp, nil
 }
 
-// ListGetAllSchedulesIter yields every item of [CalendarsService.ListGetAllSchedules], fetching pages of
+// ListSchedulesIter yields every item of [CalendarsService.ListSchedules], fetching pages of
 // opts.Limit (50 by default) lazily as the loop asks for more, starting at
 // opts.Skip. It stops after a short page, once the count the API reports is
 // reached, or at the first error, which it yields; the page ceiling
 // ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/getAllSchedules
-func (s *CalendarsService) ListGetAllSchedulesIter(ctx context.Context, locationID, userID string, opts *CalendarsListGetAllSchedulesOptions) iter.Seq2[*ScheduleObjectResponse, error] {
-	base := CalendarsListGetAllSchedulesOptions{}
+func (s *CalendarsService) ListSchedulesIter(ctx context.Context, locationID, userID string, opts *CalendarsListSchedulesOptions) iter.Seq2[*ScheduleObjectResponse, error] {
+	base := CalendarsListSchedulesOptions{}
 	if opts != nil {
 		base = *opts
 	}
 	if base.Limit <= 0 {
 		base.Limit = 50
 	}
-	return offsetPages(ctx, (*service)(s), opCalendarsListGetAllSchedules, base.Skip, base.Limit, func(ctx context.Context, at int) ([]ScheduleObjectResponse, *Response, error) {
+	return offsetPages(ctx, (*service)(s), opCalendarsListSchedules, base.Skip, base.Limit, func(ctx context.Context, at int) ([]ScheduleObjectResponse, *Response, error) {
 		o := base
 		o.Skip = at
-		return s.ListGetAllSchedules(ctx, locationID, userID, &o)
+		return s.ListSchedules(ctx, locationID, userID, &o)
 	})
 }
 
-// GetGetScheduleByID sends GET /calendars/schedules/{id}: Get user
-// availability schedule.
+// GetScheduleByID sends GET /calendars/schedules/{id}: Get user availability
+// schedule.
 //
 // Retrieve a specific schedule by its unique identifier. Returns detailed
 // information including rules, timezone, and associated calendars/users.
@@ -1799,26 +1799,26 @@ func (s *CalendarsService) ListGetAllSchedulesIter(ctx context.Context, location
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/getScheduleById
 //
 //meta:operation GET /calendars/schedules/{id}
-func (s *CalendarsService) GetGetScheduleByID(ctx context.Context, id string) (*ScheduleObjectResponse, *Response, error) {
-	path, err := opCalendarsGetGetScheduleByID.expand(id)
+func (s *CalendarsService) GetScheduleByID(ctx context.Context, id string) (*ScheduleObjectResponse, *Response, error) {
+	path, err := opCalendarsGetScheduleByID.expand(id)
 	if err != nil {
 		return nil, nil, err
 	}
 	var root struct {
 		Schedule *ScheduleObjectResponse `json:"schedule"`
 	}
-	resp, err := (*service)(s).call(ctx, opCalendarsGetGetScheduleByID, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opCalendarsGetScheduleByID, path, nil, nil, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.Schedule == nil {
-		return nil, resp, noResult(opCalendarsGetGetScheduleByID, resp, "schedule")
+		return nil, resp, noResult(opCalendarsGetScheduleByID, resp, "schedule")
 	}
 	return root.Schedule, resp, nil
 }
 
-// UpdateUpdateSchedule sends PUT /calendars/schedules/{id}: Update user
-// availability schedule.
+// UpdateSchedule sends PUT /calendars/schedules/{id}: Update user availability
+// schedule.
 //
 // Modify an existing schedule by updating its rules, timezone, and name All
 // fields are optional - only provided fields will be updated.
@@ -1826,28 +1826,28 @@ func (s *CalendarsService) GetGetScheduleByID(ctx context.Context, id string) (*
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/updateSchedule
 //
 //meta:operation PUT /calendars/schedules/{id}
-func (s *CalendarsService) UpdateUpdateSchedule(ctx context.Context, id string, req *ScheduleUpdateRequest) (*ScheduleObjectResponse, *Response, error) {
-	path, err := opCalendarsUpdateUpdateSchedule.expand(id)
+func (s *CalendarsService) UpdateSchedule(ctx context.Context, id string, req *ScheduleUpdateRequest) (*ScheduleObjectResponse, *Response, error) {
+	path, err := opCalendarsUpdateSchedule.expand(id)
 	if err != nil {
 		return nil, nil, err
 	}
 	if req == nil {
-		return nil, nil, &ArgError{Operation: opCalendarsUpdateUpdateSchedule.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opCalendarsUpdateSchedule.Name, Arg: "body", Reason: "is required"}
 	}
 	var root struct {
 		Schedule *ScheduleObjectResponse `json:"schedule"`
 	}
-	resp, err := (*service)(s).call(ctx, opCalendarsUpdateUpdateSchedule, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opCalendarsUpdateSchedule, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.Schedule == nil {
-		return nil, resp, noResult(opCalendarsUpdateUpdateSchedule, resp, "schedule")
+		return nil, resp, noResult(opCalendarsUpdateSchedule, resp, "schedule")
 	}
 	return root.Schedule, resp, nil
 }
 
-// DeleteDeleteSchedule sends DELETE /calendars/schedules/{id}: Delete user
+// DeleteSchedule sends DELETE /calendars/schedules/{id}: Delete user
 // availability schedule.
 //
 // Permanently remove a schedule and all its associated rules. This action
@@ -1856,20 +1856,20 @@ func (s *CalendarsService) UpdateUpdateSchedule(ctx context.Context, id string, 
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/deleteSchedule
 //
 //meta:operation DELETE /calendars/schedules/{id}
-func (s *CalendarsService) DeleteDeleteSchedule(ctx context.Context, id string) (bool, *Response, error) {
-	path, err := opCalendarsDeleteDeleteSchedule.expand(id)
+func (s *CalendarsService) DeleteSchedule(ctx context.Context, id string) (bool, *Response, error) {
+	path, err := opCalendarsDeleteSchedule.expand(id)
 	if err != nil {
 		return false, nil, err
 	}
 	var root struct {
 		Success *bool `json:"success"`
 	}
-	resp, err := (*service)(s).call(ctx, opCalendarsDeleteDeleteSchedule, path, nil, nil, &root)
+	resp, err := (*service)(s).call(ctx, opCalendarsDeleteSchedule, path, nil, nil, &root)
 	if err != nil {
 		return false, resp, err
 	}
 	if root.Success == nil {
-		return false, resp, noResult(opCalendarsDeleteDeleteSchedule, resp, "success")
+		return false, resp, noResult(opCalendarsDeleteSchedule, resp, "success")
 	}
 	return *root.Success, resp, nil
 }
@@ -2007,7 +2007,7 @@ func (s *CalendarsService) Delete(ctx context.Context, calendarID string) (bool,
 	return *root.Success, resp, nil
 }
 
-// GetSlots sends GET /calendars/{calendarId}/free-slots: Get Free Slots.
+// FreeSlots sends GET /calendars/{calendarId}/free-slots: Get Free Slots.
 //
 // Get free slots for a calendar between a date range. Optionally a consumer
 // can also request free slots in a particular timezone and also for a
@@ -2016,30 +2016,30 @@ func (s *CalendarsService) Delete(ctx context.Context, calendarID string) (bool,
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-slots
 //
 //meta:operation GET /calendars/{calendarId}/free-slots
-func (s *CalendarsService) GetSlots(ctx context.Context, calendarID, startDate, endDate string, opts *CalendarsGetSlotsOptions) (map[string]Slots, *Response, error) {
-	path, err := opCalendarsGetSlots.expand(calendarID)
+func (s *CalendarsService) FreeSlots(ctx context.Context, calendarID, startDate, endDate string, opts *CalendarsFreeSlotsOptions) (map[string]Slots, *Response, error) {
+	path, err := opCalendarsFreeSlots.expand(calendarID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if startDate == "" {
-		return nil, nil, missing(opCalendarsGetSlots, "startDate")
+		return nil, nil, missing(opCalendarsFreeSlots, "startDate")
 	}
 	if endDate == "" {
-		return nil, nil, missing(opCalendarsGetSlots, "endDate")
+		return nil, nil, missing(opCalendarsFreeSlots, "endDate")
 	}
 	q := opts.values()
 	q.Set("startDate", startDate)
 	q.Set("endDate", endDate)
 	var raw map[string]json.RawMessage
-	resp, err := (*service)(s).call(ctx, opCalendarsGetSlots, path, q, nil, &raw)
+	resp, err := (*service)(s).call(ctx, opCalendarsFreeSlots, path, q, nil, &raw)
 	if err != nil {
 		return nil, resp, err
 	}
-	out, err := mapEntries[Slots](opCalendarsGetSlots, resp, raw)
+	out, err := mapEntries[Slots](opCalendarsFreeSlots, resp, raw)
 	return out, resp, err
 }
 
-// ListEventNotification sends GET /calendars/{calendarId}/notifications: Get
+// ListEventNotifications sends GET /calendars/{calendarId}/notifications: Get
 // notifications.
 //
 // Get calendar notifications based on query.
@@ -2047,39 +2047,39 @@ func (s *CalendarsService) GetSlots(ctx context.Context, calendarID, startDate, 
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-event-notification
 //
 //meta:operation GET /calendars/{calendarId}/notifications
-func (s *CalendarsService) ListEventNotification(ctx context.Context, calendarID string, opts *CalendarsListEventNotificationOptions) ([]CalendarNotificationResponse, *Response, error) {
-	path, err := opCalendarsListEventNotification.expand(calendarID)
+func (s *CalendarsService) ListEventNotifications(ctx context.Context, calendarID string, opts *CalendarsListEventNotificationsOptions) ([]CalendarNotificationResponse, *Response, error) {
+	path, err := opCalendarsListEventNotifications.expand(calendarID)
 	if err != nil {
 		return nil, nil, err
 	}
 	q := opts.values()
 	var out []CalendarNotificationResponse
-	resp, err := (*service)(s).call(ctx, opCalendarsListEventNotification, path, q, nil, &out)
+	resp, err := (*service)(s).call(ctx, opCalendarsListEventNotifications, path, q, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
 	return out, resp, nil
 }
 
-// ListEventNotificationIter yields every item of [CalendarsService.ListEventNotification], fetching pages of
+// ListEventNotificationsIter yields every item of [CalendarsService.ListEventNotifications], fetching pages of
 // opts.Limit (100 by default) lazily as the loop asks for more, starting at
 // opts.Skip. It stops after a short page, once the count the API reports is
 // reached, or at the first error, which it yields; the page ceiling
 // ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-event-notification
-func (s *CalendarsService) ListEventNotificationIter(ctx context.Context, calendarID string, opts *CalendarsListEventNotificationOptions) iter.Seq2[*CalendarNotificationResponse, error] {
-	base := CalendarsListEventNotificationOptions{}
+func (s *CalendarsService) ListEventNotificationsIter(ctx context.Context, calendarID string, opts *CalendarsListEventNotificationsOptions) iter.Seq2[*CalendarNotificationResponse, error] {
+	base := CalendarsListEventNotificationsOptions{}
 	if opts != nil {
 		base = *opts
 	}
 	if base.Limit <= 0 {
 		base.Limit = 100
 	}
-	return offsetPages(ctx, (*service)(s), opCalendarsListEventNotification, base.Skip, base.Limit, func(ctx context.Context, at int) ([]CalendarNotificationResponse, *Response, error) {
+	return offsetPages(ctx, (*service)(s), opCalendarsListEventNotifications, base.Skip, base.Limit, func(ctx context.Context, at int) ([]CalendarNotificationResponse, *Response, error) {
 		o := base
 		o.Skip = at
-		return s.ListEventNotification(ctx, calendarID, &o)
+		return s.ListEventNotifications(ctx, calendarID, &o)
 	})
 }
 

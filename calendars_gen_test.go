@@ -1322,15 +1322,15 @@ func TestCalendarsCreateResourceRequiresFields(t *testing.T) {
 	}
 }
 
-func TestCalendarsListResource(t *testing.T) {
+func TestCalendarsGetResource(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
 	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/resources/example-resourceType/example-id", query: "", version: "2021-04-15", body: "", status: 200, response: "get-calendar-resource.response.json"}))
-	got, resp, err := client.Calendars.ListResource(context.Background(), "example-resourceType", "example-id")
+	got, resp, err := client.Calendars.GetResource(context.Background(), "example-resourceType", "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Calendars.ListResource", resp.Operation)
+	assert.Equal(t, "Calendars.GetResource", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	want := new(CalendarResourceByIDResponse)
 	decodeCalendarsFixture(t, "get-calendar-resource.response.json", want)
@@ -1339,7 +1339,7 @@ func TestCalendarsListResource(t *testing.T) {
 	assert.Equal(t, "yoga room", got.Name)
 }
 
-func TestCalendarsListResourceRejectsBadArguments(t *testing.T) {
+func TestCalendarsGetResourceRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1348,24 +1348,24 @@ func TestCalendarsListResourceRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Calendars.ListResource", argErr.Operation)
+		assert.Equal(t, "Calendars.GetResource", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	check(t, "resourceType", func(c *Client) error {
-		_, _, err := c.Calendars.ListResource(context.Background(), "", "example-id")
+		_, _, err := c.Calendars.GetResource(context.Background(), "", "example-id")
 		return err
 	})
 	check(t, "resourceType", func(c *Client) error {
-		_, _, err := c.Calendars.ListResource(context.Background(), "..", "example-id")
+		_, _, err := c.Calendars.GetResource(context.Background(), "..", "example-id")
 		return err
 	})
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Calendars.ListResource(context.Background(), "example-resourceType", "")
+		_, _, err := c.Calendars.GetResource(context.Background(), "example-resourceType", "")
 		return err
 	})
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Calendars.ListResource(context.Background(), "example-resourceType", "..")
+		_, _, err := c.Calendars.GetResource(context.Background(), "example-resourceType", "..")
 		return err
 	})
 }
@@ -1476,17 +1476,17 @@ func TestCalendarsDeleteResourceRejectsBadArguments(t *testing.T) {
 	})
 }
 
-func TestCalendarsCreateCreateSchedule(t *testing.T) {
+func TestCalendarsCreateSchedule(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
 	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/schedules", query: "", version: "2021-04-15", body: "createSchedule.request.json", status: 201, response: "createSchedule.response.json"}))
 	req := new(ScheduleCreateRequest)
 	decodeCalendarsFixture(t, "createSchedule.request.json", req)
-	got, resp, err := client.Calendars.CreateCreateSchedule(context.Background(), req)
+	got, resp, err := client.Calendars.CreateSchedule(context.Background(), req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 201, resp.StatusCode)
-	assert.Equal(t, "Calendars.CreateCreateSchedule", resp.Operation)
+	assert.Equal(t, "Calendars.CreateSchedule", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		Schedule *ScheduleObjectResponse `json:"schedule"`
@@ -1498,7 +1498,7 @@ func TestCalendarsCreateCreateSchedule(t *testing.T) {
 	assert.Equal(t, "Business Hours Schedule", got.Name)
 }
 
-func TestCalendarsCreateCreateScheduleRejectsBadArguments(t *testing.T) {
+func TestCalendarsCreateScheduleRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1507,19 +1507,19 @@ func TestCalendarsCreateCreateScheduleRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Calendars.CreateCreateSchedule", argErr.Operation)
+		assert.Equal(t, "Calendars.CreateSchedule", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	req := new(ScheduleCreateRequest)
 	decodeCalendarsFixture(t, "createSchedule.request.json", req)
 	check(t, "body", func(c *Client) error {
-		_, _, err := c.Calendars.CreateCreateSchedule(context.Background(), nil)
+		_, _, err := c.Calendars.CreateSchedule(context.Background(), nil)
 		return err
 	})
 }
 
-func TestCalendarsCreateCreateScheduleRequiresFields(t *testing.T) {
+func TestCalendarsCreateScheduleRequiresFields(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		field string
@@ -1534,7 +1534,7 @@ func TestCalendarsCreateCreateScheduleRequiresFields(t *testing.T) {
 		req := new(ScheduleCreateRequest)
 		decodeCalendarsFixture(t, "createSchedule.request.json", req)
 		tc.clear(req)
-		_, _, err := client.Calendars.CreateCreateSchedule(context.Background(), req)
+		_, _, err := client.Calendars.CreateSchedule(context.Background(), req)
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr, tc.field)
 		assert.Equal(t, tc.field, argErr.Arg)
@@ -1542,16 +1542,16 @@ func TestCalendarsCreateCreateScheduleRequiresFields(t *testing.T) {
 	}
 }
 
-func TestCalendarsListGetAllSchedules(t *testing.T) {
+func TestCalendarsListSchedules(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
 	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/schedules/search", query: "calendarId=WvVX9LpvlBO6K506xLbp&limit=50&locationId=IkqiJlXJ7o9h61tCHHod&skip=1&userId=IkqiJlXJ7o9h61tCHHod", version: "2021-04-15", body: "", status: 200, response: "getAllSchedules.response.json"}))
-	opts := &CalendarsListGetAllSchedulesOptions{CalendarID: "WvVX9LpvlBO6K506xLbp", Skip: 1, Limit: 50}
-	got, resp, err := client.Calendars.ListGetAllSchedules(context.Background(), "IkqiJlXJ7o9h61tCHHod", "IkqiJlXJ7o9h61tCHHod", opts)
+	opts := &CalendarsListSchedulesOptions{CalendarID: "WvVX9LpvlBO6K506xLbp", Skip: 1, Limit: 50}
+	got, resp, err := client.Calendars.ListSchedules(context.Background(), "IkqiJlXJ7o9h61tCHHod", "IkqiJlXJ7o9h61tCHHod", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Calendars.ListGetAllSchedules", resp.Operation)
+	assert.Equal(t, "Calendars.ListSchedules", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		Schedules []ScheduleObjectResponse `json:"schedules"`
@@ -1563,7 +1563,7 @@ func TestCalendarsListGetAllSchedules(t *testing.T) {
 	assert.Equal(t, "Business Hours Schedule", got[0].Name)
 }
 
-func TestCalendarsListGetAllSchedulesRejectsBadArguments(t *testing.T) {
+func TestCalendarsListSchedulesRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1572,30 +1572,30 @@ func TestCalendarsListGetAllSchedulesRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Calendars.ListGetAllSchedules", argErr.Operation)
+		assert.Equal(t, "Calendars.ListSchedules", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &CalendarsListGetAllSchedulesOptions{CalendarID: "WvVX9LpvlBO6K506xLbp", Skip: 1, Limit: 50}
+	opts := &CalendarsListSchedulesOptions{CalendarID: "WvVX9LpvlBO6K506xLbp", Skip: 1, Limit: 50}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Calendars.ListGetAllSchedules(context.Background(), "", "IkqiJlXJ7o9h61tCHHod", opts)
+		_, _, err := c.Calendars.ListSchedules(context.Background(), "", "IkqiJlXJ7o9h61tCHHod", opts)
 		return err
 	})
 	check(t, "userId", func(c *Client) error {
-		_, _, err := c.Calendars.ListGetAllSchedules(context.Background(), "IkqiJlXJ7o9h61tCHHod", "", opts)
+		_, _, err := c.Calendars.ListSchedules(context.Background(), "IkqiJlXJ7o9h61tCHHod", "", opts)
 		return err
 	})
 }
 
-func TestCalendarsGetGetScheduleByID(t *testing.T) {
+func TestCalendarsGetScheduleByID(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
 	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/schedules/IkqiJlXJ7o9h61tCHHod", query: "", version: "2021-04-15", body: "", status: 200, response: "getScheduleById.response.json"}))
-	got, resp, err := client.Calendars.GetGetScheduleByID(context.Background(), "IkqiJlXJ7o9h61tCHHod")
+	got, resp, err := client.Calendars.GetScheduleByID(context.Background(), "IkqiJlXJ7o9h61tCHHod")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Calendars.GetGetScheduleByID", resp.Operation)
+	assert.Equal(t, "Calendars.GetScheduleByID", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		Schedule *ScheduleObjectResponse `json:"schedule"`
@@ -1607,7 +1607,7 @@ func TestCalendarsGetGetScheduleByID(t *testing.T) {
 	assert.Equal(t, "Business Hours Schedule", got.Name)
 }
 
-func TestCalendarsGetGetScheduleByIDRejectsBadArguments(t *testing.T) {
+func TestCalendarsGetScheduleByIDRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1616,31 +1616,31 @@ func TestCalendarsGetGetScheduleByIDRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Calendars.GetGetScheduleByID", argErr.Operation)
+		assert.Equal(t, "Calendars.GetScheduleByID", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Calendars.GetGetScheduleByID(context.Background(), "")
+		_, _, err := c.Calendars.GetScheduleByID(context.Background(), "")
 		return err
 	})
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Calendars.GetGetScheduleByID(context.Background(), "..")
+		_, _, err := c.Calendars.GetScheduleByID(context.Background(), "..")
 		return err
 	})
 }
 
-func TestCalendarsUpdateUpdateSchedule(t *testing.T) {
+func TestCalendarsUpdateSchedule(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
 	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/schedules/sch123def456ghi789", query: "", version: "2021-04-15", body: "updateSchedule.request.json", status: 200, response: "updateSchedule.response.json"}))
 	req := new(ScheduleUpdateRequest)
 	decodeCalendarsFixture(t, "updateSchedule.request.json", req)
-	got, resp, err := client.Calendars.UpdateUpdateSchedule(context.Background(), "sch123def456ghi789", req)
+	got, resp, err := client.Calendars.UpdateSchedule(context.Background(), "sch123def456ghi789", req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Calendars.UpdateUpdateSchedule", resp.Operation)
+	assert.Equal(t, "Calendars.UpdateSchedule", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		Schedule *ScheduleObjectResponse `json:"schedule"`
@@ -1652,7 +1652,7 @@ func TestCalendarsUpdateUpdateSchedule(t *testing.T) {
 	assert.Equal(t, "Business Hours Schedule", got.Name)
 }
 
-func TestCalendarsUpdateUpdateScheduleRejectsBadArguments(t *testing.T) {
+func TestCalendarsUpdateScheduleRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1661,35 +1661,35 @@ func TestCalendarsUpdateUpdateScheduleRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Calendars.UpdateUpdateSchedule", argErr.Operation)
+		assert.Equal(t, "Calendars.UpdateSchedule", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	req := new(ScheduleUpdateRequest)
 	decodeCalendarsFixture(t, "updateSchedule.request.json", req)
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Calendars.UpdateUpdateSchedule(context.Background(), "", req)
+		_, _, err := c.Calendars.UpdateSchedule(context.Background(), "", req)
 		return err
 	})
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Calendars.UpdateUpdateSchedule(context.Background(), "..", req)
+		_, _, err := c.Calendars.UpdateSchedule(context.Background(), "..", req)
 		return err
 	})
 	check(t, "body", func(c *Client) error {
-		_, _, err := c.Calendars.UpdateUpdateSchedule(context.Background(), "sch123def456ghi789", nil)
+		_, _, err := c.Calendars.UpdateSchedule(context.Background(), "sch123def456ghi789", nil)
 		return err
 	})
 }
 
-func TestCalendarsDeleteDeleteSchedule(t *testing.T) {
+func TestCalendarsDeleteSchedule(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
 	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/schedules/sch123def456ghi789", query: "", version: "2021-04-15", body: "", status: 200, response: "deleteSchedule.response.json"}))
-	got, resp, err := client.Calendars.DeleteDeleteSchedule(context.Background(), "sch123def456ghi789")
+	got, resp, err := client.Calendars.DeleteSchedule(context.Background(), "sch123def456ghi789")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Calendars.DeleteDeleteSchedule", resp.Operation)
+	assert.Equal(t, "Calendars.DeleteSchedule", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		Success *bool `json:"success"`
@@ -1700,7 +1700,7 @@ func TestCalendarsDeleteDeleteSchedule(t *testing.T) {
 	assert.Equal(t, true, got)
 }
 
-func TestCalendarsDeleteDeleteScheduleRejectsBadArguments(t *testing.T) {
+func TestCalendarsDeleteScheduleRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1709,16 +1709,16 @@ func TestCalendarsDeleteDeleteScheduleRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Calendars.DeleteDeleteSchedule", argErr.Operation)
+		assert.Equal(t, "Calendars.DeleteSchedule", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Calendars.DeleteDeleteSchedule(context.Background(), "")
+		_, _, err := c.Calendars.DeleteSchedule(context.Background(), "")
 		return err
 	})
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Calendars.DeleteDeleteSchedule(context.Background(), "..")
+		_, _, err := c.Calendars.DeleteSchedule(context.Background(), "..")
 		return err
 	})
 }
@@ -1959,16 +1959,16 @@ func TestCalendarsDeleteRejectsBadArguments(t *testing.T) {
 	})
 }
 
-func TestCalendarsGetSlots(t *testing.T) {
+func TestCalendarsFreeSlots(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
 	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/ocQHyuzHvysMo5N5VsXc/free-slots", query: "endDate=1601490599999&startDate=1548898600000&timezone=America%2FChihuahua&userId=082goXVW3lIExEQPOnd3&userIds=example-userIds", version: "2021-04-15", body: "", status: 200, response: "get-slots.response.json"}))
-	opts := &CalendarsGetSlotsOptions{Timezone: "America/Chihuahua", UserID: "082goXVW3lIExEQPOnd3", UserIDs: "example-userIds"}
-	got, resp, err := client.Calendars.GetSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "1548898600000", "1601490599999", opts)
+	opts := &CalendarsFreeSlotsOptions{Timezone: "America/Chihuahua", UserID: "082goXVW3lIExEQPOnd3", UserIDs: "example-userIds"}
+	got, resp, err := client.Calendars.FreeSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "1548898600000", "1601490599999", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Calendars.GetSlots", resp.Operation)
+	assert.Equal(t, "Calendars.FreeSlots", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want map[string]Slots
 	decodeCalendarsFixture(t, "get-slots.response.json", &want)
@@ -1976,7 +1976,7 @@ func TestCalendarsGetSlots(t *testing.T) {
 	assert.NotEmpty(t, got)
 }
 
-func TestCalendarsGetSlotsRejectsBadArguments(t *testing.T) {
+func TestCalendarsFreeSlotsRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1985,39 +1985,39 @@ func TestCalendarsGetSlotsRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Calendars.GetSlots", argErr.Operation)
+		assert.Equal(t, "Calendars.FreeSlots", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &CalendarsGetSlotsOptions{Timezone: "America/Chihuahua", UserID: "082goXVW3lIExEQPOnd3", UserIDs: "example-userIds"}
+	opts := &CalendarsFreeSlotsOptions{Timezone: "America/Chihuahua", UserID: "082goXVW3lIExEQPOnd3", UserIDs: "example-userIds"}
 	check(t, "calendarId", func(c *Client) error {
-		_, _, err := c.Calendars.GetSlots(context.Background(), "", "1548898600000", "1601490599999", opts)
+		_, _, err := c.Calendars.FreeSlots(context.Background(), "", "1548898600000", "1601490599999", opts)
 		return err
 	})
 	check(t, "calendarId", func(c *Client) error {
-		_, _, err := c.Calendars.GetSlots(context.Background(), "..", "1548898600000", "1601490599999", opts)
+		_, _, err := c.Calendars.FreeSlots(context.Background(), "..", "1548898600000", "1601490599999", opts)
 		return err
 	})
 	check(t, "startDate", func(c *Client) error {
-		_, _, err := c.Calendars.GetSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "", "1601490599999", opts)
+		_, _, err := c.Calendars.FreeSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "", "1601490599999", opts)
 		return err
 	})
 	check(t, "endDate", func(c *Client) error {
-		_, _, err := c.Calendars.GetSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "1548898600000", "", opts)
+		_, _, err := c.Calendars.FreeSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "1548898600000", "", opts)
 		return err
 	})
 }
 
-func TestCalendarsListEventNotification(t *testing.T) {
+func TestCalendarsListEventNotifications(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
 	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/example-calendarId/notifications", query: "deleted=true&isActive=true&limit=1&skip=1", version: "2021-04-15", body: "", status: 200, response: "get-event-notification.response.json"}))
-	opts := &CalendarsListEventNotificationOptions{IsActive: true, Deleted: true, Limit: 1, Skip: 1}
-	got, resp, err := client.Calendars.ListEventNotification(context.Background(), "example-calendarId", opts)
+	opts := &CalendarsListEventNotificationsOptions{IsActive: true, Deleted: true, Limit: 1, Skip: 1}
+	got, resp, err := client.Calendars.ListEventNotifications(context.Background(), "example-calendarId", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Calendars.ListEventNotification", resp.Operation)
+	assert.Equal(t, "Calendars.ListEventNotifications", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want []CalendarNotificationResponse
 	decodeCalendarsFixture(t, "get-event-notification.response.json", &want)
@@ -2025,7 +2025,7 @@ func TestCalendarsListEventNotification(t *testing.T) {
 	assert.NotEmpty(t, got)
 }
 
-func TestCalendarsListEventNotificationRejectsBadArguments(t *testing.T) {
+func TestCalendarsListEventNotificationsRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -2034,17 +2034,17 @@ func TestCalendarsListEventNotificationRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Calendars.ListEventNotification", argErr.Operation)
+		assert.Equal(t, "Calendars.ListEventNotifications", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &CalendarsListEventNotificationOptions{IsActive: true, Deleted: true, Limit: 1, Skip: 1}
+	opts := &CalendarsListEventNotificationsOptions{IsActive: true, Deleted: true, Limit: 1, Skip: 1}
 	check(t, "calendarId", func(c *Client) error {
-		_, _, err := c.Calendars.ListEventNotification(context.Background(), "", opts)
+		_, _, err := c.Calendars.ListEventNotifications(context.Background(), "", opts)
 		return err
 	})
 	check(t, "calendarId", func(c *Client) error {
-		_, _, err := c.Calendars.ListEventNotification(context.Background(), "..", opts)
+		_, _, err := c.Calendars.ListEventNotifications(context.Background(), "..", opts)
 		return err
 	})
 }

@@ -21,26 +21,26 @@ var (
 	opConversationsCreate                         = &operation{Name: "Conversations.Create", ID: "create-conversation", Method: "POST", Path: "/conversations/", Version: "2021-04-15"}
 	opConversationsGetMessageTranscription        = &operation{Name: "Conversations.GetMessageTranscription", ID: "get-message-transcription", Method: "GET", Path: "/conversations/locations/{locationId}/messages/{messageId}/transcription", Version: "2021-04-15"}
 	opConversationsDownloadMessageTranscription   = &operation{Name: "Conversations.DownloadMessageTranscription", ID: "download-message-transcription", Method: "GET", Path: "/conversations/locations/{locationId}/messages/{messageId}/transcription/download", Version: "2021-04-15"}
-	opConversationsSendANewMessage                = &operation{Name: "Conversations.SendANewMessage", ID: "send-a-new-message", Method: "POST", Path: "/conversations/messages", Version: "2021-04-15"}
+	opConversationsSendNewMessage                 = &operation{Name: "Conversations.SendNewMessage", ID: "send-a-new-message", Method: "POST", Path: "/conversations/messages", Version: "2021-04-15"}
 	opConversationsCancelScheduledEmailMessage    = &operation{Name: "Conversations.CancelScheduledEmailMessage", ID: "cancel-scheduled-email-message", Method: "DELETE", Path: "/conversations/messages/email/{emailMessageId}/schedule", Version: "2021-04-15"}
 	opConversationsGetEmailByID                   = &operation{Name: "Conversations.GetEmailByID", ID: "get-email-by-id", Method: "GET", Path: "/conversations/messages/email/{id}", Version: "2021-04-15"}
-	opConversationsListExportMessagesByLocation   = &operation{Name: "Conversations.ListExportMessagesByLocation", ID: "export-messages-by-location", Method: "GET", Path: "/conversations/messages/export", Version: "2021-04-15"}
-	opConversationsAddAnInboundMessage            = &operation{Name: "Conversations.AddAnInboundMessage", ID: "add-an-inbound-message", Method: "POST", Path: "/conversations/messages/inbound", Version: "2021-04-15"}
-	opConversationsAddAnOutboundMessage           = &operation{Name: "Conversations.AddAnOutboundMessage", ID: "add-an-outbound-message", Method: "POST", Path: "/conversations/messages/outbound", Version: "2021-04-15"}
+	opConversationsExportMessagesByLocation       = &operation{Name: "Conversations.ExportMessagesByLocation", ID: "export-messages-by-location", Method: "GET", Path: "/conversations/messages/export", Version: "2021-04-15"}
+	opConversationsAddInboundMessage              = &operation{Name: "Conversations.AddInboundMessage", ID: "add-an-inbound-message", Method: "POST", Path: "/conversations/messages/inbound", Version: "2021-04-15"}
+	opConversationsAddOutboundMessage             = &operation{Name: "Conversations.AddOutboundMessage", ID: "add-an-outbound-message", Method: "POST", Path: "/conversations/messages/outbound", Version: "2021-04-15"}
 	opConversationsSendReviewReply                = &operation{Name: "Conversations.SendReviewReply", ID: "send-review-reply", Method: "POST", Path: "/conversations/messages/review-reply", Version: "2021-04-15"}
-	opConversationsCreateCompleteFileUpload       = &operation{Name: "Conversations.CreateCompleteFileUpload", ID: "complete-file-upload", Method: "POST", Path: "/conversations/messages/upload/complete", Version: "2021-04-15"}
-	opConversationsCreateInitiateFileUpload       = &operation{Name: "Conversations.CreateInitiateFileUpload", ID: "initiate-file-upload", Method: "POST", Path: "/conversations/messages/upload/initiate", Version: "2021-04-15"}
-	opConversationsListMessage                    = &operation{Name: "Conversations.ListMessage", ID: "get-message", Method: "GET", Path: "/conversations/messages/{id}", Version: "2021-04-15"}
+	opConversationsCompleteFileUpload             = &operation{Name: "Conversations.CompleteFileUpload", ID: "complete-file-upload", Method: "POST", Path: "/conversations/messages/upload/complete", Version: "2021-04-15"}
+	opConversationsInitiateFileUpload             = &operation{Name: "Conversations.InitiateFileUpload", ID: "initiate-file-upload", Method: "POST", Path: "/conversations/messages/upload/initiate", Version: "2021-04-15"}
+	opConversationsGetMessage                     = &operation{Name: "Conversations.GetMessage", ID: "get-message", Method: "GET", Path: "/conversations/messages/{id}", Version: "2021-04-15"}
 	opConversationsAddMessageAttachments          = &operation{Name: "Conversations.AddMessageAttachments", ID: "add-message-attachments", Method: "PUT", Path: "/conversations/messages/{messageId}/attachments", Version: "2021-04-15"}
 	opConversationsGetMessageRecording            = &operation{Name: "Conversations.GetMessageRecording", ID: "get-message-recording", Method: "GET", Path: "/conversations/messages/{messageId}/locations/{locationId}/recording", Version: "2021-04-15"}
 	opConversationsCancelScheduledMessage         = &operation{Name: "Conversations.CancelScheduledMessage", ID: "cancel-scheduled-message", Method: "DELETE", Path: "/conversations/messages/{messageId}/schedule", Version: "2021-04-15"}
 	opConversationsUpdateMessageStatus            = &operation{Name: "Conversations.UpdateMessageStatus", ID: "update-message-status", Method: "PUT", Path: "/conversations/messages/{messageId}/status", Version: "2021-04-15"}
-	opConversationsGetAllCustomSubtypes           = &operation{Name: "Conversations.GetAllCustomSubtypes", ID: "get-all-custom-subtypes", Method: "GET", Path: "/conversations/preferences/custom-subtypes", Version: "2021-04-15"}
+	opConversationsListCustomSubtypes             = &operation{Name: "Conversations.ListCustomSubtypes", ID: "get-all-custom-subtypes", Method: "GET", Path: "/conversations/preferences/custom-subtypes", Version: "2021-04-15"}
 	opConversationsCreateCustomSubtype            = &operation{Name: "Conversations.CreateCustomSubtype", ID: "create-custom-subtype", Method: "POST", Path: "/conversations/preferences/custom-subtypes", Version: "2021-04-15"}
 	opConversationsUpdateCustomSubtype            = &operation{Name: "Conversations.UpdateCustomSubtype", ID: "update-custom-subtype", Method: "PUT", Path: "/conversations/preferences/custom-subtypes/{id}", Version: "2021-04-15"}
 	opConversationsGetContactUnsubscriptionStatus = &operation{Name: "Conversations.GetContactUnsubscriptionStatus", ID: "get-contact-unsubscription-status", Method: "GET", Path: "/conversations/preferences/unsubscriptions/status", Version: "2021-04-15"}
-	opConversationsCreateUserSubscriptionChange   = &operation{Name: "Conversations.CreateUserSubscriptionChange", ID: "user-subscription-change", Method: "POST", Path: "/conversations/preferences/unsubscriptions/user-change", Version: "2021-04-15"}
-	opConversationsCreateLiveChatAgentTyping      = &operation{Name: "Conversations.CreateLiveChatAgentTyping", ID: "live-chat-agent-typing", Method: "POST", Path: "/conversations/providers/live-chat/typing", Version: "2021-04-15"}
+	opConversationsUpdateUserSubscription         = &operation{Name: "Conversations.UpdateUserSubscription", ID: "user-subscription-change", Method: "POST", Path: "/conversations/preferences/unsubscriptions/user-change", Version: "2021-04-15"}
+	opConversationsSendAgentTyping                = &operation{Name: "Conversations.SendAgentTyping", ID: "live-chat-agent-typing", Method: "POST", Path: "/conversations/providers/live-chat/typing", Version: "2021-04-15"}
 	opConversationsSearch                         = &operation{Name: "Conversations.Search", ID: "search-conversation", Method: "GET", Path: "/conversations/search", Version: "2021-04-15"}
 	opConversationsGet                            = &operation{Name: "Conversations.Get", ID: "get-conversation", Method: "GET", Path: "/conversations/{conversationId}", Version: "2021-04-15"}
 	opConversationsUpdate                         = &operation{Name: "Conversations.Update", ID: "update-conversation", Method: "PUT", Path: "/conversations/{conversationId}", Version: "2021-04-15"}
@@ -93,7 +93,7 @@ type GetMessageTranscriptionResponse struct {
 	Confidence    float64 `json:"confidence"`
 }
 
-// MessageBodySendRequest is the body of [ConversationsService.SendANewMessage].
+// MessageBodySendRequest is the body of [ConversationsService.SendNewMessage].
 type MessageBodySendRequest struct {
 	Type                   string          `json:"type"`
 	SubType                json.RawMessage `json:"subType"`
@@ -220,7 +220,7 @@ type MessageMeta struct {
 	Email        json.RawMessage `json:"email,omitempty"`
 }
 
-// ProcessMessageBody is the body of [ConversationsService.AddAnInboundMessage].
+// ProcessMessageBody is the body of [ConversationsService.AddInboundMessage].
 type ProcessMessageBody struct {
 	Type                   string          `json:"type"`
 	Attachments            []string        `json:"attachments,omitempty"`
@@ -265,7 +265,7 @@ type CallData struct {
 	Status *string `json:"status,omitempty"`
 }
 
-// ProcessMessageResponse is the answer of [ConversationsService.AddAnInboundMessage].
+// ProcessMessageResponse is the answer of [ConversationsService.AddInboundMessage].
 type ProcessMessageResponse struct {
 	Success        bool      `json:"success"`
 	ConversationID string    `json:"conversationId"`
@@ -276,7 +276,7 @@ type ProcessMessageResponse struct {
 	EmailMessageID string    `json:"emailMessageId,omitempty"`
 }
 
-// ProcessOutboundMessageBody is the body of [ConversationsService.AddAnOutboundMessage].
+// ProcessOutboundMessageBody is the body of [ConversationsService.AddOutboundMessage].
 type ProcessOutboundMessageBody struct {
 	Type                   string    `json:"type"`
 	Attachments            []string  `json:"attachments,omitempty"`
@@ -322,8 +322,8 @@ func (r *ReviewReplySendRequest) validate(op *operation) error {
 	return nil
 }
 
-// CompleteFileUploadRequest is the body of [ConversationsService.CreateCompleteFileUpload].
-type CompleteFileUploadRequest struct {
+// FileUploadCompleteRequest is the body of [ConversationsService.CompleteFileUpload].
+type FileUploadCompleteRequest struct {
 	UploadID       string `json:"uploadId"`
 	FilePath       string `json:"filePath"`
 	LocationID     string `json:"locationId"`
@@ -332,7 +332,7 @@ type CompleteFileUploadRequest struct {
 }
 
 // validate reports the first required field that is empty or out of range.
-func (r *CompleteFileUploadRequest) validate(op *operation) error {
+func (r *FileUploadCompleteRequest) validate(op *operation) error {
 	if r.UploadID == "" {
 		return missing(op, "uploadId")
 	}
@@ -351,14 +351,14 @@ func (r *CompleteFileUploadRequest) validate(op *operation) error {
 	return nil
 }
 
-// CompleteFileUploadResponse is the answer of [ConversationsService.CreateCompleteFileUpload].
+// CompleteFileUploadResponse is the answer of [ConversationsService.CompleteFileUpload].
 type CompleteFileUploadResponse struct {
 	UploadedFiles json.RawMessage `json:"uploadedFiles"`
 	Metadata      json.RawMessage `json:"metadata"`
 }
 
-// InitiateFileUploadRequest is the body of [ConversationsService.CreateInitiateFileUpload].
-type InitiateFileUploadRequest struct {
+// FileUploadInitiateRequest is the body of [ConversationsService.InitiateFileUpload].
+type FileUploadInitiateRequest struct {
 	LocationID     string   `json:"locationId"`
 	ConversationID string   `json:"conversationId"`
 	Filename       string   `json:"filename"`
@@ -368,7 +368,7 @@ type InitiateFileUploadRequest struct {
 }
 
 // validate reports the first required field that is empty or out of range.
-func (r *InitiateFileUploadRequest) validate(op *operation) error {
+func (r *FileUploadInitiateRequest) validate(op *operation) error {
 	if r.LocationID == "" {
 		return missing(op, "locationId")
 	}
@@ -387,7 +387,7 @@ func (r *InitiateFileUploadRequest) validate(op *operation) error {
 	return nil
 }
 
-// InitiateFileUploadResponse is the answer of [ConversationsService.CreateInitiateFileUpload].
+// InitiateFileUploadResponse is the answer of [ConversationsService.InitiateFileUpload].
 type InitiateFileUploadResponse struct {
 	UploadURL   string  `json:"uploadUrl"`
 	UploadID    string  `json:"uploadId"`
@@ -493,7 +493,7 @@ func (r *CustomSubtypeUpdateRequest) validate(op *operation) error {
 	return nil
 }
 
-// UserSubscriptionChangeRequest is the body of [ConversationsService.CreateUserSubscriptionChange].
+// UserSubscriptionChangeRequest is the body of [ConversationsService.UpdateUserSubscription].
 type UserSubscriptionChangeRequest struct {
 	LocationID         string              `json:"locationId"`
 	ContactID          string              `json:"contactId"`
@@ -536,7 +536,7 @@ func (r *SubscriptionAction) validate(op *operation) error {
 	return nil
 }
 
-// UserTypingBody is the body of [ConversationsService.CreateLiveChatAgentTyping].
+// UserTypingBody is the body of [ConversationsService.SendAgentTyping].
 type UserTypingBody struct {
 	LocationID     string `json:"locationId"`
 	IsTyping       string `json:"isTyping"`
@@ -627,8 +627,8 @@ type ConversationsConversation struct {
 	Deleted         bool   `json:"deleted"`
 }
 
-// ConversationsListExportMessagesByLocationOptions holds the optional query parameters of [ConversationsService.ListExportMessagesByLocation].
-type ConversationsListExportMessagesByLocationOptions struct {
+// ConversationsExportMessagesByLocationOptions holds the optional query parameters of [ConversationsService.ExportMessagesByLocation].
+type ConversationsExportMessagesByLocationOptions struct {
 	Limit          int
 	Cursor         string
 	SortBy         string
@@ -641,7 +641,7 @@ type ConversationsListExportMessagesByLocationOptions struct {
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
-func (o *ConversationsListExportMessagesByLocationOptions) values() url.Values {
+func (o *ConversationsExportMessagesByLocationOptions) values() url.Values {
 	v := url.Values{}
 	if o == nil {
 		return v
@@ -879,19 +879,19 @@ func (s *ConversationsService) DownloadMessageTranscription(ctx context.Context,
 	return raw, resp, nil
 }
 
-// SendANewMessage sends POST /conversations/messages: Send a new message.
+// SendNewMessage sends POST /conversations/messages: Send a new message.
 //
 // Post the necessary fields for the API to send a new message.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/send-a-new-message
 //
 //meta:operation POST /conversations/messages
-func (s *ConversationsService) SendANewMessage(ctx context.Context, req *MessageBodySendRequest) ([]string, *Response, error) {
-	path := opConversationsSendANewMessage.Path
+func (s *ConversationsService) SendNewMessage(ctx context.Context, req *MessageBodySendRequest) ([]string, *Response, error) {
+	path := opConversationsSendNewMessage.Path
 	if req == nil {
-		return nil, nil, &ArgError{Operation: opConversationsSendANewMessage.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opConversationsSendNewMessage.Name, Arg: "body", Reason: "is required"}
 	}
-	if err := req.validate(opConversationsSendANewMessage); err != nil {
+	if err := req.validate(opConversationsSendNewMessage); err != nil {
 		return nil, nil, err
 	}
 	var root struct {
@@ -903,12 +903,12 @@ func (s *ConversationsService) SendANewMessage(ctx context.Context, req *Message
 		ForwardData    *ForwardResponse `json:"forwardData"`
 		Status         string           `json:"status"`
 	}
-	resp, err := (*service)(s).call(ctx, opConversationsSendANewMessage, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opConversationsSendNewMessage, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.MessageIDs == nil {
-		return nil, resp, noResult(opConversationsSendANewMessage, resp, "messageIds")
+		return nil, resp, noResult(opConversationsSendNewMessage, resp, "messageIds")
 	}
 	return root.MessageIDs, resp, nil
 }
@@ -953,8 +953,8 @@ func (s *ConversationsService) GetEmailByID(ctx context.Context, id string) (*Ge
 	return out, resp, nil
 }
 
-// ListExportMessagesByLocation sends GET /conversations/messages/export:
-// Export messages by location ID.
+// ExportMessagesByLocation sends GET /conversations/messages/export: Export
+// messages by location ID.
 //
 // Export messages for a specific location with cursor-based pagination
 // support. Response includes messageType (string), source, and subType fields.
@@ -965,10 +965,10 @@ func (s *ConversationsService) GetEmailByID(ctx context.Context, id string) (*Ge
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/export-messages-by-location
 //
 //meta:operation GET /conversations/messages/export
-func (s *ConversationsService) ListExportMessagesByLocation(ctx context.Context, locationID string, opts *ConversationsListExportMessagesByLocationOptions) ([]GetMessageResponse, *Response, error) {
-	path := opConversationsListExportMessagesByLocation.Path
+func (s *ConversationsService) ExportMessagesByLocation(ctx context.Context, locationID string, opts *ConversationsExportMessagesByLocationOptions) ([]GetMessageResponse, *Response, error) {
+	path := opConversationsExportMessagesByLocation.Path
 	if locationID == "" {
-		return nil, nil, missing(opConversationsListExportMessagesByLocation, "locationId")
+		return nil, nil, missing(opConversationsExportMessagesByLocation, "locationId")
 	}
 	q := opts.values()
 	q.Set("locationId", locationID)
@@ -977,42 +977,42 @@ func (s *ConversationsService) ListExportMessagesByLocation(ctx context.Context,
 		NextCursor string               `json:"nextCursor"`
 		Total      int                  `json:"total"`
 	}
-	resp, err := (*service)(s).call(ctx, opConversationsListExportMessagesByLocation, path, q, nil, &root)
+	resp, err := (*service)(s).call(ctx, opConversationsExportMessagesByLocation, path, q, nil, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.Messages == nil {
-		return nil, resp, noResult(opConversationsListExportMessagesByLocation, resp, "messages")
+		return nil, resp, noResult(opConversationsExportMessagesByLocation, resp, "messages")
 	}
 	resp.Total = root.Total
 	return root.Messages, resp, nil
 }
 
-// AddAnInboundMessage sends POST /conversations/messages/inbound: Add an
-// inbound message.
+// AddInboundMessage sends POST /conversations/messages/inbound: Add an inbound
+// message.
 //
 // Post the necessary fields for the API to add a new inbound message. <br />.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/add-an-inbound-message
 //
 //meta:operation POST /conversations/messages/inbound
-func (s *ConversationsService) AddAnInboundMessage(ctx context.Context, req *ProcessMessageBody) (*ProcessMessageResponse, *Response, error) {
-	path := opConversationsAddAnInboundMessage.Path
+func (s *ConversationsService) AddInboundMessage(ctx context.Context, req *ProcessMessageBody) (*ProcessMessageResponse, *Response, error) {
+	path := opConversationsAddInboundMessage.Path
 	if req == nil {
-		return nil, nil, &ArgError{Operation: opConversationsAddAnInboundMessage.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opConversationsAddInboundMessage.Name, Arg: "body", Reason: "is required"}
 	}
-	if err := req.validate(opConversationsAddAnInboundMessage); err != nil {
+	if err := req.validate(opConversationsAddInboundMessage); err != nil {
 		return nil, nil, err
 	}
 	out := new(ProcessMessageResponse)
-	resp, err := (*service)(s).call(ctx, opConversationsAddAnInboundMessage, path, nil, req, out)
+	resp, err := (*service)(s).call(ctx, opConversationsAddInboundMessage, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
 	return out, resp, nil
 }
 
-// AddAnOutboundMessage sends POST /conversations/messages/outbound: Add an
+// AddOutboundMessage sends POST /conversations/messages/outbound: Add an
 // external outbound call.
 //
 // Post the necessary fields for the API to add a new outbound call.
@@ -1020,16 +1020,16 @@ func (s *ConversationsService) AddAnInboundMessage(ctx context.Context, req *Pro
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/add-an-outbound-message
 //
 //meta:operation POST /conversations/messages/outbound
-func (s *ConversationsService) AddAnOutboundMessage(ctx context.Context, req *ProcessOutboundMessageBody) (*ProcessMessageResponse, *Response, error) {
-	path := opConversationsAddAnOutboundMessage.Path
+func (s *ConversationsService) AddOutboundMessage(ctx context.Context, req *ProcessOutboundMessageBody) (*ProcessMessageResponse, *Response, error) {
+	path := opConversationsAddOutboundMessage.Path
 	if req == nil {
-		return nil, nil, &ArgError{Operation: opConversationsAddAnOutboundMessage.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opConversationsAddOutboundMessage.Name, Arg: "body", Reason: "is required"}
 	}
-	if err := req.validate(opConversationsAddAnOutboundMessage); err != nil {
+	if err := req.validate(opConversationsAddOutboundMessage); err != nil {
 		return nil, nil, err
 	}
 	out := new(ProcessMessageResponse)
-	resp, err := (*service)(s).call(ctx, opConversationsAddAnOutboundMessage, path, nil, req, out)
+	resp, err := (*service)(s).call(ctx, opConversationsAddOutboundMessage, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1071,7 +1071,7 @@ func (s *ConversationsService) SendReviewReply(ctx context.Context, req *ReviewR
 	return root.MessageIDs, resp, nil
 }
 
-// CreateCompleteFileUpload sends POST /conversations/messages/upload/complete:
+// CompleteFileUpload sends POST /conversations/messages/upload/complete:
 // Complete file upload.
 //
 // Validates the uploaded file in GCS and returns the public URL. Call this
@@ -1080,23 +1080,23 @@ func (s *ConversationsService) SendReviewReply(ctx context.Context, req *ReviewR
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/complete-file-upload
 //
 //meta:operation POST /conversations/messages/upload/complete
-func (s *ConversationsService) CreateCompleteFileUpload(ctx context.Context, req *CompleteFileUploadRequest) (*CompleteFileUploadResponse, *Response, error) {
-	path := opConversationsCreateCompleteFileUpload.Path
+func (s *ConversationsService) CompleteFileUpload(ctx context.Context, req *FileUploadCompleteRequest) (*CompleteFileUploadResponse, *Response, error) {
+	path := opConversationsCompleteFileUpload.Path
 	if req == nil {
-		return nil, nil, &ArgError{Operation: opConversationsCreateCompleteFileUpload.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opConversationsCompleteFileUpload.Name, Arg: "body", Reason: "is required"}
 	}
-	if err := req.validate(opConversationsCreateCompleteFileUpload); err != nil {
+	if err := req.validate(opConversationsCompleteFileUpload); err != nil {
 		return nil, nil, err
 	}
 	out := new(CompleteFileUploadResponse)
-	resp, err := (*service)(s).call(ctx, opConversationsCreateCompleteFileUpload, path, nil, req, out)
+	resp, err := (*service)(s).call(ctx, opConversationsCompleteFileUpload, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
 	return out, resp, nil
 }
 
-// CreateInitiateFileUpload sends POST /conversations/messages/upload/initiate:
+// InitiateFileUpload sends POST /conversations/messages/upload/initiate:
 // Initiate file upload to GCS.
 //
 // Generates a signed URL for direct file upload to Google Cloud Storage.
@@ -1106,35 +1106,35 @@ func (s *ConversationsService) CreateCompleteFileUpload(ctx context.Context, req
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/initiate-file-upload
 //
 //meta:operation POST /conversations/messages/upload/initiate
-func (s *ConversationsService) CreateInitiateFileUpload(ctx context.Context, req *InitiateFileUploadRequest) (*InitiateFileUploadResponse, *Response, error) {
-	path := opConversationsCreateInitiateFileUpload.Path
+func (s *ConversationsService) InitiateFileUpload(ctx context.Context, req *FileUploadInitiateRequest) (*InitiateFileUploadResponse, *Response, error) {
+	path := opConversationsInitiateFileUpload.Path
 	if req == nil {
-		return nil, nil, &ArgError{Operation: opConversationsCreateInitiateFileUpload.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opConversationsInitiateFileUpload.Name, Arg: "body", Reason: "is required"}
 	}
-	if err := req.validate(opConversationsCreateInitiateFileUpload); err != nil {
+	if err := req.validate(opConversationsInitiateFileUpload); err != nil {
 		return nil, nil, err
 	}
 	out := new(InitiateFileUploadResponse)
-	resp, err := (*service)(s).call(ctx, opConversationsCreateInitiateFileUpload, path, nil, req, out)
+	resp, err := (*service)(s).call(ctx, opConversationsInitiateFileUpload, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
 	return out, resp, nil
 }
 
-// ListMessage sends GET /conversations/messages/{id}: Get message by message
+// GetMessage sends GET /conversations/messages/{id}: Get message by message
 // id.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/get-message
 //
 //meta:operation GET /conversations/messages/{id}
-func (s *ConversationsService) ListMessage(ctx context.Context, id string) (*GetMessageResponse, *Response, error) {
-	path, err := opConversationsListMessage.expand(id)
+func (s *ConversationsService) GetMessage(ctx context.Context, id string) (*GetMessageResponse, *Response, error) {
+	path, err := opConversationsGetMessage.expand(id)
 	if err != nil {
 		return nil, nil, err
 	}
 	out := new(GetMessageResponse)
-	resp, err := (*service)(s).call(ctx, opConversationsListMessage, path, nil, nil, out)
+	resp, err := (*service)(s).call(ctx, opConversationsGetMessage, path, nil, nil, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1251,23 +1251,23 @@ func (s *ConversationsService) UpdateMessageStatus(ctx context.Context, messageI
 	return root.MessageIDs, resp, nil
 }
 
-// GetAllCustomSubtypes sends GET /conversations/preferences/custom-subtypes:
-// Get All Custom Subtypes.
+// ListCustomSubtypes sends GET /conversations/preferences/custom-subtypes: Get
+// All Custom Subtypes.
 //
 // Get all custom subtypes for a location.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/get-all-custom-subtypes
 //
 //meta:operation GET /conversations/preferences/custom-subtypes
-func (s *ConversationsService) GetAllCustomSubtypes(ctx context.Context, locationID string) (json.RawMessage, *Response, error) {
-	path := opConversationsGetAllCustomSubtypes.Path
+func (s *ConversationsService) ListCustomSubtypes(ctx context.Context, locationID string) (json.RawMessage, *Response, error) {
+	path := opConversationsListCustomSubtypes.Path
 	if locationID == "" {
-		return nil, nil, missing(opConversationsGetAllCustomSubtypes, "locationId")
+		return nil, nil, missing(opConversationsListCustomSubtypes, "locationId")
 	}
 	q := url.Values{}
 	q.Set("locationId", locationID)
 	var raw json.RawMessage
-	resp, err := (*service)(s).call(ctx, opConversationsGetAllCustomSubtypes, path, q, nil, &raw)
+	resp, err := (*service)(s).call(ctx, opConversationsListCustomSubtypes, path, q, nil, &raw)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1364,7 +1364,7 @@ func (s *ConversationsService) GetContactUnsubscriptionStatus(ctx context.Contex
 	return raw, resp, nil
 }
 
-// CreateUserSubscriptionChange sends POST
+// UpdateUserSubscription sends POST
 // /conversations/preferences/unsubscriptions/user-change: User Subscription
 // Change.
 //
@@ -1376,25 +1376,24 @@ func (s *ConversationsService) GetContactUnsubscriptionStatus(ctx context.Contex
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/user-subscription-change
 //
 //meta:operation POST /conversations/preferences/unsubscriptions/user-change
-func (s *ConversationsService) CreateUserSubscriptionChange(ctx context.Context, req *UserSubscriptionChangeRequest) (json.RawMessage, *Response, error) {
-	path := opConversationsCreateUserSubscriptionChange.Path
+func (s *ConversationsService) UpdateUserSubscription(ctx context.Context, req *UserSubscriptionChangeRequest) (json.RawMessage, *Response, error) {
+	path := opConversationsUpdateUserSubscription.Path
 	if req == nil {
-		return nil, nil, &ArgError{Operation: opConversationsCreateUserSubscriptionChange.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opConversationsUpdateUserSubscription.Name, Arg: "body", Reason: "is required"}
 	}
-	if err := req.validate(opConversationsCreateUserSubscriptionChange); err != nil {
+	if err := req.validate(opConversationsUpdateUserSubscription); err != nil {
 		return nil, nil, err
 	}
 	var raw json.RawMessage
-	resp, err := (*service)(s).call(ctx, opConversationsCreateUserSubscriptionChange, path, nil, req, &raw)
+	resp, err := (*service)(s).call(ctx, opConversationsUpdateUserSubscription, path, nil, req, &raw)
 	if err != nil {
 		return nil, resp, err
 	}
 	return raw, resp, nil
 }
 
-// CreateLiveChatAgentTyping sends POST
-// /conversations/providers/live-chat/typing: Agent/Ai-Bot is typing a message
-// indicator for live chat.
+// SendAgentTyping sends POST /conversations/providers/live-chat/typing:
+// Agent/Ai-Bot is typing a message indicator for live chat.
 //
 // Agent/AI-Bot will call this when they are typing a message in live chat
 // message.
@@ -1402,23 +1401,23 @@ func (s *ConversationsService) CreateUserSubscriptionChange(ctx context.Context,
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/live-chat-agent-typing
 //
 //meta:operation POST /conversations/providers/live-chat/typing
-func (s *ConversationsService) CreateLiveChatAgentTyping(ctx context.Context, req *UserTypingBody) (bool, *Response, error) {
-	path := opConversationsCreateLiveChatAgentTyping.Path
+func (s *ConversationsService) SendAgentTyping(ctx context.Context, req *UserTypingBody) (bool, *Response, error) {
+	path := opConversationsSendAgentTyping.Path
 	if req == nil {
-		return false, nil, &ArgError{Operation: opConversationsCreateLiveChatAgentTyping.Name, Arg: "body", Reason: "is required"}
+		return false, nil, &ArgError{Operation: opConversationsSendAgentTyping.Name, Arg: "body", Reason: "is required"}
 	}
-	if err := req.validate(opConversationsCreateLiveChatAgentTyping); err != nil {
+	if err := req.validate(opConversationsSendAgentTyping); err != nil {
 		return false, nil, err
 	}
 	var root struct {
 		Success *bool `json:"success"`
 	}
-	resp, err := (*service)(s).call(ctx, opConversationsCreateLiveChatAgentTyping, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opConversationsSendAgentTyping, path, nil, req, &root)
 	if err != nil {
 		return false, resp, err
 	}
 	if root.Success == nil {
-		return false, resp, noResult(opConversationsCreateLiveChatAgentTyping, resp, "success")
+		return false, resp, noResult(opConversationsSendAgentTyping, resp, "success")
 	}
 	return *root.Success, resp, nil
 }

@@ -236,17 +236,17 @@ func TestConversationsDownloadMessageTranscriptionRejectsBadArguments(t *testing
 	})
 }
 
-func TestConversationsSendANewMessage(t *testing.T) {
+func TestConversationsSendNewMessage(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
 	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages", query: "", version: "2021-04-15", body: "send-a-new-message.request.json", status: 200, response: "send-a-new-message.response.json"}))
 	req := new(MessageBodySendRequest)
 	decodeConversationsFixture(t, "send-a-new-message.request.json", req)
-	got, resp, err := client.Conversations.SendANewMessage(context.Background(), req)
+	got, resp, err := client.Conversations.SendNewMessage(context.Background(), req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Conversations.SendANewMessage", resp.Operation)
+	assert.Equal(t, "Conversations.SendNewMessage", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		ConversationID string           `json:"conversationId"`
@@ -263,7 +263,7 @@ func TestConversationsSendANewMessage(t *testing.T) {
 	assert.Equal(t, "example-messageIds", got[0])
 }
 
-func TestConversationsSendANewMessageRejectsBadArguments(t *testing.T) {
+func TestConversationsSendNewMessageRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -272,19 +272,19 @@ func TestConversationsSendANewMessageRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Conversations.SendANewMessage", argErr.Operation)
+		assert.Equal(t, "Conversations.SendNewMessage", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	req := new(MessageBodySendRequest)
 	decodeConversationsFixture(t, "send-a-new-message.request.json", req)
 	check(t, "body", func(c *Client) error {
-		_, _, err := c.Conversations.SendANewMessage(context.Background(), nil)
+		_, _, err := c.Conversations.SendNewMessage(context.Background(), nil)
 		return err
 	})
 }
 
-func TestConversationsSendANewMessageRequiresFields(t *testing.T) {
+func TestConversationsSendNewMessageRequiresFields(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		field string
@@ -298,7 +298,7 @@ func TestConversationsSendANewMessageRequiresFields(t *testing.T) {
 		req := new(MessageBodySendRequest)
 		decodeConversationsFixture(t, "send-a-new-message.request.json", req)
 		tc.clear(req)
-		_, _, err := client.Conversations.SendANewMessage(context.Background(), req)
+		_, _, err := client.Conversations.SendNewMessage(context.Background(), req)
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr, tc.field)
 		assert.Equal(t, tc.field, argErr.Arg)
@@ -385,16 +385,16 @@ func TestConversationsGetEmailByIDRejectsBadArguments(t *testing.T) {
 	})
 }
 
-func TestConversationsListExportMessagesByLocation(t *testing.T) {
+func TestConversationsExportMessagesByLocation(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
 	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/messages/export", query: "channel=example-channel&contactId=example-contactId&conversationId=example-conversationId&cursor=eyJwaXRJZCI6ImFiYy0xMjMiLCJsYXN0U29ydCI6WzE2NDY4NjQ0MDBdLCJsYXN0SWQiOiIxMjMifQ%3D%3D&endDate=example-endDate&limit=1&locationId=example-locationId&sortBy=example-sortBy&sortOrder=example-sortOrder&startDate=example-startDate", version: "2021-04-15", body: "", status: 200, response: "export-messages-by-location.response.json"}))
-	opts := &ConversationsListExportMessagesByLocationOptions{Limit: 1, Cursor: "eyJwaXRJZCI6ImFiYy0xMjMiLCJsYXN0U29ydCI6WzE2NDY4NjQ0MDBdLCJsYXN0SWQiOiIxMjMifQ==", SortBy: "example-sortBy", SortOrder: "example-sortOrder", ConversationID: "example-conversationId", ContactID: "example-contactId", Channel: "example-channel", StartDate: "example-startDate", EndDate: "example-endDate"}
-	got, resp, err := client.Conversations.ListExportMessagesByLocation(context.Background(), "example-locationId", opts)
+	opts := &ConversationsExportMessagesByLocationOptions{Limit: 1, Cursor: "eyJwaXRJZCI6ImFiYy0xMjMiLCJsYXN0U29ydCI6WzE2NDY4NjQ0MDBdLCJsYXN0SWQiOiIxMjMifQ==", SortBy: "example-sortBy", SortOrder: "example-sortOrder", ConversationID: "example-conversationId", ContactID: "example-contactId", Channel: "example-channel", StartDate: "example-startDate", EndDate: "example-endDate"}
+	got, resp, err := client.Conversations.ExportMessagesByLocation(context.Background(), "example-locationId", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Conversations.ListExportMessagesByLocation", resp.Operation)
+	assert.Equal(t, "Conversations.ExportMessagesByLocation", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		Messages   []GetMessageResponse `json:"messages"`
@@ -409,7 +409,7 @@ func TestConversationsListExportMessagesByLocation(t *testing.T) {
 	assert.Equal(t, "SMS", got[0].MessageType)
 }
 
-func TestConversationsListExportMessagesByLocationRejectsBadArguments(t *testing.T) {
+func TestConversationsExportMessagesByLocationRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -418,28 +418,28 @@ func TestConversationsListExportMessagesByLocationRejectsBadArguments(t *testing
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Conversations.ListExportMessagesByLocation", argErr.Operation)
+		assert.Equal(t, "Conversations.ExportMessagesByLocation", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &ConversationsListExportMessagesByLocationOptions{Limit: 1, Cursor: "eyJwaXRJZCI6ImFiYy0xMjMiLCJsYXN0U29ydCI6WzE2NDY4NjQ0MDBdLCJsYXN0SWQiOiIxMjMifQ==", SortBy: "example-sortBy", SortOrder: "example-sortOrder", ConversationID: "example-conversationId", ContactID: "example-contactId", Channel: "example-channel", StartDate: "example-startDate", EndDate: "example-endDate"}
+	opts := &ConversationsExportMessagesByLocationOptions{Limit: 1, Cursor: "eyJwaXRJZCI6ImFiYy0xMjMiLCJsYXN0U29ydCI6WzE2NDY4NjQ0MDBdLCJsYXN0SWQiOiIxMjMifQ==", SortBy: "example-sortBy", SortOrder: "example-sortOrder", ConversationID: "example-conversationId", ContactID: "example-contactId", Channel: "example-channel", StartDate: "example-startDate", EndDate: "example-endDate"}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Conversations.ListExportMessagesByLocation(context.Background(), "", opts)
+		_, _, err := c.Conversations.ExportMessagesByLocation(context.Background(), "", opts)
 		return err
 	})
 }
 
-func TestConversationsAddAnInboundMessage(t *testing.T) {
+func TestConversationsAddInboundMessage(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
 	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/inbound", query: "", version: "2021-04-15", body: "add-an-inbound-message.request.json", status: 200, response: "add-an-inbound-message.response.json"}))
 	req := new(ProcessMessageBody)
 	decodeConversationsFixture(t, "add-an-inbound-message.request.json", req)
-	got, resp, err := client.Conversations.AddAnInboundMessage(context.Background(), req)
+	got, resp, err := client.Conversations.AddInboundMessage(context.Background(), req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Conversations.AddAnInboundMessage", resp.Operation)
+	assert.Equal(t, "Conversations.AddInboundMessage", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	want := new(ProcessMessageResponse)
 	decodeConversationsFixture(t, "add-an-inbound-message.response.json", want)
@@ -448,7 +448,7 @@ func TestConversationsAddAnInboundMessage(t *testing.T) {
 	assert.Equal(t, "t22c6DQcTDf3MjRhwf77", got.MessageID)
 }
 
-func TestConversationsAddAnInboundMessageRejectsBadArguments(t *testing.T) {
+func TestConversationsAddInboundMessageRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -457,19 +457,19 @@ func TestConversationsAddAnInboundMessageRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Conversations.AddAnInboundMessage", argErr.Operation)
+		assert.Equal(t, "Conversations.AddInboundMessage", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	req := new(ProcessMessageBody)
 	decodeConversationsFixture(t, "add-an-inbound-message.request.json", req)
 	check(t, "body", func(c *Client) error {
-		_, _, err := c.Conversations.AddAnInboundMessage(context.Background(), nil)
+		_, _, err := c.Conversations.AddInboundMessage(context.Background(), nil)
 		return err
 	})
 }
 
-func TestConversationsAddAnInboundMessageRequiresFields(t *testing.T) {
+func TestConversationsAddInboundMessageRequiresFields(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		field string
@@ -484,7 +484,7 @@ func TestConversationsAddAnInboundMessageRequiresFields(t *testing.T) {
 		req := new(ProcessMessageBody)
 		decodeConversationsFixture(t, "add-an-inbound-message.request.json", req)
 		tc.clear(req)
-		_, _, err := client.Conversations.AddAnInboundMessage(context.Background(), req)
+		_, _, err := client.Conversations.AddInboundMessage(context.Background(), req)
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr, tc.field)
 		assert.Equal(t, tc.field, argErr.Arg)
@@ -492,17 +492,17 @@ func TestConversationsAddAnInboundMessageRequiresFields(t *testing.T) {
 	}
 }
 
-func TestConversationsAddAnOutboundMessage(t *testing.T) {
+func TestConversationsAddOutboundMessage(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
 	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/outbound", query: "", version: "2021-04-15", body: "add-an-outbound-message.request.json", status: 200, response: "add-an-outbound-message.response.json"}))
 	req := new(ProcessOutboundMessageBody)
 	decodeConversationsFixture(t, "add-an-outbound-message.request.json", req)
-	got, resp, err := client.Conversations.AddAnOutboundMessage(context.Background(), req)
+	got, resp, err := client.Conversations.AddOutboundMessage(context.Background(), req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Conversations.AddAnOutboundMessage", resp.Operation)
+	assert.Equal(t, "Conversations.AddOutboundMessage", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	want := new(ProcessMessageResponse)
 	decodeConversationsFixture(t, "add-an-outbound-message.response.json", want)
@@ -511,7 +511,7 @@ func TestConversationsAddAnOutboundMessage(t *testing.T) {
 	assert.Equal(t, "t22c6DQcTDf3MjRhwf77", got.MessageID)
 }
 
-func TestConversationsAddAnOutboundMessageRejectsBadArguments(t *testing.T) {
+func TestConversationsAddOutboundMessageRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -520,19 +520,19 @@ func TestConversationsAddAnOutboundMessageRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Conversations.AddAnOutboundMessage", argErr.Operation)
+		assert.Equal(t, "Conversations.AddOutboundMessage", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	req := new(ProcessOutboundMessageBody)
 	decodeConversationsFixture(t, "add-an-outbound-message.request.json", req)
 	check(t, "body", func(c *Client) error {
-		_, _, err := c.Conversations.AddAnOutboundMessage(context.Background(), nil)
+		_, _, err := c.Conversations.AddOutboundMessage(context.Background(), nil)
 		return err
 	})
 }
 
-func TestConversationsAddAnOutboundMessageRequiresFields(t *testing.T) {
+func TestConversationsAddOutboundMessageRequiresFields(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		field string
@@ -546,7 +546,7 @@ func TestConversationsAddAnOutboundMessageRequiresFields(t *testing.T) {
 		req := new(ProcessOutboundMessageBody)
 		decodeConversationsFixture(t, "add-an-outbound-message.request.json", req)
 		tc.clear(req)
-		_, _, err := client.Conversations.AddAnOutboundMessage(context.Background(), req)
+		_, _, err := client.Conversations.AddOutboundMessage(context.Background(), req)
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr, tc.field)
 		assert.Equal(t, tc.field, argErr.Arg)
@@ -624,24 +624,24 @@ func TestConversationsSendReviewReplyRequiresFields(t *testing.T) {
 	}
 }
 
-func TestConversationsCreateCompleteFileUpload(t *testing.T) {
+func TestConversationsCompleteFileUpload(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
 	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/upload/complete", query: "", version: "2021-04-15", body: "complete-file-upload.request.json", status: 200, response: "complete-file-upload.response.json"}))
-	req := new(CompleteFileUploadRequest)
+	req := new(FileUploadCompleteRequest)
 	decodeConversationsFixture(t, "complete-file-upload.request.json", req)
-	got, resp, err := client.Conversations.CreateCompleteFileUpload(context.Background(), req)
+	got, resp, err := client.Conversations.CompleteFileUpload(context.Background(), req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Conversations.CreateCompleteFileUpload", resp.Operation)
+	assert.Equal(t, "Conversations.CompleteFileUpload", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	want := new(CompleteFileUploadResponse)
 	decodeConversationsFixture(t, "complete-file-upload.response.json", want)
 	assert.Equal(t, want, got)
 }
 
-func TestConversationsCreateCompleteFileUploadRejectsBadArguments(t *testing.T) {
+func TestConversationsCompleteFileUploadRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -650,35 +650,35 @@ func TestConversationsCreateCompleteFileUploadRejectsBadArguments(t *testing.T) 
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Conversations.CreateCompleteFileUpload", argErr.Operation)
+		assert.Equal(t, "Conversations.CompleteFileUpload", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	req := new(CompleteFileUploadRequest)
+	req := new(FileUploadCompleteRequest)
 	decodeConversationsFixture(t, "complete-file-upload.request.json", req)
 	check(t, "body", func(c *Client) error {
-		_, _, err := c.Conversations.CreateCompleteFileUpload(context.Background(), nil)
+		_, _, err := c.Conversations.CompleteFileUpload(context.Background(), nil)
 		return err
 	})
 }
 
-func TestConversationsCreateCompleteFileUploadRequiresFields(t *testing.T) {
+func TestConversationsCompleteFileUploadRequiresFields(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		field string
-		clear func(*CompleteFileUploadRequest)
+		clear func(*FileUploadCompleteRequest)
 	}{
-		{"uploadId", func(r *CompleteFileUploadRequest) { r.UploadID = "" }},
-		{"filePath", func(r *CompleteFileUploadRequest) { r.FilePath = "" }},
-		{"locationId", func(r *CompleteFileUploadRequest) { r.LocationID = "" }},
-		{"conversationId", func(r *CompleteFileUploadRequest) { r.ConversationID = "" }},
-		{"filename", func(r *CompleteFileUploadRequest) { r.Filename = "" }},
+		{"uploadId", func(r *FileUploadCompleteRequest) { r.UploadID = "" }},
+		{"filePath", func(r *FileUploadCompleteRequest) { r.FilePath = "" }},
+		{"locationId", func(r *FileUploadCompleteRequest) { r.LocationID = "" }},
+		{"conversationId", func(r *FileUploadCompleteRequest) { r.ConversationID = "" }},
+		{"filename", func(r *FileUploadCompleteRequest) { r.Filename = "" }},
 	} {
 		client, mock := newConversationsTestClient(t)
-		req := new(CompleteFileUploadRequest)
+		req := new(FileUploadCompleteRequest)
 		decodeConversationsFixture(t, "complete-file-upload.request.json", req)
 		tc.clear(req)
-		_, _, err := client.Conversations.CreateCompleteFileUpload(context.Background(), req)
+		_, _, err := client.Conversations.CompleteFileUpload(context.Background(), req)
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr, tc.field)
 		assert.Equal(t, tc.field, argErr.Arg)
@@ -686,17 +686,17 @@ func TestConversationsCreateCompleteFileUploadRequiresFields(t *testing.T) {
 	}
 }
 
-func TestConversationsCreateInitiateFileUpload(t *testing.T) {
+func TestConversationsInitiateFileUpload(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
 	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/upload/initiate", query: "", version: "2021-04-15", body: "initiate-file-upload.request.json", status: 200, response: "initiate-file-upload.response.json"}))
-	req := new(InitiateFileUploadRequest)
+	req := new(FileUploadInitiateRequest)
 	decodeConversationsFixture(t, "initiate-file-upload.request.json", req)
-	got, resp, err := client.Conversations.CreateInitiateFileUpload(context.Background(), req)
+	got, resp, err := client.Conversations.InitiateFileUpload(context.Background(), req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Conversations.CreateInitiateFileUpload", resp.Operation)
+	assert.Equal(t, "Conversations.InitiateFileUpload", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	want := new(InitiateFileUploadResponse)
 	decodeConversationsFixture(t, "initiate-file-upload.response.json", want)
@@ -705,7 +705,7 @@ func TestConversationsCreateInitiateFileUpload(t *testing.T) {
 	assert.Equal(t, "a1b2c3d4-e5f6-7890-abcd-ef1234567890", got.UploadID)
 }
 
-func TestConversationsCreateInitiateFileUploadRejectsBadArguments(t *testing.T) {
+func TestConversationsInitiateFileUploadRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -714,35 +714,35 @@ func TestConversationsCreateInitiateFileUploadRejectsBadArguments(t *testing.T) 
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Conversations.CreateInitiateFileUpload", argErr.Operation)
+		assert.Equal(t, "Conversations.InitiateFileUpload", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	req := new(InitiateFileUploadRequest)
+	req := new(FileUploadInitiateRequest)
 	decodeConversationsFixture(t, "initiate-file-upload.request.json", req)
 	check(t, "body", func(c *Client) error {
-		_, _, err := c.Conversations.CreateInitiateFileUpload(context.Background(), nil)
+		_, _, err := c.Conversations.InitiateFileUpload(context.Background(), nil)
 		return err
 	})
 }
 
-func TestConversationsCreateInitiateFileUploadRequiresFields(t *testing.T) {
+func TestConversationsInitiateFileUploadRequiresFields(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		field string
-		clear func(*InitiateFileUploadRequest)
+		clear func(*FileUploadInitiateRequest)
 	}{
-		{"locationId", func(r *InitiateFileUploadRequest) { r.LocationID = "" }},
-		{"conversationId", func(r *InitiateFileUploadRequest) { r.ConversationID = "" }},
-		{"filename", func(r *InitiateFileUploadRequest) { r.Filename = "" }},
-		{"contentType", func(r *InitiateFileUploadRequest) { r.ContentType = "" }},
-		{"channel", func(r *InitiateFileUploadRequest) { r.Channel = "" }},
+		{"locationId", func(r *FileUploadInitiateRequest) { r.LocationID = "" }},
+		{"conversationId", func(r *FileUploadInitiateRequest) { r.ConversationID = "" }},
+		{"filename", func(r *FileUploadInitiateRequest) { r.Filename = "" }},
+		{"contentType", func(r *FileUploadInitiateRequest) { r.ContentType = "" }},
+		{"channel", func(r *FileUploadInitiateRequest) { r.Channel = "" }},
 	} {
 		client, mock := newConversationsTestClient(t)
-		req := new(InitiateFileUploadRequest)
+		req := new(FileUploadInitiateRequest)
 		decodeConversationsFixture(t, "initiate-file-upload.request.json", req)
 		tc.clear(req)
-		_, _, err := client.Conversations.CreateInitiateFileUpload(context.Background(), req)
+		_, _, err := client.Conversations.InitiateFileUpload(context.Background(), req)
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr, tc.field)
 		assert.Equal(t, tc.field, argErr.Arg)
@@ -750,15 +750,15 @@ func TestConversationsCreateInitiateFileUploadRequiresFields(t *testing.T) {
 	}
 }
 
-func TestConversationsListMessage(t *testing.T) {
+func TestConversationsGetMessage(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
 	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/messages/example-id", query: "", version: "2021-04-15", body: "", status: 200, response: "get-message.response.json"}))
-	got, resp, err := client.Conversations.ListMessage(context.Background(), "example-id")
+	got, resp, err := client.Conversations.GetMessage(context.Background(), "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Conversations.ListMessage", resp.Operation)
+	assert.Equal(t, "Conversations.GetMessage", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	want := new(GetMessageResponse)
 	decodeConversationsFixture(t, "get-message.response.json", want)
@@ -767,7 +767,7 @@ func TestConversationsListMessage(t *testing.T) {
 	assert.Equal(t, "SMS", got.MessageType)
 }
 
-func TestConversationsListMessageRejectsBadArguments(t *testing.T) {
+func TestConversationsGetMessageRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -776,16 +776,16 @@ func TestConversationsListMessageRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Conversations.ListMessage", argErr.Operation)
+		assert.Equal(t, "Conversations.GetMessage", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Conversations.ListMessage(context.Background(), "")
+		_, _, err := c.Conversations.GetMessage(context.Background(), "")
 		return err
 	})
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Conversations.ListMessage(context.Background(), "..")
+		_, _, err := c.Conversations.GetMessage(context.Background(), "..")
 		return err
 	})
 }
@@ -1013,20 +1013,20 @@ func TestConversationsUpdateMessageStatusRequiresFields(t *testing.T) {
 	}
 }
 
-func TestConversationsGetAllCustomSubtypes(t *testing.T) {
+func TestConversationsListCustomSubtypes(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
 	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/preferences/custom-subtypes", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-04-15", body: "", status: 200, response: "get-all-custom-subtypes.response.json"}))
-	got, resp, err := client.Conversations.GetAllCustomSubtypes(context.Background(), "ve9EPM428h8vShlRW1KT")
+	got, resp, err := client.Conversations.ListCustomSubtypes(context.Background(), "ve9EPM428h8vShlRW1KT")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Conversations.GetAllCustomSubtypes", resp.Operation)
+	assert.Equal(t, "Conversations.ListCustomSubtypes", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	assert.JSONEq(t, string(conversationsFixture(t, "get-all-custom-subtypes.response.json")), string(got))
 }
 
-func TestConversationsGetAllCustomSubtypesRejectsBadArguments(t *testing.T) {
+func TestConversationsListCustomSubtypesRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1035,12 +1035,12 @@ func TestConversationsGetAllCustomSubtypesRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Conversations.GetAllCustomSubtypes", argErr.Operation)
+		assert.Equal(t, "Conversations.ListCustomSubtypes", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Conversations.GetAllCustomSubtypes(context.Background(), "")
+		_, _, err := c.Conversations.ListCustomSubtypes(context.Background(), "")
 		return err
 	})
 }
@@ -1193,22 +1193,22 @@ func TestConversationsGetContactUnsubscriptionStatusRejectsBadArguments(t *testi
 	})
 }
 
-func TestConversationsCreateUserSubscriptionChange(t *testing.T) {
+func TestConversationsUpdateUserSubscription(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
 	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/preferences/unsubscriptions/user-change", query: "", version: "2021-04-15", body: "user-subscription-change.request.json", status: 200, response: "user-subscription-change.response.json"}))
 	req := new(UserSubscriptionChangeRequest)
 	decodeConversationsFixture(t, "user-subscription-change.request.json", req)
-	got, resp, err := client.Conversations.CreateUserSubscriptionChange(context.Background(), req)
+	got, resp, err := client.Conversations.UpdateUserSubscription(context.Background(), req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Conversations.CreateUserSubscriptionChange", resp.Operation)
+	assert.Equal(t, "Conversations.UpdateUserSubscription", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	assert.JSONEq(t, string(conversationsFixture(t, "user-subscription-change.response.json")), string(got))
 }
 
-func TestConversationsCreateUserSubscriptionChangeRejectsBadArguments(t *testing.T) {
+func TestConversationsUpdateUserSubscriptionRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1217,19 +1217,19 @@ func TestConversationsCreateUserSubscriptionChangeRejectsBadArguments(t *testing
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Conversations.CreateUserSubscriptionChange", argErr.Operation)
+		assert.Equal(t, "Conversations.UpdateUserSubscription", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	req := new(UserSubscriptionChangeRequest)
 	decodeConversationsFixture(t, "user-subscription-change.request.json", req)
 	check(t, "body", func(c *Client) error {
-		_, _, err := c.Conversations.CreateUserSubscriptionChange(context.Background(), nil)
+		_, _, err := c.Conversations.UpdateUserSubscription(context.Background(), nil)
 		return err
 	})
 }
 
-func TestConversationsCreateUserSubscriptionChangeRequiresFields(t *testing.T) {
+func TestConversationsUpdateUserSubscriptionRequiresFields(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		field string
@@ -1243,7 +1243,7 @@ func TestConversationsCreateUserSubscriptionChangeRequiresFields(t *testing.T) {
 		req := new(UserSubscriptionChangeRequest)
 		decodeConversationsFixture(t, "user-subscription-change.request.json", req)
 		tc.clear(req)
-		_, _, err := client.Conversations.CreateUserSubscriptionChange(context.Background(), req)
+		_, _, err := client.Conversations.UpdateUserSubscription(context.Background(), req)
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr, tc.field)
 		assert.Equal(t, tc.field, argErr.Arg)
@@ -1251,17 +1251,17 @@ func TestConversationsCreateUserSubscriptionChangeRequiresFields(t *testing.T) {
 	}
 }
 
-func TestConversationsCreateLiveChatAgentTyping(t *testing.T) {
+func TestConversationsSendAgentTyping(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
 	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/providers/live-chat/typing", query: "", version: "2021-04-15", body: "live-chat-agent-typing.request.json", status: 201, response: "live-chat-agent-typing.response.json"}))
 	req := new(UserTypingBody)
 	decodeConversationsFixture(t, "live-chat-agent-typing.request.json", req)
-	got, resp, err := client.Conversations.CreateLiveChatAgentTyping(context.Background(), req)
+	got, resp, err := client.Conversations.SendAgentTyping(context.Background(), req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 201, resp.StatusCode)
-	assert.Equal(t, "Conversations.CreateLiveChatAgentTyping", resp.Operation)
+	assert.Equal(t, "Conversations.SendAgentTyping", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		Success *bool `json:"success"`
@@ -1272,7 +1272,7 @@ func TestConversationsCreateLiveChatAgentTyping(t *testing.T) {
 	assert.Equal(t, true, got)
 }
 
-func TestConversationsCreateLiveChatAgentTypingRejectsBadArguments(t *testing.T) {
+func TestConversationsSendAgentTypingRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1281,19 +1281,19 @@ func TestConversationsCreateLiveChatAgentTypingRejectsBadArguments(t *testing.T)
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Conversations.CreateLiveChatAgentTyping", argErr.Operation)
+		assert.Equal(t, "Conversations.SendAgentTyping", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	req := new(UserTypingBody)
 	decodeConversationsFixture(t, "live-chat-agent-typing.request.json", req)
 	check(t, "body", func(c *Client) error {
-		_, _, err := c.Conversations.CreateLiveChatAgentTyping(context.Background(), nil)
+		_, _, err := c.Conversations.SendAgentTyping(context.Background(), nil)
 		return err
 	})
 }
 
-func TestConversationsCreateLiveChatAgentTypingRequiresFields(t *testing.T) {
+func TestConversationsSendAgentTypingRequiresFields(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		field string
@@ -1308,7 +1308,7 @@ func TestConversationsCreateLiveChatAgentTypingRequiresFields(t *testing.T) {
 		req := new(UserTypingBody)
 		decodeConversationsFixture(t, "live-chat-agent-typing.request.json", req)
 		tc.clear(req)
-		_, _, err := client.Conversations.CreateLiveChatAgentTyping(context.Background(), req)
+		_, _, err := client.Conversations.SendAgentTyping(context.Background(), req)
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr, tc.field)
 		assert.Equal(t, tc.field, argErr.Arg)
@@ -1601,9 +1601,9 @@ func TestConversationsExamplesDecodeStrictly(t *testing.T) {
 		},
 		"send-review-reply.request.json":         func() any { return new(ReviewReplySendRequest) },
 		"complete-file-upload.response.json":     func() any { return new(CompleteFileUploadResponse) },
-		"complete-file-upload.request.json":      func() any { return new(CompleteFileUploadRequest) },
+		"complete-file-upload.request.json":      func() any { return new(FileUploadCompleteRequest) },
 		"initiate-file-upload.response.json":     func() any { return new(InitiateFileUploadResponse) },
-		"initiate-file-upload.request.json":      func() any { return new(InitiateFileUploadRequest) },
+		"initiate-file-upload.request.json":      func() any { return new(FileUploadInitiateRequest) },
 		"get-message.response.json":              func() any { return new(GetMessageResponse) },
 		"add-message-attachments.response.json":  func() any { return new(json.RawMessage) },
 		"add-message-attachments.request.json":   func() any { return new(MessageAttachmentsAddRequest) },

@@ -18,34 +18,34 @@ type LocationsService service
 
 // The operations of LocationsService, as the spec declares them.
 var (
-	opLocationsCreate                   = &operation{Name: "Locations.Create", ID: "create-location", Method: "POST", Path: "/locations/", Version: "2021-07-28"}
-	opLocationsSearch                   = &operation{Name: "Locations.Search", ID: "search-locations", Method: "GET", Path: "/locations/search", Version: "2021-07-28"}
-	opLocationsGet                      = &operation{Name: "Locations.Get", ID: "get-location", Method: "GET", Path: "/locations/{locationId}", Version: "2021-07-28"}
-	opLocationsUpdate                   = &operation{Name: "Locations.Update", ID: "put-location", Method: "PUT", Path: "/locations/{locationId}", Version: "2021-07-28"}
-	opLocationsDelete                   = &operation{Name: "Locations.Delete", ID: "delete-location", Method: "DELETE", Path: "/locations/{locationId}", Version: "2021-07-28"}
-	opLocationsListCustomFields         = &operation{Name: "Locations.ListCustomFields", ID: "get-custom-fields", Method: "GET", Path: "/locations/{locationId}/customFields", Version: "2021-07-28"}
-	opLocationsCreateCustomField        = &operation{Name: "Locations.CreateCustomField", ID: "create-custom-field", Method: "POST", Path: "/locations/{locationId}/customFields", Version: "2021-07-28"}
-	opLocationsGetCustomField           = &operation{Name: "Locations.GetCustomField", ID: "get-custom-field", Method: "GET", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
-	opLocationsUpdateCustomField        = &operation{Name: "Locations.UpdateCustomField", ID: "update-custom-field", Method: "PUT", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
-	opLocationsDeleteCustomField        = &operation{Name: "Locations.DeleteCustomField", ID: "delete-custom-field", Method: "DELETE", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
-	opLocationsListCustomValues         = &operation{Name: "Locations.ListCustomValues", ID: "get-custom-values", Method: "GET", Path: "/locations/{locationId}/customValues", Version: "2021-07-28"}
-	opLocationsCreateCustomValue        = &operation{Name: "Locations.CreateCustomValue", ID: "create-custom-value", Method: "POST", Path: "/locations/{locationId}/customValues", Version: "2021-07-28"}
-	opLocationsGetCustomValue           = &operation{Name: "Locations.GetCustomValue", ID: "get-custom-value", Method: "GET", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
-	opLocationsUpdateCustomValue        = &operation{Name: "Locations.UpdateCustomValue", ID: "update-custom-value", Method: "PUT", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
-	opLocationsDeleteCustomValue        = &operation{Name: "Locations.DeleteCustomValue", ID: "delete-custom-value", Method: "DELETE", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
-	opLocationsCreateRecurringTask      = &operation{Name: "Locations.CreateRecurringTask", ID: "create-recurring-task", Method: "POST", Path: "/locations/{locationId}/recurring-tasks", Version: "2021-07-28"}
-	opLocationsGetRecurringTaskByID     = &operation{Name: "Locations.GetRecurringTaskByID", ID: "get-recurring-task-by-id", Method: "GET", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
-	opLocationsUpdateRecurringTask      = &operation{Name: "Locations.UpdateRecurringTask", ID: "update-recurring-task", Method: "PUT", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
-	opLocationsDeleteRecurringTask      = &operation{Name: "Locations.DeleteRecurringTask", ID: "delete-recurring-task", Method: "DELETE", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
-	opLocationsListTags                 = &operation{Name: "Locations.ListTags", ID: "get-location-tags", Method: "GET", Path: "/locations/{locationId}/tags", Version: "2021-07-28"}
-	opLocationsCreateTag                = &operation{Name: "Locations.CreateTag", ID: "create-tag", Method: "POST", Path: "/locations/{locationId}/tags", Version: "2021-07-28"}
-	opLocationsGetTagByID               = &operation{Name: "Locations.GetTagByID", ID: "get-tag-by-id", Method: "GET", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
-	opLocationsUpdateTag                = &operation{Name: "Locations.UpdateTag", ID: "update-tag", Method: "PUT", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
-	opLocationsDeleteTag                = &operation{Name: "Locations.DeleteTag", ID: "delete-tag", Method: "DELETE", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
-	opLocationsCreateTaskSearch         = &operation{Name: "Locations.CreateTaskSearch", ID: "task-search", Method: "POST", Path: "/locations/{locationId}/tasks/search", Version: "2021-07-28"}
-	opLocationsListOrEmailSMSTemplates  = &operation{Name: "Locations.ListOrEmailSMSTemplates", ID: "GET-all-or-email-sms-templates", Method: "GET", Path: "/locations/{locationId}/templates", Version: "2021-07-28"}
-	opLocationsDeleteAnEmailSMSTemplate = &operation{Name: "Locations.DeleteAnEmailSMSTemplate", ID: "DELETE-an-email-sms-template", Method: "DELETE", Path: "/locations/{locationId}/templates/{id}", Version: "2021-07-28"}
-	opLocationsGetTimezones             = &operation{Name: "Locations.GetTimezones", ID: "get-timezones", Method: "GET", Path: "/locations/{locationId}/timezones", Version: "2021-07-28"}
+	opLocationsCreate               = &operation{Name: "Locations.Create", ID: "create-location", Method: "POST", Path: "/locations/", Version: "2021-07-28"}
+	opLocationsSearch               = &operation{Name: "Locations.Search", ID: "search-locations", Method: "GET", Path: "/locations/search", Version: "2021-07-28"}
+	opLocationsGet                  = &operation{Name: "Locations.Get", ID: "get-location", Method: "GET", Path: "/locations/{locationId}", Version: "2021-07-28"}
+	opLocationsUpdate               = &operation{Name: "Locations.Update", ID: "put-location", Method: "PUT", Path: "/locations/{locationId}", Version: "2021-07-28"}
+	opLocationsDelete               = &operation{Name: "Locations.Delete", ID: "delete-location", Method: "DELETE", Path: "/locations/{locationId}", Version: "2021-07-28"}
+	opLocationsListCustomFields     = &operation{Name: "Locations.ListCustomFields", ID: "get-custom-fields", Method: "GET", Path: "/locations/{locationId}/customFields", Version: "2021-07-28"}
+	opLocationsCreateCustomField    = &operation{Name: "Locations.CreateCustomField", ID: "create-custom-field", Method: "POST", Path: "/locations/{locationId}/customFields", Version: "2021-07-28"}
+	opLocationsGetCustomField       = &operation{Name: "Locations.GetCustomField", ID: "get-custom-field", Method: "GET", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
+	opLocationsUpdateCustomField    = &operation{Name: "Locations.UpdateCustomField", ID: "update-custom-field", Method: "PUT", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
+	opLocationsDeleteCustomField    = &operation{Name: "Locations.DeleteCustomField", ID: "delete-custom-field", Method: "DELETE", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
+	opLocationsListCustomValues     = &operation{Name: "Locations.ListCustomValues", ID: "get-custom-values", Method: "GET", Path: "/locations/{locationId}/customValues", Version: "2021-07-28"}
+	opLocationsCreateCustomValue    = &operation{Name: "Locations.CreateCustomValue", ID: "create-custom-value", Method: "POST", Path: "/locations/{locationId}/customValues", Version: "2021-07-28"}
+	opLocationsGetCustomValue       = &operation{Name: "Locations.GetCustomValue", ID: "get-custom-value", Method: "GET", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
+	opLocationsUpdateCustomValue    = &operation{Name: "Locations.UpdateCustomValue", ID: "update-custom-value", Method: "PUT", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
+	opLocationsDeleteCustomValue    = &operation{Name: "Locations.DeleteCustomValue", ID: "delete-custom-value", Method: "DELETE", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
+	opLocationsCreateRecurringTask  = &operation{Name: "Locations.CreateRecurringTask", ID: "create-recurring-task", Method: "POST", Path: "/locations/{locationId}/recurring-tasks", Version: "2021-07-28"}
+	opLocationsGetRecurringTaskByID = &operation{Name: "Locations.GetRecurringTaskByID", ID: "get-recurring-task-by-id", Method: "GET", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
+	opLocationsUpdateRecurringTask  = &operation{Name: "Locations.UpdateRecurringTask", ID: "update-recurring-task", Method: "PUT", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
+	opLocationsDeleteRecurringTask  = &operation{Name: "Locations.DeleteRecurringTask", ID: "delete-recurring-task", Method: "DELETE", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
+	opLocationsListTags             = &operation{Name: "Locations.ListTags", ID: "get-location-tags", Method: "GET", Path: "/locations/{locationId}/tags", Version: "2021-07-28"}
+	opLocationsCreateTag            = &operation{Name: "Locations.CreateTag", ID: "create-tag", Method: "POST", Path: "/locations/{locationId}/tags", Version: "2021-07-28"}
+	opLocationsGetTagByID           = &operation{Name: "Locations.GetTagByID", ID: "get-tag-by-id", Method: "GET", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
+	opLocationsUpdateTag            = &operation{Name: "Locations.UpdateTag", ID: "update-tag", Method: "PUT", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
+	opLocationsDeleteTag            = &operation{Name: "Locations.DeleteTag", ID: "delete-tag", Method: "DELETE", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
+	opLocationsSearchTasks          = &operation{Name: "Locations.SearchTasks", ID: "task-search", Method: "POST", Path: "/locations/{locationId}/tasks/search", Version: "2021-07-28"}
+	opLocationsListTemplates        = &operation{Name: "Locations.ListTemplates", ID: "GET-all-or-email-sms-templates", Method: "GET", Path: "/locations/{locationId}/templates", Version: "2021-07-28"}
+	opLocationsDeleteTemplate       = &operation{Name: "Locations.DeleteTemplate", ID: "DELETE-an-email-sms-template", Method: "DELETE", Path: "/locations/{locationId}/templates/{id}", Version: "2021-07-28"}
+	opLocationsGetTimezones         = &operation{Name: "Locations.GetTimezones", ID: "get-timezones", Method: "GET", Path: "/locations/{locationId}/timezones", Version: "2021-07-28"}
 )
 
 // LocationCreateRequest is the body of [LocationsService.Create].
@@ -465,7 +465,7 @@ func (r *TagBody) validate(op *operation) error {
 	return nil
 }
 
-// TaskSearchParamsRequest is the body of [LocationsService.CreateTaskSearch].
+// TaskSearchParamsRequest is the body of [LocationsService.SearchTasks].
 type TaskSearchParamsRequest struct {
 	ContactID  []string `json:"contactId,omitempty"`
 	Completed  *bool    `json:"completed,omitempty"`
@@ -560,8 +560,8 @@ func (o *LocationsListCustomFieldsOptions) values() url.Values {
 	return v
 }
 
-// LocationsListOrEmailSMSTemplatesOptions holds the optional query parameters of [LocationsService.ListOrEmailSMSTemplates].
-type LocationsListOrEmailSMSTemplatesOptions struct {
+// LocationsListTemplatesOptions holds the optional query parameters of [LocationsService.ListTemplates].
+type LocationsListTemplatesOptions struct {
 	Deleted bool
 	Skip    int
 	Limit   int
@@ -569,7 +569,7 @@ type LocationsListOrEmailSMSTemplatesOptions struct {
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
-func (o *LocationsListOrEmailSMSTemplatesOptions) values() url.Values {
+func (o *LocationsListTemplatesOptions) values() url.Values {
 	v := url.Values{}
 	if o == nil {
 		return v
@@ -1236,48 +1236,48 @@ func (s *LocationsService) DeleteTag(ctx context.Context, locationID, tagID stri
 	return *root.Succeded, resp, nil
 }
 
-// CreateTaskSearch sends POST /locations/{locationId}/tasks/search: Task
-// Search Filter.
+// SearchTasks sends POST /locations/{locationId}/tasks/search: Task Search
+// Filter.
 //
 // Task Search.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/task-search
 //
 //meta:operation POST /locations/{locationId}/tasks/search
-func (s *LocationsService) CreateTaskSearch(ctx context.Context, locationID string, req *TaskSearchParamsRequest) ([][]any, *Response, error) {
-	path, err := opLocationsCreateTaskSearch.expand(locationID)
+func (s *LocationsService) SearchTasks(ctx context.Context, locationID string, req *TaskSearchParamsRequest) ([][]any, *Response, error) {
+	path, err := opLocationsSearchTasks.expand(locationID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if req == nil {
-		return nil, nil, &ArgError{Operation: opLocationsCreateTaskSearch.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opLocationsSearchTasks.Name, Arg: "body", Reason: "is required"}
 	}
 	var root struct {
 		Tasks [][]any `json:"tasks"`
 	}
-	resp, err := (*service)(s).call(ctx, opLocationsCreateTaskSearch, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opLocationsSearchTasks, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.Tasks == nil {
-		return nil, resp, noResult(opLocationsCreateTaskSearch, resp, "tasks")
+		return nil, resp, noResult(opLocationsSearchTasks, resp, "tasks")
 	}
 	return root.Tasks, resp, nil
 }
 
-// ListOrEmailSMSTemplates sends GET /locations/{locationId}/templates: GET all
-// or email/sms templates.
+// ListTemplates sends GET /locations/{locationId}/templates: GET all or
+// email/sms templates.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/GET-all-or-email-sms-templates
 //
 //meta:operation GET /locations/{locationId}/templates
-func (s *LocationsService) ListOrEmailSMSTemplates(ctx context.Context, locationID, originID string, opts *LocationsListOrEmailSMSTemplatesOptions) ([]json.RawMessage, *Response, error) {
-	path, err := opLocationsListOrEmailSMSTemplates.expand(locationID)
+func (s *LocationsService) ListTemplates(ctx context.Context, locationID, originID string, opts *LocationsListTemplatesOptions) ([]json.RawMessage, *Response, error) {
+	path, err := opLocationsListTemplates.expand(locationID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if originID == "" {
-		return nil, nil, missing(opLocationsListOrEmailSMSTemplates, "originId")
+		return nil, nil, missing(opLocationsListTemplates, "originId")
 	}
 	q := opts.values()
 	q.Set("originId", originID)
@@ -1285,52 +1285,52 @@ func (s *LocationsService) ListOrEmailSMSTemplates(ctx context.Context, location
 		Templates  []json.RawMessage `json:"templates"`
 		TotalCount int               `json:"totalCount"`
 	}
-	resp, err := (*service)(s).call(ctx, opLocationsListOrEmailSMSTemplates, path, q, nil, &root)
+	resp, err := (*service)(s).call(ctx, opLocationsListTemplates, path, q, nil, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.Templates == nil {
-		return nil, resp, noResult(opLocationsListOrEmailSMSTemplates, resp, "templates")
+		return nil, resp, noResult(opLocationsListTemplates, resp, "templates")
 	}
 	resp.Total = root.TotalCount
 	return root.Templates, resp, nil
 }
 
-// ListOrEmailSMSTemplatesIter yields every item of [LocationsService.ListOrEmailSMSTemplates], fetching pages of
+// ListTemplatesIter yields every item of [LocationsService.ListTemplates], fetching pages of
 // opts.Limit (25 by default) lazily as the loop asks for more, starting at
 // opts.Skip. It stops after a short page, once the count the API reports is
 // reached, or at the first error, which it yields; the page ceiling
 // ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/GET-all-or-email-sms-templates
-func (s *LocationsService) ListOrEmailSMSTemplatesIter(ctx context.Context, locationID, originID string, opts *LocationsListOrEmailSMSTemplatesOptions) iter.Seq2[*json.RawMessage, error] {
-	base := LocationsListOrEmailSMSTemplatesOptions{}
+func (s *LocationsService) ListTemplatesIter(ctx context.Context, locationID, originID string, opts *LocationsListTemplatesOptions) iter.Seq2[*json.RawMessage, error] {
+	base := LocationsListTemplatesOptions{}
 	if opts != nil {
 		base = *opts
 	}
 	if base.Limit <= 0 {
 		base.Limit = 25
 	}
-	return offsetPages(ctx, (*service)(s), opLocationsListOrEmailSMSTemplates, base.Skip, base.Limit, func(ctx context.Context, at int) ([]json.RawMessage, *Response, error) {
+	return offsetPages(ctx, (*service)(s), opLocationsListTemplates, base.Skip, base.Limit, func(ctx context.Context, at int) ([]json.RawMessage, *Response, error) {
 		o := base
 		o.Skip = at
-		return s.ListOrEmailSMSTemplates(ctx, locationID, originID, &o)
+		return s.ListTemplates(ctx, locationID, originID, &o)
 	})
 }
 
-// DeleteAnEmailSMSTemplate sends DELETE
-// /locations/{locationId}/templates/{id}: DELETE an email/sms template.
+// DeleteTemplate sends DELETE /locations/{locationId}/templates/{id}: DELETE
+// an email/sms template.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/DELETE-an-email-sms-template
 //
 //meta:operation DELETE /locations/{locationId}/templates/{id}
-func (s *LocationsService) DeleteAnEmailSMSTemplate(ctx context.Context, locationID, id string) (json.RawMessage, *Response, error) {
-	path, err := opLocationsDeleteAnEmailSMSTemplate.expand(locationID, id)
+func (s *LocationsService) DeleteTemplate(ctx context.Context, locationID, id string) (json.RawMessage, *Response, error) {
+	path, err := opLocationsDeleteTemplate.expand(locationID, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	var raw json.RawMessage
-	resp, err := (*service)(s).call(ctx, opLocationsDeleteAnEmailSMSTemplate, path, nil, nil, &raw)
+	resp, err := (*service)(s).call(ctx, opLocationsDeleteTemplate, path, nil, nil, &raw)
 	if err != nil {
 		return nil, resp, err
 	}

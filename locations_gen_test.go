@@ -1437,17 +1437,17 @@ func TestLocationsDeleteTagRejectsBadArguments(t *testing.T) {
 	})
 }
 
-func TestLocationsCreateTaskSearch(t *testing.T) {
+func TestLocationsSearchTasks(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
 	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/tasks/search", query: "", version: "2021-07-28", body: "task-search.request.json", status: 200, response: "task-search.response.json"}))
 	req := new(TaskSearchParamsRequest)
 	decodeLocationsFixture(t, "task-search.request.json", req)
-	got, resp, err := client.Locations.CreateTaskSearch(context.Background(), "example-locationId", req)
+	got, resp, err := client.Locations.SearchTasks(context.Background(), "example-locationId", req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Locations.CreateTaskSearch", resp.Operation)
+	assert.Equal(t, "Locations.SearchTasks", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		Tasks [][]any `json:"tasks"`
@@ -1457,7 +1457,7 @@ func TestLocationsCreateTaskSearch(t *testing.T) {
 	require.Len(t, got, 1)
 }
 
-func TestLocationsCreateTaskSearchRejectsBadArguments(t *testing.T) {
+func TestLocationsSearchTasksRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1466,36 +1466,36 @@ func TestLocationsCreateTaskSearchRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Locations.CreateTaskSearch", argErr.Operation)
+		assert.Equal(t, "Locations.SearchTasks", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	req := new(TaskSearchParamsRequest)
 	decodeLocationsFixture(t, "task-search.request.json", req)
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Locations.CreateTaskSearch(context.Background(), "", req)
+		_, _, err := c.Locations.SearchTasks(context.Background(), "", req)
 		return err
 	})
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Locations.CreateTaskSearch(context.Background(), "..", req)
+		_, _, err := c.Locations.SearchTasks(context.Background(), "..", req)
 		return err
 	})
 	check(t, "body", func(c *Client) error {
-		_, _, err := c.Locations.CreateTaskSearch(context.Background(), "example-locationId", nil)
+		_, _, err := c.Locations.SearchTasks(context.Background(), "example-locationId", nil)
 		return err
 	})
 }
 
-func TestLocationsListOrEmailSMSTemplates(t *testing.T) {
+func TestLocationsListTemplates(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
 	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/templates", query: "deleted=true&limit=1&originId=example-originId&skip=1&type=example-type", version: "2021-07-28", body: "", status: 200, response: "GET-all-or-email-sms-templates.response.json"}))
-	opts := &LocationsListOrEmailSMSTemplatesOptions{Deleted: true, Skip: 1, Limit: 1, Type: "example-type"}
-	got, resp, err := client.Locations.ListOrEmailSMSTemplates(context.Background(), "example-locationId", "example-originId", opts)
+	opts := &LocationsListTemplatesOptions{Deleted: true, Skip: 1, Limit: 1, Type: "example-type"}
+	got, resp, err := client.Locations.ListTemplates(context.Background(), "example-locationId", "example-originId", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Locations.ListOrEmailSMSTemplates", resp.Operation)
+	assert.Equal(t, "Locations.ListTemplates", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		Templates  []json.RawMessage `json:"templates"`
@@ -1507,7 +1507,7 @@ func TestLocationsListOrEmailSMSTemplates(t *testing.T) {
 	require.Len(t, got, 1)
 }
 
-func TestLocationsListOrEmailSMSTemplatesRejectsBadArguments(t *testing.T) {
+func TestLocationsListTemplatesRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1516,39 +1516,39 @@ func TestLocationsListOrEmailSMSTemplatesRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Locations.ListOrEmailSMSTemplates", argErr.Operation)
+		assert.Equal(t, "Locations.ListTemplates", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &LocationsListOrEmailSMSTemplatesOptions{Deleted: true, Skip: 1, Limit: 1, Type: "example-type"}
+	opts := &LocationsListTemplatesOptions{Deleted: true, Skip: 1, Limit: 1, Type: "example-type"}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Locations.ListOrEmailSMSTemplates(context.Background(), "", "example-originId", opts)
+		_, _, err := c.Locations.ListTemplates(context.Background(), "", "example-originId", opts)
 		return err
 	})
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Locations.ListOrEmailSMSTemplates(context.Background(), "..", "example-originId", opts)
+		_, _, err := c.Locations.ListTemplates(context.Background(), "..", "example-originId", opts)
 		return err
 	})
 	check(t, "originId", func(c *Client) error {
-		_, _, err := c.Locations.ListOrEmailSMSTemplates(context.Background(), "example-locationId", "", opts)
+		_, _, err := c.Locations.ListTemplates(context.Background(), "example-locationId", "", opts)
 		return err
 	})
 }
 
-func TestLocationsDeleteAnEmailSMSTemplate(t *testing.T) {
+func TestLocationsDeleteTemplate(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
 	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId/templates/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "DELETE-an-email-sms-template.response.json"}))
-	got, resp, err := client.Locations.DeleteAnEmailSMSTemplate(context.Background(), "example-locationId", "example-id")
+	got, resp, err := client.Locations.DeleteTemplate(context.Background(), "example-locationId", "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Locations.DeleteAnEmailSMSTemplate", resp.Operation)
+	assert.Equal(t, "Locations.DeleteTemplate", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	assert.JSONEq(t, string(locationsFixture(t, "DELETE-an-email-sms-template.response.json")), string(got))
 }
 
-func TestLocationsDeleteAnEmailSMSTemplateRejectsBadArguments(t *testing.T) {
+func TestLocationsDeleteTemplateRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -1557,24 +1557,24 @@ func TestLocationsDeleteAnEmailSMSTemplateRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Locations.DeleteAnEmailSMSTemplate", argErr.Operation)
+		assert.Equal(t, "Locations.DeleteTemplate", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Locations.DeleteAnEmailSMSTemplate(context.Background(), "", "example-id")
+		_, _, err := c.Locations.DeleteTemplate(context.Background(), "", "example-id")
 		return err
 	})
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Locations.DeleteAnEmailSMSTemplate(context.Background(), "..", "example-id")
+		_, _, err := c.Locations.DeleteTemplate(context.Background(), "..", "example-id")
 		return err
 	})
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Locations.DeleteAnEmailSMSTemplate(context.Background(), "example-locationId", "")
+		_, _, err := c.Locations.DeleteTemplate(context.Background(), "example-locationId", "")
 		return err
 	})
 	check(t, "id", func(c *Client) error {
-		_, _, err := c.Locations.DeleteAnEmailSMSTemplate(context.Background(), "example-locationId", "..")
+		_, _, err := c.Locations.DeleteTemplate(context.Background(), "example-locationId", "..")
 		return err
 	})
 }

@@ -19,7 +19,7 @@ type OpportunitiesService service
 // The operations of OpportunitiesService, as the spec declares them.
 var (
 	opOpportunitiesCreate          = &operation{Name: "Opportunities.Create", ID: "create-opportunity", Method: "POST", Path: "/opportunities/", Version: "2021-07-28"}
-	opOpportunitiesListLostReason  = &operation{Name: "Opportunities.ListLostReason", ID: "get-lost-reason", Method: "GET", Path: "/opportunities/lost-reason", Version: "2021-07-28"}
+	opOpportunitiesListLostReasons = &operation{Name: "Opportunities.ListLostReasons", ID: "get-lost-reason", Method: "GET", Path: "/opportunities/lost-reason", Version: "2021-07-28"}
 	opOpportunitiesListPipelines   = &operation{Name: "Opportunities.ListPipelines", ID: "get-pipelines", Method: "GET", Path: "/opportunities/pipelines", Version: "2021-07-28"}
 	opOpportunitiesSearch          = &operation{Name: "Opportunities.Search", ID: "search-opportunity", Method: "GET", Path: "/opportunities/search", Version: "2021-07-28"}
 	opOpportunitiesSearchAdvanced  = &operation{Name: "Opportunities.SearchAdvanced", ID: "search-opportunities-advanced", Method: "POST", Path: "/opportunities/search", Version: "2021-07-28"}
@@ -282,8 +282,8 @@ func (r *StatusUpdateRequest) validate(op *operation) error {
 	return nil
 }
 
-// OpportunitiesListLostReasonOptions holds the optional query parameters of [OpportunitiesService.ListLostReason].
-type OpportunitiesListLostReasonOptions struct {
+// OpportunitiesListLostReasonsOptions holds the optional query parameters of [OpportunitiesService.ListLostReasons].
+type OpportunitiesListLostReasonsOptions struct {
 	Name     string
 	Deleted  bool
 	Query    string
@@ -293,7 +293,7 @@ type OpportunitiesListLostReasonOptions struct {
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
-func (o *OpportunitiesListLostReasonOptions) values() url.Values {
+func (o *OpportunitiesListLostReasonsOptions) values() url.Values {
 	v := url.Values{}
 	if o == nil {
 		return v
@@ -451,15 +451,15 @@ func (s *OpportunitiesService) Create(ctx context.Context, req *CreateRequest) (
 	return root.Opportunity, resp, nil
 }
 
-// ListLostReason sends GET /opportunities/lost-reason: Get lost reason.
+// ListLostReasons sends GET /opportunities/lost-reason: Get lost reason.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/get-lost-reason
 //
 //meta:operation GET /opportunities/lost-reason
-func (s *OpportunitiesService) ListLostReason(ctx context.Context, locationID string, opts *OpportunitiesListLostReasonOptions) ([]LostReasonResponse, *Response, error) {
-	path := opOpportunitiesListLostReason.Path
+func (s *OpportunitiesService) ListLostReasons(ctx context.Context, locationID string, opts *OpportunitiesListLostReasonsOptions) ([]LostReasonResponse, *Response, error) {
+	path := opOpportunitiesListLostReasons.Path
 	if locationID == "" {
-		return nil, nil, missing(opOpportunitiesListLostReason, "locationId")
+		return nil, nil, missing(opOpportunitiesListLostReasons, "locationId")
 	}
 	q := opts.values()
 	q.Set("locationId", locationID)
@@ -467,36 +467,36 @@ func (s *OpportunitiesService) ListLostReason(ctx context.Context, locationID st
 		LostReasons []LostReasonResponse `json:"lostReasons"`
 		Total       int                  `json:"total"`
 	}
-	resp, err := (*service)(s).call(ctx, opOpportunitiesListLostReason, path, q, nil, &root)
+	resp, err := (*service)(s).call(ctx, opOpportunitiesListLostReasons, path, q, nil, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.LostReasons == nil {
-		return nil, resp, noResult(opOpportunitiesListLostReason, resp, "lostReasons")
+		return nil, resp, noResult(opOpportunitiesListLostReasons, resp, "lostReasons")
 	}
 	resp.Total = root.Total
 	return root.LostReasons, resp, nil
 }
 
-// ListLostReasonIter yields every item of [OpportunitiesService.ListLostReason], fetching pages of
+// ListLostReasonsIter yields every item of [OpportunitiesService.ListLostReasons], fetching pages of
 // opts.Limit (100 by default) lazily as the loop asks for more, starting at
 // opts.Skip. It stops after a short page, once the count the API reports is
 // reached, or at the first error, which it yields; the page ceiling
 // ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/get-lost-reason
-func (s *OpportunitiesService) ListLostReasonIter(ctx context.Context, locationID string, opts *OpportunitiesListLostReasonOptions) iter.Seq2[*LostReasonResponse, error] {
-	base := OpportunitiesListLostReasonOptions{}
+func (s *OpportunitiesService) ListLostReasonsIter(ctx context.Context, locationID string, opts *OpportunitiesListLostReasonsOptions) iter.Seq2[*LostReasonResponse, error] {
+	base := OpportunitiesListLostReasonsOptions{}
 	if opts != nil {
 		base = *opts
 	}
 	if base.Limit <= 0 {
 		base.Limit = 100
 	}
-	return offsetPages(ctx, (*service)(s), opOpportunitiesListLostReason, base.Skip, base.Limit, func(ctx context.Context, at int) ([]LostReasonResponse, *Response, error) {
+	return offsetPages(ctx, (*service)(s), opOpportunitiesListLostReasons, base.Skip, base.Limit, func(ctx context.Context, at int) ([]LostReasonResponse, *Response, error) {
 		o := base
 		o.Skip = at
-		return s.ListLostReason(ctx, locationID, &o)
+		return s.ListLostReasons(ctx, locationID, &o)
 	})
 }
 

@@ -153,16 +153,16 @@ func TestOpportunitiesCreateRequiresFields(t *testing.T) {
 	}
 }
 
-func TestOpportunitiesListLostReason(t *testing.T) {
+func TestOpportunitiesListLostReasons(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
 	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/lost-reason", query: "deleted=true&getCount=true&limit=10&locationId=ve9EPM428h8vShlRW1KT&name=lost+reason&query=dentist&skip=1", version: "2021-07-28", body: "", status: 200, response: "get-lost-reason.response.json"}))
-	opts := &OpportunitiesListLostReasonOptions{Name: "lost reason", Deleted: true, Query: "dentist", Skip: 1, Limit: 10, GetCount: true}
-	got, resp, err := client.Opportunities.ListLostReason(context.Background(), "ve9EPM428h8vShlRW1KT", opts)
+	opts := &OpportunitiesListLostReasonsOptions{Name: "lost reason", Deleted: true, Query: "dentist", Skip: 1, Limit: 10, GetCount: true}
+	got, resp, err := client.Opportunities.ListLostReasons(context.Background(), "ve9EPM428h8vShlRW1KT", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Opportunities.ListLostReason", resp.Operation)
+	assert.Equal(t, "Opportunities.ListLostReasons", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		LostReasons []LostReasonResponse `json:"lostReasons"`
@@ -176,7 +176,7 @@ func TestOpportunitiesListLostReason(t *testing.T) {
 	assert.Equal(t, "lost reason", got[0].Name)
 }
 
-func TestOpportunitiesListLostReasonRejectsBadArguments(t *testing.T) {
+func TestOpportunitiesListLostReasonsRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -185,13 +185,13 @@ func TestOpportunitiesListLostReasonRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Opportunities.ListLostReason", argErr.Operation)
+		assert.Equal(t, "Opportunities.ListLostReasons", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &OpportunitiesListLostReasonOptions{Name: "lost reason", Deleted: true, Query: "dentist", Skip: 1, Limit: 10, GetCount: true}
+	opts := &OpportunitiesListLostReasonsOptions{Name: "lost reason", Deleted: true, Query: "dentist", Skip: 1, Limit: 10, GetCount: true}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Opportunities.ListLostReason(context.Background(), "", opts)
+		_, _, err := c.Opportunities.ListLostReasons(context.Background(), "", opts)
 		return err
 	})
 }

@@ -17,7 +17,7 @@ type SnapshotsService service
 var (
 	opSnapshotsListCustom      = &operation{Name: "Snapshots.ListCustom", ID: "get-custom-snapshots", Method: "GET", Path: "/snapshots/", Version: "2021-07-28"}
 	opSnapshotsCreateShareLink = &operation{Name: "Snapshots.CreateShareLink", ID: "create-snapshot-share-link", Method: "POST", Path: "/snapshots/share/link", Version: "2021-07-28"}
-	opSnapshotsListPush        = &operation{Name: "Snapshots.ListPush", ID: "get-snapshot-push", Method: "GET", Path: "/snapshots/snapshot-status/{snapshotId}", Version: "2021-07-28"}
+	opSnapshotsListPushes      = &operation{Name: "Snapshots.ListPushes", ID: "get-snapshot-push", Method: "GET", Path: "/snapshots/snapshot-status/{snapshotId}", Version: "2021-07-28"}
 	opSnapshotsGetLatestPush   = &operation{Name: "Snapshots.GetLatestPush", ID: "get-latest-snapshot-push", Method: "GET", Path: "/snapshots/snapshot-status/{snapshotId}/location/{locationId}", Version: "2021-07-28"}
 )
 
@@ -126,7 +126,7 @@ func (s *SnapshotsService) CreateShareLink(ctx context.Context, companyID string
 	return out, resp, nil
 }
 
-// ListPush sends GET /snapshots/snapshot-status/{snapshotId}: Get Snapshot
+// ListPushes sends GET /snapshots/snapshot-status/{snapshotId}: Get Snapshot
 // Push between Dates.
 //
 // Get list of sub-accounts snapshot pushed in time period.
@@ -134,25 +134,25 @@ func (s *SnapshotsService) CreateShareLink(ctx context.Context, companyID string
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/snapshots/get-snapshot-push
 //
 //meta:operation GET /snapshots/snapshot-status/{snapshotId}
-func (s *SnapshotsService) ListPush(ctx context.Context, snapshotID, companyID, from, to, lastDoc, limit string) ([]SnapshotStatus, *Response, error) {
-	path, err := opSnapshotsListPush.expand(snapshotID)
+func (s *SnapshotsService) ListPushes(ctx context.Context, snapshotID, companyID, from, to, lastDoc, limit string) ([]SnapshotStatus, *Response, error) {
+	path, err := opSnapshotsListPushes.expand(snapshotID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if companyID == "" {
-		return nil, nil, missing(opSnapshotsListPush, "companyId")
+		return nil, nil, missing(opSnapshotsListPushes, "companyId")
 	}
 	if from == "" {
-		return nil, nil, missing(opSnapshotsListPush, "from")
+		return nil, nil, missing(opSnapshotsListPushes, "from")
 	}
 	if to == "" {
-		return nil, nil, missing(opSnapshotsListPush, "to")
+		return nil, nil, missing(opSnapshotsListPushes, "to")
 	}
 	if lastDoc == "" {
-		return nil, nil, missing(opSnapshotsListPush, "lastDoc")
+		return nil, nil, missing(opSnapshotsListPushes, "lastDoc")
 	}
 	if limit == "" {
-		return nil, nil, missing(opSnapshotsListPush, "limit")
+		return nil, nil, missing(opSnapshotsListPushes, "limit")
 	}
 	q := url.Values{}
 	q.Set("companyId", companyID)
@@ -163,12 +163,12 @@ func (s *SnapshotsService) ListPush(ctx context.Context, snapshotID, companyID, 
 	var root struct {
 		Data []SnapshotStatus `json:"data"`
 	}
-	resp, err := (*service)(s).call(ctx, opSnapshotsListPush, path, q, nil, &root)
+	resp, err := (*service)(s).call(ctx, opSnapshotsListPushes, path, q, nil, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.Data == nil {
-		return nil, resp, noResult(opSnapshotsListPush, resp, "data")
+		return nil, resp, noResult(opSnapshotsListPushes, resp, "data")
 	}
 	return root.Data, resp, nil
 }

@@ -18,13 +18,13 @@ type UsersService service
 
 // The operations of UsersService, as the spec declares them.
 var (
-	opUsersListByLocation      = &operation{Name: "Users.ListByLocation", ID: "get-user-by-location", Method: "GET", Path: "/users/", Version: "2021-07-28"}
-	opUsersCreate              = &operation{Name: "Users.Create", ID: "create-user", Method: "POST", Path: "/users/", Version: "2021-07-28"}
-	opUsersSearch              = &operation{Name: "Users.Search", ID: "search-users", Method: "GET", Path: "/users/search", Version: "2021-07-28"}
-	opUsersCreateFilterByEmail = &operation{Name: "Users.CreateFilterByEmail", ID: "filter-users-by-email", Method: "POST", Path: "/users/search/filter-by-email", Version: "2021-07-28"}
-	opUsersGet                 = &operation{Name: "Users.Get", ID: "get-user", Method: "GET", Path: "/users/{userId}", Version: "2021-07-28"}
-	opUsersUpdate              = &operation{Name: "Users.Update", ID: "update-user", Method: "PUT", Path: "/users/{userId}", Version: "2021-07-28"}
-	opUsersDelete              = &operation{Name: "Users.Delete", ID: "delete-user", Method: "DELETE", Path: "/users/{userId}", Version: "2021-07-28"}
+	opUsersListByLocation = &operation{Name: "Users.ListByLocation", ID: "get-user-by-location", Method: "GET", Path: "/users/", Version: "2021-07-28"}
+	opUsersCreate         = &operation{Name: "Users.Create", ID: "create-user", Method: "POST", Path: "/users/", Version: "2021-07-28"}
+	opUsersSearch         = &operation{Name: "Users.Search", ID: "search-users", Method: "GET", Path: "/users/search", Version: "2021-07-28"}
+	opUsersFilterByEmail  = &operation{Name: "Users.FilterByEmail", ID: "filter-users-by-email", Method: "POST", Path: "/users/search/filter-by-email", Version: "2021-07-28"}
+	opUsersGet            = &operation{Name: "Users.Get", ID: "get-user", Method: "GET", Path: "/users/{userId}", Version: "2021-07-28"}
+	opUsersUpdate         = &operation{Name: "Users.Update", ID: "update-user", Method: "PUT", Path: "/users/{userId}", Version: "2021-07-28"}
+	opUsersDelete         = &operation{Name: "Users.Delete", ID: "delete-user", Method: "DELETE", Path: "/users/{userId}", Version: "2021-07-28"}
 )
 
 // User is an user.
@@ -158,8 +158,8 @@ type UserSuccessfulResponse struct {
 	PlatformLanguage string          `json:"platformLanguage,omitempty"`
 }
 
-// FilterByEmailRequest is the body of [UsersService.CreateFilterByEmail].
-type FilterByEmailRequest struct {
+// ByEmailFilterRequest is the body of [UsersService.FilterByEmail].
+type ByEmailFilterRequest struct {
 	CompanyID  string  `json:"companyId"`
 	Emails     string  `json:"emails"`
 	Deleted    *bool   `json:"deleted,omitempty"`
@@ -169,7 +169,7 @@ type FilterByEmailRequest struct {
 }
 
 // validate reports the first required field that is empty or out of range.
-func (r *FilterByEmailRequest) validate(op *operation) error {
+func (r *ByEmailFilterRequest) validate(op *operation) error {
 	if r.CompanyID == "" {
 		return missing(op, "companyId")
 	}
@@ -358,32 +358,32 @@ func (s *UsersService) SearchIter(ctx context.Context, companyID string, opts *U
 	})
 }
 
-// CreateFilterByEmail sends POST /users/search/filter-by-email: Filter Users
-// by Email.
+// FilterByEmail sends POST /users/search/filter-by-email: Filter Users by
+// Email.
 //
 // Filter users by company ID, deleted status, and email array.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/users/filter-users-by-email
 //
 //meta:operation POST /users/search/filter-by-email
-func (s *UsersService) CreateFilterByEmail(ctx context.Context, req *FilterByEmailRequest) ([]User, *Response, error) {
-	path := opUsersCreateFilterByEmail.Path
+func (s *UsersService) FilterByEmail(ctx context.Context, req *ByEmailFilterRequest) ([]User, *Response, error) {
+	path := opUsersFilterByEmail.Path
 	if req == nil {
-		return nil, nil, &ArgError{Operation: opUsersCreateFilterByEmail.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opUsersFilterByEmail.Name, Arg: "body", Reason: "is required"}
 	}
-	if err := req.validate(opUsersCreateFilterByEmail); err != nil {
+	if err := req.validate(opUsersFilterByEmail); err != nil {
 		return nil, nil, err
 	}
 	var root struct {
 		Users []User `json:"users"`
 		Count int    `json:"count"`
 	}
-	resp, err := (*service)(s).call(ctx, opUsersCreateFilterByEmail, path, nil, req, &root)
+	resp, err := (*service)(s).call(ctx, opUsersFilterByEmail, path, nil, req, &root)
 	if err != nil {
 		return nil, resp, err
 	}
 	if root.Users == nil {
-		return nil, resp, noResult(opUsersCreateFilterByEmail, resp, "users")
+		return nil, resp, noResult(opUsersFilterByEmail, resp, "users")
 	}
 	resp.Total = root.Count
 	return root.Users, resp, nil

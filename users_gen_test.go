@@ -235,17 +235,17 @@ func TestUsersSearchRejectsBadArguments(t *testing.T) {
 	})
 }
 
-func TestUsersCreateFilterByEmail(t *testing.T) {
+func TestUsersFilterByEmail(t *testing.T) {
 	t.Parallel()
 	client, mock := newUsersTestClient(t)
 	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "POST", path: "/users/search/filter-by-email", query: "", version: "2021-07-28", body: "filter-users-by-email.request.json", status: 200, response: "filter-users-by-email.response.json"}))
-	req := new(FilterByEmailRequest)
+	req := new(ByEmailFilterRequest)
 	decodeUsersFixture(t, "filter-users-by-email.request.json", req)
-	got, resp, err := client.Users.CreateFilterByEmail(context.Background(), req)
+	got, resp, err := client.Users.FilterByEmail(context.Background(), req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "Users.CreateFilterByEmail", resp.Operation)
+	assert.Equal(t, "Users.FilterByEmail", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
 		Users []User `json:"users"`
@@ -259,7 +259,7 @@ func TestUsersCreateFilterByEmail(t *testing.T) {
 	assert.Equal(t, "John Deo", got[0].Name)
 }
 
-func TestUsersCreateFilterByEmailRejectsBadArguments(t *testing.T) {
+func TestUsersFilterByEmailRejectsBadArguments(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, arg string, call func(*Client) error) {
 		t.Helper()
@@ -268,32 +268,32 @@ func TestUsersCreateFilterByEmailRejectsBadArguments(t *testing.T) {
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr)
 		assert.Equal(t, arg, argErr.Arg)
-		assert.Equal(t, "Users.CreateFilterByEmail", argErr.Operation)
+		assert.Equal(t, "Users.FilterByEmail", argErr.Operation)
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	req := new(FilterByEmailRequest)
+	req := new(ByEmailFilterRequest)
 	decodeUsersFixture(t, "filter-users-by-email.request.json", req)
 	check(t, "body", func(c *Client) error {
-		_, _, err := c.Users.CreateFilterByEmail(context.Background(), nil)
+		_, _, err := c.Users.FilterByEmail(context.Background(), nil)
 		return err
 	})
 }
 
-func TestUsersCreateFilterByEmailRequiresFields(t *testing.T) {
+func TestUsersFilterByEmailRequiresFields(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		field string
-		clear func(*FilterByEmailRequest)
+		clear func(*ByEmailFilterRequest)
 	}{
-		{"companyId", func(r *FilterByEmailRequest) { r.CompanyID = "" }},
-		{"emails", func(r *FilterByEmailRequest) { r.Emails = "" }},
+		{"companyId", func(r *ByEmailFilterRequest) { r.CompanyID = "" }},
+		{"emails", func(r *ByEmailFilterRequest) { r.Emails = "" }},
 	} {
 		client, mock := newUsersTestClient(t)
-		req := new(FilterByEmailRequest)
+		req := new(ByEmailFilterRequest)
 		decodeUsersFixture(t, "filter-users-by-email.request.json", req)
 		tc.clear(req)
-		_, _, err := client.Users.CreateFilterByEmail(context.Background(), req)
+		_, _, err := client.Users.FilterByEmail(context.Background(), req)
 		var argErr *ArgError
 		require.ErrorAs(t, err, &argErr, tc.field)
 		assert.Equal(t, tc.field, argErr.Arg)
@@ -452,7 +452,7 @@ func TestUsersExamplesDecodeStrictly(t *testing.T) {
 				Count int    `json:"count"`
 			})
 		},
-		"filter-users-by-email.request.json": func() any { return new(FilterByEmailRequest) },
+		"filter-users-by-email.request.json": func() any { return new(ByEmailFilterRequest) },
 		"get-user.response.json":             func() any { return new(UserSuccessfulResponse) },
 		"update-user.response.json":          func() any { return new(UserSuccessfulResponse) },
 		"update-user.request.json":           func() any { return new(UserUpdateRequest) },

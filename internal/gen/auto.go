@@ -52,6 +52,26 @@ var verbNames = map[string]string{
 	"put": "Update", "patch": "Update", "edit": "Update", "find": "Find", "send": "Send", "cancel": "Cancel",
 	"validate": "Validate", "enable": "Enable", "disable": "Disable", "bulk": "Bulk", "check": "Check",
 	"upload": "Upload", "download": "Download", "mark": "Mark", "change": "Change", "set": "Set",
+	"complete": "Complete", "initiate": "Initiate", "filter": "Filter", "verify": "Verify", "generate": "Generate",
+	"import": "Import", "export": "Export", "merge": "Merge", "publish": "Publish", "schedule": "Schedule",
+}
+
+// pluralNoun reports whether the words of an operationId after its verb
+// name a list: "all ...", or a plural before any "by"/"for" ("contacts",
+// "groups-by-location").
+func pluralNoun(rest []string) bool {
+	var last string
+	for _, w := range rest {
+		lw := strings.ToLower(w)
+		if lw == "all" {
+			return true
+		}
+		if lw == "by" || lw == "for" || lw == "of" || lw == "in" {
+			break
+		}
+		last = lw
+	}
+	return last == "" || (singular(last) != last)
 }
 
 // autoFill completes svc's table by rule. It returns the spec document with
@@ -223,7 +243,18 @@ func singular(w string) string {
 // verb, then its other words without the service's own noun; a get that
 // answers a list is a List.
 func (a *auto) methodName(id, httpMethod string, list bool) string {
-	ws := strings.FieldsFunc(id, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })
+	if name, ok := a.svc.Rename[id]; ok {
+		a.methods[name] = id
+		return name
+	}
+	var ws []string
+	for _, w := range words(id) {
+		switch strings.ToLower(w) {
+		case "a", "an", "the":
+			continue // SendANewMessage reads as SendNewMessage
+		}
+		ws = append(ws, w)
+	}
 	if len(ws) == 0 {
 		return exportName(id)
 	}
@@ -236,11 +267,11 @@ func (a *auto) methodName(id, httpMethod string, list bool) string {
 	if verb == "" {
 		verb, rest = map[string]string{"GET": "Get", "POST": "Create", "PUT": "Update", "PATCH": "Update", "DELETE": "Delete"}[httpMethod], ws
 	}
-	if verb == "Get" && list {
+	if verb == "Get" && list && pluralNoun(rest) {
 		verb = "List"
-		if len(rest) > 0 && strings.EqualFold(rest[0], "all") {
-			rest = rest[1:]
-		}
+	}
+	if len(rest) > 0 && strings.EqualFold(rest[0], "all") {
+		rest = rest[1:]
 	}
 	var b strings.Builder
 	b.WriteString(verb)

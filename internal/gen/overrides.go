@@ -36,6 +36,8 @@ type Service struct {
 	Auto bool
 	// Skip lists operations not generated, by operationId, with why.
 	Skip map[string]string
+	// Rename names methods where the rule reads badly, by operationId.
+	Rename map[string]string
 	// Version is the Version header of operations whose spec declares
 	// none, when the file's other operations do not tell.
 	Version string
@@ -180,6 +182,10 @@ var calendars = Service{
 	TestFile: "calendars_gen_test.go",
 	Testdata: "calendars",
 	Auto:     true,
+	Rename: map[string]string{
+		"get-event-notification": "ListEventNotifications",
+		"get-slots":              "FreeSlots",
+	},
 }
 var opportunities = Service{
 	Name:     "Opportunities",
@@ -190,6 +196,9 @@ var opportunities = Service{
 	TestFile: "opportunities_gen_test.go",
 	Testdata: "opportunities",
 	Auto:     true,
+	Rename: map[string]string{
+		"get-lost-reason": "ListLostReasons",
+	},
 }
 var conversations = Service{
 	Name:     "Conversations",
@@ -200,6 +209,11 @@ var conversations = Service{
 	TestFile: "conversations_gen_test.go",
 	Testdata: "conversations",
 	Auto:     true,
+	Rename: map[string]string{
+		"get-all-custom-subtypes":  "ListCustomSubtypes",
+		"live-chat-agent-typing":   "SendAgentTyping",
+		"user-subscription-change": "UpdateUserSubscription",
+	},
 	ExampleFixes: []ExampleFix{
 		{Schema: "CancelScheduledResponseDto", Prop: "status", JSON: `200`,
 			Why: "the spec's example of the 200 answer is its failure case (status 404, \"Failed cancel the scheduled message\"), which the client reports as the *APIError it is; the wire test needs the success case"},
@@ -216,6 +230,9 @@ var users = Service{
 	TestFile: "users_gen_test.go",
 	Testdata: "users",
 	Auto:     true,
+	Rename: map[string]string{
+		"get-user-by-location": "ListByLocation",
+	},
 }
 var workflows = Service{
 	Name:     "Workflows",
@@ -226,6 +243,9 @@ var workflows = Service{
 	TestFile: "workflows_gen_test.go",
 	Testdata: "workflows",
 	Auto:     true,
+	Rename: map[string]string{
+		"get-workflow": "List",
+	},
 }
 var campaigns = Service{
 	Name:     "Campaigns",
@@ -246,6 +266,9 @@ var snapshots = Service{
 	TestFile: "snapshots_gen_test.go",
 	Testdata: "snapshots",
 	Auto:     true,
+	Rename: map[string]string{
+		"get-snapshot-push": "ListPushes",
+	},
 }
 var locations = Service{
 	Name:     "Locations",
@@ -256,6 +279,11 @@ var locations = Service{
 	TestFile: "locations_gen_test.go",
 	Testdata: "locations",
 	Auto:     true,
+	Rename: map[string]string{
+		"GET-all-or-email-sms-templates": "ListTemplates",
+		"DELETE-an-email-sms-template":   "DeleteTemplate",
+		"task-search":                    "SearchTasks",
+	},
 }
 var customFields = Service{
 	Name:     "CustomFields",
@@ -296,6 +324,9 @@ var blogs = Service{
 	TestFile: "blogs_gen_test.go",
 	Testdata: "blogs",
 	Auto:     true,
+	Rename: map[string]string{
+		"get-blog-post": "ListPosts",
+	},
 }
 
 var businesses = Service{
