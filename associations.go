@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"strconv"
 )
 
 // AssociationsService is the Associations API: associations between object types and the relations between records.
@@ -99,6 +100,33 @@ type DeleteAssociationsResponse struct {
 	Message string `json:"message"`
 }
 
+// AssociationsFindOptions holds the optional query parameters of [AssociationsService.Find].
+type AssociationsFindOptions struct {
+	// Skip is required by the API: zero sends 0.
+	Skip int
+	// Limit is required by the API: zero sends 100.
+	Limit int
+}
+
+// values encodes the options with the API's spelling; zero values are left out.
+func (o *AssociationsFindOptions) values() url.Values {
+	v := url.Values{}
+	if o == nil {
+		o = &AssociationsFindOptions{}
+	}
+	if o.Skip != 0 {
+		v.Set("skip", strconv.Itoa(o.Skip))
+	} else {
+		v.Set("skip", "0") // required by the API
+	}
+	if o.Limit != 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	} else {
+		v.Set("limit", "100") // required by the API
+	}
+	return v
+}
+
 // AssociationsGetByObjectKeysOptions holds the optional query parameters of [AssociationsService.GetByObjectKeys].
 type AssociationsGetByObjectKeysOptions struct {
 	LocationID string
@@ -118,6 +146,10 @@ func (o *AssociationsGetByObjectKeysOptions) values() url.Values {
 
 // AssociationsGetRelationsByRecordIDOptions holds the optional query parameters of [AssociationsService.GetRelationsByRecordID].
 type AssociationsGetRelationsByRecordIDOptions struct {
+	// Skip is required by the API: zero sends 0.
+	Skip int
+	// Limit is required by the API: zero sends 100.
+	Limit          int
 	AssociationIDs string
 }
 
@@ -125,7 +157,17 @@ type AssociationsGetRelationsByRecordIDOptions struct {
 func (o *AssociationsGetRelationsByRecordIDOptions) values() url.Values {
 	v := url.Values{}
 	if o == nil {
-		return v
+		o = &AssociationsGetRelationsByRecordIDOptions{}
+	}
+	if o.Skip != 0 {
+		v.Set("skip", strconv.Itoa(o.Skip))
+	} else {
+		v.Set("skip", "0") // required by the API
+	}
+	if o.Limit != 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	} else {
+		v.Set("limit", "100") // required by the API
 	}
 	if o.AssociationIDs != "" {
 		v.Set("associationIds", o.AssociationIDs)
@@ -141,21 +183,13 @@ func (o *AssociationsGetRelationsByRecordIDOptions) values() url.Values {
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/associations/find-associations
 //
 //meta:operation GET /associations/
-func (s *AssociationsService) Find(ctx context.Context, locationID, skip, limit string) (*GetPostSuccessfulResponse, *Response, error) {
+func (s *AssociationsService) Find(ctx context.Context, locationID string, opts *AssociationsFindOptions) (*GetPostSuccessfulResponse, *Response, error) {
 	path := opAssociationsFind.Path
 	if locationID == "" {
 		return nil, nil, missing(opAssociationsFind, "locationId")
 	}
-	if skip == "" {
-		return nil, nil, missing(opAssociationsFind, "skip")
-	}
-	if limit == "" {
-		return nil, nil, missing(opAssociationsFind, "limit")
-	}
-	q := url.Values{}
+	q := opts.values()
 	q.Set("locationId", locationID)
-	q.Set("skip", skip)
-	q.Set("limit", limit)
 	out := new(GetPostSuccessfulResponse)
 	resp, err := (*service)(s).call(ctx, opAssociationsFind, path, q, nil, out)
 	if err != nil {
@@ -270,7 +304,7 @@ func (s *AssociationsService) CreateRelation(ctx context.Context, req *RelationR
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/associations/get-relations-by-record-id
 //
 //meta:operation GET /associations/relations/{recordId}
-func (s *AssociationsService) GetRelationsByRecordID(ctx context.Context, recordID, locationID, skip, limit string, opts *AssociationsGetRelationsByRecordIDOptions) (*GetPostSuccessfulResponse, *Response, error) {
+func (s *AssociationsService) GetRelationsByRecordID(ctx context.Context, recordID, locationID string, opts *AssociationsGetRelationsByRecordIDOptions) (*GetPostSuccessfulResponse, *Response, error) {
 	path, err := opAssociationsGetRelationsByRecordID.expand(recordID)
 	if err != nil {
 		return nil, nil, err
@@ -278,16 +312,8 @@ func (s *AssociationsService) GetRelationsByRecordID(ctx context.Context, record
 	if locationID == "" {
 		return nil, nil, missing(opAssociationsGetRelationsByRecordID, "locationId")
 	}
-	if skip == "" {
-		return nil, nil, missing(opAssociationsGetRelationsByRecordID, "skip")
-	}
-	if limit == "" {
-		return nil, nil, missing(opAssociationsGetRelationsByRecordID, "limit")
-	}
 	q := opts.values()
 	q.Set("locationId", locationID)
-	q.Set("skip", skip)
-	q.Set("limit", limit)
 	out := new(GetPostSuccessfulResponse)
 	resp, err := (*service)(s).call(ctx, opAssociationsGetRelationsByRecordID, path, q, nil, out)
 	if err != nil {

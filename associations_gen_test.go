@@ -90,7 +90,8 @@ func TestAssociationsFind(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
 	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/", query: "limit=100&locationId=string&skip=10", version: "2021-07-28", body: "", status: 200, response: "find-associations.response.json"}))
-	got, resp, err := client.Associations.Find(context.Background(), "string", "10", "100")
+	opts := &AssociationsFindOptions{Skip: 10, Limit: 100}
+	got, resp, err := client.Associations.Find(context.Background(), "string", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -116,16 +117,9 @@ func TestAssociationsFindRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
+	opts := &AssociationsFindOptions{Skip: 10, Limit: 100}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Associations.Find(context.Background(), "", "10", "100")
-		return err
-	})
-	check(t, "skip", func(c *Client) error {
-		_, _, err := c.Associations.Find(context.Background(), "string", "", "100")
-		return err
-	})
-	check(t, "limit", func(c *Client) error {
-		_, _, err := c.Associations.Find(context.Background(), "string", "10", "")
+		_, _, err := c.Associations.Find(context.Background(), "", opts)
 		return err
 	})
 }
@@ -344,8 +338,8 @@ func TestAssociationsGetRelationsByRecordID(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
 	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/relations/example-recordId", query: "associationIds=example-associationIds&limit=100&locationId=clF1LD04GTUKN3b3XuOj&skip=10", version: "2021-07-28", body: "", status: 200, response: "get-relations-by-record-id.response.json"}))
-	opts := &AssociationsGetRelationsByRecordIDOptions{AssociationIDs: "example-associationIds"}
-	got, resp, err := client.Associations.GetRelationsByRecordID(context.Background(), "example-recordId", "clF1LD04GTUKN3b3XuOj", "10", "100", opts)
+	opts := &AssociationsGetRelationsByRecordIDOptions{Skip: 10, Limit: 100, AssociationIDs: "example-associationIds"}
+	got, resp, err := client.Associations.GetRelationsByRecordID(context.Background(), "example-recordId", "clF1LD04GTUKN3b3XuOj", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -371,25 +365,17 @@ func TestAssociationsGetRelationsByRecordIDRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &AssociationsGetRelationsByRecordIDOptions{AssociationIDs: "example-associationIds"}
+	opts := &AssociationsGetRelationsByRecordIDOptions{Skip: 10, Limit: 100, AssociationIDs: "example-associationIds"}
 	check(t, "recordId", func(c *Client) error {
-		_, _, err := c.Associations.GetRelationsByRecordID(context.Background(), "", "clF1LD04GTUKN3b3XuOj", "10", "100", opts)
+		_, _, err := c.Associations.GetRelationsByRecordID(context.Background(), "", "clF1LD04GTUKN3b3XuOj", opts)
 		return err
 	})
 	check(t, "recordId", func(c *Client) error {
-		_, _, err := c.Associations.GetRelationsByRecordID(context.Background(), "..", "clF1LD04GTUKN3b3XuOj", "10", "100", opts)
+		_, _, err := c.Associations.GetRelationsByRecordID(context.Background(), "..", "clF1LD04GTUKN3b3XuOj", opts)
 		return err
 	})
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Associations.GetRelationsByRecordID(context.Background(), "example-recordId", "", "10", "100", opts)
-		return err
-	})
-	check(t, "skip", func(c *Client) error {
-		_, _, err := c.Associations.GetRelationsByRecordID(context.Background(), "example-recordId", "clF1LD04GTUKN3b3XuOj", "", "100", opts)
-		return err
-	})
-	check(t, "limit", func(c *Client) error {
-		_, _, err := c.Associations.GetRelationsByRecordID(context.Background(), "example-recordId", "clF1LD04GTUKN3b3XuOj", "10", "", opts)
+		_, _, err := c.Associations.GetRelationsByRecordID(context.Background(), "example-recordId", "", opts)
 		return err
 	})
 }

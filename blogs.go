@@ -5,7 +5,9 @@ package ghl
 
 import (
 	"context"
+	"iter"
 	"net/url"
+	"strconv"
 )
 
 // BlogsService is the Blogs API: blog sites, posts, authors and categories.
@@ -185,8 +187,66 @@ type BlogResponse struct {
 	Name string `json:"name"`
 }
 
+// BlogsListAuthorsByLocationOptions holds the optional query parameters of [BlogsService.ListAuthorsByLocation].
+type BlogsListAuthorsByLocationOptions struct {
+	// Limit is required by the API: zero sends 20.
+	Limit int
+	// Offset is required by the API: zero sends 0.
+	Offset int
+}
+
+// values encodes the options with the API's spelling; zero values are left out.
+func (o *BlogsListAuthorsByLocationOptions) values() url.Values {
+	v := url.Values{}
+	if o == nil {
+		o = &BlogsListAuthorsByLocationOptions{}
+	}
+	if o.Limit != 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	} else {
+		v.Set("limit", "20") // required by the API
+	}
+	if o.Offset != 0 {
+		v.Set("offset", strconv.Itoa(o.Offset))
+	} else {
+		v.Set("offset", "0") // required by the API
+	}
+	return v
+}
+
+// BlogsListCategoriesByLocationOptions holds the optional query parameters of [BlogsService.ListCategoriesByLocation].
+type BlogsListCategoriesByLocationOptions struct {
+	// Limit is required by the API: zero sends 20.
+	Limit int
+	// Offset is required by the API: zero sends 0.
+	Offset int
+}
+
+// values encodes the options with the API's spelling; zero values are left out.
+func (o *BlogsListCategoriesByLocationOptions) values() url.Values {
+	v := url.Values{}
+	if o == nil {
+		o = &BlogsListCategoriesByLocationOptions{}
+	}
+	if o.Limit != 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	} else {
+		v.Set("limit", "20") // required by the API
+	}
+	if o.Offset != 0 {
+		v.Set("offset", strconv.Itoa(o.Offset))
+	} else {
+		v.Set("offset", "0") // required by the API
+	}
+	return v
+}
+
 // BlogsListPostsOptions holds the optional query parameters of [BlogsService.ListPosts].
 type BlogsListPostsOptions struct {
+	// Limit is required by the API: zero sends 20.
+	Limit int
+	// Offset is required by the API: zero sends 0.
+	Offset     int
 	SearchTerm string
 	Status     string
 }
@@ -195,7 +255,17 @@ type BlogsListPostsOptions struct {
 func (o *BlogsListPostsOptions) values() url.Values {
 	v := url.Values{}
 	if o == nil {
-		return v
+		o = &BlogsListPostsOptions{}
+	}
+	if o.Limit != 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	} else {
+		v.Set("limit", "20") // required by the API
+	}
+	if o.Offset != 0 {
+		v.Set("offset", strconv.Itoa(o.Offset))
+	} else {
+		v.Set("offset", "0") // required by the API
 	}
 	if o.SearchTerm != "" {
 		v.Set("searchTerm", o.SearchTerm)
@@ -225,6 +295,10 @@ func (o *BlogsCheckURLSlugExistsOptions) values() url.Values {
 
 // BlogsListOptions holds the optional query parameters of [BlogsService.List].
 type BlogsListOptions struct {
+	// Skip is required by the API: zero sends 0.
+	Skip int
+	// Limit is required by the API: zero sends 20.
+	Limit      int
 	SearchTerm string
 }
 
@@ -232,7 +306,17 @@ type BlogsListOptions struct {
 func (o *BlogsListOptions) values() url.Values {
 	v := url.Values{}
 	if o == nil {
-		return v
+		o = &BlogsListOptions{}
+	}
+	if o.Skip != 0 {
+		v.Set("skip", strconv.Itoa(o.Skip))
+	} else {
+		v.Set("skip", "0") // required by the API
+	}
+	if o.Limit != 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	} else {
+		v.Set("limit", "20") // required by the API
 	}
 	if o.SearchTerm != "" {
 		v.Set("searchTerm", o.SearchTerm)
@@ -248,21 +332,13 @@ func (o *BlogsListOptions) values() url.Values {
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-all-blog-authors-by-location
 //
 //meta:operation GET /blogs/authors
-func (s *BlogsService) ListAuthorsByLocation(ctx context.Context, locationID, limit, offset string) ([]AuthorResponse, *Response, error) {
+func (s *BlogsService) ListAuthorsByLocation(ctx context.Context, locationID string, opts *BlogsListAuthorsByLocationOptions) ([]AuthorResponse, *Response, error) {
 	path := opBlogsListAuthorsByLocation.Path
 	if locationID == "" {
 		return nil, nil, missing(opBlogsListAuthorsByLocation, "locationId")
 	}
-	if limit == "" {
-		return nil, nil, missing(opBlogsListAuthorsByLocation, "limit")
-	}
-	if offset == "" {
-		return nil, nil, missing(opBlogsListAuthorsByLocation, "offset")
-	}
-	q := url.Values{}
+	q := opts.values()
 	q.Set("locationId", locationID)
-	q.Set("limit", limit)
-	q.Set("offset", offset)
 	var root struct {
 		Authors []AuthorResponse `json:"authors"`
 	}
@@ -276,6 +352,28 @@ func (s *BlogsService) ListAuthorsByLocation(ctx context.Context, locationID, li
 	return root.Authors, resp, nil
 }
 
+// ListAuthorsByLocationIter yields every item of [BlogsService.ListAuthorsByLocation], fetching pages of
+// opts.Limit (20 by default) lazily as the loop asks for more, starting at
+// opts.Offset. It stops after a short page, once the count the API reports is
+// reached, or at the first error, which it yields; the page ceiling
+// ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-all-blog-authors-by-location
+func (s *BlogsService) ListAuthorsByLocationIter(ctx context.Context, locationID string, opts *BlogsListAuthorsByLocationOptions) iter.Seq2[*AuthorResponse, error] {
+	base := BlogsListAuthorsByLocationOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	if base.Limit <= 0 {
+		base.Limit = 20
+	}
+	return offsetPages(ctx, (*service)(s), opBlogsListAuthorsByLocation, base.Offset, base.Limit, func(ctx context.Context, at int) ([]AuthorResponse, *Response, error) {
+		o := base
+		o.Offset = at
+		return s.ListAuthorsByLocation(ctx, locationID, &o)
+	})
+}
+
 // ListCategoriesByLocation sends GET /blogs/categories: Get all categories.
 //
 // The "Get all categories" Api return the blog categoies for a given location
@@ -284,21 +382,13 @@ func (s *BlogsService) ListAuthorsByLocation(ctx context.Context, locationID, li
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-all-categories-by-location
 //
 //meta:operation GET /blogs/categories
-func (s *BlogsService) ListCategoriesByLocation(ctx context.Context, locationID, limit, offset string) ([]CategoryResponse, *Response, error) {
+func (s *BlogsService) ListCategoriesByLocation(ctx context.Context, locationID string, opts *BlogsListCategoriesByLocationOptions) ([]CategoryResponse, *Response, error) {
 	path := opBlogsListCategoriesByLocation.Path
 	if locationID == "" {
 		return nil, nil, missing(opBlogsListCategoriesByLocation, "locationId")
 	}
-	if limit == "" {
-		return nil, nil, missing(opBlogsListCategoriesByLocation, "limit")
-	}
-	if offset == "" {
-		return nil, nil, missing(opBlogsListCategoriesByLocation, "offset")
-	}
-	q := url.Values{}
+	q := opts.values()
 	q.Set("locationId", locationID)
-	q.Set("limit", limit)
-	q.Set("offset", offset)
 	var root struct {
 		Categories []CategoryResponse `json:"categories"`
 	}
@@ -310,6 +400,28 @@ func (s *BlogsService) ListCategoriesByLocation(ctx context.Context, locationID,
 		return nil, resp, noResult(opBlogsListCategoriesByLocation, resp, "categories")
 	}
 	return root.Categories, resp, nil
+}
+
+// ListCategoriesByLocationIter yields every item of [BlogsService.ListCategoriesByLocation], fetching pages of
+// opts.Limit (20 by default) lazily as the loop asks for more, starting at
+// opts.Offset. It stops after a short page, once the count the API reports is
+// reached, or at the first error, which it yields; the page ceiling
+// ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-all-categories-by-location
+func (s *BlogsService) ListCategoriesByLocationIter(ctx context.Context, locationID string, opts *BlogsListCategoriesByLocationOptions) iter.Seq2[*CategoryResponse, error] {
+	base := BlogsListCategoriesByLocationOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	if base.Limit <= 0 {
+		base.Limit = 20
+	}
+	return offsetPages(ctx, (*service)(s), opBlogsListCategoriesByLocation, base.Offset, base.Limit, func(ctx context.Context, at int) ([]CategoryResponse, *Response, error) {
+		o := base
+		o.Offset = at
+		return s.ListCategoriesByLocation(ctx, locationID, &o)
+	})
 }
 
 // CreatePost sends POST /blogs/posts: Create Blog Post.
@@ -349,7 +461,7 @@ func (s *BlogsService) CreatePost(ctx context.Context, req *BlogPostParamsCreate
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-blog-post
 //
 //meta:operation GET /blogs/posts/all
-func (s *BlogsService) ListPosts(ctx context.Context, locationID, blogID, limit, offset string, opts *BlogsListPostsOptions) ([]BlogPostResponse, *Response, error) {
+func (s *BlogsService) ListPosts(ctx context.Context, locationID, blogID string, opts *BlogsListPostsOptions) ([]BlogPostResponse, *Response, error) {
 	path := opBlogsListPosts.Path
 	if locationID == "" {
 		return nil, nil, missing(opBlogsListPosts, "locationId")
@@ -357,17 +469,9 @@ func (s *BlogsService) ListPosts(ctx context.Context, locationID, blogID, limit,
 	if blogID == "" {
 		return nil, nil, missing(opBlogsListPosts, "blogId")
 	}
-	if limit == "" {
-		return nil, nil, missing(opBlogsListPosts, "limit")
-	}
-	if offset == "" {
-		return nil, nil, missing(opBlogsListPosts, "offset")
-	}
 	q := opts.values()
 	q.Set("locationId", locationID)
 	q.Set("blogId", blogID)
-	q.Set("limit", limit)
-	q.Set("offset", offset)
 	var root struct {
 		Blogs []BlogPostResponse `json:"blogs"`
 	}
@@ -379,6 +483,28 @@ func (s *BlogsService) ListPosts(ctx context.Context, locationID, blogID, limit,
 		return nil, resp, noResult(opBlogsListPosts, resp, "blogs")
 	}
 	return root.Blogs, resp, nil
+}
+
+// ListPostsIter yields every item of [BlogsService.ListPosts], fetching pages of
+// opts.Limit (20 by default) lazily as the loop asks for more, starting at
+// opts.Offset. It stops after a short page, once the count the API reports is
+// reached, or at the first error, which it yields; the page ceiling
+// ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-blog-post
+func (s *BlogsService) ListPostsIter(ctx context.Context, locationID, blogID string, opts *BlogsListPostsOptions) iter.Seq2[*BlogPostResponse, error] {
+	base := BlogsListPostsOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	if base.Limit <= 0 {
+		base.Limit = 20
+	}
+	return offsetPages(ctx, (*service)(s), opBlogsListPosts, base.Offset, base.Limit, func(ctx context.Context, at int) ([]BlogPostResponse, *Response, error) {
+		o := base
+		o.Offset = at
+		return s.ListPosts(ctx, locationID, blogID, &o)
+	})
 }
 
 // CheckURLSlugExists sends GET /blogs/posts/url-slug-exists: Check url slug.
@@ -454,21 +580,13 @@ func (s *BlogsService) UpdatePost(ctx context.Context, postID string, req *BlogP
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-blogs
 //
 //meta:operation GET /blogs/site/all
-func (s *BlogsService) List(ctx context.Context, locationID, skip, limit string, opts *BlogsListOptions) ([]BlogResponse, *Response, error) {
+func (s *BlogsService) List(ctx context.Context, locationID string, opts *BlogsListOptions) ([]BlogResponse, *Response, error) {
 	path := opBlogsList.Path
 	if locationID == "" {
 		return nil, nil, missing(opBlogsList, "locationId")
 	}
-	if skip == "" {
-		return nil, nil, missing(opBlogsList, "skip")
-	}
-	if limit == "" {
-		return nil, nil, missing(opBlogsList, "limit")
-	}
 	q := opts.values()
 	q.Set("locationId", locationID)
-	q.Set("skip", skip)
-	q.Set("limit", limit)
 	var root struct {
 		Data []BlogResponse `json:"data"`
 	}
@@ -480,4 +598,26 @@ func (s *BlogsService) List(ctx context.Context, locationID, skip, limit string,
 		return nil, resp, noResult(opBlogsList, resp, "data")
 	}
 	return root.Data, resp, nil
+}
+
+// ListIter yields every item of [BlogsService.List], fetching pages of
+// opts.Limit (20 by default) lazily as the loop asks for more, starting at
+// opts.Skip. It stops after a short page, once the count the API reports is
+// reached, or at the first error, which it yields; the page ceiling
+// ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-blogs
+func (s *BlogsService) ListIter(ctx context.Context, locationID string, opts *BlogsListOptions) iter.Seq2[*BlogResponse, error] {
+	base := BlogsListOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	if base.Limit <= 0 {
+		base.Limit = 20
+	}
+	return offsetPages(ctx, (*service)(s), opBlogsList, base.Skip, base.Limit, func(ctx context.Context, at int) ([]BlogResponse, *Response, error) {
+		o := base
+		o.Skip = at
+		return s.List(ctx, locationID, &o)
+	})
 }

@@ -89,8 +89,9 @@ func blogsResponder(t *testing.T, w blogsWant) httpmock.Responder {
 func TestBlogsListAuthorsByLocation(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
-	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/authors", query: "limit=example-limit&locationId=example-locationId&offset=example-offset", version: "2021-07-28", body: "", status: 200, response: "get-all-blog-authors-by-location.response.json"}))
-	got, resp, err := client.Blogs.ListAuthorsByLocation(context.Background(), "example-locationId", "example-limit", "example-offset")
+	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/authors", query: "limit=1&locationId=example-locationId&offset=1", version: "2021-07-28", body: "", status: 200, response: "get-all-blog-authors-by-location.response.json"}))
+	opts := &BlogsListAuthorsByLocationOptions{Limit: 1, Offset: 1}
+	got, resp, err := client.Blogs.ListAuthorsByLocation(context.Background(), "example-locationId", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -119,16 +120,9 @@ func TestBlogsListAuthorsByLocationRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
+	opts := &BlogsListAuthorsByLocationOptions{Limit: 1, Offset: 1}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Blogs.ListAuthorsByLocation(context.Background(), "", "example-limit", "example-offset")
-		return err
-	})
-	check(t, "limit", func(c *Client) error {
-		_, _, err := c.Blogs.ListAuthorsByLocation(context.Background(), "example-locationId", "", "example-offset")
-		return err
-	})
-	check(t, "offset", func(c *Client) error {
-		_, _, err := c.Blogs.ListAuthorsByLocation(context.Background(), "example-locationId", "example-limit", "")
+		_, _, err := c.Blogs.ListAuthorsByLocation(context.Background(), "", opts)
 		return err
 	})
 }
@@ -136,8 +130,9 @@ func TestBlogsListAuthorsByLocationRejectsBadArguments(t *testing.T) {
 func TestBlogsListCategoriesByLocation(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
-	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/categories", query: "limit=example-limit&locationId=example-locationId&offset=example-offset", version: "2021-07-28", body: "", status: 200, response: "get-all-categories-by-location.response.json"}))
-	got, resp, err := client.Blogs.ListCategoriesByLocation(context.Background(), "example-locationId", "example-limit", "example-offset")
+	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/categories", query: "limit=1&locationId=example-locationId&offset=1", version: "2021-07-28", body: "", status: 200, response: "get-all-categories-by-location.response.json"}))
+	opts := &BlogsListCategoriesByLocationOptions{Limit: 1, Offset: 1}
+	got, resp, err := client.Blogs.ListCategoriesByLocation(context.Background(), "example-locationId", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -166,16 +161,9 @@ func TestBlogsListCategoriesByLocationRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
+	opts := &BlogsListCategoriesByLocationOptions{Limit: 1, Offset: 1}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Blogs.ListCategoriesByLocation(context.Background(), "", "example-limit", "example-offset")
-		return err
-	})
-	check(t, "limit", func(c *Client) error {
-		_, _, err := c.Blogs.ListCategoriesByLocation(context.Background(), "example-locationId", "", "example-offset")
-		return err
-	})
-	check(t, "offset", func(c *Client) error {
-		_, _, err := c.Blogs.ListCategoriesByLocation(context.Background(), "example-locationId", "example-limit", "")
+		_, _, err := c.Blogs.ListCategoriesByLocation(context.Background(), "", opts)
 		return err
 	})
 }
@@ -257,9 +245,9 @@ func TestBlogsCreatePostRequiresFields(t *testing.T) {
 func TestBlogsListPosts(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
-	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/posts/all", query: "blogId=example-blogId&limit=example-limit&locationId=example-locationId&offset=example-offset&searchTerm=example-searchTerm&status=example-status", version: "2021-07-28", body: "", status: 200, response: "get-blog-post.response.json"}))
-	opts := &BlogsListPostsOptions{SearchTerm: "example-searchTerm", Status: "example-status"}
-	got, resp, err := client.Blogs.ListPosts(context.Background(), "example-locationId", "example-blogId", "example-limit", "example-offset", opts)
+	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/posts/all", query: "blogId=example-blogId&limit=1&locationId=example-locationId&offset=1&searchTerm=example-searchTerm&status=example-status", version: "2021-07-28", body: "", status: 200, response: "get-blog-post.response.json"}))
+	opts := &BlogsListPostsOptions{Limit: 1, Offset: 1, SearchTerm: "example-searchTerm", Status: "example-status"}
+	got, resp, err := client.Blogs.ListPosts(context.Background(), "example-locationId", "example-blogId", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -288,21 +276,13 @@ func TestBlogsListPostsRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &BlogsListPostsOptions{SearchTerm: "example-searchTerm", Status: "example-status"}
+	opts := &BlogsListPostsOptions{Limit: 1, Offset: 1, SearchTerm: "example-searchTerm", Status: "example-status"}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Blogs.ListPosts(context.Background(), "", "example-blogId", "example-limit", "example-offset", opts)
+		_, _, err := c.Blogs.ListPosts(context.Background(), "", "example-blogId", opts)
 		return err
 	})
 	check(t, "blogId", func(c *Client) error {
-		_, _, err := c.Blogs.ListPosts(context.Background(), "example-locationId", "", "example-limit", "example-offset", opts)
-		return err
-	})
-	check(t, "limit", func(c *Client) error {
-		_, _, err := c.Blogs.ListPosts(context.Background(), "example-locationId", "example-blogId", "", "example-offset", opts)
-		return err
-	})
-	check(t, "offset", func(c *Client) error {
-		_, _, err := c.Blogs.ListPosts(context.Background(), "example-locationId", "example-blogId", "example-limit", "", opts)
+		_, _, err := c.Blogs.ListPosts(context.Background(), "example-locationId", "", opts)
 		return err
 	})
 }
@@ -436,9 +416,9 @@ func TestBlogsUpdatePostRequiresFields(t *testing.T) {
 func TestBlogsList(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
-	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/site/all", query: "limit=example-limit&locationId=example-locationId&searchTerm=example-searchTerm&skip=example-skip", version: "2021-07-28", body: "", status: 200, response: "get-blogs.response.json"}))
-	opts := &BlogsListOptions{SearchTerm: "example-searchTerm"}
-	got, resp, err := client.Blogs.List(context.Background(), "example-locationId", "example-skip", "example-limit", opts)
+	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/site/all", query: "limit=1&locationId=example-locationId&searchTerm=example-searchTerm&skip=1", version: "2021-07-28", body: "", status: 200, response: "get-blogs.response.json"}))
+	opts := &BlogsListOptions{Skip: 1, Limit: 1, SearchTerm: "example-searchTerm"}
+	got, resp, err := client.Blogs.List(context.Background(), "example-locationId", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -467,17 +447,9 @@ func TestBlogsListRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &BlogsListOptions{SearchTerm: "example-searchTerm"}
+	opts := &BlogsListOptions{Skip: 1, Limit: 1, SearchTerm: "example-searchTerm"}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Blogs.List(context.Background(), "", "example-skip", "example-limit", opts)
-		return err
-	})
-	check(t, "skip", func(c *Client) error {
-		_, _, err := c.Blogs.List(context.Background(), "example-locationId", "", "example-limit", opts)
-		return err
-	})
-	check(t, "limit", func(c *Client) error {
-		_, _, err := c.Blogs.List(context.Background(), "example-locationId", "example-skip", "", opts)
+		_, _, err := c.Blogs.List(context.Background(), "", opts)
 		return err
 	})
 }

@@ -897,6 +897,33 @@ func (o *CalendarsListOptions) values() url.Values {
 	return v
 }
 
+// CalendarsListAppointmentNotesOptions holds the optional query parameters of [CalendarsService.ListAppointmentNotes].
+type CalendarsListAppointmentNotesOptions struct {
+	// Limit is required by the API: zero sends 10.
+	Limit int
+	// Offset is required by the API: zero sends 0.
+	Offset int
+}
+
+// values encodes the options with the API's spelling; zero values are left out.
+func (o *CalendarsListAppointmentNotesOptions) values() url.Values {
+	v := url.Values{}
+	if o == nil {
+		o = &CalendarsListAppointmentNotesOptions{}
+	}
+	if o.Limit != 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	} else {
+		v.Set("limit", "10") // required by the API
+	}
+	if o.Offset != 0 {
+		v.Set("offset", strconv.Itoa(o.Offset))
+	} else {
+		v.Set("offset", "0") // required by the API
+	}
+	return v
+}
+
 // CalendarsListBlockedSlotsOptions holds the optional query parameters of [CalendarsService.ListBlockedSlots].
 type CalendarsListBlockedSlotsOptions struct {
 	UserID     string
@@ -943,6 +970,33 @@ func (o *CalendarsListEventsOptions) values() url.Values {
 	}
 	if o.GroupID != "" {
 		v.Set("groupId", o.GroupID)
+	}
+	return v
+}
+
+// CalendarsListResourcesOptions holds the optional query parameters of [CalendarsService.ListResources].
+type CalendarsListResourcesOptions struct {
+	// Limit is required by the API: zero sends 20.
+	Limit int
+	// Skip is required by the API: zero sends 0.
+	Skip int
+}
+
+// values encodes the options with the API's spelling; zero values are left out.
+func (o *CalendarsListResourcesOptions) values() url.Values {
+	v := url.Values{}
+	if o == nil {
+		o = &CalendarsListResourcesOptions{}
+	}
+	if o.Limit != 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	} else {
+		v.Set("limit", "20") // required by the API
+	}
+	if o.Skip != 0 {
+		v.Set("skip", strconv.Itoa(o.Skip))
+	} else {
+		v.Set("skip", "0") // required by the API
 	}
 	return v
 }
@@ -1089,20 +1143,12 @@ func (s *CalendarsService) Create(ctx context.Context, req *CalendarCreateReques
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-appointment-notes
 //
 //meta:operation GET /calendars/appointments/{appointmentId}/notes
-func (s *CalendarsService) ListAppointmentNotes(ctx context.Context, appointmentID, limit, offset string) ([]GetNote, *Response, error) {
+func (s *CalendarsService) ListAppointmentNotes(ctx context.Context, appointmentID string, opts *CalendarsListAppointmentNotesOptions) ([]GetNote, *Response, error) {
 	path, err := opCalendarsListAppointmentNotes.expand(appointmentID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if limit == "" {
-		return nil, nil, missing(opCalendarsListAppointmentNotes, "limit")
-	}
-	if offset == "" {
-		return nil, nil, missing(opCalendarsListAppointmentNotes, "offset")
-	}
-	q := url.Values{}
-	q.Set("limit", limit)
-	q.Set("offset", offset)
+	q := opts.values()
 	var root struct {
 		Notes   []GetNote `json:"notes"`
 		HasMore bool      `json:"hasMore"`
@@ -1115,6 +1161,28 @@ func (s *CalendarsService) ListAppointmentNotes(ctx context.Context, appointment
 		return nil, resp, noResult(opCalendarsListAppointmentNotes, resp, "notes")
 	}
 	return root.Notes, resp, nil
+}
+
+// ListAppointmentNotesIter yields every item of [CalendarsService.ListAppointmentNotes], fetching pages of
+// opts.Limit (20 by default) lazily as the loop asks for more, starting at
+// opts.Offset. It stops after a short page, once the count the API reports is
+// reached, or at the first error, which it yields; the page ceiling
+// ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-appointment-notes
+func (s *CalendarsService) ListAppointmentNotesIter(ctx context.Context, appointmentID string, opts *CalendarsListAppointmentNotesOptions) iter.Seq2[*GetNote, error] {
+	base := CalendarsListAppointmentNotesOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	if base.Limit <= 0 {
+		base.Limit = 20
+	}
+	return offsetPages(ctx, (*service)(s), opCalendarsListAppointmentNotes, base.Offset, base.Limit, func(ctx context.Context, at int) ([]GetNote, *Response, error) {
+		o := base
+		o.Offset = at
+		return s.ListAppointmentNotes(ctx, appointmentID, &o)
+	})
 }
 
 // CreateAppointmentNote sends POST
@@ -1581,7 +1649,7 @@ func (s *CalendarsService) DisableGroup(ctx context.Context, groupID string, req
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/fetch-calendar-resources
 //
 //meta:operation GET /calendars/resources/{resourceType}
-func (s *CalendarsService) ListResources(ctx context.Context, resourceType, locationID, limit, skip string) ([]CalendarResourceByIDResponse, *Response, error) {
+func (s *CalendarsService) ListResources(ctx context.Context, resourceType, locationID string, opts *CalendarsListResourcesOptions) ([]CalendarResourceByIDResponse, *Response, error) {
 	path, err := opCalendarsListResources.expand(resourceType)
 	if err != nil {
 		return nil, nil, err
@@ -1589,22 +1657,36 @@ func (s *CalendarsService) ListResources(ctx context.Context, resourceType, loca
 	if locationID == "" {
 		return nil, nil, missing(opCalendarsListResources, "locationId")
 	}
-	if limit == "" {
-		return nil, nil, missing(opCalendarsListResources, "limit")
-	}
-	if skip == "" {
-		return nil, nil, missing(opCalendarsListResources, "skip")
-	}
-	q := url.Values{}
+	q := opts.values()
 	q.Set("locationId", locationID)
-	q.Set("limit", limit)
-	q.Set("skip", skip)
 	var out []CalendarResourceByIDResponse
 	resp, err := (*service)(s).call(ctx, opCalendarsListResources, path, q, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
 	return out, resp, nil
+}
+
+// ListResourcesIter yields every item of [CalendarsService.ListResources], fetching pages of
+// opts.Limit (20 by default) lazily as the loop asks for more, starting at
+// opts.Skip. It stops after a short page, once the count the API reports is
+// reached, or at the first error, which it yields; the page ceiling
+// ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/fetch-calendar-resources
+func (s *CalendarsService) ListResourcesIter(ctx context.Context, resourceType, locationID string, opts *CalendarsListResourcesOptions) iter.Seq2[*CalendarResourceByIDResponse, error] {
+	base := CalendarsListResourcesOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	if base.Limit <= 0 {
+		base.Limit = 20
+	}
+	return offsetPages(ctx, (*service)(s), opCalendarsListResources, base.Skip, base.Limit, func(ctx context.Context, at int) ([]CalendarResourceByIDResponse, *Response, error) {
+		o := base
+		o.Skip = at
+		return s.ListResources(ctx, resourceType, locationID, &o)
+	})
 }
 
 // CreateResource sends POST /calendars/resources/{resourceType}: Create

@@ -194,8 +194,9 @@ func TestCalendarsCreateRequiresFields(t *testing.T) {
 func TestCalendarsListAppointmentNotes(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/appointments/example-appointmentId/notes", query: "limit=10&offset=0", version: "2021-04-15", body: "", status: 200, response: "get-appointment-notes.response.json"}))
-	got, resp, err := client.Calendars.ListAppointmentNotes(context.Background(), "example-appointmentId", "10", "0")
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/appointments/example-appointmentId/notes", query: "limit=10&offset=1", version: "2021-04-15", body: "", status: 200, response: "get-appointment-notes.response.json"}))
+	opts := &CalendarsListAppointmentNotesOptions{Limit: 10, Offset: 1}
+	got, resp, err := client.Calendars.ListAppointmentNotes(context.Background(), "example-appointmentId", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -225,20 +226,13 @@ func TestCalendarsListAppointmentNotesRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
+	opts := &CalendarsListAppointmentNotesOptions{Limit: 10, Offset: 1}
 	check(t, "appointmentId", func(c *Client) error {
-		_, _, err := c.Calendars.ListAppointmentNotes(context.Background(), "", "10", "0")
+		_, _, err := c.Calendars.ListAppointmentNotes(context.Background(), "", opts)
 		return err
 	})
 	check(t, "appointmentId", func(c *Client) error {
-		_, _, err := c.Calendars.ListAppointmentNotes(context.Background(), "..", "10", "0")
-		return err
-	})
-	check(t, "limit", func(c *Client) error {
-		_, _, err := c.Calendars.ListAppointmentNotes(context.Background(), "example-appointmentId", "", "0")
-		return err
-	})
-	check(t, "offset", func(c *Client) error {
-		_, _, err := c.Calendars.ListAppointmentNotes(context.Background(), "example-appointmentId", "10", "")
+		_, _, err := c.Calendars.ListAppointmentNotes(context.Background(), "..", opts)
 		return err
 	})
 }
@@ -1203,8 +1197,9 @@ func TestCalendarsDisableGroupRejectsBadArguments(t *testing.T) {
 func TestCalendarsListResources(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/resources/example-resourceType", query: "limit=example-limit&locationId=example-locationId&skip=example-skip", version: "2021-04-15", body: "", status: 200, response: "fetch-calendar-resources.response.json"}))
-	got, resp, err := client.Calendars.ListResources(context.Background(), "example-resourceType", "example-locationId", "example-limit", "example-skip")
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/resources/example-resourceType", query: "limit=1&locationId=example-locationId&skip=1", version: "2021-04-15", body: "", status: 200, response: "fetch-calendar-resources.response.json"}))
+	opts := &CalendarsListResourcesOptions{Limit: 1, Skip: 1}
+	got, resp, err := client.Calendars.ListResources(context.Background(), "example-resourceType", "example-locationId", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -1229,24 +1224,17 @@ func TestCalendarsListResourcesRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
+	opts := &CalendarsListResourcesOptions{Limit: 1, Skip: 1}
 	check(t, "resourceType", func(c *Client) error {
-		_, _, err := c.Calendars.ListResources(context.Background(), "", "example-locationId", "example-limit", "example-skip")
+		_, _, err := c.Calendars.ListResources(context.Background(), "", "example-locationId", opts)
 		return err
 	})
 	check(t, "resourceType", func(c *Client) error {
-		_, _, err := c.Calendars.ListResources(context.Background(), "..", "example-locationId", "example-limit", "example-skip")
+		_, _, err := c.Calendars.ListResources(context.Background(), "..", "example-locationId", opts)
 		return err
 	})
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Calendars.ListResources(context.Background(), "example-resourceType", "", "example-limit", "example-skip")
-		return err
-	})
-	check(t, "limit", func(c *Client) error {
-		_, _, err := c.Calendars.ListResources(context.Background(), "example-resourceType", "example-locationId", "", "example-skip")
-		return err
-	})
-	check(t, "skip", func(c *Client) error {
-		_, _, err := c.Calendars.ListResources(context.Background(), "example-resourceType", "example-locationId", "example-limit", "")
+		_, _, err := c.Calendars.ListResources(context.Background(), "example-resourceType", "", opts)
 		return err
 	})
 }

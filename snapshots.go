@@ -6,6 +6,7 @@ package ghl
 import (
 	"context"
 	"net/url"
+	"strconv"
 )
 
 // SnapshotsService is the Snapshots API: an agency's snapshots, their share links and push status.
@@ -68,6 +69,26 @@ type SnapshotStatusSchemaWithAssets struct {
 	Status     string   `json:"status,omitempty"`
 	Completed  []string `json:"completed,omitempty"`
 	Pending    []string `json:"pending,omitempty"`
+}
+
+// SnapshotsListPushesOptions holds the optional query parameters of [SnapshotsService.ListPushes].
+type SnapshotsListPushesOptions struct {
+	// Limit is required by the API: zero sends 10.
+	Limit int
+}
+
+// values encodes the options with the API's spelling; zero values are left out.
+func (o *SnapshotsListPushesOptions) values() url.Values {
+	v := url.Values{}
+	if o == nil {
+		o = &SnapshotsListPushesOptions{}
+	}
+	if o.Limit != 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	} else {
+		v.Set("limit", "10") // required by the API
+	}
+	return v
 }
 
 // ListCustom sends GET /snapshots/: Get Snapshots.
@@ -134,7 +155,7 @@ func (s *SnapshotsService) CreateShareLink(ctx context.Context, companyID string
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/snapshots/get-snapshot-push
 //
 //meta:operation GET /snapshots/snapshot-status/{snapshotId}
-func (s *SnapshotsService) ListPushes(ctx context.Context, snapshotID, companyID, from, to, lastDoc, limit string) ([]SnapshotStatus, *Response, error) {
+func (s *SnapshotsService) ListPushes(ctx context.Context, snapshotID, companyID, from, to, lastDoc string, opts *SnapshotsListPushesOptions) ([]SnapshotStatus, *Response, error) {
 	path, err := opSnapshotsListPushes.expand(snapshotID)
 	if err != nil {
 		return nil, nil, err
@@ -151,15 +172,11 @@ func (s *SnapshotsService) ListPushes(ctx context.Context, snapshotID, companyID
 	if lastDoc == "" {
 		return nil, nil, missing(opSnapshotsListPushes, "lastDoc")
 	}
-	if limit == "" {
-		return nil, nil, missing(opSnapshotsListPushes, "limit")
-	}
-	q := url.Values{}
+	q := opts.values()
 	q.Set("companyId", companyID)
 	q.Set("from", from)
 	q.Set("to", to)
 	q.Set("lastDoc", lastDoc)
-	q.Set("limit", limit)
 	var root struct {
 		Data []SnapshotStatus `json:"data"`
 	}

@@ -194,7 +194,8 @@ func TestSnapshotsListPushes(t *testing.T) {
 	t.Parallel()
 	client, mock := newSnapshotsTestClient(t)
 	mock.RegisterNoResponder(snapshotsResponder(t, snapshotsWant{method: "GET", path: "/snapshots/snapshot-status/39It2BFz7EkNaNBALPif", query: "companyId=5D112kQsiKESj6rash&from=10-10-2022+12%3A00+AM&lastDoc=VUJO4Sw2TrDNZ5lx4wZg&limit=10&to=12-18-2023+11%3A59+PM", version: "2021-07-28", body: "", status: 200, response: "get-snapshot-push.response.json"}))
-	got, resp, err := client.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", "10")
+	opts := &SnapshotsListPushesOptions{Limit: 10}
+	got, resp, err := client.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -223,32 +224,29 @@ func TestSnapshotsListPushesRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
+	opts := &SnapshotsListPushesOptions{Limit: 10}
 	check(t, "snapshotId", func(c *Client) error {
-		_, _, err := c.Snapshots.ListPushes(context.Background(), "", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", "10")
+		_, _, err := c.Snapshots.ListPushes(context.Background(), "", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", opts)
 		return err
 	})
 	check(t, "snapshotId", func(c *Client) error {
-		_, _, err := c.Snapshots.ListPushes(context.Background(), "..", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", "10")
+		_, _, err := c.Snapshots.ListPushes(context.Background(), "..", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", opts)
 		return err
 	})
 	check(t, "companyId", func(c *Client) error {
-		_, _, err := c.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", "10")
+		_, _, err := c.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", opts)
 		return err
 	})
 	check(t, "from", func(c *Client) error {
-		_, _, err := c.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "5D112kQsiKESj6rash", "", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", "10")
+		_, _, err := c.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "5D112kQsiKESj6rash", "", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", opts)
 		return err
 	})
 	check(t, "to", func(c *Client) error {
-		_, _, err := c.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "", "VUJO4Sw2TrDNZ5lx4wZg", "10")
+		_, _, err := c.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "", "VUJO4Sw2TrDNZ5lx4wZg", opts)
 		return err
 	})
 	check(t, "lastDoc", func(c *Client) error {
-		_, _, err := c.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "", "10")
-		return err
-	})
-	check(t, "limit", func(c *Client) error {
-		_, _, err := c.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", "")
+		_, _, err := c.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "", opts)
 		return err
 	})
 }

@@ -313,7 +313,7 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 			}
 		case p.In == "path":
 			declared[p.Name] = true
-		case p.In == "query" && !p.Required:
+		case p.In == "query" && (!p.Required || pagingParam(p.Name)):
 			optional = append(optional, p)
 		}
 	}

@@ -235,9 +235,22 @@ func emitOptions(f *file, op *goOp) {
 	f.p("}\n\n")
 	f.use("net/url")
 	f.p("// values encodes the options with the API's spelling; zero values are left out.\n")
-	f.p("func (o *%s) values() url.Values {\nv := url.Values{}\nif o == nil {\nreturn v\n}\n", op.Options)
+	always := false
+	for _, q := range op.OptQuery {
+		always = always || q.Always
+	}
+	if always {
+		f.p("func (o *%s) values() url.Values {\nv := url.Values{}\nif o == nil {\no = &%s{}\n}\n", op.Options, op.Options)
+	} else {
+		f.p("func (o *%s) values() url.Values {\nv := url.Values{}\nif o == nil {\nreturn v\n}\n", op.Options)
+	}
 	for _, q := range op.OptQuery {
 		x := "o." + exportName(q.Spec)
+		if q.Always {
+			f.use("strconv")
+			f.p("if %s != 0 {\nv.Set(%q, strconv.Itoa(%s))\n} else {\nv.Set(%q, %q) // required by the API\n}\n", x, q.Spec, x, q.Spec, q.Default)
+			continue
+		}
 		switch q.Type {
 		case "string":
 			f.p("if %s != \"\" {\nv.Set(%q, %s)\n}\n", x, q.Spec, x)

@@ -54,6 +54,17 @@ type param struct {
 	Example string // example value (text)
 	Schema  *Schema
 	Doc     string
+	// Always is a required paging parameter (limit, skip, offset) kept in
+	// the Options and sent even when zero; Default is sent for a zero
+	// limit.
+	Always  bool
+	Default string
+}
+
+// pagingParam reports whether a required query parameter is one the
+// Options should carry (Auto services): a page size or position.
+func pagingParam(name string) bool {
+	return name == "limit" || name == "skip" || name == "offset"
 }
 
 type goOp struct {
@@ -282,10 +293,25 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 			declared[p.Name] = m.newParam(o, p.Name, "string", p.Schema)
 		case "query":
 			qp := m.newParam(o, p.Name, "", p.Schema)
-			if p.Required {
+			switch {
+			case p.Required && m.svc.Auto && pagingParam(p.Name):
+				// A required page size or position is an Options field
+				// sent always, so that callers (and the Iter) need not
+				// pass it by position as text.
+				qp.Always = true
+				qp.Default = "0"
+				if p.Name == "limit" {
+					qp.Default = "20"
+					if d := exampleText(p.Schema); d != "" && isInteger(d) && d != "0" {
+						qp.Default = d
+					}
+				}
+				m.gaps = append(m.gaps, gap_(m.svc.Name, o.ID, "query "+p.Name, "required paging parameter", "Options field, sent always (default "+qp.Default+")"))
+				op.OptQuery = append(op.OptQuery, qp)
+			case p.Required:
 				qp.Type = "string"
 				op.ReqQuery = append(op.ReqQuery, qp)
-			} else {
+			default:
 				op.OptQuery = append(op.OptQuery, qp)
 			}
 		}
@@ -322,6 +348,9 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 	for _, qp := range op.OptQuery {
 		f := o.Query[qp.Spec]
 		qp.Doc = f.Doc
+		if qp.Doc == "" && qp.Always {
+			qp.Doc = exportName(qp.Spec) + " is required by the API: zero sends " + qp.Default + "."
+		}
 		switch {
 		case f.Type != "":
 			qp.Type = f.Type
@@ -924,3 +953,22 @@ func isInteger(s string) bool {
 
 // refName is the schema name a $ref ends with.
 func refName(ref string) string { return ref[strings.LastIndexByte(ref, '/')+1:] }
+
+// exampleText is a parameter's default, or else its example, as text.
+func exampleText(s *Schema) string {
+	if s == nil {
+		return ""
+	}
+	for _, raw := range []json.RawMessage{s.Default, s.Example} {
+		var v any
+		if len(raw) > 0 && json.Unmarshal(raw, &v) == nil {
+			switch v := v.(type) {
+			case string:
+				return v
+			case float64:
+				return strconv.FormatFloat(v, 'f', -1, 64)
+			}
+		}
+	}
+	return ""
+}
