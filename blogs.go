@@ -26,8 +26,8 @@ var (
 	opBlogsList                     = &operation{Name: "Blogs.List", ID: "get-blogs", Method: "GET", Path: "/blogs/site/all", Version: "2021-07-28"}
 )
 
-// AuthorResponse is an author response.
-type AuthorResponse struct {
+// Author is an author response.
+type Author struct {
 	ID            string    `json:"_id"`
 	Name          string    `json:"name"`
 	LocationID    string    `json:"locationId"`
@@ -35,8 +35,8 @@ type AuthorResponse struct {
 	CanonicalLink string    `json:"canonicalLink"`
 }
 
-// CategoryResponse is a category response.
-type CategoryResponse struct {
+// Category is a category response.
+type Category struct {
 	ID            string    `json:"_id"`
 	Label         string    `json:"label,omitempty"`
 	LocationID    string    `json:"locationId"`
@@ -104,8 +104,8 @@ func (r *BlogPostParamsCreateRequest) validate(op *operation) error {
 	return nil
 }
 
-// BlogPostResponse is a blog post response.
-type BlogPostResponse struct {
+// Blog is a blog post response.
+type Blog struct {
 	Categories    []string  `json:"categories"`
 	Tags          []string  `json:"tags,omitempty"`
 	Archived      bool      `json:"archived"`
@@ -332,7 +332,7 @@ func (o *BlogsListOptions) values() url.Values {
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-all-blog-authors-by-location
 //
 //meta:operation GET /blogs/authors
-func (s *BlogsService) ListAuthorsByLocation(ctx context.Context, locationID string, opts *BlogsListAuthorsByLocationOptions) ([]AuthorResponse, *Response, error) {
+func (s *BlogsService) ListAuthorsByLocation(ctx context.Context, locationID string, opts *BlogsListAuthorsByLocationOptions) ([]Author, *Response, error) {
 	path := opBlogsListAuthorsByLocation.Path
 	if locationID == "" {
 		return nil, nil, missing(opBlogsListAuthorsByLocation, "locationId")
@@ -340,7 +340,7 @@ func (s *BlogsService) ListAuthorsByLocation(ctx context.Context, locationID str
 	q := opts.values()
 	q.Set("locationId", locationID)
 	var root struct {
-		Authors []AuthorResponse `json:"authors"`
+		Authors []Author `json:"authors"`
 	}
 	resp, err := (*service)(s).call(ctx, opBlogsListAuthorsByLocation, path, q, nil, &root)
 	if err != nil {
@@ -359,7 +359,7 @@ func (s *BlogsService) ListAuthorsByLocation(ctx context.Context, locationID str
 // ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-all-blog-authors-by-location
-func (s *BlogsService) ListAuthorsByLocationIter(ctx context.Context, locationID string, opts *BlogsListAuthorsByLocationOptions) iter.Seq2[*AuthorResponse, error] {
+func (s *BlogsService) ListAuthorsByLocationIter(ctx context.Context, locationID string, opts *BlogsListAuthorsByLocationOptions) iter.Seq2[*Author, error] {
 	base := BlogsListAuthorsByLocationOptions{}
 	if opts != nil {
 		base = *opts
@@ -367,7 +367,7 @@ func (s *BlogsService) ListAuthorsByLocationIter(ctx context.Context, locationID
 	if base.Limit <= 0 {
 		base.Limit = 20
 	}
-	return offsetPages(ctx, (*service)(s), opBlogsListAuthorsByLocation, base.Offset, base.Limit, func(ctx context.Context, at int) ([]AuthorResponse, *Response, error) {
+	return offsetPages(ctx, (*service)(s), opBlogsListAuthorsByLocation, base.Offset, base.Limit, func(ctx context.Context, at int) ([]Author, *Response, error) {
 		o := base
 		o.Offset = at
 		return s.ListAuthorsByLocation(ctx, locationID, &o)
@@ -382,7 +382,7 @@ func (s *BlogsService) ListAuthorsByLocationIter(ctx context.Context, locationID
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-all-categories-by-location
 //
 //meta:operation GET /blogs/categories
-func (s *BlogsService) ListCategoriesByLocation(ctx context.Context, locationID string, opts *BlogsListCategoriesByLocationOptions) ([]CategoryResponse, *Response, error) {
+func (s *BlogsService) ListCategoriesByLocation(ctx context.Context, locationID string, opts *BlogsListCategoriesByLocationOptions) ([]Category, *Response, error) {
 	path := opBlogsListCategoriesByLocation.Path
 	if locationID == "" {
 		return nil, nil, missing(opBlogsListCategoriesByLocation, "locationId")
@@ -390,7 +390,7 @@ func (s *BlogsService) ListCategoriesByLocation(ctx context.Context, locationID 
 	q := opts.values()
 	q.Set("locationId", locationID)
 	var root struct {
-		Categories []CategoryResponse `json:"categories"`
+		Categories []Category `json:"categories"`
 	}
 	resp, err := (*service)(s).call(ctx, opBlogsListCategoriesByLocation, path, q, nil, &root)
 	if err != nil {
@@ -409,7 +409,7 @@ func (s *BlogsService) ListCategoriesByLocation(ctx context.Context, locationID 
 // ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-all-categories-by-location
-func (s *BlogsService) ListCategoriesByLocationIter(ctx context.Context, locationID string, opts *BlogsListCategoriesByLocationOptions) iter.Seq2[*CategoryResponse, error] {
+func (s *BlogsService) ListCategoriesByLocationIter(ctx context.Context, locationID string, opts *BlogsListCategoriesByLocationOptions) iter.Seq2[*Category, error] {
 	base := BlogsListCategoriesByLocationOptions{}
 	if opts != nil {
 		base = *opts
@@ -417,7 +417,7 @@ func (s *BlogsService) ListCategoriesByLocationIter(ctx context.Context, locatio
 	if base.Limit <= 0 {
 		base.Limit = 20
 	}
-	return offsetPages(ctx, (*service)(s), opBlogsListCategoriesByLocation, base.Offset, base.Limit, func(ctx context.Context, at int) ([]CategoryResponse, *Response, error) {
+	return offsetPages(ctx, (*service)(s), opBlogsListCategoriesByLocation, base.Offset, base.Limit, func(ctx context.Context, at int) ([]Category, *Response, error) {
 		o := base
 		o.Offset = at
 		return s.ListCategoriesByLocation(ctx, locationID, &o)
@@ -432,7 +432,7 @@ func (s *BlogsService) ListCategoriesByLocationIter(ctx context.Context, locatio
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/create-blog-post
 //
 //meta:operation POST /blogs/posts
-func (s *BlogsService) CreatePost(ctx context.Context, req *BlogPostParamsCreateRequest) (*BlogPostResponse, *Response, error) {
+func (s *BlogsService) CreatePost(ctx context.Context, req *BlogPostParamsCreateRequest) (*Blog, *Response, error) {
 	path := opBlogsCreatePost.Path
 	if req == nil {
 		return nil, nil, &ArgError{Operation: opBlogsCreatePost.Name, Arg: "body", Reason: "is required"}
@@ -441,7 +441,7 @@ func (s *BlogsService) CreatePost(ctx context.Context, req *BlogPostParamsCreate
 		return nil, nil, err
 	}
 	var root struct {
-		Data *BlogPostResponse `json:"data"`
+		Data *Blog `json:"data"`
 	}
 	resp, err := (*service)(s).call(ctx, opBlogsCreatePost, path, nil, req, &root)
 	if err != nil {
@@ -461,7 +461,7 @@ func (s *BlogsService) CreatePost(ctx context.Context, req *BlogPostParamsCreate
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-blog-post
 //
 //meta:operation GET /blogs/posts/all
-func (s *BlogsService) ListPosts(ctx context.Context, locationID, blogID string, opts *BlogsListPostsOptions) ([]BlogPostResponse, *Response, error) {
+func (s *BlogsService) ListPosts(ctx context.Context, locationID, blogID string, opts *BlogsListPostsOptions) ([]Blog, *Response, error) {
 	path := opBlogsListPosts.Path
 	if locationID == "" {
 		return nil, nil, missing(opBlogsListPosts, "locationId")
@@ -473,7 +473,7 @@ func (s *BlogsService) ListPosts(ctx context.Context, locationID, blogID string,
 	q.Set("locationId", locationID)
 	q.Set("blogId", blogID)
 	var root struct {
-		Blogs []BlogPostResponse `json:"blogs"`
+		Blogs []Blog `json:"blogs"`
 	}
 	resp, err := (*service)(s).call(ctx, opBlogsListPosts, path, q, nil, &root)
 	if err != nil {
@@ -492,7 +492,7 @@ func (s *BlogsService) ListPosts(ctx context.Context, locationID, blogID string,
 // ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/get-blog-post
-func (s *BlogsService) ListPostsIter(ctx context.Context, locationID, blogID string, opts *BlogsListPostsOptions) iter.Seq2[*BlogPostResponse, error] {
+func (s *BlogsService) ListPostsIter(ctx context.Context, locationID, blogID string, opts *BlogsListPostsOptions) iter.Seq2[*Blog, error] {
 	base := BlogsListPostsOptions{}
 	if opts != nil {
 		base = *opts
@@ -500,7 +500,7 @@ func (s *BlogsService) ListPostsIter(ctx context.Context, locationID, blogID str
 	if base.Limit <= 0 {
 		base.Limit = 20
 	}
-	return offsetPages(ctx, (*service)(s), opBlogsListPosts, base.Offset, base.Limit, func(ctx context.Context, at int) ([]BlogPostResponse, *Response, error) {
+	return offsetPages(ctx, (*service)(s), opBlogsListPosts, base.Offset, base.Limit, func(ctx context.Context, at int) ([]Blog, *Response, error) {
 		o := base
 		o.Offset = at
 		return s.ListPosts(ctx, locationID, blogID, &o)
@@ -548,7 +548,7 @@ func (s *BlogsService) CheckURLSlugExists(ctx context.Context, urlSlug, location
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/update-blog-post
 //
 //meta:operation PUT /blogs/posts/{postId}
-func (s *BlogsService) UpdatePost(ctx context.Context, postID string, req *BlogPostParamsUpdateRequest) (*BlogPostResponse, *Response, error) {
+func (s *BlogsService) UpdatePost(ctx context.Context, postID string, req *BlogPostParamsUpdateRequest) (*Blog, *Response, error) {
 	path, err := opBlogsUpdatePost.expand(postID)
 	if err != nil {
 		return nil, nil, err
@@ -560,7 +560,7 @@ func (s *BlogsService) UpdatePost(ctx context.Context, postID string, req *BlogP
 		return nil, nil, err
 	}
 	var root struct {
-		UpdatedBlogPost *BlogPostResponse `json:"updatedBlogPost"`
+		UpdatedBlogPost *Blog `json:"updatedBlogPost"`
 	}
 	resp, err := (*service)(s).call(ctx, opBlogsUpdatePost, path, nil, req, &root)
 	if err != nil {

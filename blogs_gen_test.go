@@ -98,7 +98,7 @@ func TestBlogsListAuthorsByLocation(t *testing.T) {
 	assert.Equal(t, "Blogs.ListAuthorsByLocation", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Authors []AuthorResponse `json:"authors"`
+		Authors []Author `json:"authors"`
 	}
 	decodeBlogsFixture(t, "get-all-blog-authors-by-location.response.json", &want)
 	assert.Equal(t, want.Authors, got)
@@ -139,7 +139,7 @@ func TestBlogsListCategoriesByLocation(t *testing.T) {
 	assert.Equal(t, "Blogs.ListCategoriesByLocation", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Categories []CategoryResponse `json:"categories"`
+		Categories []Category `json:"categories"`
 	}
 	decodeBlogsFixture(t, "get-all-categories-by-location.response.json", &want)
 	assert.Equal(t, want.Categories, got)
@@ -181,7 +181,7 @@ func TestBlogsCreatePost(t *testing.T) {
 	assert.Equal(t, "Blogs.CreatePost", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Data *BlogPostResponse `json:"data"`
+		Data *Blog `json:"data"`
 	}
 	decodeBlogsFixture(t, "create-blog-post.response.json", &want)
 	assert.Equal(t, want.Data, got)
@@ -254,7 +254,7 @@ func TestBlogsListPosts(t *testing.T) {
 	assert.Equal(t, "Blogs.ListPosts", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Blogs []BlogPostResponse `json:"blogs"`
+		Blogs []Blog `json:"blogs"`
 	}
 	decodeBlogsFixture(t, "get-blog-post.response.json", &want)
 	assert.Equal(t, want.Blogs, got)
@@ -344,7 +344,7 @@ func TestBlogsUpdatePost(t *testing.T) {
 	assert.Equal(t, "Blogs.UpdatePost", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		UpdatedBlogPost *BlogPostResponse `json:"updatedBlogPost"`
+		UpdatedBlogPost *Blog `json:"updatedBlogPost"`
 	}
 	decodeBlogsFixture(t, "update-blog-post.response.json", &want)
 	assert.Equal(t, want.UpdatedBlogPost, got)
@@ -461,23 +461,23 @@ func TestBlogsExamplesDecodeStrictly(t *testing.T) {
 	models := map[string]func() any{
 		"get-all-blog-authors-by-location.response.json": func() any {
 			return new(struct {
-				Authors []AuthorResponse `json:"authors"`
+				Authors []Author `json:"authors"`
 			})
 		},
 		"get-all-categories-by-location.response.json": func() any {
 			return new(struct {
-				Categories []CategoryResponse `json:"categories"`
+				Categories []Category `json:"categories"`
 			})
 		},
 		"create-blog-post.response.json": func() any {
 			return new(struct {
-				Data *BlogPostResponse `json:"data"`
+				Data *Blog `json:"data"`
 			})
 		},
 		"create-blog-post.request.json": func() any { return new(BlogPostParamsCreateRequest) },
 		"get-blog-post.response.json": func() any {
 			return new(struct {
-				Blogs []BlogPostResponse `json:"blogs"`
+				Blogs []Blog `json:"blogs"`
 			})
 		},
 		"check-url-slug-exists.response.json": func() any {
@@ -487,7 +487,7 @@ func TestBlogsExamplesDecodeStrictly(t *testing.T) {
 		},
 		"update-blog-post.response.json": func() any {
 			return new(struct {
-				UpdatedBlogPost *BlogPostResponse `json:"updatedBlogPost"`
+				UpdatedBlogPost *Blog `json:"updatedBlogPost"`
 			})
 		},
 		"update-blog-post.request.json": func() any { return new(BlogPostParamsUpdateRequest) },

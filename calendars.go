@@ -332,8 +332,8 @@ func (r *LocationConfiguration) validate(op *operation) error {
 	return nil
 }
 
-// GetNote is a get note.
-type GetNote struct {
+// CalendarsNote is a get note.
+type CalendarsNote struct {
 	ID        string         `json:"id,omitempty"`
 	Body      string         `json:"body,omitempty"`
 	UserID    string         `json:"userId,omitempty"`
@@ -365,8 +365,8 @@ func (r *NotesRequest) validate(op *operation) error {
 	return nil
 }
 
-// CalendarEvent is a calendar event.
-type CalendarEvent struct {
+// Event is a calendar event.
+type Event struct {
 	ID                string              `json:"id"`
 	Address           string              `json:"address,omitempty"`
 	Title             string              `json:"title"`
@@ -730,8 +730,8 @@ func (r *ScheduleInterval) validate(op *operation) error {
 	return nil
 }
 
-// ScheduleObjectResponse is a schedule object response.
-type ScheduleObjectResponse struct {
+// Schedule is a schedule object response.
+type Schedule struct {
 	ID          string         `json:"id"`
 	Name        string         `json:"name"`
 	LocationID  string         `json:"locationId"`
@@ -1143,15 +1143,15 @@ func (s *CalendarsService) Create(ctx context.Context, req *CalendarCreateReques
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-appointment-notes
 //
 //meta:operation GET /calendars/appointments/{appointmentId}/notes
-func (s *CalendarsService) ListAppointmentNotes(ctx context.Context, appointmentID string, opts *CalendarsListAppointmentNotesOptions) ([]GetNote, *Response, error) {
+func (s *CalendarsService) ListAppointmentNotes(ctx context.Context, appointmentID string, opts *CalendarsListAppointmentNotesOptions) ([]CalendarsNote, *Response, error) {
 	path, err := opCalendarsListAppointmentNotes.expand(appointmentID)
 	if err != nil {
 		return nil, nil, err
 	}
 	q := opts.values()
 	var root struct {
-		Notes   []GetNote `json:"notes"`
-		HasMore bool      `json:"hasMore"`
+		Notes   []CalendarsNote `json:"notes"`
+		HasMore bool            `json:"hasMore"`
 	}
 	resp, err := (*service)(s).call(ctx, opCalendarsListAppointmentNotes, path, q, nil, &root)
 	if err != nil {
@@ -1170,7 +1170,7 @@ func (s *CalendarsService) ListAppointmentNotes(ctx context.Context, appointment
 // ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-appointment-notes
-func (s *CalendarsService) ListAppointmentNotesIter(ctx context.Context, appointmentID string, opts *CalendarsListAppointmentNotesOptions) iter.Seq2[*GetNote, error] {
+func (s *CalendarsService) ListAppointmentNotesIter(ctx context.Context, appointmentID string, opts *CalendarsListAppointmentNotesOptions) iter.Seq2[*CalendarsNote, error] {
 	base := CalendarsListAppointmentNotesOptions{}
 	if opts != nil {
 		base = *opts
@@ -1178,7 +1178,7 @@ func (s *CalendarsService) ListAppointmentNotesIter(ctx context.Context, appoint
 	if base.Limit <= 0 {
 		base.Limit = 20
 	}
-	return offsetPages(ctx, (*service)(s), opCalendarsListAppointmentNotes, base.Offset, base.Limit, func(ctx context.Context, at int) ([]GetNote, *Response, error) {
+	return offsetPages(ctx, (*service)(s), opCalendarsListAppointmentNotes, base.Offset, base.Limit, func(ctx context.Context, at int) ([]CalendarsNote, *Response, error) {
 		o := base
 		o.Offset = at
 		return s.ListAppointmentNotes(ctx, appointmentID, &o)
@@ -1191,7 +1191,7 @@ func (s *CalendarsService) ListAppointmentNotesIter(ctx context.Context, appoint
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/create-appointment-note
 //
 //meta:operation POST /calendars/appointments/{appointmentId}/notes
-func (s *CalendarsService) CreateAppointmentNote(ctx context.Context, appointmentID string, req *NotesRequest) (*GetNote, *Response, error) {
+func (s *CalendarsService) CreateAppointmentNote(ctx context.Context, appointmentID string, req *NotesRequest) (*CalendarsNote, *Response, error) {
 	path, err := opCalendarsCreateAppointmentNote.expand(appointmentID)
 	if err != nil {
 		return nil, nil, err
@@ -1203,7 +1203,7 @@ func (s *CalendarsService) CreateAppointmentNote(ctx context.Context, appointmen
 		return nil, nil, err
 	}
 	var root struct {
-		Note *GetNote `json:"note"`
+		Note *CalendarsNote `json:"note"`
 	}
 	resp, err := (*service)(s).call(ctx, opCalendarsCreateAppointmentNote, path, nil, req, &root)
 	if err != nil {
@@ -1221,7 +1221,7 @@ func (s *CalendarsService) CreateAppointmentNote(ctx context.Context, appointmen
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/update-appointment-note
 //
 //meta:operation PUT /calendars/appointments/{appointmentId}/notes/{noteId}
-func (s *CalendarsService) UpdateAppointmentNote(ctx context.Context, appointmentID, noteID string, req *NotesRequest) (*GetNote, *Response, error) {
+func (s *CalendarsService) UpdateAppointmentNote(ctx context.Context, appointmentID, noteID string, req *NotesRequest) (*CalendarsNote, *Response, error) {
 	path, err := opCalendarsUpdateAppointmentNote.expand(appointmentID, noteID)
 	if err != nil {
 		return nil, nil, err
@@ -1233,7 +1233,7 @@ func (s *CalendarsService) UpdateAppointmentNote(ctx context.Context, appointmen
 		return nil, nil, err
 	}
 	var root struct {
-		Note *GetNote `json:"note"`
+		Note *CalendarsNote `json:"note"`
 	}
 	resp, err := (*service)(s).call(ctx, opCalendarsUpdateAppointmentNote, path, nil, req, &root)
 	if err != nil {
@@ -1274,7 +1274,7 @@ func (s *CalendarsService) DeleteAppointmentNote(ctx context.Context, appointmen
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-blocked-slots
 //
 //meta:operation GET /calendars/blocked-slots
-func (s *CalendarsService) ListBlockedSlots(ctx context.Context, locationID, startTime, endTime string, opts *CalendarsListBlockedSlotsOptions) ([]CalendarEvent, *Response, error) {
+func (s *CalendarsService) ListBlockedSlots(ctx context.Context, locationID, startTime, endTime string, opts *CalendarsListBlockedSlotsOptions) ([]Event, *Response, error) {
 	path := opCalendarsListBlockedSlots.Path
 	if locationID == "" {
 		return nil, nil, missing(opCalendarsListBlockedSlots, "locationId")
@@ -1290,7 +1290,7 @@ func (s *CalendarsService) ListBlockedSlots(ctx context.Context, locationID, sta
 	q.Set("startTime", startTime)
 	q.Set("endTime", endTime)
 	var root struct {
-		Events []CalendarEvent `json:"events"`
+		Events []Event `json:"events"`
 	}
 	resp, err := (*service)(s).call(ctx, opCalendarsListBlockedSlots, path, q, nil, &root)
 	if err != nil {
@@ -1307,7 +1307,7 @@ func (s *CalendarsService) ListBlockedSlots(ctx context.Context, locationID, sta
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-calendar-events
 //
 //meta:operation GET /calendars/events
-func (s *CalendarsService) ListEvents(ctx context.Context, locationID, startTime, endTime string, opts *CalendarsListEventsOptions) ([]CalendarEvent, *Response, error) {
+func (s *CalendarsService) ListEvents(ctx context.Context, locationID, startTime, endTime string, opts *CalendarsListEventsOptions) ([]Event, *Response, error) {
 	path := opCalendarsListEvents.Path
 	if locationID == "" {
 		return nil, nil, missing(opCalendarsListEvents, "locationId")
@@ -1323,7 +1323,7 @@ func (s *CalendarsService) ListEvents(ctx context.Context, locationID, startTime
 	q.Set("startTime", startTime)
 	q.Set("endTime", endTime)
 	var root struct {
-		Events []CalendarEvent `json:"events"`
+		Events []Event `json:"events"`
 	}
 	resp, err := (*service)(s).call(ctx, opCalendarsListEvents, path, q, nil, &root)
 	if err != nil {
@@ -1365,13 +1365,13 @@ func (s *CalendarsService) CreateAppointment(ctx context.Context, req *Appointme
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-appointment
 //
 //meta:operation GET /calendars/events/appointments/{eventId}
-func (s *CalendarsService) GetAppointment(ctx context.Context, eventID string) (*CalendarEvent, *Response, error) {
+func (s *CalendarsService) GetAppointment(ctx context.Context, eventID string) (*Event, *Response, error) {
 	path, err := opCalendarsGetAppointment.expand(eventID)
 	if err != nil {
 		return nil, nil, err
 	}
 	var root struct {
-		Event *CalendarEvent `json:"event"`
+		Event *Event `json:"event"`
 	}
 	resp, err := (*service)(s).call(ctx, opCalendarsGetAppointment, path, nil, nil, &root)
 	if err != nil {
@@ -1796,7 +1796,7 @@ func (s *CalendarsService) DeleteResource(ctx context.Context, resourceType, id 
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/createSchedule
 //
 //meta:operation POST /calendars/schedules
-func (s *CalendarsService) CreateSchedule(ctx context.Context, req *ScheduleCreateRequest) (*ScheduleObjectResponse, *Response, error) {
+func (s *CalendarsService) CreateSchedule(ctx context.Context, req *ScheduleCreateRequest) (*Schedule, *Response, error) {
 	path := opCalendarsCreateSchedule.Path
 	if req == nil {
 		return nil, nil, &ArgError{Operation: opCalendarsCreateSchedule.Name, Arg: "body", Reason: "is required"}
@@ -1805,7 +1805,7 @@ func (s *CalendarsService) CreateSchedule(ctx context.Context, req *ScheduleCrea
 		return nil, nil, err
 	}
 	var root struct {
-		Schedule *ScheduleObjectResponse `json:"schedule"`
+		Schedule *Schedule `json:"schedule"`
 	}
 	resp, err := (*service)(s).call(ctx, opCalendarsCreateSchedule, path, nil, req, &root)
 	if err != nil {
@@ -1826,7 +1826,7 @@ func (s *CalendarsService) CreateSchedule(ctx context.Context, req *ScheduleCrea
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/getAllSchedules
 //
 //meta:operation GET /calendars/schedules/search
-func (s *CalendarsService) ListSchedules(ctx context.Context, locationID, userID string, opts *CalendarsListSchedulesOptions) ([]ScheduleObjectResponse, *Response, error) {
+func (s *CalendarsService) ListSchedules(ctx context.Context, locationID, userID string, opts *CalendarsListSchedulesOptions) ([]Schedule, *Response, error) {
 	path := opCalendarsListSchedules.Path
 	if locationID == "" {
 		return nil, nil, missing(opCalendarsListSchedules, "locationId")
@@ -1838,7 +1838,7 @@ func (s *CalendarsService) ListSchedules(ctx context.Context, locationID, userID
 	q.Set("locationId", locationID)
 	q.Set("userId", userID)
 	var root struct {
-		Schedules []ScheduleObjectResponse `json:"schedules"`
+		Schedules []Schedule `json:"schedules"`
 	}
 	resp, err := (*service)(s).call(ctx, opCalendarsListSchedules, path, q, nil, &root)
 	if err != nil {
@@ -1857,7 +1857,7 @@ func (s *CalendarsService) ListSchedules(ctx context.Context, locationID, userID
 // ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/getAllSchedules
-func (s *CalendarsService) ListSchedulesIter(ctx context.Context, locationID, userID string, opts *CalendarsListSchedulesOptions) iter.Seq2[*ScheduleObjectResponse, error] {
+func (s *CalendarsService) ListSchedulesIter(ctx context.Context, locationID, userID string, opts *CalendarsListSchedulesOptions) iter.Seq2[*Schedule, error] {
 	base := CalendarsListSchedulesOptions{}
 	if opts != nil {
 		base = *opts
@@ -1865,7 +1865,7 @@ func (s *CalendarsService) ListSchedulesIter(ctx context.Context, locationID, us
 	if base.Limit <= 0 {
 		base.Limit = 50
 	}
-	return offsetPages(ctx, (*service)(s), opCalendarsListSchedules, base.Skip, base.Limit, func(ctx context.Context, at int) ([]ScheduleObjectResponse, *Response, error) {
+	return offsetPages(ctx, (*service)(s), opCalendarsListSchedules, base.Skip, base.Limit, func(ctx context.Context, at int) ([]Schedule, *Response, error) {
 		o := base
 		o.Skip = at
 		return s.ListSchedules(ctx, locationID, userID, &o)
@@ -1881,13 +1881,13 @@ func (s *CalendarsService) ListSchedulesIter(ctx context.Context, locationID, us
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/getScheduleById
 //
 //meta:operation GET /calendars/schedules/{id}
-func (s *CalendarsService) GetScheduleByID(ctx context.Context, id string) (*ScheduleObjectResponse, *Response, error) {
+func (s *CalendarsService) GetScheduleByID(ctx context.Context, id string) (*Schedule, *Response, error) {
 	path, err := opCalendarsGetScheduleByID.expand(id)
 	if err != nil {
 		return nil, nil, err
 	}
 	var root struct {
-		Schedule *ScheduleObjectResponse `json:"schedule"`
+		Schedule *Schedule `json:"schedule"`
 	}
 	resp, err := (*service)(s).call(ctx, opCalendarsGetScheduleByID, path, nil, nil, &root)
 	if err != nil {
@@ -1908,7 +1908,7 @@ func (s *CalendarsService) GetScheduleByID(ctx context.Context, id string) (*Sch
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/updateSchedule
 //
 //meta:operation PUT /calendars/schedules/{id}
-func (s *CalendarsService) UpdateSchedule(ctx context.Context, id string, req *ScheduleUpdateRequest) (*ScheduleObjectResponse, *Response, error) {
+func (s *CalendarsService) UpdateSchedule(ctx context.Context, id string, req *ScheduleUpdateRequest) (*Schedule, *Response, error) {
 	path, err := opCalendarsUpdateSchedule.expand(id)
 	if err != nil {
 		return nil, nil, err
@@ -1917,7 +1917,7 @@ func (s *CalendarsService) UpdateSchedule(ctx context.Context, id string, req *S
 		return nil, nil, &ArgError{Operation: opCalendarsUpdateSchedule.Name, Arg: "body", Reason: "is required"}
 	}
 	var root struct {
-		Schedule *ScheduleObjectResponse `json:"schedule"`
+		Schedule *Schedule `json:"schedule"`
 	}
 	resp, err := (*service)(s).call(ctx, opCalendarsUpdateSchedule, path, nil, req, &root)
 	if err != nil {

@@ -203,8 +203,8 @@ func TestCalendarsListAppointmentNotes(t *testing.T) {
 	assert.Equal(t, "Calendars.ListAppointmentNotes", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Notes   []GetNote `json:"notes"`
-		HasMore bool      `json:"hasMore"`
+		Notes   []CalendarsNote `json:"notes"`
+		HasMore bool            `json:"hasMore"`
 	}
 	decodeCalendarsFixture(t, "get-appointment-notes.response.json", &want)
 	assert.Equal(t, want.Notes, got)
@@ -250,7 +250,7 @@ func TestCalendarsCreateAppointmentNote(t *testing.T) {
 	assert.Equal(t, "Calendars.CreateAppointmentNote", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Note *GetNote `json:"note"`
+		Note *CalendarsNote `json:"note"`
 	}
 	decodeCalendarsFixture(t, "create-appointment-note.response.json", &want)
 	assert.Equal(t, want.Note, got)
@@ -321,7 +321,7 @@ func TestCalendarsUpdateAppointmentNote(t *testing.T) {
 	assert.Equal(t, "Calendars.UpdateAppointmentNote", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Note *GetNote `json:"note"`
+		Note *CalendarsNote `json:"note"`
 	}
 	decodeCalendarsFixture(t, "update-appointment-note.response.json", &want)
 	assert.Equal(t, want.Note, got)
@@ -449,7 +449,7 @@ func TestCalendarsListBlockedSlots(t *testing.T) {
 	assert.Equal(t, "Calendars.ListBlockedSlots", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Events []CalendarEvent `json:"events"`
+		Events []Event `json:"events"`
 	}
 	decodeCalendarsFixture(t, "get-blocked-slots.response.json", &want)
 	assert.Equal(t, want.Events, got)
@@ -498,7 +498,7 @@ func TestCalendarsListEvents(t *testing.T) {
 	assert.Equal(t, "Calendars.ListEvents", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Events []CalendarEvent `json:"events"`
+		Events []Event `json:"events"`
 	}
 	decodeCalendarsFixture(t, "get-calendar-events.response.json", &want)
 	assert.Equal(t, want.Events, got)
@@ -609,7 +609,7 @@ func TestCalendarsGetAppointment(t *testing.T) {
 	assert.Equal(t, "Calendars.GetAppointment", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Event *CalendarEvent `json:"event"`
+		Event *Event `json:"event"`
 	}
 	decodeCalendarsFixture(t, "get-appointment.response.json", &want)
 	assert.Equal(t, want.Event, got)
@@ -1477,7 +1477,7 @@ func TestCalendarsCreateSchedule(t *testing.T) {
 	assert.Equal(t, "Calendars.CreateSchedule", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Schedule *ScheduleObjectResponse `json:"schedule"`
+		Schedule *Schedule `json:"schedule"`
 	}
 	decodeCalendarsFixture(t, "createSchedule.response.json", &want)
 	assert.Equal(t, want.Schedule, got)
@@ -1542,7 +1542,7 @@ func TestCalendarsListSchedules(t *testing.T) {
 	assert.Equal(t, "Calendars.ListSchedules", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Schedules []ScheduleObjectResponse `json:"schedules"`
+		Schedules []Schedule `json:"schedules"`
 	}
 	decodeCalendarsFixture(t, "getAllSchedules.response.json", &want)
 	assert.Equal(t, want.Schedules, got)
@@ -1586,7 +1586,7 @@ func TestCalendarsGetScheduleByID(t *testing.T) {
 	assert.Equal(t, "Calendars.GetScheduleByID", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Schedule *ScheduleObjectResponse `json:"schedule"`
+		Schedule *Schedule `json:"schedule"`
 	}
 	decodeCalendarsFixture(t, "getScheduleById.response.json", &want)
 	assert.Equal(t, want.Schedule, got)
@@ -1631,7 +1631,7 @@ func TestCalendarsUpdateSchedule(t *testing.T) {
 	assert.Equal(t, "Calendars.UpdateSchedule", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Schedule *ScheduleObjectResponse `json:"schedule"`
+		Schedule *Schedule `json:"schedule"`
 	}
 	decodeCalendarsFixture(t, "updateSchedule.response.json", &want)
 	assert.Equal(t, want.Schedule, got)
@@ -2209,19 +2209,19 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 		"create-calendar.request.json": func() any { return new(CalendarCreateRequest) },
 		"get-appointment-notes.response.json": func() any {
 			return new(struct {
-				Notes   []GetNote `json:"notes"`
-				HasMore bool      `json:"hasMore"`
+				Notes   []CalendarsNote `json:"notes"`
+				HasMore bool            `json:"hasMore"`
 			})
 		},
 		"create-appointment-note.response.json": func() any {
 			return new(struct {
-				Note *GetNote `json:"note"`
+				Note *CalendarsNote `json:"note"`
 			})
 		},
 		"create-appointment-note.request.json": func() any { return new(NotesRequest) },
 		"update-appointment-note.response.json": func() any {
 			return new(struct {
-				Note *GetNote `json:"note"`
+				Note *CalendarsNote `json:"note"`
 			})
 		},
 		"update-appointment-note.request.json": func() any { return new(NotesRequest) },
@@ -2232,19 +2232,19 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 		},
 		"get-blocked-slots.response.json": func() any {
 			return new(struct {
-				Events []CalendarEvent `json:"events"`
+				Events []Event `json:"events"`
 			})
 		},
 		"get-calendar-events.response.json": func() any {
 			return new(struct {
-				Events []CalendarEvent `json:"events"`
+				Events []Event `json:"events"`
 			})
 		},
 		"create-appointment.response.json": func() any { return new(AppointmentSchemaResponse) },
 		"create-appointment.request.json":  func() any { return new(AppointmentCreateRequest) },
 		"get-appointment.response.json": func() any {
 			return new(struct {
-				Event *CalendarEvent `json:"event"`
+				Event *Event `json:"event"`
 			})
 		},
 		"edit-appointment.response.json":  func() any { return new(AppointmentSchemaResponse) },
@@ -2306,23 +2306,23 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 		},
 		"createSchedule.response.json": func() any {
 			return new(struct {
-				Schedule *ScheduleObjectResponse `json:"schedule"`
+				Schedule *Schedule `json:"schedule"`
 			})
 		},
 		"createSchedule.request.json": func() any { return new(ScheduleCreateRequest) },
 		"getAllSchedules.response.json": func() any {
 			return new(struct {
-				Schedules []ScheduleObjectResponse `json:"schedules"`
+				Schedules []Schedule `json:"schedules"`
 			})
 		},
 		"getScheduleById.response.json": func() any {
 			return new(struct {
-				Schedule *ScheduleObjectResponse `json:"schedule"`
+				Schedule *Schedule `json:"schedule"`
 			})
 		},
 		"updateSchedule.response.json": func() any {
 			return new(struct {
-				Schedule *ScheduleObjectResponse `json:"schedule"`
+				Schedule *Schedule `json:"schedule"`
 			})
 		},
 		"updateSchedule.request.json": func() any { return new(ScheduleUpdateRequest) },

@@ -18,8 +18,8 @@ var (
 	opCampaignsList = &operation{Name: "Campaigns.List", ID: "get-campaigns", Method: "GET", Path: "/campaigns/", Version: "2021-07-28"}
 )
 
-// Campaigns is a campaigns.
-type Campaigns struct {
+// Campaign is a campaigns.
+type Campaign struct {
 	ID         string `json:"id,omitempty"`
 	Name       string `json:"name,omitempty"`
 	Status     string `json:"status,omitempty"`
@@ -48,7 +48,7 @@ func (o *CampaignsListOptions) values() url.Values {
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/campaigns/get-campaigns
 //
 //meta:operation GET /campaigns/
-func (s *CampaignsService) List(ctx context.Context, locationID string, opts *CampaignsListOptions) ([]Campaigns, *Response, error) {
+func (s *CampaignsService) List(ctx context.Context, locationID string, opts *CampaignsListOptions) ([]Campaign, *Response, error) {
 	path := opCampaignsList.Path
 	if locationID == "" {
 		return nil, nil, missing(opCampaignsList, "locationId")
@@ -56,7 +56,7 @@ func (s *CampaignsService) List(ctx context.Context, locationID string, opts *Ca
 	q := opts.values()
 	q.Set("locationId", locationID)
 	var root struct {
-		Campaigns []Campaigns `json:"campaigns"`
+		Campaigns []Campaign `json:"campaigns"`
 	}
 	resp, err := (*service)(s).call(ctx, opCampaignsList, path, q, nil, &root)
 	if err != nil {

@@ -98,7 +98,7 @@ func TestCampaignsList(t *testing.T) {
 	assert.Equal(t, "Campaigns.List", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Campaigns []Campaigns `json:"campaigns"`
+		Campaigns []Campaign `json:"campaigns"`
 	}
 	decodeCampaignsFixture(t, "get-campaigns.response.json", &want)
 	assert.Equal(t, want.Campaigns, got)
@@ -134,7 +134,7 @@ func TestCampaignsExamplesDecodeStrictly(t *testing.T) {
 	models := map[string]func() any{
 		"get-campaigns.response.json": func() any {
 			return new(struct {
-				Campaigns []Campaigns `json:"campaigns"`
+				Campaigns []Campaign `json:"campaigns"`
 			})
 		},
 	}

@@ -18,8 +18,8 @@ var (
 	opCompaniesGet = &operation{Name: "Companies.Get", ID: "get-company", Method: "GET", Path: "/companies/{companyId}", Version: "2021-07-28"}
 )
 
-// GetCompanyByID is a get company by id.
-type GetCompanyByID struct {
+// Company is a get company by id.
+type Company struct {
 	ID                             string          `json:"id,omitempty"`
 	Name                           string          `json:"name,omitempty"`
 	Email                          string          `json:"email,omitempty"`
@@ -101,13 +101,13 @@ type IOnboarding struct {
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/companies/get-company
 //
 //meta:operation GET /companies/{companyId}
-func (s *CompaniesService) Get(ctx context.Context, companyID string) (*GetCompanyByID, *Response, error) {
+func (s *CompaniesService) Get(ctx context.Context, companyID string) (*Company, *Response, error) {
 	path, err := opCompaniesGet.expand(companyID)
 	if err != nil {
 		return nil, nil, err
 	}
 	var root struct {
-		Company *GetCompanyByID `json:"company"`
+		Company *Company `json:"company"`
 	}
 	resp, err := (*service)(s).call(ctx, opCompaniesGet, path, nil, nil, &root)
 	if err != nil {

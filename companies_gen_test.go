@@ -97,7 +97,7 @@ func TestCompaniesGet(t *testing.T) {
 	assert.Equal(t, "Companies.Get", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Company *GetCompanyByID `json:"company"`
+		Company *Company `json:"company"`
 	}
 	decodeCompaniesFixture(t, "get-company.response.json", &want)
 	assert.Equal(t, want.Company, got)
@@ -136,7 +136,7 @@ func TestCompaniesExamplesDecodeStrictly(t *testing.T) {
 	models := map[string]func() any{
 		"get-company.response.json": func() any {
 			return new(struct {
-				Company *GetCompanyByID `json:"company"`
+				Company *Company `json:"company"`
 			})
 		},
 	}

@@ -192,8 +192,8 @@ type GetEmailMessageResponse struct {
 	ConversationProviderID string    `json:"conversationProviderId,omitempty"`
 }
 
-// GetMessageResponse is a get message response.
-type GetMessageResponse struct {
+// Message is a get message response.
+type Message struct {
 	ID                     string       `json:"id"`
 	Type                   float64      `json:"type"`
 	MessageType            string       `json:"messageType"`
@@ -411,10 +411,10 @@ func (r *MessageAttachmentsAddRequest) validate(op *operation) error {
 
 // MessageStatusUpdateRequest is the body of [ConversationsService.UpdateMessageStatus].
 type MessageStatusUpdateRequest struct {
-	Status         string   `json:"status"`
-	Error          *Error   `json:"error,omitempty"`
-	EmailMessageID *string  `json:"emailMessageId,omitempty"`
-	Recipients     []string `json:"recipients,omitempty"`
+	Status         string              `json:"status"`
+	Error          *ConversationsError `json:"error,omitempty"`
+	EmailMessageID *string             `json:"emailMessageId,omitempty"`
+	Recipients     []string            `json:"recipients,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -425,15 +425,15 @@ func (r *MessageStatusUpdateRequest) validate(op *operation) error {
 	return nil
 }
 
-// Error is an error.
-type Error struct {
+// ConversationsError is an error.
+type ConversationsError struct {
 	Code    string `json:"code"`
 	Type    string `json:"type"`
 	Message string `json:"message"`
 }
 
 // validate reports the first required field that is empty or out of range.
-func (r *Error) validate(op *operation) error {
+func (r *ConversationsError) validate(op *operation) error {
 	if r.Code == "" {
 		return missing(op, "code")
 	}
@@ -965,7 +965,7 @@ func (s *ConversationsService) GetEmailByID(ctx context.Context, id string) (*Ge
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/export-messages-by-location
 //
 //meta:operation GET /conversations/messages/export
-func (s *ConversationsService) ExportMessagesByLocation(ctx context.Context, locationID string, opts *ConversationsExportMessagesByLocationOptions) ([]GetMessageResponse, *Response, error) {
+func (s *ConversationsService) ExportMessagesByLocation(ctx context.Context, locationID string, opts *ConversationsExportMessagesByLocationOptions) ([]Message, *Response, error) {
 	path := opConversationsExportMessagesByLocation.Path
 	if locationID == "" {
 		return nil, nil, missing(opConversationsExportMessagesByLocation, "locationId")
@@ -973,9 +973,9 @@ func (s *ConversationsService) ExportMessagesByLocation(ctx context.Context, loc
 	q := opts.values()
 	q.Set("locationId", locationID)
 	var root struct {
-		Messages   []GetMessageResponse `json:"messages"`
-		NextCursor string               `json:"nextCursor"`
-		Total      int                  `json:"total"`
+		Messages   []Message `json:"messages"`
+		NextCursor string    `json:"nextCursor"`
+		Total      int       `json:"total"`
 	}
 	resp, err := (*service)(s).call(ctx, opConversationsExportMessagesByLocation, path, q, nil, &root)
 	if err != nil {
@@ -1128,12 +1128,12 @@ func (s *ConversationsService) InitiateFileUpload(ctx context.Context, req *File
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/get-message
 //
 //meta:operation GET /conversations/messages/{id}
-func (s *ConversationsService) GetMessage(ctx context.Context, id string) (*GetMessageResponse, *Response, error) {
+func (s *ConversationsService) GetMessage(ctx context.Context, id string) (*Message, *Response, error) {
 	path, err := opConversationsGetMessage.expand(id)
 	if err != nil {
 		return nil, nil, err
 	}
-	out := new(GetMessageResponse)
+	out := new(Message)
 	resp, err := (*service)(s).call(ctx, opConversationsGetMessage, path, nil, nil, out)
 	if err != nil {
 		return nil, resp, err
@@ -1529,16 +1529,16 @@ func (s *ConversationsService) Delete(ctx context.Context, conversationID string
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/get-messages
 //
 //meta:operation GET /conversations/{conversationId}/messages
-func (s *ConversationsService) ListMessages(ctx context.Context, conversationID string, opts *ConversationsListMessagesOptions) ([]GetMessageResponse, *Response, error) {
+func (s *ConversationsService) ListMessages(ctx context.Context, conversationID string, opts *ConversationsListMessagesOptions) ([]Message, *Response, error) {
 	path, err := opConversationsListMessages.expand(conversationID)
 	if err != nil {
 		return nil, nil, err
 	}
 	q := opts.values()
 	var root struct {
-		LastMessageID string               `json:"lastMessageId"`
-		NextPage      bool                 `json:"nextPage"`
-		Messages      []GetMessageResponse `json:"messages"`
+		LastMessageID string    `json:"lastMessageId"`
+		NextPage      bool      `json:"nextPage"`
+		Messages      []Message `json:"messages"`
 	}
 	resp, err := (*service)(s).call(ctx, opConversationsListMessages, path, q, nil, &root)
 	if err != nil {

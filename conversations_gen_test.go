@@ -397,9 +397,9 @@ func TestConversationsExportMessagesByLocation(t *testing.T) {
 	assert.Equal(t, "Conversations.ExportMessagesByLocation", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Messages   []GetMessageResponse `json:"messages"`
-		NextCursor string               `json:"nextCursor"`
-		Total      int                  `json:"total"`
+		Messages   []Message `json:"messages"`
+		NextCursor string    `json:"nextCursor"`
+		Total      int       `json:"total"`
 	}
 	decodeConversationsFixture(t, "export-messages-by-location.response.json", &want)
 	assert.Equal(t, want.Messages, got)
@@ -760,7 +760,7 @@ func TestConversationsGetMessage(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Conversations.GetMessage", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	want := new(GetMessageResponse)
+	want := new(Message)
 	decodeConversationsFixture(t, "get-message.response.json", want)
 	assert.Equal(t, want, got)
 	assert.Equal(t, "ve9EPM428h8vShlRW1KT", got.ID)
@@ -1519,9 +1519,9 @@ func TestConversationsListMessages(t *testing.T) {
 	assert.Equal(t, "Conversations.ListMessages", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		LastMessageID string               `json:"lastMessageId"`
-		NextPage      bool                 `json:"nextPage"`
-		Messages      []GetMessageResponse `json:"messages"`
+		LastMessageID string    `json:"lastMessageId"`
+		NextPage      bool      `json:"nextPage"`
+		Messages      []Message `json:"messages"`
 	}
 	decodeConversationsFixture(t, "get-messages.response.json", &want)
 	assert.Equal(t, want.Messages, got)
@@ -1579,9 +1579,9 @@ func TestConversationsExamplesDecodeStrictly(t *testing.T) {
 		"get-email-by-id.response.json":                func() any { return new(GetEmailMessageResponse) },
 		"export-messages-by-location.response.json": func() any {
 			return new(struct {
-				Messages   []GetMessageResponse `json:"messages"`
-				NextCursor string               `json:"nextCursor"`
-				Total      int                  `json:"total"`
+				Messages   []Message `json:"messages"`
+				NextCursor string    `json:"nextCursor"`
+				Total      int       `json:"total"`
 			})
 		},
 		"add-an-inbound-message.response.json":  func() any { return new(ProcessMessageResponse) },
@@ -1604,7 +1604,7 @@ func TestConversationsExamplesDecodeStrictly(t *testing.T) {
 		"complete-file-upload.request.json":      func() any { return new(FileUploadCompleteRequest) },
 		"initiate-file-upload.response.json":     func() any { return new(InitiateFileUploadResponse) },
 		"initiate-file-upload.request.json":      func() any { return new(FileUploadInitiateRequest) },
-		"get-message.response.json":              func() any { return new(GetMessageResponse) },
+		"get-message.response.json":              func() any { return new(Message) },
 		"add-message-attachments.response.json":  func() any { return new(json.RawMessage) },
 		"add-message-attachments.request.json":   func() any { return new(MessageAttachmentsAddRequest) },
 		"get-message-recording.response.json":    func() any { return new(json.RawMessage) },
@@ -1651,9 +1651,9 @@ func TestConversationsExamplesDecodeStrictly(t *testing.T) {
 		},
 		"get-messages.response.json": func() any {
 			return new(struct {
-				LastMessageID string               `json:"lastMessageId"`
-				NextPage      bool                 `json:"nextPage"`
-				Messages      []GetMessageResponse `json:"messages"`
+				LastMessageID string    `json:"lastMessageId"`
+				NextPage      bool      `json:"nextPage"`
+				Messages      []Message `json:"messages"`
 			})
 		},
 	}

@@ -80,8 +80,8 @@ func (r *CustomFieldsOption) validate(op *operation) error {
 	return nil
 }
 
-// ICustomField is an i custom field.
-type ICustomField struct {
+// Field is an i custom field.
+type Field struct {
 	LocationID        string               `json:"locationId"`
 	Name              string               `json:"name,omitempty"`
 	Description       string               `json:"description,omitempty"`
@@ -155,8 +155,8 @@ type CustomFolderDeleteResponse struct {
 
 // CustomFieldsResponse is the answer of [CustomFieldsService.GetByObjectKey].
 type CustomFieldsResponse struct {
-	Fields  []ICustomField `json:"fields,omitempty"`
-	Folders []ICustomField `json:"folders,omitempty"`
+	Fields  []Field `json:"fields,omitempty"`
+	Folders []Field `json:"folders,omitempty"`
 }
 
 // CustomFieldsCustomFieldsUpdateRequest is the body of [CustomFieldsService.Update].
@@ -192,7 +192,7 @@ func (r *CustomFieldsCustomFieldsUpdateRequest) validate(op *operation) error {
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/custom-fields/create-custom-field
 //
 //meta:operation POST /custom-fields/
-func (s *CustomFieldsService) Create(ctx context.Context, req *CustomFieldsCustomFieldsCreateRequest) (*ICustomField, *Response, error) {
+func (s *CustomFieldsService) Create(ctx context.Context, req *CustomFieldsCustomFieldsCreateRequest) (*Field, *Response, error) {
 	path := opCustomFieldsCreate.Path
 	if req == nil {
 		return nil, nil, &ArgError{Operation: opCustomFieldsCreate.Name, Arg: "body", Reason: "is required"}
@@ -201,7 +201,7 @@ func (s *CustomFieldsService) Create(ctx context.Context, req *CustomFieldsCusto
 		return nil, nil, err
 	}
 	var root struct {
-		Field *ICustomField `json:"field"`
+		Field *Field `json:"field"`
 	}
 	resp, err := (*service)(s).call(ctx, opCustomFieldsCreate, path, nil, req, &root)
 	if err != nil {
@@ -352,13 +352,13 @@ func (s *CustomFieldsService) GetByObjectKey(ctx context.Context, objectKey, loc
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/custom-fields/get-custom-field-by-id
 //
 //meta:operation GET /custom-fields/{id}
-func (s *CustomFieldsService) GetByID(ctx context.Context, id string) (*ICustomField, *Response, error) {
+func (s *CustomFieldsService) GetByID(ctx context.Context, id string) (*Field, *Response, error) {
 	path, err := opCustomFieldsGetByID.expand(id)
 	if err != nil {
 		return nil, nil, err
 	}
 	var root struct {
-		Field *ICustomField `json:"field"`
+		Field *Field `json:"field"`
 	}
 	resp, err := (*service)(s).call(ctx, opCustomFieldsGetByID, path, nil, nil, &root)
 	if err != nil {
@@ -383,7 +383,7 @@ func (s *CustomFieldsService) GetByID(ctx context.Context, id string) (*ICustomF
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/custom-fields/update-custom-field
 //
 //meta:operation PUT /custom-fields/{id}
-func (s *CustomFieldsService) Update(ctx context.Context, id string, req *CustomFieldsCustomFieldsUpdateRequest) (*ICustomField, *Response, error) {
+func (s *CustomFieldsService) Update(ctx context.Context, id string, req *CustomFieldsCustomFieldsUpdateRequest) (*Field, *Response, error) {
 	path, err := opCustomFieldsUpdate.expand(id)
 	if err != nil {
 		return nil, nil, err
@@ -395,7 +395,7 @@ func (s *CustomFieldsService) Update(ctx context.Context, id string, req *Custom
 		return nil, nil, err
 	}
 	var root struct {
-		Field *ICustomField `json:"field"`
+		Field *Field `json:"field"`
 	}
 	resp, err := (*service)(s).call(ctx, opCustomFieldsUpdate, path, nil, req, &root)
 	if err != nil {

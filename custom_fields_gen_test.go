@@ -99,7 +99,7 @@ func TestCustomFieldsCreate(t *testing.T) {
 	assert.Equal(t, "CustomFields.Create", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Field *ICustomField `json:"field"`
+		Field *Field `json:"field"`
 	}
 	decodeCustomFieldsFixture(t, "create-custom-field.response.json", &want)
 	assert.Equal(t, want.Field, got)
@@ -381,7 +381,7 @@ func TestCustomFieldsGetByID(t *testing.T) {
 	assert.Equal(t, "CustomFields.GetByID", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Field *ICustomField `json:"field"`
+		Field *Field `json:"field"`
 	}
 	decodeCustomFieldsFixture(t, "get-custom-field-by-id.response.json", &want)
 	assert.Equal(t, want.Field, got)
@@ -426,7 +426,7 @@ func TestCustomFieldsUpdate(t *testing.T) {
 	assert.Equal(t, "CustomFields.Update", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Field *ICustomField `json:"field"`
+		Field *Field `json:"field"`
 	}
 	decodeCustomFieldsFixture(t, "update-custom-field.response.json", &want)
 	assert.Equal(t, want.Field, got)
@@ -531,7 +531,7 @@ func TestCustomFieldsExamplesDecodeStrictly(t *testing.T) {
 	models := map[string]func() any{
 		"create-custom-field.response.json": func() any {
 			return new(struct {
-				Field *ICustomField `json:"field"`
+				Field *Field `json:"field"`
 			})
 		},
 		"create-custom-field.request.json":              func() any { return new(CustomFieldsCustomFieldsCreateRequest) },
@@ -543,12 +543,12 @@ func TestCustomFieldsExamplesDecodeStrictly(t *testing.T) {
 		"get-custom-fields-by-object-key.response.json": func() any { return new(CustomFieldsResponse) },
 		"get-custom-field-by-id.response.json": func() any {
 			return new(struct {
-				Field *ICustomField `json:"field"`
+				Field *Field `json:"field"`
 			})
 		},
 		"update-custom-field.response.json": func() any {
 			return new(struct {
-				Field *ICustomField `json:"field"`
+				Field *Field `json:"field"`
 			})
 		},
 		"update-custom-field.request.json":  func() any { return new(CustomFieldsCustomFieldsUpdateRequest) },

@@ -176,8 +176,8 @@ type CreateLocationSuccessfulResponse struct {
 	Social     *Social   `json:"social,omitempty"`
 }
 
-// GetLocation is a get location.
-type GetLocation struct {
+// Location is a get location.
+type Location struct {
 	ID         string    `json:"id,omitempty"`
 	Name       string    `json:"name,omitempty"`
 	Phone      string    `json:"phone,omitempty"`
@@ -193,8 +193,8 @@ type GetLocation struct {
 	Social     *Social   `json:"social,omitempty"`
 }
 
-// GetLocationByID is a get location by id.
-type GetLocationByID struct {
+// LocationsLocation is a get location by id.
+type LocationsLocation struct {
 	ID         string             `json:"id,omitempty"`
 	CompanyID  string             `json:"companyId,omitempty"`
 	Name       string             `json:"name,omitempty"`
@@ -414,8 +414,8 @@ func (r *CustomRRulesOptions) validate(op *operation) error {
 	return nil
 }
 
-// RecurringTaskResponse is a recurring task response.
-type RecurringTaskResponse struct {
+// RecurringTask is a recurring task response.
+type RecurringTask struct {
 	ID              string               `json:"id"`
 	Title           string               `json:"title"`
 	Description     string               `json:"description"`
@@ -445,8 +445,8 @@ type DeleteRecurringTaskResponse struct {
 	Success bool   `json:"success"`
 }
 
-// LocationTags is a location tags.
-type LocationTags struct {
+// Tag is a location tags.
+type Tag struct {
 	Name       string `json:"name,omitempty"`
 	LocationID string `json:"locationId,omitempty"`
 	ID         string `json:"id,omitempty"`
@@ -625,11 +625,11 @@ func (s *LocationsService) Create(ctx context.Context, req *LocationCreateReques
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/search-locations
 //
 //meta:operation GET /locations/search
-func (s *LocationsService) Search(ctx context.Context, opts *LocationsSearchOptions) ([]GetLocation, *Response, error) {
+func (s *LocationsService) Search(ctx context.Context, opts *LocationsSearchOptions) ([]Location, *Response, error) {
 	path := opLocationsSearch.Path
 	q := opts.values()
 	var root struct {
-		Locations []GetLocation `json:"locations"`
+		Locations []Location `json:"locations"`
 	}
 	resp, err := (*service)(s).call(ctx, opLocationsSearch, path, q, nil, &root)
 	if err != nil {
@@ -648,7 +648,7 @@ func (s *LocationsService) Search(ctx context.Context, opts *LocationsSearchOpti
 // ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/search-locations
-func (s *LocationsService) SearchIter(ctx context.Context, opts *LocationsSearchOptions) iter.Seq2[*GetLocation, error] {
+func (s *LocationsService) SearchIter(ctx context.Context, opts *LocationsSearchOptions) iter.Seq2[*Location, error] {
 	base := LocationsSearchOptions{}
 	if opts != nil {
 		base = *opts
@@ -656,7 +656,7 @@ func (s *LocationsService) SearchIter(ctx context.Context, opts *LocationsSearch
 	if base.Limit <= 0 {
 		base.Limit = 10
 	}
-	return offsetPages(ctx, (*service)(s), opLocationsSearch, base.Skip, base.Limit, func(ctx context.Context, at int) ([]GetLocation, *Response, error) {
+	return offsetPages(ctx, (*service)(s), opLocationsSearch, base.Skip, base.Limit, func(ctx context.Context, at int) ([]Location, *Response, error) {
 		o := base
 		o.Skip = at
 		return s.Search(ctx, &o)
@@ -671,13 +671,13 @@ func (s *LocationsService) SearchIter(ctx context.Context, opts *LocationsSearch
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/get-location
 //
 //meta:operation GET /locations/{locationId}
-func (s *LocationsService) Get(ctx context.Context, locationID string) (*GetLocationByID, *Response, error) {
+func (s *LocationsService) Get(ctx context.Context, locationID string) (*LocationsLocation, *Response, error) {
 	path, err := opLocationsGet.expand(locationID)
 	if err != nil {
 		return nil, nil, err
 	}
 	var root struct {
-		Location *GetLocationByID `json:"location"`
+		Location *LocationsLocation `json:"location"`
 	}
 	resp, err := (*service)(s).call(ctx, opLocationsGet, path, nil, nil, &root)
 	if err != nil {
@@ -1013,7 +1013,7 @@ func (s *LocationsService) DeleteCustomValue(ctx context.Context, locationID, id
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/create-recurring-task
 //
 //meta:operation POST /locations/{locationId}/recurring-tasks
-func (s *LocationsService) CreateRecurringTask(ctx context.Context, locationID string, req *RecurringTaskCreateRequest) (*RecurringTaskResponse, *Response, error) {
+func (s *LocationsService) CreateRecurringTask(ctx context.Context, locationID string, req *RecurringTaskCreateRequest) (*RecurringTask, *Response, error) {
 	path, err := opLocationsCreateRecurringTask.expand(locationID)
 	if err != nil {
 		return nil, nil, err
@@ -1025,7 +1025,7 @@ func (s *LocationsService) CreateRecurringTask(ctx context.Context, locationID s
 		return nil, nil, err
 	}
 	var root struct {
-		RecurringTask *RecurringTaskResponse `json:"recurringTask"`
+		RecurringTask *RecurringTask `json:"recurringTask"`
 	}
 	resp, err := (*service)(s).call(ctx, opLocationsCreateRecurringTask, path, nil, req, &root)
 	if err != nil {
@@ -1043,13 +1043,13 @@ func (s *LocationsService) CreateRecurringTask(ctx context.Context, locationID s
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/get-recurring-task-by-id
 //
 //meta:operation GET /locations/{locationId}/recurring-tasks/{id}
-func (s *LocationsService) GetRecurringTaskByID(ctx context.Context, locationID, id string) (*RecurringTaskResponse, *Response, error) {
+func (s *LocationsService) GetRecurringTaskByID(ctx context.Context, locationID, id string) (*RecurringTask, *Response, error) {
 	path, err := opLocationsGetRecurringTaskByID.expand(locationID, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	var root struct {
-		RecurringTask *RecurringTaskResponse `json:"recurringTask"`
+		RecurringTask *RecurringTask `json:"recurringTask"`
 	}
 	resp, err := (*service)(s).call(ctx, opLocationsGetRecurringTaskByID, path, nil, nil, &root)
 	if err != nil {
@@ -1067,7 +1067,7 @@ func (s *LocationsService) GetRecurringTaskByID(ctx context.Context, locationID,
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/update-recurring-task
 //
 //meta:operation PUT /locations/{locationId}/recurring-tasks/{id}
-func (s *LocationsService) UpdateRecurringTask(ctx context.Context, locationID, id string, req *RecurringTaskUpdateRequest) (*RecurringTaskResponse, *Response, error) {
+func (s *LocationsService) UpdateRecurringTask(ctx context.Context, locationID, id string, req *RecurringTaskUpdateRequest) (*RecurringTask, *Response, error) {
 	path, err := opLocationsUpdateRecurringTask.expand(locationID, id)
 	if err != nil {
 		return nil, nil, err
@@ -1076,7 +1076,7 @@ func (s *LocationsService) UpdateRecurringTask(ctx context.Context, locationID, 
 		return nil, nil, &ArgError{Operation: opLocationsUpdateRecurringTask.Name, Arg: "body", Reason: "is required"}
 	}
 	var root struct {
-		RecurringTask *RecurringTaskResponse `json:"recurringTask"`
+		RecurringTask *RecurringTask `json:"recurringTask"`
 	}
 	resp, err := (*service)(s).call(ctx, opLocationsUpdateRecurringTask, path, nil, req, &root)
 	if err != nil {
@@ -1114,13 +1114,13 @@ func (s *LocationsService) DeleteRecurringTask(ctx context.Context, locationID, 
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/get-location-tags
 //
 //meta:operation GET /locations/{locationId}/tags
-func (s *LocationsService) ListTags(ctx context.Context, locationID string) ([]LocationTags, *Response, error) {
+func (s *LocationsService) ListTags(ctx context.Context, locationID string) ([]Tag, *Response, error) {
 	path, err := opLocationsListTags.expand(locationID)
 	if err != nil {
 		return nil, nil, err
 	}
 	var root struct {
-		Tags []LocationTags `json:"tags"`
+		Tags []Tag `json:"tags"`
 	}
 	resp, err := (*service)(s).call(ctx, opLocationsListTags, path, nil, nil, &root)
 	if err != nil {
@@ -1137,7 +1137,7 @@ func (s *LocationsService) ListTags(ctx context.Context, locationID string) ([]L
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/create-tag
 //
 //meta:operation POST /locations/{locationId}/tags
-func (s *LocationsService) CreateTag(ctx context.Context, locationID string, req *TagBody) (*LocationTags, *Response, error) {
+func (s *LocationsService) CreateTag(ctx context.Context, locationID string, req *TagBody) (*Tag, *Response, error) {
 	path, err := opLocationsCreateTag.expand(locationID)
 	if err != nil {
 		return nil, nil, err
@@ -1149,7 +1149,7 @@ func (s *LocationsService) CreateTag(ctx context.Context, locationID string, req
 		return nil, nil, err
 	}
 	var root struct {
-		Tag *LocationTags `json:"tag"`
+		Tag *Tag `json:"tag"`
 	}
 	resp, err := (*service)(s).call(ctx, opLocationsCreateTag, path, nil, req, &root)
 	if err != nil {
@@ -1166,13 +1166,13 @@ func (s *LocationsService) CreateTag(ctx context.Context, locationID string, req
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/get-tag-by-id
 //
 //meta:operation GET /locations/{locationId}/tags/{tagId}
-func (s *LocationsService) GetTagByID(ctx context.Context, locationID, tagID string) (*LocationTags, *Response, error) {
+func (s *LocationsService) GetTagByID(ctx context.Context, locationID, tagID string) (*Tag, *Response, error) {
 	path, err := opLocationsGetTagByID.expand(locationID, tagID)
 	if err != nil {
 		return nil, nil, err
 	}
 	var root struct {
-		Tag *LocationTags `json:"tag"`
+		Tag *Tag `json:"tag"`
 	}
 	resp, err := (*service)(s).call(ctx, opLocationsGetTagByID, path, nil, nil, &root)
 	if err != nil {
@@ -1189,7 +1189,7 @@ func (s *LocationsService) GetTagByID(ctx context.Context, locationID, tagID str
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/update-tag
 //
 //meta:operation PUT /locations/{locationId}/tags/{tagId}
-func (s *LocationsService) UpdateTag(ctx context.Context, locationID, tagID string, req *TagBody) (*LocationTags, *Response, error) {
+func (s *LocationsService) UpdateTag(ctx context.Context, locationID, tagID string, req *TagBody) (*Tag, *Response, error) {
 	path, err := opLocationsUpdateTag.expand(locationID, tagID)
 	if err != nil {
 		return nil, nil, err
@@ -1201,7 +1201,7 @@ func (s *LocationsService) UpdateTag(ctx context.Context, locationID, tagID stri
 		return nil, nil, err
 	}
 	var root struct {
-		Tag *LocationTags `json:"tag"`
+		Tag *Tag `json:"tag"`
 	}
 	resp, err := (*service)(s).call(ctx, opLocationsUpdateTag, path, nil, req, &root)
 	if err != nil {

@@ -159,7 +159,7 @@ func TestLocationsSearch(t *testing.T) {
 	assert.Equal(t, "Locations.Search", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Locations []GetLocation `json:"locations"`
+		Locations []Location `json:"locations"`
 	}
 	decodeLocationsFixture(t, "search-locations.response.json", &want)
 	assert.Equal(t, want.Locations, got)
@@ -179,7 +179,7 @@ func TestLocationsGet(t *testing.T) {
 	assert.Equal(t, "Locations.Get", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Location *GetLocationByID `json:"location"`
+		Location *LocationsLocation `json:"location"`
 	}
 	decodeLocationsFixture(t, "get-location.response.json", &want)
 	assert.Equal(t, want.Location, got)
@@ -928,7 +928,7 @@ func TestLocationsCreateRecurringTask(t *testing.T) {
 	assert.Equal(t, "Locations.CreateRecurringTask", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		RecurringTask *RecurringTaskResponse `json:"recurringTask"`
+		RecurringTask *RecurringTask `json:"recurringTask"`
 	}
 	decodeLocationsFixture(t, "create-recurring-task.response.json", &want)
 	assert.Equal(t, want.RecurringTask, got)
@@ -997,7 +997,7 @@ func TestLocationsGetRecurringTaskByID(t *testing.T) {
 	assert.Equal(t, "Locations.GetRecurringTaskByID", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		RecurringTask *RecurringTaskResponse `json:"recurringTask"`
+		RecurringTask *RecurringTask `json:"recurringTask"`
 	}
 	decodeLocationsFixture(t, "get-recurring-task-by-id.response.json", &want)
 	assert.Equal(t, want.RecurringTask, got)
@@ -1050,7 +1050,7 @@ func TestLocationsUpdateRecurringTask(t *testing.T) {
 	assert.Equal(t, "Locations.UpdateRecurringTask", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		RecurringTask *RecurringTaskResponse `json:"recurringTask"`
+		RecurringTask *RecurringTask `json:"recurringTask"`
 	}
 	decodeLocationsFixture(t, "update-recurring-task.response.json", &want)
 	assert.Equal(t, want.RecurringTask, got)
@@ -1154,7 +1154,7 @@ func TestLocationsListTags(t *testing.T) {
 	assert.Equal(t, "Locations.ListTags", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Tags []LocationTags `json:"tags"`
+		Tags []Tag `json:"tags"`
 	}
 	decodeLocationsFixture(t, "get-location-tags.response.json", &want)
 	assert.Equal(t, want.Tags, got)
@@ -1199,7 +1199,7 @@ func TestLocationsCreateTag(t *testing.T) {
 	assert.Equal(t, "Locations.CreateTag", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Tag *LocationTags `json:"tag"`
+		Tag *Tag `json:"tag"`
 	}
 	decodeLocationsFixture(t, "create-tag.response.json", &want)
 	assert.Equal(t, want.Tag, got)
@@ -1268,7 +1268,7 @@ func TestLocationsGetTagByID(t *testing.T) {
 	assert.Equal(t, "Locations.GetTagByID", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Tag *LocationTags `json:"tag"`
+		Tag *Tag `json:"tag"`
 	}
 	decodeLocationsFixture(t, "get-tag-by-id.response.json", &want)
 	assert.Equal(t, want.Tag, got)
@@ -1321,7 +1321,7 @@ func TestLocationsUpdateTag(t *testing.T) {
 	assert.Equal(t, "Locations.UpdateTag", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Tag *LocationTags `json:"tag"`
+		Tag *Tag `json:"tag"`
 	}
 	decodeLocationsFixture(t, "update-tag.response.json", &want)
 	assert.Equal(t, want.Tag, got)
@@ -1624,12 +1624,12 @@ func TestLocationsExamplesDecodeStrictly(t *testing.T) {
 		"create-location.request.json":  func() any { return new(LocationCreateRequest) },
 		"search-locations.response.json": func() any {
 			return new(struct {
-				Locations []GetLocation `json:"locations"`
+				Locations []Location `json:"locations"`
 			})
 		},
 		"get-location.response.json": func() any {
 			return new(struct {
-				Location *GetLocationByID `json:"location"`
+				Location *LocationsLocation `json:"location"`
 			})
 		},
 		"put-location.response.json":    func() any { return new(CreateLocationSuccessfulResponse) },
@@ -1691,41 +1691,41 @@ func TestLocationsExamplesDecodeStrictly(t *testing.T) {
 		},
 		"create-recurring-task.response.json": func() any {
 			return new(struct {
-				RecurringTask *RecurringTaskResponse `json:"recurringTask"`
+				RecurringTask *RecurringTask `json:"recurringTask"`
 			})
 		},
 		"create-recurring-task.request.json": func() any { return new(RecurringTaskCreateRequest) },
 		"get-recurring-task-by-id.response.json": func() any {
 			return new(struct {
-				RecurringTask *RecurringTaskResponse `json:"recurringTask"`
+				RecurringTask *RecurringTask `json:"recurringTask"`
 			})
 		},
 		"update-recurring-task.response.json": func() any {
 			return new(struct {
-				RecurringTask *RecurringTaskResponse `json:"recurringTask"`
+				RecurringTask *RecurringTask `json:"recurringTask"`
 			})
 		},
 		"update-recurring-task.request.json":  func() any { return new(RecurringTaskUpdateRequest) },
 		"delete-recurring-task.response.json": func() any { return new(DeleteRecurringTaskResponse) },
 		"get-location-tags.response.json": func() any {
 			return new(struct {
-				Tags []LocationTags `json:"tags"`
+				Tags []Tag `json:"tags"`
 			})
 		},
 		"create-tag.response.json": func() any {
 			return new(struct {
-				Tag *LocationTags `json:"tag"`
+				Tag *Tag `json:"tag"`
 			})
 		},
 		"create-tag.request.json": func() any { return new(TagBody) },
 		"get-tag-by-id.response.json": func() any {
 			return new(struct {
-				Tag *LocationTags `json:"tag"`
+				Tag *Tag `json:"tag"`
 			})
 		},
 		"update-tag.response.json": func() any {
 			return new(struct {
-				Tag *LocationTags `json:"tag"`
+				Tag *Tag `json:"tag"`
 			})
 		},
 		"update-tag.request.json": func() any { return new(TagBody) },

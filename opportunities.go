@@ -32,8 +32,8 @@ var (
 	opOpportunitiesUpdateStatus    = &operation{Name: "Opportunities.UpdateStatus", ID: "update-opportunity-status", Method: "PUT", Path: "/opportunities/{id}/status", Version: "2021-07-28"}
 )
 
-// CreateRequest is the body of [OpportunitiesService.Create].
-type CreateRequest struct {
+// OpportunityCreateRequest is the body of [OpportunitiesService.Create].
+type OpportunityCreateRequest struct {
 	PipelineID      string            `json:"pipelineId"`
 	LocationID      string            `json:"locationId"`
 	Name            string            `json:"name"`
@@ -46,7 +46,7 @@ type CreateRequest struct {
 }
 
 // validate reports the first required field that is empty or out of range.
-func (r *CreateRequest) validate(op *operation) error {
+func (r *OpportunityCreateRequest) validate(op *operation) error {
 	if r.PipelineID == "" {
 		return missing(op, "pipelineId")
 	}
@@ -86,8 +86,8 @@ type CustomFieldsInputObject struct {
 	FieldValue json.RawMessage `json:"field_value,omitempty"`
 }
 
-// SearchOpportunitiesResponse is a search opportunities response.
-type SearchOpportunitiesResponse struct {
+// Opportunity is a search opportunities response.
+type Opportunity struct {
 	ID                 string                              `json:"id,omitempty"`
 	Name               string                              `json:"name,omitempty"`
 	MonetaryValue      float64                             `json:"monetaryValue,omitempty"`
@@ -130,8 +130,8 @@ type CustomFieldResponse struct {
 	FieldValue json.RawMessage `json:"fieldValue"`
 }
 
-// LostReasonResponse is a lost reason response.
-type LostReasonResponse struct {
+// LostReason is a lost reason response.
+type LostReason struct {
 	ID         string    `json:"id,omitempty"`
 	Name       string    `json:"name,omitempty"`
 	LocationID string    `json:"locationId,omitempty"`
@@ -139,8 +139,8 @@ type LostReasonResponse struct {
 	CreatedAt  Timestamp `json:"createdAt,omitzero"`
 }
 
-// PipelinesResponse is a pipelines response.
-type PipelinesResponse struct {
+// Pipeline is a pipelines response.
+type Pipeline struct {
 	ID              string  `json:"id,omitempty"`
 	Name            string  `json:"name,omitempty"`
 	Stages          [][]any `json:"stages,omitempty"`
@@ -430,7 +430,7 @@ func (o *OpportunitiesRemoveFollowersOptions) values() url.Values {
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/create-opportunity
 //
 //meta:operation POST /opportunities/
-func (s *OpportunitiesService) Create(ctx context.Context, req *CreateRequest) (*SearchOpportunitiesResponse, *Response, error) {
+func (s *OpportunitiesService) Create(ctx context.Context, req *OpportunityCreateRequest) (*Opportunity, *Response, error) {
 	path := opOpportunitiesCreate.Path
 	if req == nil {
 		return nil, nil, &ArgError{Operation: opOpportunitiesCreate.Name, Arg: "body", Reason: "is required"}
@@ -439,7 +439,7 @@ func (s *OpportunitiesService) Create(ctx context.Context, req *CreateRequest) (
 		return nil, nil, err
 	}
 	var root struct {
-		Opportunity *SearchOpportunitiesResponse `json:"opportunity"`
+		Opportunity *Opportunity `json:"opportunity"`
 	}
 	resp, err := (*service)(s).call(ctx, opOpportunitiesCreate, path, nil, req, &root)
 	if err != nil {
@@ -456,7 +456,7 @@ func (s *OpportunitiesService) Create(ctx context.Context, req *CreateRequest) (
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/get-lost-reason
 //
 //meta:operation GET /opportunities/lost-reason
-func (s *OpportunitiesService) ListLostReasons(ctx context.Context, locationID string, opts *OpportunitiesListLostReasonsOptions) ([]LostReasonResponse, *Response, error) {
+func (s *OpportunitiesService) ListLostReasons(ctx context.Context, locationID string, opts *OpportunitiesListLostReasonsOptions) ([]LostReason, *Response, error) {
 	path := opOpportunitiesListLostReasons.Path
 	if locationID == "" {
 		return nil, nil, missing(opOpportunitiesListLostReasons, "locationId")
@@ -464,8 +464,8 @@ func (s *OpportunitiesService) ListLostReasons(ctx context.Context, locationID s
 	q := opts.values()
 	q.Set("locationId", locationID)
 	var root struct {
-		LostReasons []LostReasonResponse `json:"lostReasons"`
-		Total       int                  `json:"total"`
+		LostReasons []LostReason `json:"lostReasons"`
+		Total       int          `json:"total"`
 	}
 	resp, err := (*service)(s).call(ctx, opOpportunitiesListLostReasons, path, q, nil, &root)
 	if err != nil {
@@ -485,7 +485,7 @@ func (s *OpportunitiesService) ListLostReasons(ctx context.Context, locationID s
 // ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/get-lost-reason
-func (s *OpportunitiesService) ListLostReasonsIter(ctx context.Context, locationID string, opts *OpportunitiesListLostReasonsOptions) iter.Seq2[*LostReasonResponse, error] {
+func (s *OpportunitiesService) ListLostReasonsIter(ctx context.Context, locationID string, opts *OpportunitiesListLostReasonsOptions) iter.Seq2[*LostReason, error] {
 	base := OpportunitiesListLostReasonsOptions{}
 	if opts != nil {
 		base = *opts
@@ -493,7 +493,7 @@ func (s *OpportunitiesService) ListLostReasonsIter(ctx context.Context, location
 	if base.Limit <= 0 {
 		base.Limit = 100
 	}
-	return offsetPages(ctx, (*service)(s), opOpportunitiesListLostReasons, base.Skip, base.Limit, func(ctx context.Context, at int) ([]LostReasonResponse, *Response, error) {
+	return offsetPages(ctx, (*service)(s), opOpportunitiesListLostReasons, base.Skip, base.Limit, func(ctx context.Context, at int) ([]LostReason, *Response, error) {
 		o := base
 		o.Skip = at
 		return s.ListLostReasons(ctx, locationID, &o)
@@ -505,7 +505,7 @@ func (s *OpportunitiesService) ListLostReasonsIter(ctx context.Context, location
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/get-pipelines
 //
 //meta:operation GET /opportunities/pipelines
-func (s *OpportunitiesService) ListPipelines(ctx context.Context, locationID string) ([]PipelinesResponse, *Response, error) {
+func (s *OpportunitiesService) ListPipelines(ctx context.Context, locationID string) ([]Pipeline, *Response, error) {
 	path := opOpportunitiesListPipelines.Path
 	if locationID == "" {
 		return nil, nil, missing(opOpportunitiesListPipelines, "locationId")
@@ -513,7 +513,7 @@ func (s *OpportunitiesService) ListPipelines(ctx context.Context, locationID str
 	q := url.Values{}
 	q.Set("locationId", locationID)
 	var root struct {
-		Pipelines []PipelinesResponse `json:"pipelines"`
+		Pipelines []Pipeline `json:"pipelines"`
 	}
 	resp, err := (*service)(s).call(ctx, opOpportunitiesListPipelines, path, q, nil, &root)
 	if err != nil {
@@ -530,7 +530,7 @@ func (s *OpportunitiesService) ListPipelines(ctx context.Context, locationID str
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/search-opportunity
 //
 //meta:operation GET /opportunities/search
-func (s *OpportunitiesService) Search(ctx context.Context, locationID string, opts *OpportunitiesSearchOptions) ([]SearchOpportunitiesResponse, *Response, error) {
+func (s *OpportunitiesService) Search(ctx context.Context, locationID string, opts *OpportunitiesSearchOptions) ([]Opportunity, *Response, error) {
 	path := opOpportunitiesSearch.Path
 	if locationID == "" {
 		return nil, nil, missing(opOpportunitiesSearch, "location_id")
@@ -538,9 +538,9 @@ func (s *OpportunitiesService) Search(ctx context.Context, locationID string, op
 	q := opts.values()
 	q.Set("location_id", locationID)
 	var root struct {
-		Opportunities []SearchOpportunitiesResponse `json:"opportunities"`
-		Meta          *SearchMetaResponse           `json:"meta"`
-		Aggregations  json.RawMessage               `json:"aggregations"`
+		Opportunities []Opportunity       `json:"opportunities"`
+		Meta          *SearchMetaResponse `json:"meta"`
+		Aggregations  json.RawMessage     `json:"aggregations"`
 	}
 	resp, err := (*service)(s).call(ctx, opOpportunitiesSearch, path, q, nil, &root)
 	if err != nil {
@@ -561,7 +561,7 @@ func (s *OpportunitiesService) Search(ctx context.Context, locationID string, op
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/search-opportunities-advanced
 //
 //meta:operation POST /opportunities/search
-func (s *OpportunitiesService) SearchAdvanced(ctx context.Context, req *OpportunitySearchBody) ([]SearchOpportunitiesResponse, *Response, error) {
+func (s *OpportunitiesService) SearchAdvanced(ctx context.Context, req *OpportunitySearchBody) ([]Opportunity, *Response, error) {
 	path := opOpportunitiesSearchAdvanced.Path
 	if req == nil {
 		return nil, nil, &ArgError{Operation: opOpportunitiesSearchAdvanced.Name, Arg: "body", Reason: "is required"}
@@ -570,9 +570,9 @@ func (s *OpportunitiesService) SearchAdvanced(ctx context.Context, req *Opportun
 		return nil, nil, err
 	}
 	var root struct {
-		Opportunities []SearchOpportunitiesResponse `json:"opportunities"`
-		Total         int                           `json:"total"`
-		Aggregations  json.RawMessage               `json:"aggregations"`
+		Opportunities []Opportunity   `json:"opportunities"`
+		Total         int             `json:"total"`
+		Aggregations  json.RawMessage `json:"aggregations"`
 	}
 	resp, err := (*service)(s).call(ctx, opOpportunitiesSearchAdvanced, path, nil, req, &root)
 	if err != nil {
@@ -611,13 +611,13 @@ func (s *OpportunitiesService) Upsert(ctx context.Context, req *OpportunityUpser
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/get-opportunity
 //
 //meta:operation GET /opportunities/{id}
-func (s *OpportunitiesService) Get(ctx context.Context, id string) (*SearchOpportunitiesResponse, *Response, error) {
+func (s *OpportunitiesService) Get(ctx context.Context, id string) (*Opportunity, *Response, error) {
 	path, err := opOpportunitiesGet.expand(id)
 	if err != nil {
 		return nil, nil, err
 	}
 	var root struct {
-		Opportunity *SearchOpportunitiesResponse `json:"opportunity"`
+		Opportunity *Opportunity `json:"opportunity"`
 	}
 	resp, err := (*service)(s).call(ctx, opOpportunitiesGet, path, nil, nil, &root)
 	if err != nil {
@@ -634,7 +634,7 @@ func (s *OpportunitiesService) Get(ctx context.Context, id string) (*SearchOppor
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/update-opportunity
 //
 //meta:operation PUT /opportunities/{id}
-func (s *OpportunitiesService) Update(ctx context.Context, id string, req *OpportunityUpdateRequest) (*SearchOpportunitiesResponse, *Response, error) {
+func (s *OpportunitiesService) Update(ctx context.Context, id string, req *OpportunityUpdateRequest) (*Opportunity, *Response, error) {
 	path, err := opOpportunitiesUpdate.expand(id)
 	if err != nil {
 		return nil, nil, err
@@ -643,7 +643,7 @@ func (s *OpportunitiesService) Update(ctx context.Context, id string, req *Oppor
 		return nil, nil, &ArgError{Operation: opOpportunitiesUpdate.Name, Arg: "body", Reason: "is required"}
 	}
 	var root struct {
-		Opportunity *SearchOpportunitiesResponse `json:"opportunity"`
+		Opportunity *Opportunity `json:"opportunity"`
 	}
 	resp, err := (*service)(s).call(ctx, opOpportunitiesUpdate, path, nil, req, &root)
 	if err != nil {

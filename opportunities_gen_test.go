@@ -90,7 +90,7 @@ func TestOpportunitiesCreate(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
 	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "POST", path: "/opportunities/", query: "", version: "2021-07-28", body: "create-opportunity.request.json", status: 201, response: "create-opportunity.response.json"}))
-	req := new(CreateRequest)
+	req := new(OpportunityCreateRequest)
 	decodeOpportunitiesFixture(t, "create-opportunity.request.json", req)
 	got, resp, err := client.Opportunities.Create(context.Background(), req)
 	require.NoError(t, err)
@@ -99,7 +99,7 @@ func TestOpportunitiesCreate(t *testing.T) {
 	assert.Equal(t, "Opportunities.Create", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Opportunity *SearchOpportunitiesResponse `json:"opportunity"`
+		Opportunity *Opportunity `json:"opportunity"`
 	}
 	decodeOpportunitiesFixture(t, "create-opportunity.response.json", &want)
 	assert.Equal(t, want.Opportunity, got)
@@ -121,7 +121,7 @@ func TestOpportunitiesCreateRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	req := new(CreateRequest)
+	req := new(OpportunityCreateRequest)
 	decodeOpportunitiesFixture(t, "create-opportunity.request.json", req)
 	check(t, "body", func(c *Client) error {
 		_, _, err := c.Opportunities.Create(context.Background(), nil)
@@ -133,16 +133,16 @@ func TestOpportunitiesCreateRequiresFields(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		field string
-		clear func(*CreateRequest)
+		clear func(*OpportunityCreateRequest)
 	}{
-		{"pipelineId", func(r *CreateRequest) { r.PipelineID = "" }},
-		{"locationId", func(r *CreateRequest) { r.LocationID = "" }},
-		{"name", func(r *CreateRequest) { r.Name = "" }},
-		{"status", func(r *CreateRequest) { r.Status = "" }},
-		{"contactId", func(r *CreateRequest) { r.ContactID = "" }},
+		{"pipelineId", func(r *OpportunityCreateRequest) { r.PipelineID = "" }},
+		{"locationId", func(r *OpportunityCreateRequest) { r.LocationID = "" }},
+		{"name", func(r *OpportunityCreateRequest) { r.Name = "" }},
+		{"status", func(r *OpportunityCreateRequest) { r.Status = "" }},
+		{"contactId", func(r *OpportunityCreateRequest) { r.ContactID = "" }},
 	} {
 		client, mock := newOpportunitiesTestClient(t)
-		req := new(CreateRequest)
+		req := new(OpportunityCreateRequest)
 		decodeOpportunitiesFixture(t, "create-opportunity.request.json", req)
 		tc.clear(req)
 		_, _, err := client.Opportunities.Create(context.Background(), req)
@@ -165,8 +165,8 @@ func TestOpportunitiesListLostReasons(t *testing.T) {
 	assert.Equal(t, "Opportunities.ListLostReasons", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		LostReasons []LostReasonResponse `json:"lostReasons"`
-		Total       int                  `json:"total"`
+		LostReasons []LostReason `json:"lostReasons"`
+		Total       int          `json:"total"`
 	}
 	decodeOpportunitiesFixture(t, "get-lost-reason.response.json", &want)
 	assert.Equal(t, want.LostReasons, got)
@@ -207,7 +207,7 @@ func TestOpportunitiesListPipelines(t *testing.T) {
 	assert.Equal(t, "Opportunities.ListPipelines", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Pipelines []PipelinesResponse `json:"pipelines"`
+		Pipelines []Pipeline `json:"pipelines"`
 	}
 	decodeOpportunitiesFixture(t, "get-pipelines.response.json", &want)
 	assert.Equal(t, want.Pipelines, got)
@@ -247,9 +247,9 @@ func TestOpportunitiesSearch(t *testing.T) {
 	assert.Equal(t, "Opportunities.Search", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Opportunities []SearchOpportunitiesResponse `json:"opportunities"`
-		Meta          *SearchMetaResponse           `json:"meta"`
-		Aggregations  json.RawMessage               `json:"aggregations"`
+		Opportunities []Opportunity       `json:"opportunities"`
+		Meta          *SearchMetaResponse `json:"meta"`
+		Aggregations  json.RawMessage     `json:"aggregations"`
 	}
 	decodeOpportunitiesFixture(t, "search-opportunity.response.json", &want)
 	assert.Equal(t, want.Opportunities, got)
@@ -291,9 +291,9 @@ func TestOpportunitiesSearchAdvanced(t *testing.T) {
 	assert.Equal(t, "Opportunities.SearchAdvanced", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Opportunities []SearchOpportunitiesResponse `json:"opportunities"`
-		Total         int                           `json:"total"`
-		Aggregations  json.RawMessage               `json:"aggregations"`
+		Opportunities []Opportunity   `json:"opportunities"`
+		Total         int             `json:"total"`
+		Aggregations  json.RawMessage `json:"aggregations"`
 	}
 	decodeOpportunitiesFixture(t, "search-opportunities-advanced.response.json", &want)
 	assert.Equal(t, want.Opportunities, got)
@@ -418,7 +418,7 @@ func TestOpportunitiesGet(t *testing.T) {
 	assert.Equal(t, "Opportunities.Get", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Opportunity *SearchOpportunitiesResponse `json:"opportunity"`
+		Opportunity *Opportunity `json:"opportunity"`
 	}
 	decodeOpportunitiesFixture(t, "get-opportunity.response.json", &want)
 	assert.Equal(t, want.Opportunity, got)
@@ -463,7 +463,7 @@ func TestOpportunitiesUpdate(t *testing.T) {
 	assert.Equal(t, "Opportunities.Update", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Opportunity *SearchOpportunitiesResponse `json:"opportunity"`
+		Opportunity *Opportunity `json:"opportunity"`
 	}
 	decodeOpportunitiesFixture(t, "update-opportunity.response.json", &want)
 	assert.Equal(t, want.Opportunity, got)
@@ -755,33 +755,33 @@ func TestOpportunitiesExamplesDecodeStrictly(t *testing.T) {
 	models := map[string]func() any{
 		"create-opportunity.response.json": func() any {
 			return new(struct {
-				Opportunity *SearchOpportunitiesResponse `json:"opportunity"`
+				Opportunity *Opportunity `json:"opportunity"`
 			})
 		},
-		"create-opportunity.request.json": func() any { return new(CreateRequest) },
+		"create-opportunity.request.json": func() any { return new(OpportunityCreateRequest) },
 		"get-lost-reason.response.json": func() any {
 			return new(struct {
-				LostReasons []LostReasonResponse `json:"lostReasons"`
-				Total       int                  `json:"total"`
+				LostReasons []LostReason `json:"lostReasons"`
+				Total       int          `json:"total"`
 			})
 		},
 		"get-pipelines.response.json": func() any {
 			return new(struct {
-				Pipelines []PipelinesResponse `json:"pipelines"`
+				Pipelines []Pipeline `json:"pipelines"`
 			})
 		},
 		"search-opportunity.response.json": func() any {
 			return new(struct {
-				Opportunities []SearchOpportunitiesResponse `json:"opportunities"`
-				Meta          *SearchMetaResponse           `json:"meta"`
-				Aggregations  json.RawMessage               `json:"aggregations"`
+				Opportunities []Opportunity       `json:"opportunities"`
+				Meta          *SearchMetaResponse `json:"meta"`
+				Aggregations  json.RawMessage     `json:"aggregations"`
 			})
 		},
 		"search-opportunities-advanced.response.json": func() any {
 			return new(struct {
-				Opportunities []SearchOpportunitiesResponse `json:"opportunities"`
-				Total         int                           `json:"total"`
-				Aggregations  json.RawMessage               `json:"aggregations"`
+				Opportunities []Opportunity   `json:"opportunities"`
+				Total         int             `json:"total"`
+				Aggregations  json.RawMessage `json:"aggregations"`
 			})
 		},
 		"search-opportunities-advanced.request.json": func() any { return new(OpportunitySearchBody) },
@@ -789,12 +789,12 @@ func TestOpportunitiesExamplesDecodeStrictly(t *testing.T) {
 		"Upsert-opportunity.request.json":            func() any { return new(OpportunityUpsertRequest) },
 		"get-opportunity.response.json": func() any {
 			return new(struct {
-				Opportunity *SearchOpportunitiesResponse `json:"opportunity"`
+				Opportunity *Opportunity `json:"opportunity"`
 			})
 		},
 		"update-opportunity.response.json": func() any {
 			return new(struct {
-				Opportunity *SearchOpportunitiesResponse `json:"opportunity"`
+				Opportunity *Opportunity `json:"opportunity"`
 			})
 		},
 		"update-opportunity.request.json": func() any { return new(OpportunityUpdateRequest) },

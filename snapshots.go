@@ -22,8 +22,8 @@ var (
 	opSnapshotsGetLatestPush   = &operation{Name: "Snapshots.GetLatestPush", ID: "get-latest-snapshot-push", Method: "GET", Path: "/snapshots/snapshot-status/{snapshotId}/location/{locationId}", Version: "2021-07-28"}
 )
 
-// Snapshots is a snapshots.
-type Snapshots struct {
+// Snapshot is a snapshots.
+type Snapshot struct {
 	ID   string `json:"id,omitempty"`
 	Name string `json:"name,omitempty"`
 	Type string `json:"type,omitempty"`
@@ -98,7 +98,7 @@ func (o *SnapshotsListPushesOptions) values() url.Values {
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/snapshots/get-custom-snapshots
 //
 //meta:operation GET /snapshots/
-func (s *SnapshotsService) ListCustom(ctx context.Context, companyID string) ([]Snapshots, *Response, error) {
+func (s *SnapshotsService) ListCustom(ctx context.Context, companyID string) ([]Snapshot, *Response, error) {
 	path := opSnapshotsListCustom.Path
 	if companyID == "" {
 		return nil, nil, missing(opSnapshotsListCustom, "companyId")
@@ -106,7 +106,7 @@ func (s *SnapshotsService) ListCustom(ctx context.Context, companyID string) ([]
 	q := url.Values{}
 	q.Set("companyId", companyID)
 	var root struct {
-		Snapshots []Snapshots `json:"snapshots"`
+		Snapshots []Snapshot `json:"snapshots"`
 	}
 	resp, err := (*service)(s).call(ctx, opSnapshotsListCustom, path, q, nil, &root)
 	if err != nil {

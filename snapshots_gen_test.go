@@ -97,7 +97,7 @@ func TestSnapshotsListCustom(t *testing.T) {
 	assert.Equal(t, "Snapshots.ListCustom", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Snapshots []Snapshots `json:"snapshots"`
+		Snapshots []Snapshot `json:"snapshots"`
 	}
 	decodeSnapshotsFixture(t, "get-custom-snapshots.response.json", &want)
 	assert.Equal(t, want.Snapshots, got)
@@ -313,7 +313,7 @@ func TestSnapshotsExamplesDecodeStrictly(t *testing.T) {
 	models := map[string]func() any{
 		"get-custom-snapshots.response.json": func() any {
 			return new(struct {
-				Snapshots []Snapshots `json:"snapshots"`
+				Snapshots []Snapshot `json:"snapshots"`
 			})
 		},
 		"create-snapshot-share-link.response.json": func() any { return new(CreateSnapshotShareLinkSuccessfulResponse) },

@@ -42,7 +42,8 @@ func newRegistry() *registry {
 var coreNames = []string{"Client", "Option", "Response", "Rate", "RateLimit", "RateLimiter", "RetryPolicy", "Timestamp",
 	"PageMeta", "APIError", "RateLimitError", "ArgError", "RequestError", "DecodeError", "PageError", "Timeouts",
 	"TokenSource", "TokenStore", "StoredToken", "OAuthApp", "OAuthConfig", "Agency", "Version", "WebhookEvent",
-	"WebhookVerifier", "InstalledLocation", "InstalledLocations", "UserType", "Locker", "Ptr", "ResponseTooLargeError"}
+	"WebhookVerifier", "InstalledLocation", "InstalledLocations", "UserType", "Locker", "Ptr", "ResponseTooLargeError",
+	"Error", "Errors", "Service", "Operation"}
 
 // verbs that start an operationId, and what a method starting with them is
 // called.
@@ -84,7 +85,7 @@ func autoFill(specDir string, svc *Service, reg *registry) error {
 		return err
 	}
 	svc.loaded, svc.loader = doc, l
-	a := &auto{svc: svc, reg: reg, l: l, doc: doc, names: map[string]bool{}, methods: map[string]string{}, bodies: map[string]bool{}, roles: map[string]string{}}
+	a := &auto{svc: svc, reg: reg, l: l, doc: doc, names: map[string]bool{}, methods: map[string]string{}, bodies: map[string]bool{}, roles: map[string]string{}, byRole: map[string]string{}}
 	for _, t := range svc.Types {
 		a.names[t.Name] = true
 	}
@@ -127,6 +128,34 @@ type auto struct {
 	seen    map[string]bool
 	bodies  map[string]bool   // schemas used as request bodies
 	roles   map[string]string // schema → "the body of [X.Y]", for its doc
+	byRole  map[string]string // schema → Go name from the property holding it
+}
+
+// genericProps are result properties whose name says nothing of the item.
+var genericProps = map[string]bool{"data": true, "result": true, "results": true, "items": true, "list": true,
+	"response": true, "success": true, "message": true, "meta": true, "record": true, "records": true}
+
+// nameByRole names the schema a result property holds after the property:
+// {"opportunities": [SearchOpportunitiesResponseSchema]} holds Opportunity
+// values. The first role a schema is met in wins.
+func (a *auto) nameByRole(prop string, s *Schema) {
+	if s == nil || genericProps[strings.ToLower(prop)] {
+		return
+	}
+	if s.Type == "array" && s.Items != nil {
+		s = s.Items
+	}
+	if s.Ref == "" && len(s.AllOf) == 1 {
+		s = s.AllOf[0]
+	}
+	if s.Ref == "" {
+		return
+	}
+	schema := refName(s.Ref)
+	if _, done := a.byRole[schema]; done {
+		return
+	}
+	a.byRole[schema] = exportName(singular(prop))
 }
 
 func (a *auto) gap(op, where, gap, rule string) {
@@ -411,6 +440,9 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 			break
 		}
 		o.Result, o.Total, list = a.envelope(f)
+		if o.Result != "" {
+			a.nameByRole(o.Result, f.Props[o.Result])
+		}
 		if o.Result == "" {
 			if f.Name == "" {
 				return a.skip(id, "response", "inline response schema")
@@ -643,7 +675,12 @@ func (a *auto) types() error {
 		}
 		name := typeName(schema)
 		if a.bodies[schema] {
+			if _, verbOnly := verbNames[strings.ToLower(name)]; verbOnly {
+				name = exportName(singular(strings.ToLower(words(a.svc.Name)[0]))) + name
+			}
 			name = requestName(name)
+		} else if r := a.byRole[schema]; r != "" {
+			name = r
 		}
 		sig := a.signature(schema)
 		key := schema + "|" + sig
