@@ -6,6 +6,7 @@ package ghl
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/url"
 	"strconv"
 	"unicode/utf8"
@@ -985,7 +986,27 @@ func (s *ConversationsService) ExportMessagesByLocation(ctx context.Context, loc
 		return nil, resp, noResult(opConversationsExportMessagesByLocation, resp, "messages")
 	}
 	resp.Total = root.Total
+	resp.NextCursor = root.NextCursor
 	return root.Messages, resp, nil
+}
+
+// ExportMessagesByLocationIter yields every item of [ConversationsService.ExportMessagesByLocation], fetching pages lazily
+// as the loop asks for more, starting at opts.Cursor and following the cursor
+// each answer gives. It stops when the answer gives no next cursor, or at the
+// first error, which it yields; a repeated cursor or the page ceiling
+// ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/export-messages-by-location
+func (s *ConversationsService) ExportMessagesByLocationIter(ctx context.Context, locationID string, opts *ConversationsExportMessagesByLocationOptions) iter.Seq2[*Message, error] {
+	base := ConversationsExportMessagesByLocationOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	return cursorPages(ctx, (*service)(s), opConversationsExportMessagesByLocation, base.Cursor, func(ctx context.Context, cursor string) ([]Message, *Response, error) {
+		o := base
+		o.Cursor = cursor
+		return s.ExportMessagesByLocation(ctx, locationID, &o)
+	})
 }
 
 // AddInboundMessage sends POST /conversations/messages/inbound: Add an inbound
@@ -1547,5 +1568,27 @@ func (s *ConversationsService) ListMessages(ctx context.Context, conversationID 
 	if root.Messages == nil {
 		return nil, resp, noResult(opConversationsListMessages, resp, "messages")
 	}
+	if root.NextPage {
+		resp.NextCursor = root.LastMessageID
+	}
 	return root.Messages, resp, nil
+}
+
+// ListMessagesIter yields every item of [ConversationsService.ListMessages], fetching pages lazily
+// as the loop asks for more, starting at opts.LastMessageID and following the cursor
+// each answer gives. It stops when the answer gives no next cursor, or at the
+// first error, which it yields; a repeated cursor or the page ceiling
+// ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/get-messages
+func (s *ConversationsService) ListMessagesIter(ctx context.Context, conversationID string, opts *ConversationsListMessagesOptions) iter.Seq2[*Message, error] {
+	base := ConversationsListMessagesOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	return cursorPages(ctx, (*service)(s), opConversationsListMessages, base.LastMessageID, func(ctx context.Context, cursor string) ([]Message, *Response, error) {
+		o := base
+		o.LastMessageID = cursor
+		return s.ListMessages(ctx, conversationID, &o)
+	})
 }

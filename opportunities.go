@@ -150,17 +150,6 @@ type Pipeline struct {
 	ColorRenderMode string  `json:"colorRenderMode,omitempty"`
 }
 
-// SearchMetaResponse is a search meta response.
-type SearchMetaResponse struct {
-	Total        int     `json:"total,omitempty"`
-	NextPageURL  string  `json:"nextPageUrl,omitempty"`
-	StartAfterID string  `json:"startAfterId,omitempty"`
-	StartAfter   float64 `json:"startAfter,omitempty"`
-	CurrentPage  float64 `json:"currentPage,omitempty"`
-	NextPage     float64 `json:"nextPage,omitempty"`
-	PrevPage     float64 `json:"prevPage,omitempty"`
-}
-
 // OpportunitySearchBody is the body of [OpportunitiesService.SearchAdvanced].
 type OpportunitySearchBody struct {
 	LocationID        string             `json:"locationId"`
@@ -538,9 +527,9 @@ func (s *OpportunitiesService) Search(ctx context.Context, locationID string, op
 	q := opts.values()
 	q.Set("location_id", locationID)
 	var root struct {
-		Opportunities []Opportunity       `json:"opportunities"`
-		Meta          *SearchMetaResponse `json:"meta"`
-		Aggregations  json.RawMessage     `json:"aggregations"`
+		Opportunities []Opportunity   `json:"opportunities"`
+		Meta          *PageMeta       `json:"meta"`
+		Aggregations  json.RawMessage `json:"aggregations"`
 	}
 	resp, err := (*service)(s).call(ctx, opOpportunitiesSearch, path, q, nil, &root)
 	if err != nil {
@@ -549,7 +538,39 @@ func (s *OpportunitiesService) Search(ctx context.Context, locationID string, op
 	if root.Opportunities == nil {
 		return nil, resp, noResult(opOpportunitiesSearch, resp, "opportunities")
 	}
+	if root.Meta != nil {
+		resp.Meta = root.Meta
+		if resp.Total == 0 {
+			resp.Total = root.Meta.Total
+		}
+	}
 	return root.Opportunities, resp, nil
+}
+
+// SearchIter yields every item of [OpportunitiesService.Search], fetching pages of
+// opts.Limit lazily as the loop asks for more, following the startAfter and
+// startAfterId cursors of each answer's meta. It stops after a short page, when
+// meta has no nextPageUrl, or at the first error, which it yields; a repeated
+// cursor or the page ceiling ([WithMaxPages]) ends it with a [*PageError].
+// opts is copied; it may be nil.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/search-opportunity
+func (s *OpportunitiesService) SearchIter(ctx context.Context, locationID string, opts *OpportunitiesSearchOptions) iter.Seq2[*Opportunity, error] {
+	base := OpportunitiesSearchOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	first := startAfter{id: base.StartAfterID}
+	first.after, _ = strconv.ParseInt(base.StartAfter, 10, 64)
+	return metaPages(ctx, (*service)(s), opOpportunitiesSearch, first, base.Limit, func(ctx context.Context, c startAfter) ([]Opportunity, *Response, error) {
+		o := base
+		o.StartAfter = ""
+		if c.after != 0 {
+			o.StartAfter = strconv.FormatInt(c.after, 10)
+		}
+		o.StartAfterID = c.id
+		return s.Search(ctx, locationID, &o)
+	})
 }
 
 // SearchAdvanced sends POST /opportunities/search: Search Opportunities.

@@ -247,12 +247,13 @@ func TestOpportunitiesSearch(t *testing.T) {
 	assert.Equal(t, "Opportunities.Search", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Opportunities []Opportunity       `json:"opportunities"`
-		Meta          *SearchMetaResponse `json:"meta"`
-		Aggregations  json.RawMessage     `json:"aggregations"`
+		Opportunities []Opportunity   `json:"opportunities"`
+		Meta          *PageMeta       `json:"meta"`
+		Aggregations  json.RawMessage `json:"aggregations"`
 	}
 	decodeOpportunitiesFixture(t, "search-opportunity.response.json", &want)
 	assert.Equal(t, want.Opportunities, got)
+	assert.Equal(t, want.Meta, resp.Meta)
 	require.Len(t, got, 1)
 	assert.Equal(t, "yWQobCRIhRguQtD2llvk", got[0].ID)
 	assert.Equal(t, "testing", got[0].Name)
@@ -772,9 +773,9 @@ func TestOpportunitiesExamplesDecodeStrictly(t *testing.T) {
 		},
 		"search-opportunity.response.json": func() any {
 			return new(struct {
-				Opportunities []Opportunity       `json:"opportunities"`
-				Meta          *SearchMetaResponse `json:"meta"`
-				Aggregations  json.RawMessage     `json:"aggregations"`
+				Opportunities []Opportunity   `json:"opportunities"`
+				Meta          *PageMeta       `json:"meta"`
+				Aggregations  json.RawMessage `json:"aggregations"`
 			})
 		},
 		"search-opportunities-advanced.response.json": func() any {

@@ -93,3 +93,37 @@ func offsetPages[T any](ctx context.Context, s *service, op *operation, start, l
 		return items, next, more, nil
 	})
 }
+
+// cursorPages walks a list paged by an opaque cursor: fetch reads the page
+// at cursor, and the answer's resp.NextCursor is the next one ("" ends the
+// walk), besides paginate's own stops.
+func cursorPages[T any](ctx context.Context, s *service, op *operation, first string, fetch func(ctx context.Context, cursor string) ([]T, *Response, error)) iter.Seq2[*T, error] {
+	return paginate(ctx, s, op, first, func(ctx context.Context, cursor string) ([]T, string, bool, error) {
+		items, resp, err := fetch(ctx, cursor)
+		if err != nil || len(items) == 0 || resp == nil {
+			return nil, cursor, false, err
+		}
+		return items, resp.NextCursor, resp.NextCursor != "", nil
+	})
+}
+
+// startAfter is the two-part cursor of lists paged by startAfter (epoch
+// milliseconds) and startAfterId, as meta reports them.
+type startAfter struct {
+	after int64
+	id    string
+}
+
+// metaPages walks a list paged by meta's startAfter and startAfterId: the
+// walk goes on while meta has a nextPageUrl and the page was full.
+func metaPages[T any](ctx context.Context, s *service, op *operation, first startAfter, limit int, fetch func(ctx context.Context, c startAfter) ([]T, *Response, error)) iter.Seq2[*T, error] {
+	return paginate(ctx, s, op, first, func(ctx context.Context, c startAfter) ([]T, startAfter, bool, error) {
+		items, resp, err := fetch(ctx, c)
+		if err != nil || len(items) == 0 || resp == nil || resp.Meta == nil {
+			return items, c, false, err
+		}
+		m := resp.Meta
+		next := startAfter{after: m.StartAfter, id: m.StartAfterID}
+		return items, next, m.NextPageURL != "" && (limit <= 0 || len(items) >= limit), nil
+	})
+}

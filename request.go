@@ -42,6 +42,10 @@ type Response struct {
 	Total int
 	// Meta is the paging block of list operations that return one.
 	Meta *PageMeta
+	// NextCursor is the cursor of the next page, for lists paged by an
+	// opaque cursor (lastMessageId with nextPage, nextCursor); "" when the
+	// answer says there is none.
+	NextCursor string
 }
 
 // PageMeta is the "meta" paging block of HighLevel list responses.

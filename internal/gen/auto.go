@@ -470,6 +470,11 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 	}
 	if list {
 		o.Paging = pagingOf(optional)
+		if o.Result != "" && o.Paging == "" {
+			if f, err := a.l.flatten(a.doc, schemaOf(resp.Content)); err == nil {
+				o.Paging = cursorPaging(optional, f)
+			}
+		}
 	}
 	o.Doc = docOf(o.Name, method, path, spec)
 	return o, nil
@@ -799,4 +804,27 @@ func integerName(prop string) bool {
 		}
 	}
 	return false
+}
+
+// cursorPaging names a cursor scheme from the query parameters and the
+// answer's properties: lastMessageId with nextPage, cursor with nextCursor,
+// or startAfter and startAfterId with a meta block.
+func cursorPaging(params []*Parameter, f *flat) string {
+	has := map[string]bool{}
+	for _, p := range params {
+		has[p.Name] = true
+	}
+	props := map[string]bool{}
+	for _, k := range f.Keys {
+		props[k] = true
+	}
+	switch {
+	case has["lastMessageId"] && props["lastMessageId"] && props["nextPage"]:
+		return "lastMessageId"
+	case has["cursor"] && props["nextCursor"]:
+		return "cursor"
+	case has["startAfter"] && has["startAfterId"] && props["meta"]:
+		return "meta"
+	}
+	return ""
 }

@@ -128,6 +128,10 @@ func emitService(m *model) ([]byte, error) {
 			emitListIter(f, m, op)
 		case "page":
 			emitSearchIter(f, m, op)
+		case "lastMessageId", "cursor":
+			emitCursorIter(f, m, op)
+		case "meta":
+			emitMetaIter(f, m, op)
 		case "skip", "offset":
 			if m.svc.Auto {
 				emitOffsetIter(f, m, op)
@@ -419,6 +423,12 @@ func (m *model) emitMethod(f *file, op *goOp) {
 	if op.Total != "" {
 		f.p("resp.Total = root.%s\n", op.rootField(op.Total).Name)
 	}
+	switch op.Paging {
+	case "lastMessageId":
+		f.p("if root.NextPage {\nresp.NextCursor = root.LastMessageID\n}\n")
+	case "cursor":
+		f.p("resp.NextCursor = root.NextCursor\n")
+	}
 	if mf := op.rootField("meta"); mf != nil && mf.Type == "*PageMeta" {
 		f.p("if root.Meta != nil {\nresp.Meta = root.Meta\nif resp.Total == 0 {\nresp.Total = root.Meta.Total\n}\n}\n")
 	}
@@ -669,4 +679,77 @@ type Client struct {
 	}
 	f.p("}\n")
 	return f.bytes("the services table")
+}
+
+// iterArgs are the arguments an iterator passes on to its list method.
+func iterArgs(op *goOp) string {
+	var args []string
+	for _, p := range op.PathParams {
+		args = append(args, p.Go)
+	}
+	for _, p := range op.ReqQuery {
+		args = append(args, p.Go)
+	}
+	return strings.Join(append(args, "&o"), ", ")
+}
+
+// emitCursorIter writes the iterator of a list paged by an opaque cursor
+// (lastMessageId or cursor), on the core's cursorPages.
+func emitCursorIter(f *file, m *model, op *goOp) {
+	field := exportName(op.Paging) // LastMessageID or Cursor
+	item := iterHead(f, m, op, fmt.Sprintf(`%[1]sIter yields every item of [%[2]sService.%[1]s], fetching pages lazily
+as the loop asks for more, starting at opts.%[3]s and following the cursor
+each answer gives. It stops when the answer gives no next cursor, or at the
+first error, which it yields; a repeated cursor or the page ceiling
+([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.`, op.Name, m.svc.Name, field))
+	f.p(`base := %[1]s{}
+if opts != nil {
+	base = *opts
+}
+return cursorPages(ctx, (*service)(s), %[2]s, base.%[3]s, func(ctx context.Context, cursor string) ([]%[4]s, *Response, error) {
+	o := base
+	o.%[3]s = cursor
+	return s.%[5]s(ctx, %[6]s)
+})
+}
+
+`, op.Options, op.Var, field, item, op.Name, iterArgs(op))
+}
+
+// emitMetaIter writes the iterator of a list paged by meta's startAfter
+// and startAfterId, on the core's metaPages.
+func emitMetaIter(f *file, m *model, op *goOp) {
+	var afterType string
+	for _, q := range op.OptQuery {
+		if q.Spec == "startAfter" {
+			afterType = q.Type
+		}
+	}
+	item := iterHead(f, m, op, fmt.Sprintf(`%[1]sIter yields every item of [%[2]sService.%[1]s], fetching pages of
+opts.Limit lazily as the loop asks for more, following the startAfter and
+startAfterId cursors of each answer's meta. It stops after a short page, when
+meta has no nextPageUrl, or at the first error, which it yields; a repeated
+cursor or the page ceiling ([WithMaxPages]) ends it with a [*PageError].
+opts is copied; it may be nil.`, op.Name, m.svc.Name))
+	f.use("strconv")
+	set := "o.StartAfter = c.after"
+	first := "startAfter{after: base.StartAfter, id: base.StartAfterID}"
+	if afterType == "string" {
+		set = "o.StartAfter = \"\"\nif c.after != 0 {\no.StartAfter = strconv.FormatInt(c.after, 10)\n}"
+		first = "startAfter{id: base.StartAfterID}\nfirst.after, _ = strconv.ParseInt(base.StartAfter, 10, 64)"
+	}
+	f.p(`base := %[1]s{}
+if opts != nil {
+	base = *opts
+}
+first := %[2]s
+return metaPages(ctx, (*service)(s), %[3]s, first, base.Limit, func(ctx context.Context, c startAfter) ([]%[4]s, *Response, error) {
+	o := base
+	%[5]s
+	o.StartAfterID = c.id
+	return s.%[6]s(ctx, %[7]s)
+})
+}
+
+`, op.Options, first, op.Var, item, set, op.Name, iterArgs(op))
 }

@@ -196,6 +196,9 @@ var opportunities = Service{
 	TestFile: "opportunities_gen_test.go",
 	Testdata: "opportunities",
 	Auto:     true,
+	Types: []Type{
+		{Name: "PageMeta", From: []string{"SearchMetaResponseSchema"}, Core: true},
+	},
 	Rename: map[string]string{
 		"get-lost-reason": "ListLostReasons",
 	},
