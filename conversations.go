@@ -867,17 +867,17 @@ func (s *ConversationsService) GetMessageTranscription(ctx context.Context, loca
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/download-message-transcription
 //
 //meta:operation GET /conversations/locations/{locationId}/messages/{messageId}/transcription/download
-func (s *ConversationsService) DownloadMessageTranscription(ctx context.Context, locationID, messageID string) (json.RawMessage, *Response, error) {
+func (s *ConversationsService) DownloadMessageTranscription(ctx context.Context, locationID, messageID string) (*File, *Response, error) {
 	path, err := opConversationsDownloadMessageTranscription.expand(locationID, messageID)
 	if err != nil {
 		return nil, nil, err
 	}
-	var raw json.RawMessage
-	resp, err := (*service)(s).call(ctx, opConversationsDownloadMessageTranscription, path, nil, nil, &raw)
+	out := new(File)
+	resp, err := (*service)(s).call(ctx, opConversationsDownloadMessageTranscription, path, nil, nil, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	return raw, resp, nil
+	return out, resp, nil
 }
 
 // SendNewMessage sends POST /conversations/messages: Send a new message.
@@ -1200,17 +1200,17 @@ func (s *ConversationsService) AddMessageAttachments(ctx context.Context, messag
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/get-message-recording
 //
 //meta:operation GET /conversations/messages/{messageId}/locations/{locationId}/recording
-func (s *ConversationsService) GetMessageRecording(ctx context.Context, messageID, locationID string) (json.RawMessage, *Response, error) {
+func (s *ConversationsService) GetMessageRecording(ctx context.Context, messageID, locationID string) (*File, *Response, error) {
 	path, err := opConversationsGetMessageRecording.expand(messageID, locationID)
 	if err != nil {
 		return nil, nil, err
 	}
-	var raw json.RawMessage
-	resp, err := (*service)(s).call(ctx, opConversationsGetMessageRecording, path, nil, nil, &raw)
+	out := new(File)
+	resp, err := (*service)(s).call(ctx, opConversationsGetMessageRecording, path, nil, nil, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	return raw, resp, nil
+	return out, resp, nil
 }
 
 // CancelScheduledMessage sends DELETE

@@ -202,7 +202,8 @@ func TestConversationsDownloadMessageTranscription(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Conversations.DownloadMessageTranscription", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	assert.JSONEq(t, string(conversationsFixture(t, "download-message-transcription.response.json")), string(got))
+	assert.Equal(t, conversationsFixture(t, "download-message-transcription.response.json"), got.Data)
+	assert.Equal(t, "application/json", got.ContentType)
 }
 
 func TestConversationsDownloadMessageTranscriptionRejectsBadArguments(t *testing.T) {
@@ -864,7 +865,8 @@ func TestConversationsGetMessageRecording(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Conversations.GetMessageRecording", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	assert.JSONEq(t, string(conversationsFixture(t, "get-message-recording.response.json")), string(got))
+	assert.Equal(t, conversationsFixture(t, "get-message-recording.response.json"), got.Data)
+	assert.Equal(t, "application/json", got.ContentType)
 }
 
 func TestConversationsGetMessageRecordingRejectsBadArguments(t *testing.T) {

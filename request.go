@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/oauth2"
@@ -202,6 +204,17 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 	}
 	if hresp.StatusCode >= 200 && hresp.StatusCode < 300 {
 		if out == nil {
+			return resp, nil
+		}
+		if f, ok := out.(*File); ok {
+			// A file answer (a recording, a transcription): its bytes as
+			// they came, within the response size limit.
+			f.ContentType = hresp.Header.Get("Content-Type")
+			f.Filename = attachmentName(hresp.Header.Get("Content-Disposition"))
+			f.Data = st.body
+			if code := errorStatus(bytes.TrimSpace(st.body)); strings.HasPrefix(f.ContentType, "application/json") && code != 0 {
+				return resp, newAPIError(op, op.Method, path, code, st.body)
+			}
 			return resp, nil
 		}
 		return resp, decodeResult(op, path, hresp.StatusCode, st.attempts, st.body, out, tok.AccessToken)
@@ -491,6 +504,10 @@ func mapEntries[T any](op *operation, resp *Response, raw map[string]json.RawMes
 		}
 		var x T
 		if err := json.Unmarshal(v, &x); err != nil {
+			var ute *json.UnmarshalTypeError
+			if errors.As(err, &ute) {
+				ute.Field = strings.TrimSuffix(strconv.Quote(k)+"."+ute.Field, ".")
+			}
 			e := &DecodeError{Operation: op.Name, Err: fmt.Errorf("entry %q: %w", k, err)}
 			if resp != nil && resp.Response != nil {
 				e.StatusCode = resp.StatusCode
@@ -500,4 +517,28 @@ func mapEntries[T any](op *operation, resp *Response, raw map[string]json.RawMes
 		out[k] = x
 	}
 	return out, nil
+}
+
+// File is an answer that is not JSON, such as a call recording (audio/x-wav)
+// or a transcription (text/plain). Its size is bounded by
+// [WithMaxResponseSize].
+type File struct {
+	// ContentType is the answer's Content-Type header.
+	ContentType string
+	// Filename is the name the Content-Disposition header gives, if any.
+	Filename string
+	// Data is the body.
+	Data []byte
+}
+
+// attachmentName reads the filename of a Content-Disposition header.
+func attachmentName(cd string) string {
+	if cd == "" {
+		return ""
+	}
+	_, params, err := mime.ParseMediaType(cd)
+	if err != nil {
+		return ""
+	}
+	return params["filename"]
 }

@@ -405,6 +405,11 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 		return a.skip(id, "response", "the answer is not JSON ("+strings.Join(sortedKeys(resp.Content), ", ")+")")
 	default:
 		s := schemaOf(resp.Content)
+		if s == nil && len(resp.Content) == 0 && fileHeader(resp) != "" {
+			o.File = true
+			a.gap(id, "response", "answer is a file ("+fileHeader(resp)+"), no schema", "*File result: bytes, content type, file name")
+			break
+		}
 		if s == nil {
 			o.Raw = true
 			a.gap(id, "response", "2xx has no schema", "json.RawMessage result")
@@ -827,4 +832,16 @@ func cursorPaging(params []*Parameter, f *flat) string {
 		return "meta"
 	}
 	return ""
+}
+
+// fileHeader is the non-JSON Content-Type a 2xx documents in its headers.
+func fileHeader(r *RespObject) string {
+	h, ok := r.Headers["Content-Type"]
+	if !ok || h == nil {
+		return ""
+	}
+	if strings.Contains(h.Description, "json") {
+		return ""
+	}
+	return h.Description
 }

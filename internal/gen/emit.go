@@ -383,6 +383,12 @@ func (m *model) emitMethod(f *file, op *goOp) {
 	case op.Body != nil:
 		body = "req"
 	}
+	if op.File {
+		f.p("out := new(File)\n")
+		f.p("resp, err := (*service)(s).call(ctx, %s, path, %s, %s, out)\n", op.Var, query, body)
+		f.p("if err != nil {\nreturn nil, resp, err\n}\nreturn out, resp, nil\n}\n\n")
+		return
+	}
 	if op.Raw {
 		f.use("encoding/json")
 		f.p("var raw json.RawMessage\n")

@@ -228,7 +228,9 @@ func (m *model) emitOpTest(f *file, op *goOp, pre string, files map[string][]byt
 		}
 	}
 	var result any = example
-	if op.Raw {
+	if op.File {
+		f.p("assert.Equal(t, %sFixture(t, %q), got.Data)\nassert.Equal(t, \"application/json\", got.ContentType)\n", pre, respFile)
+	} else if op.Raw {
 		f.p("assert.JSONEq(t, string(%sFixture(t, %q)), string(got))\n", pre, respFile)
 	} else if op.Shape != "" {
 		f.p("var want %s\ndecode%sFixture(t, %q, &want)\nassert.Equal(t, want, got)\nassert.NotEmpty(t, got)\n", op.ResultType(), svc, respFile)
@@ -373,7 +375,7 @@ func Test%[1]sExamplesDecodeStrictly(t *testing.T) {
 	models := map[string]func() any{
 `, svc, dir)
 	for _, op := range m.ops {
-		if op.Raw {
+		if op.Raw || op.File {
 			f.p("%q: func() any { return new(json.RawMessage) },\n", op.ID+".response.json")
 		} else if op.Shape != "" {
 			f.p("%q: func() any { return new(%s) },\n", op.ID+".response.json", op.ResultType())

@@ -213,7 +213,7 @@ func (m *model) requestExample(op *goOp) (any, error) {
 }
 
 func (m *model) responseExample(op *goOp) (any, error) {
-	if op.Raw {
+	if op.Raw || op.File {
 		// No schema: an answer HighLevel sends for such calls.
 		obj := &ordered{}
 		obj.set("succeeded", true)

@@ -94,6 +94,9 @@ func (o *goOp) ResultType() string {
 	if o.Raw {
 		return "json.RawMessage"
 	}
+	if o.File {
+		return "*File"
+	}
 	switch o.Shape {
 	case "array":
 		return "[]" + o.Elem.Name
@@ -418,7 +421,7 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 	if o.Response != "" {
 		op.RespSchema = &Schema{Ref: "#/components/schemas/" + o.Response}
 	}
-	if o.Raw {
+	if o.Raw || o.File {
 		op.RespSchema = nil
 		return op, nil
 	}
@@ -806,7 +809,7 @@ func (m *model) goTypeOf(doc *Doc, s *Schema) (string, error) {
 
 // buildResult builds the response envelope of op.
 func (m *model) buildResult(op *goOp) error {
-	if op.Raw {
+	if op.Raw || op.File {
 		return nil
 	}
 	if op.Shape != "" {

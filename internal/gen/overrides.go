@@ -159,6 +159,9 @@ type Op struct {
 	// Raw returns the answer as json.RawMessage: the spec has no usable
 	// 2xx schema.
 	Raw bool
+	// File returns the answer as a *File (bytes and content type): the
+	// spec documents a non-JSON answer (audio, text).
+	File bool
 	// Shape is "array" for a 2xx that is a JSON array, "map" for an object
 	// keyed by data (free slots by date); "" for an object.
 	Shape string

@@ -50,6 +50,12 @@ type RequestBody struct {
 type RespObject struct {
 	Description string                `json:"description"`
 	Content     map[string]*MediaType `json:"content"`
+	Headers     map[string]*Header    `json:"headers"`
+}
+
+// Header is a documented response header.
+type Header struct {
+	Description string `json:"description"`
 }
 
 // MediaType holds the schema of one content type.
