@@ -236,7 +236,9 @@ func (g *Agency) apiClient() (*Client, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.client == nil {
-		c, err := g.app.newClient(g.ts)
+		// The app's own request: sent with its client that does not
+		// follow redirects (a redirect would carry the agency token away).
+		c, err := g.app.newClient(g.ts, WithHTTPClient(g.app.http))
 		if err != nil {
 			return nil, err
 		}
@@ -363,7 +365,7 @@ func (l *LocationTokenSource) mint(ctx context.Context) (*StoredToken, error) {
 		form := url.Values{"companyId": {g.companyID}, "locationId": {l.locationID}}
 		status, body, err := g.app.post(ctx, op, l.locationID, "/oauth/locationToken", form, at.AccessToken, oauthVersion)
 		if err != nil {
-			return nil, newTokenError(op, l.locationID, err, at.AccessToken)
+			return nil, postError(op, l.locationID, err, at.AccessToken)
 		}
 		if status == http.StatusUnauthorized && attempt == 0 && tokenRejected(body) {
 			g.ts.InvalidateToken(at)
