@@ -327,6 +327,9 @@ func (a *OAuthApp) AuthCodeURL(state string, extra ...AuthParam) string {
 // returns an error matching [ErrTokenNotSaved] and no token; the pair is
 // kept in memory and saved by the next call to that key's token source.
 func (a *OAuthApp) Exchange(ctx context.Context, code string) (*StoredToken, error) {
+	if ctx == nil {
+		return nil, &TokenError{Op: "exchange", Err: nilContext("OAuthApp.Exchange")}
+	}
 	if strings.TrimSpace(code) == "" {
 		return nil, &TokenError{Op: "exchange", Message: "authorization code is empty"}
 	}
@@ -386,6 +389,12 @@ func (a *OAuthApp) newClient(ts oauth2.TokenSource, opts ...Option) (*Client, er
 	all = append(all, a.cfg.ClientOptions...)
 	all = append(all, opts...)
 	return NewClient(all...)
+}
+
+// nilContext is the error of a method given a nil context.Context. It is
+// returned before any lock is taken or request sent.
+func nilContext(operation string) *ArgError {
+	return &ArgError{Operation: operation, Arg: "ctx", Reason: "is nil"}
 }
 
 // lock takes the store's lock on key, or an in-process one when the store

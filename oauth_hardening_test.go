@@ -1,11 +1,14 @@
 package ghl
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -192,6 +195,161 @@ func TestOAuthAgencyRequestsRefuseRedirect(t *testing.T) {
 			_, _, err = ag.InstalledLocations(t.Context(), InstalledLocationsParams{})
 			require.NoError(t, err)
 			assert.Zero(t, e.other.Load())
+		})
+	}
+}
+
+// callBeforeDeadline runs f with a context that has a deadline and returns
+// its error. f panicking fails the test, and so does f still running at
+// the deadline: it is waiting for a lock an earlier call left held.
+func callBeforeDeadline(t *testing.T, what string, f func(ctx context.Context) error) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("%s panicked: %v", what, r)
+			}
+		}()
+		done <- f(ctx)
+	}()
+	select {
+	case err := <-done:
+		if err != nil && strings.Contains(err.Error(), "panicked") {
+			t.Error(err)
+		}
+		return err
+	case <-ctx.Done():
+		t.Fatalf("%s: still waiting at the deadline (a lock is held)", what)
+		return nil
+	}
+}
+
+// noPanic is callBeforeDeadline for a call that takes no context.
+func noPanic(t *testing.T, what string, f func() error) error {
+	t.Helper()
+	return callBeforeDeadline(t, what, func(context.Context) error { return f() })
+}
+
+// succeedsBeforeDeadline fails unless f returns nil before the deadline.
+func succeedsBeforeDeadline(t *testing.T, what string, f func(ctx context.Context) error) {
+	t.Helper()
+	require.NoError(t, callBeforeDeadline(t, what, f), what)
+}
+
+// assertNilContextError checks the error of a call with a nil context.
+func assertNilContextError(t *testing.T, err error, wantTokenError bool) {
+	t.Helper()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
+	var ae *ArgError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "ctx", ae.Arg)
+	if wantTokenError {
+		var te *TokenError
+		assert.ErrorAs(t, err, &te)
+	}
+}
+
+// Item 4: a nil context is an error, not a panic under a token source's
+// lock; the same source then serves a call with a deadline at once.
+func TestOAuthNilContextHoldsNoLock(t *testing.T) {
+	t.Parallel()
+	t.Run("TokenSource", func(t *testing.T) {
+		t.Parallel()
+		env := newOAuthEnv(t, nil)
+		env.install(t)
+		// Another app on the same store: its source holds no token yet, so
+		// the call takes the path that starts a load.
+		app, err := NewOAuthApp(env.app.Config(), env.store)
+		require.NoError(t, err)
+		ts := app.TokenSource(env.loc.ID)
+		err = noPanic(t, "TokenContext(nil)", func() error { _, err := ts.TokenContext(nil); return err }) //nolint:staticcheck
+		assertNilContextError(t, err, true)
+		err = noPanic(t, "Stored(nil)", func() error { _, err := ts.Stored(nil); return err }) //nolint:staticcheck
+		assertNilContextError(t, err, true)
+		succeedsBeforeDeadline(t, "TokenContext", func(ctx context.Context) error { _, err := ts.TokenContext(ctx); return err })
+		succeedsBeforeDeadline(t, "Stored", func(ctx context.Context) error { _, err := ts.Stored(ctx); return err })
+
+		code := env.srv.AuthorizationCode(testClientID, env.loc.ID, "Location", "")
+		err = noPanic(t, "Exchange(nil)", func() error { _, err := app.Exchange(nil, code); return err }) //nolint:staticcheck
+		assertNilContextError(t, err, true)
+		succeedsBeforeDeadline(t, "Exchange", func(ctx context.Context) error { _, err := app.Exchange(ctx, code); return err })
+	})
+	t.Run("Agency", func(t *testing.T) {
+		t.Parallel()
+		env := newOAuthEnv(t, nil, withConfig(func(c *OAuthConfig) { c.UserType = UserTypeCompany }))
+		code := env.srv.AuthorizationCode(testClientID, "", "Company", env.loc.CompanyID)
+		_, err := env.app.Exchange(t.Context(), code)
+		require.NoError(t, err)
+		ag := env.app.Agency(env.loc.CompanyID)
+		lts := ag.LocationTokenSource(env.loc.ID)
+		err = noPanic(t, "LocationTokenSource.TokenContext(nil)", func() error { _, err := lts.TokenContext(nil); return err }) //nolint:staticcheck
+		assertNilContextError(t, err, true)
+		succeedsBeforeDeadline(t, "LocationTokenSource.TokenContext", func(ctx context.Context) error { _, err := lts.TokenContext(ctx); return err })
+
+		other := env.srv.CreateLocation("Other")
+		err = noPanic(t, "ClientForLocation(nil)", func() error { _, err := ag.ClientForLocation(nil, other.ID); return err }) //nolint:staticcheck
+		assertNilContextError(t, err, false)
+		succeedsBeforeDeadline(t, "ClientForLocation", func(ctx context.Context) error { _, err := ag.ClientForLocation(ctx, other.ID); return err })
+
+		err = noPanic(t, "InstalledLocations(nil)", func() error { _, _, err := ag.InstalledLocations(nil, InstalledLocationsParams{}); return err }) //nolint:staticcheck
+		assertNilContextError(t, err, false)
+		err = noPanic(t, "AllInstalledLocations(nil)", func() error {
+			for _, err := range ag.AllInstalledLocations(nil, InstalledLocationsParams{}) { //nolint:staticcheck
+				return err
+			}
+			return nil
+		})
+		assertNilContextError(t, err, false)
+		succeedsBeforeDeadline(t, "InstalledLocations", func(ctx context.Context) error {
+			_, _, err := ag.InstalledLocations(ctx, InstalledLocationsParams{})
+			return err
+		})
+	})
+}
+
+// Item 4: the token stores refuse a nil context in every method, and lock
+// normally afterwards.
+func TestTokenStoreNilContext(t *testing.T) {
+	t.Parallel()
+	file, err := NewFileTokenStore(t.TempDir())
+	require.NoError(t, err)
+	for name, s := range map[string]TokenStore{"memory": NewMemoryTokenStore(), "file": file} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			require.NoError(t, s.Save(t.Context(), "loc1", sampleToken(1)))
+			l := s.(Locker)
+			// The lock is busy, so a Lock that got past its checks would wait.
+			unlock, err := l.Lock(t.Context(), "loc1")
+			require.NoError(t, err)
+			calls := map[string]func() error{
+				"Load":   func() error { _, err := s.Load(nil, "loc1"); return err },  //nolint:staticcheck
+				"Save":   func() error { return s.Save(nil, "loc1", sampleToken(2)) }, //nolint:staticcheck
+				"Delete": func() error { return s.Delete(nil, "loc1") },               //nolint:staticcheck
+				"Lock":   func() error { _, err := l.Lock(nil, "loc1"); return err },  //nolint:staticcheck
+				"Lock2":  func() error { _, err := l.Lock(nil, "loc2"); return err },  //nolint:staticcheck
+			}
+			for op, call := range calls {
+				err := noPanic(t, op+"(nil)", call)
+				assertNilContextError(t, err, false)
+				assert.Contains(t, err.Error(), op[:4], op)
+			}
+			require.NoError(t, unlock())
+			got, err := s.Load(t.Context(), "loc1")
+			require.NoError(t, err)
+			assert.Equal(t, sampleToken(1).RefreshToken, got.RefreshToken, "nothing was saved or deleted")
+			for _, key := range []string{"loc1", "loc2"} {
+				succeedsBeforeDeadline(t, "Lock "+key, func(ctx context.Context) error {
+					unlock, err := l.Lock(ctx, key)
+					if err != nil {
+						return err
+					}
+					return unlock()
+				})
+			}
 		})
 	}
 }

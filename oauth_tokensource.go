@@ -91,8 +91,12 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 
 // TokenContext returns a valid access token, refreshing it if needed. ctx
 // bounds the wait; a refresh already under way is not abandoned when ctx
-// ends (its result is saved for the next call).
+// ends (its result is saved for the next call). A nil ctx is an error
+// matching [ErrInvalidArgument].
 func (s *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
+	if ctx == nil {
+		return nil, &TokenError{Op: "refresh", Key: s.key, Err: nilContext("TokenSource.TokenContext")}
+	}
 	t, err := s.stored(ctx)
 	if err != nil {
 		return nil, err
@@ -103,33 +107,48 @@ func (s *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 // Stored returns the current token with its metadata, refreshing it if
 // needed (see [TokenSource.TokenContext]).
 func (s *TokenSource) Stored(ctx context.Context) (*StoredToken, error) {
+	if ctx == nil {
+		return nil, &TokenError{Op: "refresh", Key: s.key, Err: nilContext("TokenSource.Stored")}
+	}
 	t, err := s.stored(ctx)
 	return t.clone(), err
 }
 
+// stored returns the current token, or waits for the refresh that gets one.
+// ctx is not nil.
 func (s *TokenSource) stored(ctx context.Context) (*StoredToken, error) {
-	s.mu.Lock()
-	if t := s.cur; t != nil && s.unsaved == nil && t.AccessToken != s.stale && s.app.fresh(t) {
-		s.mu.Unlock()
-		return t, nil
+	t, f, err := s.current(ctx)
+	if t != nil || err != nil {
+		return t, err
 	}
-	f := s.flight
-	if f == nil {
-		if err := ctx.Err(); err != nil {
-			s.mu.Unlock()
-			return nil, &TokenError{Op: "refresh", Key: s.key, Err: err, detail: err.Error()}
-		}
-		f = &flight{done: make(chan struct{})}
-		s.flight = f
-		go s.run(context.WithoutCancel(ctx), f)
-	}
-	s.mu.Unlock()
 	select {
 	case <-f.done:
 		return f.tok, f.err
 	case <-ctx.Done():
 		return nil, &TokenError{Op: "refresh", Key: s.key, Err: ctx.Err(), detail: ctx.Err().Error()}
 	}
+}
+
+// current returns the token to hand out as it is, or else the flight to
+// wait for, starting one if none is under way. s.mu is released by a
+// defer, so that nothing done under it (the injected clock, ctx.Err) can
+// leave it held.
+func (s *TokenSource) current(ctx context.Context) (*StoredToken, *flight, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.cur; t != nil && s.unsaved == nil && t.AccessToken != s.stale && s.app.fresh(t) {
+		return t, nil, nil
+	}
+	if s.flight == nil {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, &TokenError{Op: "refresh", Key: s.key, Err: err, detail: err.Error()}
+		}
+		detached := context.WithoutCancel(ctx)
+		f := &flight{done: make(chan struct{})}
+		s.flight = f
+		go s.run(detached, f)
+	}
+	return nil, s.flight, nil
 }
 
 // InvalidateToken tells the source that HighLevel rejected rejected as
@@ -272,12 +291,13 @@ func (s *TokenSource) refresh(ctx context.Context) (*StoredToken, error) {
 	if err != nil {
 		var te *TokenError
 		if errors.As(err, &te) {
+			until := a.now().Add(a.cfg.InactiveRetryAfter) // the clock is not read under s.mu
 			s.mu.Lock()
 			switch {
 			case te.Terminal:
 				s.term, s.termRT = te, t.RefreshToken
 			case te.LocationInactive:
-				s.inact, s.inactRT, s.inactTo = te, t.RefreshToken, a.now().Add(a.cfg.InactiveRetryAfter)
+				s.inact, s.inactRT, s.inactTo = te, t.RefreshToken, until
 			}
 			s.mu.Unlock()
 			if te.Terminal {

@@ -100,6 +100,8 @@ func (t *StoredToken) clone() *StoredToken {
 // and write it; it must be safe for concurrent use.
 //
 // Load returns an error matching [ErrNoToken] when the key has no token.
+// The stores of this package refuse a nil ctx in every method with an
+// error matching [ErrInvalidArgument].
 // Save must replace the stored token atomically: a reader sees the old token
 // or the new one, never a mix, and a Save that returned nil must survive a
 // crash of the process.
@@ -173,6 +175,9 @@ func NewMemoryTokenStore() *MemoryTokenStore {
 
 // Load returns a copy of the token stored under key.
 func (s *MemoryTokenStore) Load(ctx context.Context, key string) (*StoredToken, error) {
+	if ctx == nil {
+		return nil, nilContext("MemoryTokenStore.Load")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.tokens[key]
@@ -184,6 +189,9 @@ func (s *MemoryTokenStore) Load(ctx context.Context, key string) (*StoredToken, 
 
 // Save stores a copy of tok under key.
 func (s *MemoryTokenStore) Save(ctx context.Context, key string, tok *StoredToken) error {
+	if ctx == nil {
+		return nilContext("MemoryTokenStore.Save")
+	}
 	if tok == nil {
 		return errors.New("ghl: MemoryTokenStore.Save: token is nil")
 	}
@@ -198,6 +206,9 @@ func (s *MemoryTokenStore) Save(ctx context.Context, key string, tok *StoredToke
 
 // Delete removes the token stored under key, if any.
 func (s *MemoryTokenStore) Delete(ctx context.Context, key string) error {
+	if ctx == nil {
+		return nilContext("MemoryTokenStore.Delete")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.tokens, key)
@@ -206,6 +217,9 @@ func (s *MemoryTokenStore) Delete(ctx context.Context, key string) error {
 
 // Lock locks key within this process.
 func (s *MemoryTokenStore) Lock(ctx context.Context, key string) (func() error, error) {
+	if ctx == nil {
+		return nil, nilContext("MemoryTokenStore.Lock")
+	}
 	unlock, err := s.locks.lock(ctx, key)
 	if err != nil {
 		return nil, err
@@ -307,6 +321,9 @@ func (s *FileTokenStore) step(point string) {
 
 // Load reads the token stored under key.
 func (s *FileTokenStore) Load(ctx context.Context, key string) (*StoredToken, error) {
+	if ctx == nil {
+		return nil, nilContext("FileTokenStore.Load")
+	}
 	b, err := os.ReadFile(s.Path(key))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w for %q", ErrNoToken, key)
@@ -324,6 +341,9 @@ func (s *FileTokenStore) Load(ctx context.Context, key string) (*StoredToken, er
 
 // Save writes tok under key atomically and durably (see [FileTokenStore]).
 func (s *FileTokenStore) Save(ctx context.Context, key string, tok *StoredToken) (err error) {
+	if ctx == nil {
+		return nilContext("FileTokenStore.Save")
+	}
 	if tok == nil {
 		return errors.New("ghl: FileTokenStore.Save: token is nil")
 	}
@@ -375,6 +395,9 @@ func (s *FileTokenStore) Save(ctx context.Context, key string, tok *StoredToken)
 
 // Delete removes the token stored under key, if any.
 func (s *FileTokenStore) Delete(ctx context.Context, key string) error {
+	if ctx == nil {
+		return nilContext("FileTokenStore.Delete")
+	}
 	err := os.Remove(s.Path(key))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("ghl: FileTokenStore: %w", err)
@@ -388,16 +411,25 @@ func (s *FileTokenStore) Delete(ctx context.Context, key string) error {
 // Lock locks key for this process and, where flock is available, for every
 // process that shares the directory (see [FileTokenStore]). It blocks until
 // the lock is held or ctx is done.
-func (s *FileTokenStore) Lock(ctx context.Context, key string) (func() error, error) {
+func (s *FileTokenStore) Lock(ctx context.Context, key string) (_ func() error, err error) {
+	if ctx == nil {
+		return nil, nilContext("FileTokenStore.Lock")
+	}
 	unlockLocal, err := s.locks.lock(ctx, key)
 	if err != nil {
 		return nil, err
 	}
+	locked := false
+	defer func() {
+		if !locked { // an error, or a panic, before the file lock is held
+			unlockLocal()
+		}
+	}()
 	unlockFile, err := lockFile(ctx, s.lockPath(key))
 	if err != nil {
-		unlockLocal()
 		return nil, err
 	}
+	locked = true
 	var once sync.Once
 	return func() error {
 		var err error
