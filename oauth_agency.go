@@ -258,14 +258,16 @@ func (g *Agency) apiClient() (*Client, error) {
 // the current one expires. "Location is not active" is remembered for
 // InactiveRetryAfter. Location tokens are kept in memory only: a new
 // one can always be minted from the agency token, which is the one kept in
-// the store. Get one from [Agency.LocationTokenSource].
+// the store. Like [TokenSource], a 401 forces at most one new token per
+// token lifetime. Get one from [Agency.LocationTokenSource].
 type LocationTokenSource struct {
 	agency     *Agency
 	locationID string
 
 	mu      sync.Mutex
 	cur     *StoredToken
-	stale   string
+	stale   string // an access token HighLevel rejected
+	forced  string // an access token minted because of a 401
 	flight  *flight
 	inact   *TokenError // "Location is not active", remembered
 	inactTo time.Time   // ... until then
@@ -333,7 +335,8 @@ func (l *LocationTokenSource) current(ctx context.Context) (*oauth2.Token, *flig
 			return nil, nil, &TokenError{Op: "location token", Key: l.locationID, Err: err, detail: err.Error()}
 		}
 		detached := context.WithoutCancel(ctx)
-		f := &flight{done: make(chan struct{})}
+		forced := l.cur != nil && l.cur.AccessToken == l.stale && app.fresh(l.cur)
+		f := &flight{done: make(chan struct{}), forced: forced}
 		l.flight = f
 		go l.run(detached, f)
 	}
@@ -351,7 +354,10 @@ func (l *LocationTokenSource) run(ctx context.Context, f *flight) {
 	l.inact = nil
 	var te *TokenError
 	if err == nil {
-		l.cur = t
+		l.cur, l.forced = t, ""
+		if f.forced {
+			l.forced = t.AccessToken
+		}
 	} else if errors.As(err, &te) && te.LocationInactive {
 		l.inact, l.inactTo = te, until
 	}
@@ -362,14 +368,15 @@ func (l *LocationTokenSource) run(ctx context.Context, f *flight) {
 }
 
 // InvalidateToken makes the next call mint a new token, if rejected is
-// still the current one.
+// still the current one and was not itself minted because of a 401 (see
+// [TokenSource.InvalidateToken]).
 func (l *LocationTokenSource) InvalidateToken(rejected *oauth2.Token) {
 	if rejected == nil || rejected.AccessToken == "" {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.cur != nil && l.cur.AccessToken == rejected.AccessToken {
+	if l.cur != nil && l.cur.AccessToken == rejected.AccessToken && rejected.AccessToken != l.forced {
 		l.stale = rejected.AccessToken
 	}
 }
@@ -379,23 +386,29 @@ func (l *LocationTokenSource) InvalidateToken(rejected *oauth2.Token) {
 func (l *LocationTokenSource) mint(ctx context.Context) (*StoredToken, error) {
 	g := l.agency
 	const op = "location token"
+	var rejected *TokenError // the 401 of the first attempt
+	var rejectedAT string
 	for attempt := 0; ; attempt++ {
 		at, err := g.ts.TokenContext(ctx)
 		if err != nil {
 			return nil, err
+		}
+		if rejected != nil && at.AccessToken == rejectedAT {
+			return nil, rejected // the agency source will not refresh again
 		}
 		form := url.Values{"companyId": {g.companyID}, "locationId": {l.locationID}}
 		status, body, err := g.app.post(ctx, op, l.locationID, "/oauth/locationToken", form, at.AccessToken, oauthVersion)
 		if err != nil {
 			return nil, postError(op, l.locationID, err, at.AccessToken)
 		}
-		if status == http.StatusUnauthorized && attempt == 0 && tokenRejected(body) {
-			g.ts.InvalidateToken(at)
-			continue
-		}
 		if status < 200 || status > 299 {
 			e := tokenHTTPError(op, l.locationID, status, body, at.AccessToken)
 			e.Terminal = false // the agency's grant was not refused
+			if status == http.StatusUnauthorized && attempt == 0 && tokenRejected(body) {
+				g.ts.InvalidateToken(at)
+				rejected, rejectedAT = e, at.AccessToken
+				continue
+			}
 			return nil, e
 		}
 		var r tokenResponse

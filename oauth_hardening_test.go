@@ -353,3 +353,142 @@ func TestTokenStoreNilContext(t *testing.T) {
 		})
 	}
 }
+
+// rejectingTransport answers 401 "Invalid JWT" to every request whose path
+// it rejects, without sending it, and forwards the others to the emulator.
+type rejectingTransport struct {
+	base   http.RoundTripper
+	reject func(path string) bool
+
+	mu       sync.Mutex
+	rejected map[string]int // path -> requests answered 401
+}
+
+func (r *rejectingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !r.reject(req.URL.Path) {
+		return r.base.RoundTrip(req)
+	}
+	if req.Body != nil {
+		io.Copy(io.Discard, req.Body)
+		req.Body.Close()
+	}
+	r.mu.Lock()
+	if r.rejected == nil {
+		r.rejected = make(map[string]int)
+	}
+	r.rejected[req.URL.Path]++
+	r.mu.Unlock()
+	resp := fakeHTTP(http.StatusUnauthorized, `{"statusCode":401,"message":"Invalid JWT"}`)
+	resp.Request = req
+	return resp, nil
+}
+
+func (r *rejectingTransport) count(path string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.rejected[path]
+}
+
+func apiPath(p string) bool { return !strings.HasPrefix(p, "/oauth/") }
+
+// assertUnauthorized checks that err is HighLevel's 401, as an *APIError.
+func assertUnauthorized(t *testing.T, err error) {
+	t.Helper()
+	require.ErrorIs(t, err, ErrUnauthorized)
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusUnauthorized, ae.StatusCode)
+	assert.Equal(t, "Invalid JWT", ae.Message)
+}
+
+// Item 12: HighLevel rejecting every token with 401 "Invalid JWT" causes one
+// refresh per token lifetime, not one per call: the token from a refresh
+// forced by a 401 is not refreshed again on a 401, and the client returns
+// the 401 instead of sending the request again with the same token.
+func TestOAuthPersistent401RefreshesOnce(t *testing.T) {
+	t.Parallel()
+	env := newOAuthEnv(t, nil, withTTL(time.Hour))
+	env.install(t)
+	rt := &rejectingTransport{base: http.DefaultTransport, reject: apiPath}
+	c, err := env.app.Client(env.loc.ID, WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	posts := env.tokenPosts()
+	call := func() error {
+		return callBeforeDeadline(t, "call", func(ctx context.Context) error { return listContacts(ctx, c, env.loc.ID) })
+	}
+
+	for range 20 {
+		assertUnauthorized(t, call())
+	}
+	assert.Equal(t, 1, env.tokenPosts()-posts, "exactly one POST /oauth/token")
+	assert.EqualValues(t, 1, env.srv.Stats().TokenRefreshes)
+	assert.Equal(t, 21, rt.count("/contacts/"), "the first call is sent again once with the new token; the others once")
+
+	// Concurrent callers do not refresh either.
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() { assertUnauthorized(t, call()) })
+	}
+	wg.Wait()
+	assert.Equal(t, 1, env.tokenPosts()-posts)
+	assert.Equal(t, 41, rt.count("/contacts/"))
+
+	// A normal refresh (the token reached its margin) ends the lifetime:
+	// its token may be refreshed once on a 401 again.
+	env.clk.Advance(time.Hour)
+	assertUnauthorized(t, call())
+	assert.Equal(t, 3, env.tokenPosts()-posts, "a proactive refresh, then one forced by the 401")
+	assert.Equal(t, 43, rt.count("/contacts/"))
+	assertUnauthorized(t, call())
+	assert.Equal(t, 3, env.tokenPosts()-posts)
+	assert.Equal(t, 44, rt.count("/contacts/"))
+	assert.Zero(t, env.srv.Stats().InvalidGrant)
+
+	// Once HighLevel accepts the token again, calls succeed with it.
+	rt.reject = func(string) bool { return false }
+	require.NoError(t, call())
+	assert.Equal(t, 3, env.tokenPosts()-posts)
+}
+
+// Item 12, agency form: a location token rejected by every API call is
+// minted again once; an agency token rejected by /oauth/locationToken is
+// refreshed once.
+func TestOAuthPersistent401AgencyRefreshesOnce(t *testing.T) {
+	t.Parallel()
+	env := newOAuthEnv(t, nil, withTTL(time.Hour), withConfig(func(c *OAuthConfig) { c.UserType = UserTypeCompany }))
+	code := env.srv.AuthorizationCode(testClientID, "", "Company", env.loc.CompanyID)
+	_, err := env.app.Exchange(t.Context(), code)
+	require.NoError(t, err)
+	ag := env.app.Agency(env.loc.CompanyID)
+	rt := &rejectingTransport{base: http.DefaultTransport, reject: apiPath}
+	c, err := ag.ClientForLocation(t.Context(), env.loc.ID, WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	mints := countPath(env, "/oauth/locationToken")
+	for range 20 {
+		assertUnauthorized(t, callBeforeDeadline(t, "call", func(ctx context.Context) error { return listContacts(ctx, c, env.loc.ID) }))
+	}
+	assert.Equal(t, 1, countPath(env, "/oauth/locationToken")-mints, "one new location token")
+	assert.Equal(t, 21, rt.count("/contacts/"))
+	assert.Zero(t, env.tokenPosts()-1, "the agency token is not refreshed (only the exchange)")
+
+	// The agency token itself rejected by /oauth/locationToken.
+	lrt := &rejectingTransport{base: http.DefaultTransport, reject: func(p string) bool { return p == "/oauth/locationToken" }}
+	app, err := NewOAuthApp(withHTTPClient(env.app.Config(), &http.Client{Transport: lrt}), env.store)
+	require.NoError(t, err)
+	lts := app.Agency(env.loc.CompanyID).LocationTokenSource(env.loc.ID)
+	for range 20 {
+		err := callBeforeDeadline(t, "location token", func(ctx context.Context) error { _, err := lts.TokenContext(ctx); return err })
+		require.ErrorIs(t, err, ErrUnauthorized)
+		var te *TokenError
+		require.ErrorAs(t, err, &te)
+		assert.Equal(t, "location token", te.Op)
+		assert.False(t, te.Terminal)
+	}
+	assert.Equal(t, 2, env.tokenPosts(), "the exchange, and one refresh of the agency token")
+	assert.Equal(t, 21, lrt.count("/oauth/locationToken"), "the first is sent again once with the new agency token; the others once")
+}
+
+func withHTTPClient(c OAuthConfig, hc *http.Client) OAuthConfig {
+	c.HTTPClient = hc
+	return c
+}

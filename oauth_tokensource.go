@@ -34,7 +34,11 @@ import (
 //     once, without asking HighLevel, until the store holds another refresh
 //     token (the app was reinstalled);
 //   - paused on "Location is not active" ([ErrLocationInactive]) for
-//     InactiveRetryAfter, keeping the same refresh token.
+//     InactiveRetryAfter, keeping the same refresh token;
+//   - forced by a 401 at most once per token lifetime: the token from a
+//     refresh that a 401 forced is not invalidated by a 401 again (see
+//     [TokenSource.InvalidateToken]), so a token HighLevel keeps rejecting
+//     does not spend a refresh token on every call.
 //
 // One window cannot be closed by any client: a process that dies (or loses
 // its connection) after HighLevel has rotated the refresh token and before
@@ -50,6 +54,7 @@ type TokenSource struct {
 	mu      sync.Mutex
 	cur     *StoredToken // the token last handed out or saved
 	stale   string       // an access token HighLevel rejected
+	forced  string       // an access token from a refresh a 401 forced
 	flight  *flight
 	unsaved *StoredToken   // a new pair the store failed to save
 	held    func() error   // the store lock, held while unsaved != nil
@@ -62,9 +67,10 @@ type TokenSource struct {
 }
 
 type flight struct {
-	done chan struct{}
-	tok  *StoredToken
-	err  error
+	done   chan struct{}
+	forced bool // started only because a 401 made the current token stale
+	tok    *StoredToken
+	err    error
 }
 
 // Key returns the location or company ID the source acts for.
@@ -144,7 +150,8 @@ func (s *TokenSource) current(ctx context.Context) (*StoredToken, *flight, error
 			return nil, nil, &TokenError{Op: "refresh", Key: s.key, Err: err, detail: err.Error()}
 		}
 		detached := context.WithoutCancel(ctx)
-		f := &flight{done: make(chan struct{})}
+		forced := s.cur != nil && s.cur.AccessToken == s.stale && s.unsaved == nil && s.app.fresh(s.cur)
+		f := &flight{done: make(chan struct{}), forced: forced}
 		s.flight = f
 		go s.run(detached, f)
 	}
@@ -156,13 +163,19 @@ func (s *TokenSource) current(ctx context.Context) (*StoredToken, *flight, error
 // refreshes (or picks up a token another process refreshed); a token that
 // was already replaced is ignored, so many failing callers cause one
 // refresh.
+//
+// A token that itself came from a refresh forced this way is not
+// invalidated: a second 401 shows that refreshing does not help, so the
+// token is handed out until it nears expiry (and the caller sees the 401).
+// The next normal refresh lifts this, so a 401 forces at most one refresh
+// per token lifetime.
 func (s *TokenSource) InvalidateToken(rejected *oauth2.Token) {
 	if rejected == nil || rejected.AccessToken == "" {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cur != nil && s.cur.AccessToken == rejected.AccessToken {
+	if s.cur != nil && s.cur.AccessToken == rejected.AccessToken && rejected.AccessToken != s.forced {
 		s.stale = rejected.AccessToken
 	}
 }
@@ -184,7 +197,10 @@ func (s *TokenSource) run(ctx context.Context, f *flight) {
 	}
 	s.mu.Lock()
 	if err == nil {
-		s.cur = tok
+		s.cur, s.forced = tok, ""
+		if f.forced {
+			s.forced = tok.AccessToken
+		}
 	}
 	f.tok, f.err = tok, err
 	s.flight = nil
@@ -371,7 +387,7 @@ func (s *TokenSource) install(ctx context.Context, t *StoredToken) error {
 	if err != nil {
 		s.unsaved, s.held = t, unlock
 	} else {
-		s.cur, s.stale = t, ""
+		s.cur, s.stale, s.forced = t, "", ""
 		s.term, s.termRT, s.inact, s.inactRT = nil, "", nil, ""
 	}
 	s.mu.Unlock()
