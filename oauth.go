@@ -99,6 +99,13 @@ type OAuthConfig struct {
 	BaseURL string
 	// HTTPClient sends the token requests, and is the HTTP client of every
 	// Client the app builds. The default has a 30 s timeout.
+	//
+	// The app's own requests (/oauth/token, /oauth/locationToken,
+	// /oauth/installedLocations) go through a copy of it that never follows
+	// a redirect, whatever its CheckRedirect says: a redirected token request
+	// would send the client secret and the single-use refresh token to
+	// another host. A redirect answer is a [*TokenError] (an [*APIError] for
+	// installed locations).
 	HTTPClient *http.Client
 	// ClientOptions are applied to every Client the app builds (a logger, a
 	// shared rate limiter, a retry policy, ...), before the options of the
@@ -261,15 +268,12 @@ func NewOAuthApp(cfg OAuthConfig, store TokenStore) (*OAuthApp, error) {
 		cfg:      cfg,
 		store:    store,
 		baseURL:  probe.baseURL.String(),
-		http:     cfg.HTTPClient,
+		http:     noRedirects(cfg.HTTPClient),
 		logger:   cfg.Logger,
 		now:      cfg.Clock,
 		margin:   max(cfg.RefreshMargin, 0),
 		sources:  make(map[string]*TokenSource),
 		agencies: make(map[string]*Agency),
-	}
-	if a.http == nil {
-		a.http = &http.Client{Timeout: 30 * time.Second}
 	}
 	if a.logger == nil {
 		a.logger = slog.New(slog.DiscardHandler)
@@ -278,6 +282,18 @@ func NewOAuthApp(cfg OAuthConfig, store TokenStore) (*OAuthApp, error) {
 		a.now = time.Now
 	}
 	return a, nil
+}
+
+// noRedirects returns a copy of hc (or of the default client, with a 30 s
+// timeout) that never follows a redirect: the 3xx answer is returned as it
+// is, and nothing is sent to the host it names.
+func noRedirects(hc *http.Client) *http.Client {
+	cp := http.Client{Timeout: 30 * time.Second}
+	if hc != nil {
+		cp = *hc
+	}
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
 }
 
 // Config returns the app's configuration, with defaults filled in.
@@ -311,6 +327,9 @@ func (a *OAuthApp) AuthCodeURL(state string, extra ...AuthParam) string {
 // returns an error matching [ErrTokenNotSaved] and no token; the pair is
 // kept in memory and saved by the next call to that key's token source.
 func (a *OAuthApp) Exchange(ctx context.Context, code string) (*StoredToken, error) {
+	if ctx == nil {
+		return nil, &TokenError{Op: "exchange", Err: nilContext("OAuthApp.Exchange")}
+	}
 	if strings.TrimSpace(code) == "" {
 		return nil, &TokenError{Op: "exchange", Message: "authorization code is empty"}
 	}
@@ -370,6 +389,12 @@ func (a *OAuthApp) newClient(ts oauth2.TokenSource, opts ...Option) (*Client, er
 	all = append(all, a.cfg.ClientOptions...)
 	all = append(all, opts...)
 	return NewClient(all...)
+}
+
+// nilContext is the error of a method given a nil context.Context. It is
+// returned before any lock is taken or request sent.
+func nilContext(operation string) *ArgError {
+	return &ArgError{Operation: operation, Arg: "ctx", Reason: "is nil"}
 }
 
 // lock takes the store's lock on key, or an in-process one when the store
@@ -574,7 +599,7 @@ func (a *OAuthApp) tokenRequest(ctx context.Context, op, key string, form url.Va
 	}
 	status, body, err := a.post(ctx, op, key, "/oauth/token", form, "", "")
 	if err != nil {
-		return nil, newTokenError(op, key, err, secrets...)
+		return nil, postError(op, key, err, secrets...)
 	}
 	if status < 200 || status > 299 {
 		return nil, tokenHTTPError(op, key, status, body, secrets...)
@@ -634,14 +659,55 @@ func (a *OAuthApp) post(ctx context.Context, op, key, path string, form url.Valu
 		return 0, nil, err
 	}
 	defer resp.Body.Close()
+	logResponse := func() {
+		a.logger.LogAttrs(ctx, slog.LevelDebug, "ghl oauth response",
+			slog.String("op", op), slog.String("key", key), slog.Int("status", resp.StatusCode),
+			slog.Duration("elapsed", a.now().Sub(start)))
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// a.http does not follow redirects (see noRedirects).
+		logResponse()
+		return 0, nil, newRedirectError(resp)
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
 	if err != nil {
 		return 0, nil, fmt.Errorf("reading response: %w", err)
 	}
-	a.logger.LogAttrs(ctx, slog.LevelDebug, "ghl oauth response",
-		slog.String("op", op), slog.String("key", key), slog.Int("status", resp.StatusCode),
-		slog.Duration("elapsed", a.now().Sub(start)))
+	logResponse()
 	return resp.StatusCode, body, nil
+}
+
+// redirectError is a 3xx answer to one of the app's own requests, which is
+// never followed.
+type redirectError struct {
+	status int
+	target string // the scheme and host of the Location, if any
+}
+
+func newRedirectError(resp *http.Response) *redirectError {
+	e := &redirectError{status: resp.StatusCode}
+	if u, err := resp.Location(); err == nil && u.Host != "" {
+		e.target = u.Scheme + "://" + u.Host // never the path or the query
+	}
+	return e
+}
+
+func (e *redirectError) Error() string {
+	s := "redirect"
+	if e.target != "" {
+		s += " to " + e.target
+	}
+	return s + " refused: OAuth requests are never redirected"
+}
+
+// postError turns what post returned into a *TokenError: a refused
+// redirect keeps its status, anything else is a transport failure.
+func postError(op, key string, err error, secrets ...string) *TokenError {
+	var re *redirectError
+	if errors.As(err, &re) {
+		return &TokenError{Op: op, Key: key, StatusCode: re.status, Message: re.Error()}
+	}
+	return newTokenError(op, key, err, secrets...)
 }
 
 // tokenHTTPError turns a non-2xx answer into a *TokenError, reading only the

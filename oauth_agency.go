@@ -99,6 +99,9 @@ func (g *Agency) LocationTokenSource(locationID string) *LocationTokenSource {
 // obtained from the agency's token. It gets the first location token before
 // it returns, so an app not installed on the location fails here.
 func (g *Agency) ClientForLocation(ctx context.Context, locationID string, opts ...Option) (*Client, error) {
+	if ctx == nil {
+		return nil, nilContext("Agency.ClientForLocation")
+	}
 	if strings.TrimSpace(locationID) == "" {
 		return nil, &ArgError{Operation: "Agency.ClientForLocation", Arg: "locationId", Reason: "is empty"}
 	}
@@ -157,6 +160,9 @@ type InstalledLocation struct {
 //meta:operation GET /oauth/installedLocations
 func (g *Agency) InstalledLocations(ctx context.Context, p InstalledLocationsParams) (*InstalledLocations, *Response, error) {
 	op := &opInstalledLocations
+	if ctx == nil {
+		return nil, nil, nilContext(op.Name)
+	}
 	if strings.TrimSpace(g.companyID) == "" {
 		return nil, nil, missing(op, "companyId")
 	}
@@ -236,7 +242,9 @@ func (g *Agency) apiClient() (*Client, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.client == nil {
-		c, err := g.app.newClient(g.ts)
+		// The app's own request: sent with its client that does not
+		// follow redirects (a redirect would carry the agency token away).
+		c, err := g.app.newClient(g.ts, WithHTTPClient(g.app.http))
 		if err != nil {
 			return nil, err
 		}
@@ -250,14 +258,16 @@ func (g *Agency) apiClient() (*Client, error) {
 // the current one expires. "Location is not active" is remembered for
 // InactiveRetryAfter. Location tokens are kept in memory only: a new
 // one can always be minted from the agency token, which is the one kept in
-// the store. Get one from [Agency.LocationTokenSource].
+// the store. Like [TokenSource], a 401 forces at most one new token per
+// token lifetime. Get one from [Agency.LocationTokenSource].
 type LocationTokenSource struct {
 	agency     *Agency
 	locationID string
 
 	mu      sync.Mutex
 	cur     *StoredToken
-	stale   string
+	stale   string // an access token HighLevel rejected
+	forced  string // an access token minted because of a 401
 	flight  *flight
 	inact   *TokenError // "Location is not active", remembered
 	inactTo time.Time   // ... until then
@@ -286,46 +296,16 @@ func (l *LocationTokenSource) Token() (*oauth2.Token, error) {
 }
 
 // TokenContext returns a valid location token, minting one if needed;
-// concurrent callers share one request.
+// concurrent callers share one request. A nil ctx is an error matching
+// [ErrInvalidArgument].
 func (l *LocationTokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
-	app := l.agency.app
-	l.mu.Lock()
-	if t := l.cur; t != nil && t.AccessToken != l.stale && app.fresh(t) {
-		l.mu.Unlock()
-		return oauthToken(t), nil
+	if ctx == nil {
+		return nil, &TokenError{Op: "location token", Key: l.locationID, Err: nilContext("LocationTokenSource.TokenContext")}
 	}
-	if l.inact != nil && app.now().Before(l.inactTo) {
-		err := l.inact
-		l.mu.Unlock()
-		return nil, err
+	t, f, err := l.current(ctx)
+	if t != nil || err != nil {
+		return t, err
 	}
-	f := l.flight
-	if f == nil {
-		if err := ctx.Err(); err != nil {
-			l.mu.Unlock()
-			return nil, &TokenError{Op: "location token", Key: l.locationID, Err: err, detail: err.Error()}
-		}
-		f = &flight{done: make(chan struct{})}
-		l.flight = f
-		go func() {
-			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), app.cfg.RefreshTimeout)
-			defer cancel()
-			t, err := l.mint(fctx)
-			l.mu.Lock()
-			l.inact = nil
-			var te *TokenError
-			if err == nil {
-				l.cur = t
-			} else if errors.As(err, &te) && te.LocationInactive {
-				l.inact, l.inactTo = te, app.now().Add(app.cfg.InactiveRetryAfter)
-			}
-			f.tok, f.err = t, err
-			l.flight = nil
-			l.mu.Unlock()
-			close(f.done)
-		}()
-	}
-	l.mu.Unlock()
 	select {
 	case <-f.done:
 		if f.err != nil {
@@ -337,15 +317,66 @@ func (l *LocationTokenSource) TokenContext(ctx context.Context) (*oauth2.Token, 
 	}
 }
 
+// current returns the token to hand out as it is, or else the flight to
+// wait for, starting one if none is under way. l.mu is released by a
+// defer, so that nothing done under it can leave it held.
+func (l *LocationTokenSource) current(ctx context.Context) (*oauth2.Token, *flight, error) {
+	app := l.agency.app
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t := l.cur; t != nil && t.AccessToken != l.stale && app.fresh(t) {
+		return oauthToken(t), nil, nil
+	}
+	if l.inact != nil && app.now().Before(l.inactTo) {
+		return nil, nil, l.inact
+	}
+	if l.flight == nil {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, &TokenError{Op: "location token", Key: l.locationID, Err: err, detail: err.Error()}
+		}
+		detached := context.WithoutCancel(ctx)
+		forced := l.cur != nil && l.cur.AccessToken == l.stale && app.fresh(l.cur)
+		f := &flight{done: make(chan struct{}), forced: forced}
+		l.flight = f
+		go l.run(detached, f)
+	}
+	return nil, l.flight, nil
+}
+
+// run is the single flight of a location token.
+func (l *LocationTokenSource) run(ctx context.Context, f *flight) {
+	app := l.agency.app
+	ctx, cancel := context.WithTimeout(ctx, app.cfg.RefreshTimeout)
+	defer cancel()
+	t, err := l.mint(ctx)
+	until := app.now().Add(app.cfg.InactiveRetryAfter) // the clock is not read under l.mu
+	l.mu.Lock()
+	l.inact = nil
+	var te *TokenError
+	if err == nil {
+		l.cur, l.forced = t, ""
+		if f.forced {
+			l.forced = t.AccessToken
+		}
+	} else if errors.As(err, &te) && te.LocationInactive {
+		l.inact, l.inactTo = te, until
+	}
+	f.tok, f.err = t, err
+	l.flight = nil
+	l.mu.Unlock()
+	close(f.done)
+}
+
 // InvalidateToken makes the next call mint a new token, if rejected is
-// still the current one.
+// still the current one and was not itself minted because of a 401 (see
+// [TokenSource.InvalidateToken]).
 func (l *LocationTokenSource) InvalidateToken(rejected *oauth2.Token) {
 	if rejected == nil || rejected.AccessToken == "" {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.cur != nil && l.cur.AccessToken == rejected.AccessToken {
+	if l.cur != nil && l.cur.AccessToken == rejected.AccessToken && rejected.AccessToken != l.forced {
 		l.stale = rejected.AccessToken
 	}
 }
@@ -355,23 +386,29 @@ func (l *LocationTokenSource) InvalidateToken(rejected *oauth2.Token) {
 func (l *LocationTokenSource) mint(ctx context.Context) (*StoredToken, error) {
 	g := l.agency
 	const op = "location token"
+	var rejected *TokenError // the 401 of the first attempt
+	var rejectedAT string
 	for attempt := 0; ; attempt++ {
 		at, err := g.ts.TokenContext(ctx)
 		if err != nil {
 			return nil, err
 		}
+		if rejected != nil && at.AccessToken == rejectedAT {
+			return nil, rejected // the agency source will not refresh again
+		}
 		form := url.Values{"companyId": {g.companyID}, "locationId": {l.locationID}}
 		status, body, err := g.app.post(ctx, op, l.locationID, "/oauth/locationToken", form, at.AccessToken, oauthVersion)
 		if err != nil {
-			return nil, newTokenError(op, l.locationID, err, at.AccessToken)
-		}
-		if status == http.StatusUnauthorized && attempt == 0 && tokenRejected(body) {
-			g.ts.InvalidateToken(at)
-			continue
+			return nil, postError(op, l.locationID, err, at.AccessToken)
 		}
 		if status < 200 || status > 299 {
 			e := tokenHTTPError(op, l.locationID, status, body, at.AccessToken)
 			e.Terminal = false // the agency's grant was not refused
+			if status == http.StatusUnauthorized && attempt == 0 && tokenRejected(body) {
+				g.ts.InvalidateToken(at)
+				rejected, rejectedAT = e, at.AccessToken
+				continue
+			}
 			return nil, e
 		}
 		var r tokenResponse

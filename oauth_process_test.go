@@ -116,16 +116,17 @@ func runHelper(h helper) error {
 	ctx := context.Background()
 	switch h.Mode {
 	case "loop":
-		// Many refresh cycles: the child's clock runs 10 to 30 minutes per
+		// Many refresh cycles: the child's clock runs 30 to 50 minutes per
 		// iteration against 1-hour tokens, and every other token is
-		// reported rejected (as a 401 would).
+		// reported rejected (as a 401 would; a token from a refresh forced
+		// that way is not refreshed again until it nears expiry).
 		c, err := app.Client(h.Loc)
 		if err != nil {
 			return err
 		}
 		r := rand.New(rand.NewPCG(h.Seed, 1))
 		for i := range h.N {
-			clk.Advance(time.Duration(10+r.IntN(20)) * time.Minute)
+			clk.Advance(time.Duration(30+r.IntN(20)) * time.Minute)
 			tok, err := ts.Token()
 			if err != nil {
 				return fmt.Errorf("iteration %d: %w", i, err)
@@ -152,14 +153,16 @@ func runHelper(h helper) error {
 		// The child's clock stands at Start, after the stored token's
 		// expiry, so the first Token call refreshes.
 		if h.Mode == "spin" {
-			// Refresh over and over until the parent kills us.
+			// Refresh over and over until the parent kills us: each
+			// token has expired by the next call. (Invalidating it would
+			// not do: a token from a refresh forced that way is not
+			// refreshed again on a 401.)
 			fmt.Println("HELPER-READY")
 			for {
-				tok, err := ts.Token()
-				if err != nil {
+				if _, err := ts.Token(); err != nil {
 					return err
 				}
-				ts.InvalidateToken(tok)
+				clk.Advance(time.Hour)
 			}
 		}
 		_, err := ts.Token()

@@ -34,7 +34,11 @@ import (
 //     once, without asking HighLevel, until the store holds another refresh
 //     token (the app was reinstalled);
 //   - paused on "Location is not active" ([ErrLocationInactive]) for
-//     InactiveRetryAfter, keeping the same refresh token.
+//     InactiveRetryAfter, keeping the same refresh token;
+//   - forced by a 401 at most once per token lifetime: the token from a
+//     refresh that a 401 forced is not invalidated by a 401 again (see
+//     [TokenSource.InvalidateToken]), so a token HighLevel keeps rejecting
+//     does not spend a refresh token on every call.
 //
 // One window cannot be closed by any client: a process that dies (or loses
 // its connection) after HighLevel has rotated the refresh token and before
@@ -50,6 +54,7 @@ type TokenSource struct {
 	mu      sync.Mutex
 	cur     *StoredToken // the token last handed out or saved
 	stale   string       // an access token HighLevel rejected
+	forced  string       // an access token from a refresh a 401 forced
 	flight  *flight
 	unsaved *StoredToken   // a new pair the store failed to save
 	held    func() error   // the store lock, held while unsaved != nil
@@ -62,9 +67,10 @@ type TokenSource struct {
 }
 
 type flight struct {
-	done chan struct{}
-	tok  *StoredToken
-	err  error
+	done   chan struct{}
+	forced bool // started only because a 401 made the current token stale
+	tok    *StoredToken
+	err    error
 }
 
 // Key returns the location or company ID the source acts for.
@@ -91,8 +97,12 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 
 // TokenContext returns a valid access token, refreshing it if needed. ctx
 // bounds the wait; a refresh already under way is not abandoned when ctx
-// ends (its result is saved for the next call).
+// ends (its result is saved for the next call). A nil ctx is an error
+// matching [ErrInvalidArgument].
 func (s *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
+	if ctx == nil {
+		return nil, &TokenError{Op: "refresh", Key: s.key, Err: nilContext("TokenSource.TokenContext")}
+	}
 	t, err := s.stored(ctx)
 	if err != nil {
 		return nil, err
@@ -103,27 +113,20 @@ func (s *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 // Stored returns the current token with its metadata, refreshing it if
 // needed (see [TokenSource.TokenContext]).
 func (s *TokenSource) Stored(ctx context.Context) (*StoredToken, error) {
+	if ctx == nil {
+		return nil, &TokenError{Op: "refresh", Key: s.key, Err: nilContext("TokenSource.Stored")}
+	}
 	t, err := s.stored(ctx)
 	return t.clone(), err
 }
 
+// stored returns the current token, or waits for the refresh that gets one.
+// ctx is not nil.
 func (s *TokenSource) stored(ctx context.Context) (*StoredToken, error) {
-	s.mu.Lock()
-	if t := s.cur; t != nil && s.unsaved == nil && t.AccessToken != s.stale && s.app.fresh(t) {
-		s.mu.Unlock()
-		return t, nil
+	t, f, err := s.current(ctx)
+	if t != nil || err != nil {
+		return t, err
 	}
-	f := s.flight
-	if f == nil {
-		if err := ctx.Err(); err != nil {
-			s.mu.Unlock()
-			return nil, &TokenError{Op: "refresh", Key: s.key, Err: err, detail: err.Error()}
-		}
-		f = &flight{done: make(chan struct{})}
-		s.flight = f
-		go s.run(context.WithoutCancel(ctx), f)
-	}
-	s.mu.Unlock()
 	select {
 	case <-f.done:
 		return f.tok, f.err
@@ -132,18 +135,47 @@ func (s *TokenSource) stored(ctx context.Context) (*StoredToken, error) {
 	}
 }
 
+// current returns the token to hand out as it is, or else the flight to
+// wait for, starting one if none is under way. s.mu is released by a
+// defer, so that nothing done under it (the injected clock, ctx.Err) can
+// leave it held.
+func (s *TokenSource) current(ctx context.Context) (*StoredToken, *flight, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.cur; t != nil && s.unsaved == nil && t.AccessToken != s.stale && s.app.fresh(t) {
+		return t, nil, nil
+	}
+	if s.flight == nil {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, &TokenError{Op: "refresh", Key: s.key, Err: err, detail: err.Error()}
+		}
+		detached := context.WithoutCancel(ctx)
+		forced := s.cur != nil && s.cur.AccessToken == s.stale && s.unsaved == nil && s.app.fresh(s.cur)
+		f := &flight{done: make(chan struct{}), forced: forced}
+		s.flight = f
+		go s.run(detached, f)
+	}
+	return nil, s.flight, nil
+}
+
 // InvalidateToken tells the source that HighLevel rejected rejected as
 // invalid or expired. If it is still the current token, the next call
 // refreshes (or picks up a token another process refreshed); a token that
 // was already replaced is ignored, so many failing callers cause one
 // refresh.
+//
+// A token that itself came from a refresh forced this way is not
+// invalidated: a second 401 shows that refreshing does not help, so the
+// token is handed out until it nears expiry (and the caller sees the 401).
+// The next normal refresh lifts this, so a 401 forces at most one refresh
+// per token lifetime.
 func (s *TokenSource) InvalidateToken(rejected *oauth2.Token) {
 	if rejected == nil || rejected.AccessToken == "" {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cur != nil && s.cur.AccessToken == rejected.AccessToken {
+	if s.cur != nil && s.cur.AccessToken == rejected.AccessToken && rejected.AccessToken != s.forced {
 		s.stale = rejected.AccessToken
 	}
 }
@@ -165,7 +197,10 @@ func (s *TokenSource) run(ctx context.Context, f *flight) {
 	}
 	s.mu.Lock()
 	if err == nil {
-		s.cur = tok
+		s.cur, s.forced = tok, ""
+		if f.forced {
+			s.forced = tok.AccessToken
+		}
 	}
 	f.tok, f.err = tok, err
 	s.flight = nil
@@ -272,12 +307,13 @@ func (s *TokenSource) refresh(ctx context.Context) (*StoredToken, error) {
 	if err != nil {
 		var te *TokenError
 		if errors.As(err, &te) {
+			until := a.now().Add(a.cfg.InactiveRetryAfter) // the clock is not read under s.mu
 			s.mu.Lock()
 			switch {
 			case te.Terminal:
 				s.term, s.termRT = te, t.RefreshToken
 			case te.LocationInactive:
-				s.inact, s.inactRT, s.inactTo = te, t.RefreshToken, a.now().Add(a.cfg.InactiveRetryAfter)
+				s.inact, s.inactRT, s.inactTo = te, t.RefreshToken, until
 			}
 			s.mu.Unlock()
 			if te.Terminal {
@@ -351,7 +387,7 @@ func (s *TokenSource) install(ctx context.Context, t *StoredToken) error {
 	if err != nil {
 		s.unsaved, s.held = t, unlock
 	} else {
-		s.cur, s.stale = t, ""
+		s.cur, s.stale, s.forced = t, "", ""
 		s.term, s.termRT, s.inact, s.inactRT = nil, "", nil, ""
 	}
 	s.mu.Unlock()

@@ -191,11 +191,16 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 		// An expired access token is refreshed once and the request sent
 		// again, when the token source can refresh (see TokenInvalidator).
 		if inv, ok := c.tokens.(TokenInvalidator); ok && tokenRejected(st.body) {
-			inv.InvalidateToken(tok)
+			rejected := tok
+			inv.InvalidateToken(rejected)
 			if tok, err = c.token(ctx); err != nil {
 				return &Response{Response: hresp, Operation: op.Name, Rate: st.rate, Attempts: st.attempts}, tokenError(op, err)
 			}
-			hresp, err = c.send(sctx, op, target, payload, tok)
+			// The same token again: the source will not refresh (it came
+			// from a refresh on a 401 already), so the 401 stands.
+			if tok != nil && tok.AccessToken != rejected.AccessToken {
+				hresp, err = c.send(sctx, op, target, payload, tok)
+			}
 		}
 	}
 	resp := &Response{Response: hresp, Operation: op.Name, Rate: st.rate, Attempts: st.attempts}

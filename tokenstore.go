@@ -2,11 +2,13 @@ package ghl
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -18,6 +20,34 @@ import (
 // ErrNoToken is returned (wrapped) when a [TokenStore] holds no token for a
 // key: the app was never installed there, or the token was deleted.
 var ErrNoToken = errors.New("ghl: no token stored")
+
+// ErrInsecureStore is matched by an [*InsecureStoreError]: a
+// [FileTokenStore] refused a directory or file that someone else could have
+// changed or planted.
+var ErrInsecureStore = errors.New("ghl: token store is not private")
+
+// InsecureStoreError reports a [FileTokenStore] directory or file that is
+// not private to the current user: a directory writable by group or others
+// or owned by another user, or a token or lock file that is a symbolic link
+// or not a regular file. The store refuses it rather than read a token
+// someone could have planted or write where a link points. It never holds a
+// token. Match it with [ErrInsecureStore].
+type InsecureStoreError struct {
+	// Path is the directory or file refused.
+	Path string
+	// Mode is its mode, as lstat(2) reported it.
+	Mode fs.FileMode
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+// Error names the path, its mode and the reason; never a token.
+func (e *InsecureStoreError) Error() string {
+	return fmt.Sprintf("ghl: FileTokenStore: %s (mode %04o): %s", e.Path, e.Mode.Perm(), e.Reason)
+}
+
+// Is matches [ErrInsecureStore].
+func (e *InsecureStoreError) Is(target error) bool { return target == ErrInsecureStore }
 
 // StoredToken is an OAuth token pair as a [TokenStore] keeps it: the access
 // token, the single-use refresh token that replaces it, and who it acts for.
@@ -100,6 +130,8 @@ func (t *StoredToken) clone() *StoredToken {
 // and write it; it must be safe for concurrent use.
 //
 // Load returns an error matching [ErrNoToken] when the key has no token.
+// The stores of this package refuse a nil ctx in every method with an
+// error matching [ErrInvalidArgument].
 // Save must replace the stored token atomically: a reader sees the old token
 // or the new one, never a mix, and a Save that returned nil must survive a
 // crash of the process.
@@ -173,6 +205,9 @@ func NewMemoryTokenStore() *MemoryTokenStore {
 
 // Load returns a copy of the token stored under key.
 func (s *MemoryTokenStore) Load(ctx context.Context, key string) (*StoredToken, error) {
+	if ctx == nil {
+		return nil, nilContext("MemoryTokenStore.Load")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.tokens[key]
@@ -184,6 +219,9 @@ func (s *MemoryTokenStore) Load(ctx context.Context, key string) (*StoredToken, 
 
 // Save stores a copy of tok under key.
 func (s *MemoryTokenStore) Save(ctx context.Context, key string, tok *StoredToken) error {
+	if ctx == nil {
+		return nilContext("MemoryTokenStore.Save")
+	}
 	if tok == nil {
 		return errors.New("ghl: MemoryTokenStore.Save: token is nil")
 	}
@@ -198,6 +236,9 @@ func (s *MemoryTokenStore) Save(ctx context.Context, key string, tok *StoredToke
 
 // Delete removes the token stored under key, if any.
 func (s *MemoryTokenStore) Delete(ctx context.Context, key string) error {
+	if ctx == nil {
+		return nilContext("MemoryTokenStore.Delete")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.tokens, key)
@@ -206,6 +247,9 @@ func (s *MemoryTokenStore) Delete(ctx context.Context, key string) error {
 
 // Lock locks key within this process.
 func (s *MemoryTokenStore) Lock(ctx context.Context, key string) (func() error, error) {
+	if ctx == nil {
+		return nil, nilContext("MemoryTokenStore.Lock")
+	}
 	unlock, err := s.locks.lock(ctx, key)
 	if err != nil {
 		return nil, err
@@ -230,6 +274,10 @@ func (s *MemoryTokenStore) Format(f fmt.State, verb rune) { io.WriteString(f, s.
 // file per key (mode 0600, directory 0700). Several processes on one machine
 // may share the directory:
 //
+//   - The directory must be private: on Linux, macOS and the BSDs,
+//     [NewFileTokenStore] refuses one that group or others can write or that
+//     another user owns, and no token or lock file is opened through a
+//     symbolic link (a [*InsecureStoreError]).
 //   - Save writes a temporary file, syncs it, renames it over the old file
 //     and syncs the directory, so a reader or a crash sees the old token or
 //     the new one, never a partial file.
@@ -252,19 +300,52 @@ type FileTokenStore struct {
 }
 
 // NewFileTokenStore returns a store that keeps tokens in dir, creating it
-// (mode 0700) if needed.
+// (mode 0700) if needed. An existing dir must be private to the current
+// user: on Linux, macOS and the BSDs one that group or others can write
+// (mode&0o022 != 0), or that another user owns, is refused with an
+// [*InsecureStoreError].
 func NewFileTokenStore(dir string) (*FileTokenStore, error) {
 	if dir == "" {
 		return nil, errors.New("ghl: NewFileTokenStore: directory is empty")
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("ghl: NewFileTokenStore: %w", err)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("ghl: NewFileTokenStore: %w", err)
 	}
+	if err := mkdirPrivate(abs); err != nil {
+		return nil, fmt.Errorf("ghl: NewFileTokenStore: %w", err)
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("ghl: NewFileTokenStore: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("ghl: NewFileTokenStore: %s is not a directory", abs)
+	}
+	if err := privateDir(abs, fi, os.Geteuid()); err != nil {
+		return nil, err
+	}
 	return &FileTokenStore{dir: abs}, nil
+}
+
+// mkdirPrivate creates dir and any missing parent with mode 0700, whatever
+// the umask. Existing directories are left as they are.
+func mkdirPrivate(dir string) error {
+	if _, err := os.Stat(dir); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return nil // exists (or cannot be checked: the caller's Stat reports it)
+	}
+	if parent := filepath.Dir(dir); parent != dir {
+		if err := mkdirPrivate(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil // created meanwhile by someone else: checked by the caller
+		}
+		return err
+	}
+	return os.Chmod(dir, 0o700) // the umask may have removed bits
 }
 
 // Dir returns the directory the store writes to.
@@ -305,12 +386,22 @@ func (s *FileTokenStore) step(point string) {
 	}
 }
 
-// Load reads the token stored under key.
+// Load reads the token stored under key. A token file that is a symbolic
+// link, or not a regular file, is refused ([*InsecureStoreError]) without
+// being read.
 func (s *FileTokenStore) Load(ctx context.Context, key string) (*StoredToken, error) {
-	b, err := os.ReadFile(s.Path(key))
-	if errors.Is(err, os.ErrNotExist) {
+	if ctx == nil {
+		return nil, nilContext("FileTokenStore.Load")
+	}
+	f, err := openPrivate(s.Path(key), os.O_RDONLY, 0)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w for %q", ErrNoToken, key)
 	}
+	if err != nil {
+		return nil, storeError(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
 	if err != nil {
 		return nil, fmt.Errorf("ghl: FileTokenStore: %w", err)
 	}
@@ -324,6 +415,9 @@ func (s *FileTokenStore) Load(ctx context.Context, key string) (*StoredToken, er
 
 // Save writes tok under key atomically and durably (see [FileTokenStore]).
 func (s *FileTokenStore) Save(ctx context.Context, key string, tok *StoredToken) (err error) {
+	if ctx == nil {
+		return nilContext("FileTokenStore.Save")
+	}
 	if tok == nil {
 		return errors.New("ghl: FileTokenStore.Save: token is nil")
 	}
@@ -332,7 +426,7 @@ func (s *FileTokenStore) Save(ctx context.Context, key string, tok *StoredToken)
 		return fmt.Errorf("ghl: FileTokenStore: encoding token: %w", err)
 	}
 	target := s.Path(key)
-	f, err := os.CreateTemp(s.dir, "."+fileName(key)+".tmp-*")
+	f, err := createTemp(s.dir, "."+fileName(key)+".tmp-")
 	if err != nil {
 		return fmt.Errorf("ghl: FileTokenStore: %w", err)
 	}
@@ -375,6 +469,9 @@ func (s *FileTokenStore) Save(ctx context.Context, key string, tok *StoredToken)
 
 // Delete removes the token stored under key, if any.
 func (s *FileTokenStore) Delete(ctx context.Context, key string) error {
+	if ctx == nil {
+		return nilContext("FileTokenStore.Delete")
+	}
 	err := os.Remove(s.Path(key))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("ghl: FileTokenStore: %w", err)
@@ -388,16 +485,25 @@ func (s *FileTokenStore) Delete(ctx context.Context, key string) error {
 // Lock locks key for this process and, where flock is available, for every
 // process that shares the directory (see [FileTokenStore]). It blocks until
 // the lock is held or ctx is done.
-func (s *FileTokenStore) Lock(ctx context.Context, key string) (func() error, error) {
+func (s *FileTokenStore) Lock(ctx context.Context, key string) (_ func() error, err error) {
+	if ctx == nil {
+		return nil, nilContext("FileTokenStore.Lock")
+	}
 	unlockLocal, err := s.locks.lock(ctx, key)
 	if err != nil {
 		return nil, err
 	}
+	locked := false
+	defer func() {
+		if !locked { // an error, or a panic, before the file lock is held
+			unlockLocal()
+		}
+	}()
 	unlockFile, err := lockFile(ctx, s.lockPath(key))
 	if err != nil {
-		unlockLocal()
 		return nil, err
 	}
+	locked = true
 	var once sync.Once
 	return func() error {
 		var err error
@@ -407,6 +513,76 @@ func (s *FileTokenStore) Lock(ctx context.Context, key string) (func() error, er
 		})
 		return err
 	}, nil
+}
+
+// openPrivate opens a token or lock file of the store. It refuses a
+// symbolic link or anything but a regular file: lstat(2) checks first, and
+// the file is opened with O_NOFOLLOW, so a link planted in between fails
+// too. The file's errors (fs.ErrNotExist, ...) are returned as they are.
+func openPrivate(path string, flag int, perm fs.FileMode) (*os.File, error) {
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil:
+		if err := regularFile(path, fi); err != nil {
+			return nil, err
+		}
+	case !errors.Is(err, fs.ErrNotExist) || flag&os.O_CREATE == 0:
+		return nil, err
+	}
+	f, err := os.OpenFile(path, flag|oNoFollow, perm)
+	if err != nil {
+		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, regularFile(path, fi) // planted after the first check
+		}
+		return nil, err
+	}
+	if fi, err = f.Stat(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := regularFile(path, fi); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// regularFile refuses a symbolic link or a file that is not regular.
+func regularFile(path string, fi fs.FileInfo) error {
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return &InsecureStoreError{Path: path, Mode: fi.Mode(), Reason: "is a symbolic link; the store does not follow links"}
+	case !fi.Mode().IsRegular():
+		return &InsecureStoreError{Path: path, Mode: fi.Mode(), Reason: "is not a regular file"}
+	}
+	return nil
+}
+
+// createTemp creates a new file (mode 0600) in dir whose name starts with
+// prefix, with O_EXCL and O_NOFOLLOW: it never opens an existing file or a
+// link.
+func createTemp(dir, prefix string) (*os.File, error) {
+	var b [12]byte
+	for range 100 {
+		rand.Read(b[:])
+		name := filepath.Join(dir, prefix+hex.EncodeToString(b[:]))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL|oNoFollow, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
+	}
+	return nil, errors.New("could not create a temporary file")
+}
+
+// storeError wraps a file error; an *InsecureStoreError already names the
+// store and is returned as it is.
+func storeError(err error) error {
+	var ie *InsecureStoreError
+	if errors.As(err, &ie) {
+		return err
+	}
+	return fmt.Errorf("ghl: FileTokenStore: %w", err)
 }
 
 func syncDir(dir string) error {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -13,12 +14,34 @@ import (
 // fileLocking reports whether FileTokenStore locks across processes here.
 const fileLocking = true
 
+// oNoFollow makes open(2) fail on a symbolic link.
+const oNoFollow = syscall.O_NOFOLLOW
+
+// privateDir refuses a store directory that group or others can write, or
+// that is owned by another user than uid.
+func privateDir(dir string, fi fs.FileInfo, uid int) error {
+	if fi.Mode().Perm()&0o022 != 0 {
+		return &InsecureStoreError{Path: dir, Mode: fi.Mode(),
+			Reason: "the directory is writable by group or others; use a private one (chmod 700)"}
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int64(st.Uid) != int64(uid) {
+		return &InsecureStoreError{Path: dir, Mode: fi.Mode(),
+			Reason: fmt.Sprintf("the directory is owned by uid %d, not by the current user (uid %d)", st.Uid, uid)}
+	}
+	return nil
+}
+
 // lockFile takes an exclusive flock(2) on path, creating the file (0600) if
-// needed. The kernel drops the lock when the process dies, so a crashed
-// holder never leaves the lock behind. Waiting honours ctx.
+// needed; a path that is a symbolic link is refused (see openPrivate). The
+// kernel drops the lock when the process dies, so a crashed holder never
+// leaves the lock behind. Waiting honours ctx.
 func lockFile(ctx context.Context, path string) (func() error, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := openPrivate(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
+		var ie *InsecureStoreError
+		if errors.As(err, &ie) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("ghl: FileTokenStore: lock: %w", err)
 	}
 	fd := int(f.Fd())
