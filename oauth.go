@@ -718,7 +718,7 @@ func tokenHTTPError(op, key string, status int, body []byte, secrets ...string) 
 		errorBody
 		Description string `json:"error_description"`
 	}
-	if json.Unmarshal(body, &eb) == nil {
+	if len(body) <= maxErrorDecode && !nestedDeeper(body, maxErrorNesting) && json.Unmarshal(body, &eb) == nil {
 		e.TraceID = eb.TraceID
 		msgs := decodeMessages(eb.Message)
 		name, nested := decodeErrorField(eb.Error)

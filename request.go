@@ -396,10 +396,12 @@ func (c *Client) send(ctx context.Context, op *operation, target string, payload
 
 // TokenInvalidator is implemented by token sources that can refresh on
 // demand. When HighLevel answers 401 because the access token is invalid or
-// expired, the client calls InvalidateToken with the rejected token, asks for
-// a new one and sends the request once more. Implementations should refresh
-// only if the rejected token is still their current one, so that many
-// callers failing at once cause a single refresh.
+// expired, the client calls InvalidateToken with the rejected token and asks
+// for a token again; it sends the request once more only if it got a
+// different token, so a token that keeps being rejected costs one refresh,
+// not one per call. Implementations should refresh only if the rejected
+// token is still their current one (so that many callers failing at once
+// cause a single refresh), and at most once per token lifetime.
 type TokenInvalidator interface {
 	InvalidateToken(rejected *oauth2.Token)
 }
