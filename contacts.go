@@ -124,6 +124,66 @@ type Contact struct {
 	// SearchAfter is the sort cursor of a Search hit: pass it as
 	// [ContactSearchRequest].SearchAfter to read the next page (SearchIter does).
 	SearchAfter []any `json:"searchAfter,omitempty"`
+	// ContactName is the full name in lower case, as List and Search send it.
+	ContactName string `json:"contactName,omitempty"`
+	// FirstNameRaw is the first name as entered (FirstName may be lower-cased).
+	FirstNameRaw string `json:"firstNameRaw,omitempty"`
+	// LastNameRaw is the last name as entered (LastName may be lower-cased).
+	LastNameRaw string `json:"lastNameRaw,omitempty"`
+	// AdditionalEmails lists the contact's email addresses besides Email.
+	AdditionalEmails []AdditionalEmail `json:"additionalEmails,omitempty"`
+	// AdditionalPhones lists the contact's phone numbers besides Phone.
+	AdditionalPhones []AdditionalPhone `json:"additionalPhones,omitempty"`
+	// PhoneLabel is the label of Phone, such as "Mobile" (Search).
+	PhoneLabel string `json:"phoneLabel,omitempty"`
+	// Address is the street address as Search sends it; other reads send
+	// Address1.
+	Address string `json:"address,omitempty"`
+	// BusinessName is the name of the business (BusinessID) the contact belongs to (Search).
+	BusinessName string `json:"businessName,omitempty"`
+	// InboundDNDSettings is the inbound Do Not Disturb state.
+	InboundDNDSettings *InboundDNDSettings `json:"inboundDndSettings,omitempty"`
+	// Opportunities lists the contact's opportunities (Search).
+	Opportunities []ContactOpportunity `json:"opportunities,omitempty"`
+	// CreatedBy says who or what created the contact.
+	CreatedBy *ContactChangeSource `json:"createdBy,omitempty"`
+	// LastUpdatedBy says who or what last changed the contact.
+	LastUpdatedBy *ContactChangeSource `json:"lastUpdatedBy,omitempty"`
+	// ValidEmail is the result of email verification; nil when not verified.
+	ValidEmail *bool `json:"validEmail,omitempty"`
+	// ValidEmailDate is when Email was verified.
+	ValidEmailDate Timestamp `json:"validEmailDate,omitzero"`
+}
+
+// AdditionalEmail is one more email address of a contact.
+type AdditionalEmail struct {
+	Email string `json:"email,omitempty"`
+}
+
+// AdditionalPhone is one more phone number of a contact.
+type AdditionalPhone struct {
+	Phone string `json:"phone,omitempty"`
+}
+
+// ContactOpportunity is an opportunity of a contact, as a Search hit lists it.
+type ContactOpportunity struct {
+	ID              string `json:"id,omitempty"`
+	PipelineID      string `json:"pipelineId,omitempty"`
+	PipelineStageID string `json:"pipelineStageId,omitempty"`
+	// MonetaryValue is the opportunity's value.
+	MonetaryValue float64 `json:"monetaryValue,omitempty"`
+	// Status is "open", "won", "lost" or "abandoned".
+	Status string `json:"status,omitempty"`
+}
+
+// ContactChangeSource says who or what created or changed a contact: the source (such as INTEGRATION or WEB_USER), channel and ID.
+type ContactChangeSource struct {
+	Source     string `json:"source,omitempty"`
+	Channel    string `json:"channel,omitempty"`
+	SourceID   string `json:"sourceId,omitempty"`
+	SourceName string `json:"sourceName,omitempty"`
+	// Timestamp is when the change happened.
+	Timestamp Timestamp `json:"timestamp,omitzero"`
 }
 
 // DNDSettings is the Do Not Disturb state of each channel; nil means unchanged or unknown.
@@ -134,6 +194,7 @@ type DNDSettings struct {
 	WhatsApp *DNDSetting `json:"WhatsApp,omitempty"`
 	GMB      *DNDSetting `json:"GMB,omitempty"`
 	FB       *DNDSetting `json:"FB,omitempty"`
+	RCS      *DNDSetting `json:"RCS,omitempty"`
 }
 
 // DNDSetting is the Do Not Disturb state of one channel.
@@ -176,6 +237,12 @@ type AttributionSource struct {
 	IP         string `json:"ip,omitempty"`
 	Medium     string `json:"medium,omitempty"`
 	MediumID   string `json:"mediumId,omitempty"`
+	// SessionSource is the kind of session the contact came from, such as "CRM UI".
+	SessionSource string `json:"sessionSource,omitempty"`
+	// UTMSessionSource is the traffic source, such as "Direct traffic".
+	UTMSessionSource string `json:"utmSessionSource,omitempty"`
+	// IsLast is true for the latest attribution.
+	IsLast bool `json:"isLast,omitempty"`
 }
 
 // CustomField is a custom field value as reads return it.
@@ -305,12 +372,25 @@ func (r *ContactUpsertRequest) validate(op *operation) error {
 	return nil
 }
 
-// ContactUpsertResult is the answer of [ContactsService.Upsert].
-type ContactUpsertResult struct {
-	// New is true when a contact was created, false when one was updated.
-	New     bool     `json:"new,omitempty"`
+// ContactTagsResult is the answer of [ContactsService.AddTags] and [ContactsService.RemoveTags].
+type ContactTagsResult struct {
+	// Tags lists the tags the request named.
+	Tags []string `json:"tags,omitempty"`
+	// TagsAdded lists the tags that were new to the contact (AddTags).
+	TagsAdded []string `json:"tagsAdded,omitempty"`
+	// TagsRemoved lists the tags that the contact had (RemoveTags).
+	TagsRemoved []string `json:"tagsRemoved,omitempty"`
+	TraceID     string   `json:"traceId,omitempty"`
+}
+
+// DuplicateContactResult is the answer of [ContactsService.FindDuplicate].
+type DuplicateContactResult struct {
+	// Contact is the matching contact, nil when none matches.
 	Contact *Contact `json:"contact,omitempty"`
-	TraceID string   `json:"traceId,omitempty"`
+	// MatchingField names the field that matched, such as "email", "phone" or
+	// "contactId".
+	MatchingField string `json:"matchingField,omitempty"`
+	TraceID       string `json:"traceId,omitempty"`
 }
 
 // Task is a to-do attached to a contact.
@@ -377,6 +457,25 @@ type Appointment struct {
 	DateAdded         Timestamp `json:"dateAdded,omitzero"`
 	DateUpdated       Timestamp `json:"dateUpdated,omitzero"`
 	AssignedResources []string  `json:"assignedResources,omitempty"`
+	// IsRecurring is true for an occurrence of a recurring event.
+	IsRecurring bool `json:"isRecurring,omitempty"`
+	// Deleted is true for a deleted appointment, which reads still return.
+	Deleted   bool                  `json:"deleted,omitempty"`
+	CreatedBy *AppointmentCreatedBy `json:"createdBy,omitempty"`
+	// AppointmentMeta describes the booked slot.
+	AppointmentMeta *AppointmentMeta `json:"appointmentMeta,omitempty"`
+}
+
+// AppointmentCreatedBy says who booked an appointment: the source and, for a user, the user ID.
+type AppointmentCreatedBy struct {
+	Source string `json:"source,omitempty"`
+	UserID string `json:"userId,omitempty"`
+}
+
+// AppointmentMeta describes the slot of an appointment.
+type AppointmentMeta struct {
+	// SlotType is the kind of slot, such as "custom".
+	SlotType string `json:"slotType,omitempty"`
 }
 
 // Note is a note on a contact.
@@ -389,6 +488,12 @@ type Note struct {
 	Title     string    `json:"title,omitempty"`
 	Color     string    `json:"color,omitempty"`
 	Pinned    bool      `json:"pinned,omitempty"`
+	// BodyText is Body as plain text.
+	BodyText string `json:"bodyText,omitempty"`
+	// BusinessID is the business the note belongs to, if any.
+	BusinessID string `json:"businessId,omitempty"`
+	// Relations links the note to other records, as sent.
+	Relations []json.RawMessage `json:"relations,omitempty"`
 }
 
 // NoteCreateRequest is the body of [ContactsService.CreateNote].
@@ -755,27 +860,22 @@ func (s *ContactsService) Update(ctx context.Context, contactID string, req *Con
 	return root.Contact, resp, nil
 }
 
-// Delete deletes a contact and reports whether HighLevel did.
+// Delete deletes a contact; res.Succeeded reports whether HighLevel did.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/delete-contact
 //
 //meta:operation DELETE /contacts/{contactId}
-func (s *ContactsService) Delete(ctx context.Context, contactID string) (bool, *Response, error) {
+func (s *ContactsService) Delete(ctx context.Context, contactID string) (*ContactActionResult, *Response, error) {
 	path, err := opContactsDelete.expand(contactID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opContactsDelete, path, nil, nil, &root)
+	out := new(ContactActionResult)
+	resp, err := (*service)(s).call(ctx, opContactsDelete, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeeded == nil {
-		return false, resp, noResult(opContactsDelete, resp, "succeded")
-	}
-	return *root.Succeeded, resp, nil
+	return out, resp, nil
 }
 
 // Upsert updates the contact that matches req's email or phone, or creates
@@ -978,27 +1078,26 @@ type searchCursor struct {
 }
 
 // FindDuplicate returns the contact of the location that has opts' email or
-// phone number, or nil when there is none. With "Allow Duplicate Contact"
+// phone number (res.Contact, nil when there is none) and the field that
+// matched (res.MatchingField). With "Allow Duplicate Contact"
 // enabled, email is searched first, then phone.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/get-duplicate-contact
 //
 //meta:operation GET /contacts/search/duplicate
-func (s *ContactsService) FindDuplicate(ctx context.Context, locationID string, opts *DuplicateSearchOptions) (*Contact, *Response, error) {
+func (s *ContactsService) FindDuplicate(ctx context.Context, locationID string, opts *DuplicateSearchOptions) (*DuplicateContactResult, *Response, error) {
 	path := opContactsFindDuplicate.Path
 	if locationID == "" {
 		return nil, nil, missing(opContactsFindDuplicate, "locationId")
 	}
 	q := opts.values()
 	q.Set("locationId", locationID)
-	var root struct {
-		Contact *Contact `json:"contact"`
-	}
-	resp, err := (*service)(s).call(ctx, opContactsFindDuplicate, path, q, nil, &root)
+	out := new(DuplicateContactResult)
+	resp, err := (*service)(s).call(ctx, opContactsFindDuplicate, path, q, nil, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	return root.Contact, resp, nil
+	return out, resp, nil
 }
 
 // ListByBusiness returns a page of the contacts attached to a business. Use
@@ -1212,27 +1311,22 @@ func (s *ContactsService) CompleteTask(ctx context.Context, contactID, taskID st
 	return root.Task, resp, nil
 }
 
-// DeleteTask deletes a task and reports whether HighLevel did.
+// DeleteTask deletes a task; res.Succeeded reports whether HighLevel did.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/delete-task
 //
 //meta:operation DELETE /contacts/{contactId}/tasks/{taskId}
-func (s *ContactsService) DeleteTask(ctx context.Context, contactID, taskID string) (bool, *Response, error) {
+func (s *ContactsService) DeleteTask(ctx context.Context, contactID, taskID string) (*ContactActionResult, *Response, error) {
 	path, err := opContactsDeleteTask.expand(contactID, taskID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opContactsDeleteTask, path, nil, nil, &root)
+	out := new(ContactActionResult)
+	resp, err := (*service)(s).call(ctx, opContactsDeleteTask, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeeded == nil {
-		return false, resp, noResult(opContactsDeleteTask, resp, "succeded")
-	}
-	return *root.Succeeded, resp, nil
+	return out, resp, nil
 }
 
 // ListNotes returns the notes of a contact.
@@ -1336,35 +1430,30 @@ func (s *ContactsService) UpdateNote(ctx context.Context, contactID, noteID stri
 	return root.Note, resp, nil
 }
 
-// DeleteNote deletes a note and reports whether HighLevel did.
+// DeleteNote deletes a note; res.Succeeded reports whether HighLevel did.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/delete-note
 //
 //meta:operation DELETE /contacts/{contactId}/notes/{id}
-func (s *ContactsService) DeleteNote(ctx context.Context, contactID, noteID string) (bool, *Response, error) {
+func (s *ContactsService) DeleteNote(ctx context.Context, contactID, noteID string) (*ContactActionResult, *Response, error) {
 	path, err := opContactsDeleteNote.expand(contactID, noteID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opContactsDeleteNote, path, nil, nil, &root)
+	out := new(ContactActionResult)
+	resp, err := (*service)(s).call(ctx, opContactsDeleteNote, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeeded == nil {
-		return false, resp, noResult(opContactsDeleteNote, resp, "succeded")
-	}
-	return *root.Succeeded, resp, nil
+	return out, resp, nil
 }
 
-// AddTags adds tags to a contact and returns the tags it sent back.
+// AddTags adds tags to a contact; res.TagsAdded lists those it did not have.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/add-tags
 //
 //meta:operation POST /contacts/{contactId}/tags
-func (s *ContactsService) AddTags(ctx context.Context, contactID string, req *ContactTagsRequest) ([]string, *Response, error) {
+func (s *ContactsService) AddTags(ctx context.Context, contactID string, req *ContactTagsRequest) (*ContactTagsResult, *Response, error) {
 	path, err := opContactsAddTags.expand(contactID)
 	if err != nil {
 		return nil, nil, err
@@ -1375,25 +1464,20 @@ func (s *ContactsService) AddTags(ctx context.Context, contactID string, req *Co
 	if err := req.validate(opContactsAddTags); err != nil {
 		return nil, nil, err
 	}
-	var root struct {
-		Tags []string `json:"tags"`
-	}
-	resp, err := (*service)(s).call(ctx, opContactsAddTags, path, nil, req, &root)
+	out := new(ContactTagsResult)
+	resp, err := (*service)(s).call(ctx, opContactsAddTags, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	if root.Tags == nil {
-		return nil, resp, noResult(opContactsAddTags, resp, "tags")
-	}
-	return root.Tags, resp, nil
+	return out, resp, nil
 }
 
-// RemoveTags removes tags from a contact and returns the tags it sent back.
+// RemoveTags removes tags from a contact; res.TagsRemoved lists those it had.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/remove-tags
 //
 //meta:operation DELETE /contacts/{contactId}/tags
-func (s *ContactsService) RemoveTags(ctx context.Context, contactID string, req *ContactTagsRequest) ([]string, *Response, error) {
+func (s *ContactsService) RemoveTags(ctx context.Context, contactID string, req *ContactTagsRequest) (*ContactTagsResult, *Response, error) {
 	path, err := opContactsRemoveTags.expand(contactID)
 	if err != nil {
 		return nil, nil, err
@@ -1404,17 +1488,12 @@ func (s *ContactsService) RemoveTags(ctx context.Context, contactID string, req 
 	if err := req.validate(opContactsRemoveTags); err != nil {
 		return nil, nil, err
 	}
-	var root struct {
-		Tags []string `json:"tags"`
-	}
-	resp, err := (*service)(s).call(ctx, opContactsRemoveTags, path, nil, req, &root)
+	out := new(ContactTagsResult)
+	resp, err := (*service)(s).call(ctx, opContactsRemoveTags, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	if root.Tags == nil {
-		return nil, resp, noResult(opContactsRemoveTags, resp, "tags")
-	}
-	return root.Tags, resp, nil
+	return out, resp, nil
 }
 
 // BulkUpdateTags adds tags to, or removes tags from, many contacts at once.
@@ -1518,126 +1597,101 @@ func (s *ContactsService) RemoveFollowers(ctx context.Context, contactID string,
 	return out, resp, nil
 }
 
-// AddToCampaign adds a contact to a campaign and reports whether HighLevel did.
+// AddToCampaign adds a contact to a campaign; res.Succeeded reports whether HighLevel did.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/add-contact-to-campaign
 //
 //meta:operation POST /contacts/{contactId}/campaigns/{campaignId}
-func (s *ContactsService) AddToCampaign(ctx context.Context, contactID, campaignID string) (bool, *Response, error) {
+func (s *ContactsService) AddToCampaign(ctx context.Context, contactID, campaignID string) (*ContactActionResult, *Response, error) {
 	path, err := opContactsAddToCampaign.expand(contactID, campaignID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
 	// ghl-platform.md §8: AddContactToCampaignDto is {}, so the body is always {}
-	var root struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opContactsAddToCampaign, path, nil, struct{}{}, &root)
+	out := new(ContactActionResult)
+	resp, err := (*service)(s).call(ctx, opContactsAddToCampaign, path, nil, struct{}{}, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeeded == nil {
-		return false, resp, noResult(opContactsAddToCampaign, resp, "succeded")
-	}
-	return *root.Succeeded, resp, nil
+	return out, resp, nil
 }
 
-// RemoveFromCampaign removes a contact from a campaign and reports whether HighLevel did.
+// RemoveFromCampaign removes a contact from a campaign; res.Succeeded reports whether HighLevel did.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/remove-contact-from-campaign
 //
 //meta:operation DELETE /contacts/{contactId}/campaigns/{campaignId}
-func (s *ContactsService) RemoveFromCampaign(ctx context.Context, contactID, campaignID string) (bool, *Response, error) {
+func (s *ContactsService) RemoveFromCampaign(ctx context.Context, contactID, campaignID string) (*ContactActionResult, *Response, error) {
 	path, err := opContactsRemoveFromCampaign.expand(contactID, campaignID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opContactsRemoveFromCampaign, path, nil, nil, &root)
+	out := new(ContactActionResult)
+	resp, err := (*service)(s).call(ctx, opContactsRemoveFromCampaign, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeeded == nil {
-		return false, resp, noResult(opContactsRemoveFromCampaign, resp, "succeded")
-	}
-	return *root.Succeeded, resp, nil
+	return out, resp, nil
 }
 
-// RemoveFromAllCampaigns removes a contact from every campaign and reports whether HighLevel did.
+// RemoveFromAllCampaigns removes a contact from every campaign; res.Succeeded reports whether HighLevel did.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/remove-contact-from-every-campaign
 //
 //meta:operation DELETE /contacts/{contactId}/campaigns/removeAll
-func (s *ContactsService) RemoveFromAllCampaigns(ctx context.Context, contactID string) (bool, *Response, error) {
+func (s *ContactsService) RemoveFromAllCampaigns(ctx context.Context, contactID string) (*ContactActionResult, *Response, error) {
 	path, err := opContactsRemoveFromAllCampaigns.expand(contactID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opContactsRemoveFromAllCampaigns, path, nil, nil, &root)
+	out := new(ContactActionResult)
+	resp, err := (*service)(s).call(ctx, opContactsRemoveFromAllCampaigns, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeeded == nil {
-		return false, resp, noResult(opContactsRemoveFromAllCampaigns, resp, "succeded")
-	}
-	return *root.Succeeded, resp, nil
+	return out, resp, nil
 }
 
-// AddToWorkflow enrols a contact in a workflow and reports whether HighLevel did. req may be nil.
+// AddToWorkflow enrols a contact in a workflow; res.Succeeded reports whether HighLevel did. req may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/add-contact-to-workflow
 //
 //meta:operation POST /contacts/{contactId}/workflow/{workflowId}
-func (s *ContactsService) AddToWorkflow(ctx context.Context, contactID, workflowID string, req *ContactWorkflowRequest) (bool, *Response, error) {
+func (s *ContactsService) AddToWorkflow(ctx context.Context, contactID, workflowID string, req *ContactWorkflowRequest) (*ContactActionResult, *Response, error) {
 	path, err := opContactsAddToWorkflow.expand(contactID, workflowID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
 	var body any = struct{}{} // nil sends {}
 	if req != nil {
 		body = req
 	}
-	var root struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opContactsAddToWorkflow, path, nil, body, &root)
+	out := new(ContactActionResult)
+	resp, err := (*service)(s).call(ctx, opContactsAddToWorkflow, path, nil, body, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeeded == nil {
-		return false, resp, noResult(opContactsAddToWorkflow, resp, "succeded")
-	}
-	return *root.Succeeded, resp, nil
+	return out, resp, nil
 }
 
-// RemoveFromWorkflow removes a contact from a workflow and reports whether HighLevel did. req may be nil.
+// RemoveFromWorkflow removes a contact from a workflow; res.Succeeded reports whether HighLevel did. req may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/delete-contact-from-workflow
 //
 //meta:operation DELETE /contacts/{contactId}/workflow/{workflowId}
-func (s *ContactsService) RemoveFromWorkflow(ctx context.Context, contactID, workflowID string, req *ContactWorkflowRequest) (bool, *Response, error) {
+func (s *ContactsService) RemoveFromWorkflow(ctx context.Context, contactID, workflowID string, req *ContactWorkflowRequest) (*ContactActionResult, *Response, error) {
 	path, err := opContactsRemoveFromWorkflow.expand(contactID, workflowID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
 	var body any = struct{}{} // nil sends {}
 	if req != nil {
 		body = req
 	}
-	var root struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opContactsRemoveFromWorkflow, path, nil, body, &root)
+	out := new(ContactActionResult)
+	resp, err := (*service)(s).call(ctx, opContactsRemoveFromWorkflow, path, nil, body, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeeded == nil {
-		return false, resp, noResult(opContactsRemoveFromWorkflow, resp, "succeded")
-	}
-	return *root.Succeeded, resp, nil
+	return out, resp, nil
 }

@@ -39,5 +39,9 @@ func (s *ContactsService) Find(ctx context.Context, q ContactQuery) (*Contact, *
 	case q.LocationID == "":
 		return nil, nil, missing(opContactsFind, "locationId")
 	}
-	return s.FindDuplicate(ctx, q.LocationID, &DuplicateSearchOptions{Email: q.Email, Number: q.Phone})
+	dup, resp, err := s.FindDuplicate(ctx, q.LocationID, &DuplicateSearchOptions{Email: q.Email, Number: q.Phone})
+	if err != nil || dup == nil {
+		return nil, resp, err
+	}
+	return dup.Contact, resp, nil
 }

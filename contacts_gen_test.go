@@ -254,13 +254,10 @@ func TestContactsDelete(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Contacts.Delete", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	decodeContactsFixture(t, "delete-contact.response.json", &want)
-	require.NotNil(t, want.Succeeded)
-	assert.Equal(t, *want.Succeeded, got)
-	assert.Equal(t, true, got)
+	want := new(ContactActionResult)
+	decodeContactsFixture(t, "delete-contact.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsDeleteRejectsBadArguments(t *testing.T) {
@@ -301,7 +298,7 @@ func TestContactsUpsert(t *testing.T) {
 	want := new(ContactUpsertResult)
 	decodeContactsFixture(t, "upsert-contact.response.json", want)
 	assert.Equal(t, want, got)
-	assert.Equal(t, "example-traceId", got.TraceID)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsUpsertRejectsBadArguments(t *testing.T) {
@@ -467,14 +464,11 @@ func TestContactsFindDuplicate(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Contacts.FindDuplicate", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Contact *Contact `json:"contact"`
-	}
-	decodeContactsFixture(t, "get-duplicate-contact.response.json", &want)
-	assert.Equal(t, want.Contact, got)
-	require.NotNil(t, got)
-	assert.Equal(t, "seD4PfOuKoVMLkEZqohJ", got.ID)
-	assert.Equal(t, "rubika deo", got.Name)
+	want := new(DuplicateContactResult)
+	decodeContactsFixture(t, "get-duplicate-contact.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "email", got.MatchingField)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsFindDuplicateRejectsBadArguments(t *testing.T) {
@@ -885,13 +879,10 @@ func TestContactsDeleteTask(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Contacts.DeleteTask", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	decodeContactsFixture(t, "delete-task.response.json", &want)
-	require.NotNil(t, want.Succeeded)
-	assert.Equal(t, *want.Succeeded, got)
-	assert.Equal(t, true, got)
+	want := new(ContactActionResult)
+	decodeContactsFixture(t, "delete-task.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsDeleteTaskRejectsBadArguments(t *testing.T) {
@@ -1159,13 +1150,10 @@ func TestContactsDeleteNote(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Contacts.DeleteNote", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	decodeContactsFixture(t, "delete-note.response.json", &want)
-	require.NotNil(t, want.Succeeded)
-	assert.Equal(t, *want.Succeeded, got)
-	assert.Equal(t, true, got)
+	want := new(ContactActionResult)
+	decodeContactsFixture(t, "delete-note.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsDeleteNoteRejectsBadArguments(t *testing.T) {
@@ -1211,13 +1199,10 @@ func TestContactsAddTags(t *testing.T) {
 	assert.Equal(t, 201, resp.StatusCode)
 	assert.Equal(t, "Contacts.AddTags", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Tags []string `json:"tags"`
-	}
-	decodeContactsFixture(t, "add-tags.response.json", &want)
-	assert.Equal(t, want.Tags, got)
-	require.Len(t, got, 2)
-	assert.Equal(t, "minim", got[0])
+	want := new(ContactTagsResult)
+	decodeContactsFixture(t, "add-tags.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsAddTagsRejectsBadArguments(t *testing.T) {
@@ -1281,13 +1266,10 @@ func TestContactsRemoveTags(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Contacts.RemoveTags", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Tags []string `json:"tags"`
-	}
-	decodeContactsFixture(t, "remove-tags.response.json", &want)
-	assert.Equal(t, want.Tags, got)
-	require.Len(t, got, 2)
-	assert.Equal(t, "minim", got[0])
+	want := new(ContactTagsResult)
+	decodeContactsFixture(t, "remove-tags.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsRemoveTagsRejectsBadArguments(t *testing.T) {
@@ -1608,13 +1590,10 @@ func TestContactsAddToCampaign(t *testing.T) {
 	assert.Equal(t, 201, resp.StatusCode)
 	assert.Equal(t, "Contacts.AddToCampaign", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	decodeContactsFixture(t, "add-contact-to-campaign.response.json", &want)
-	require.NotNil(t, want.Succeeded)
-	assert.Equal(t, *want.Succeeded, got)
-	assert.Equal(t, true, got)
+	want := new(ContactActionResult)
+	decodeContactsFixture(t, "add-contact-to-campaign.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsAddToCampaignRejectsBadArguments(t *testing.T) {
@@ -1658,13 +1637,10 @@ func TestContactsRemoveFromCampaign(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Contacts.RemoveFromCampaign", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	decodeContactsFixture(t, "remove-contact-from-campaign.response.json", &want)
-	require.NotNil(t, want.Succeeded)
-	assert.Equal(t, *want.Succeeded, got)
-	assert.Equal(t, true, got)
+	want := new(ContactActionResult)
+	decodeContactsFixture(t, "remove-contact-from-campaign.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsRemoveFromCampaignRejectsBadArguments(t *testing.T) {
@@ -1708,13 +1684,10 @@ func TestContactsRemoveFromAllCampaigns(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Contacts.RemoveFromAllCampaigns", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	decodeContactsFixture(t, "remove-contact-from-every-campaign.response.json", &want)
-	require.NotNil(t, want.Succeeded)
-	assert.Equal(t, *want.Succeeded, got)
-	assert.Equal(t, true, got)
+	want := new(ContactActionResult)
+	decodeContactsFixture(t, "remove-contact-from-every-campaign.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsRemoveFromAllCampaignsRejectsBadArguments(t *testing.T) {
@@ -1752,13 +1725,10 @@ func TestContactsAddToWorkflow(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Contacts.AddToWorkflow", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	decodeContactsFixture(t, "add-contact-to-workflow.response.json", &want)
-	require.NotNil(t, want.Succeeded)
-	assert.Equal(t, *want.Succeeded, got)
-	assert.Equal(t, true, got)
+	want := new(ContactActionResult)
+	decodeContactsFixture(t, "add-contact-to-workflow.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsAddToWorkflowRejectsBadArguments(t *testing.T) {
@@ -1806,13 +1776,10 @@ func TestContactsRemoveFromWorkflow(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Contacts.RemoveFromWorkflow", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeeded *bool `json:"succeded"`
-	}
-	decodeContactsFixture(t, "delete-contact-from-workflow.response.json", &want)
-	require.NotNil(t, want.Succeeded)
-	assert.Equal(t, *want.Succeeded, got)
-	assert.Equal(t, true, got)
+	want := new(ContactActionResult)
+	decodeContactsFixture(t, "delete-contact-from-workflow.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", got.TraceID)
 }
 
 func TestContactsRemoveFromWorkflowRejectsBadArguments(t *testing.T) {
@@ -1870,12 +1837,8 @@ func TestContactsExamplesDecodeStrictly(t *testing.T) {
 				Contact   *Contact `json:"contact"`
 			})
 		},
-		"update-contact.request.json": func() any { return new(ContactUpdateRequest) },
-		"delete-contact.response.json": func() any {
-			return new(struct {
-				Succeeded *bool `json:"succeded"`
-			})
-		},
+		"update-contact.request.json":  func() any { return new(ContactUpdateRequest) },
+		"delete-contact.response.json": func() any { return new(ContactActionResult) },
 		"upsert-contact.response.json": func() any { return new(ContactUpsertResult) },
 		"upsert-contact.request.json":  func() any { return new(ContactUpsertRequest) },
 		"get-contacts.response.json": func() any {
@@ -1892,11 +1855,7 @@ func TestContactsExamplesDecodeStrictly(t *testing.T) {
 			})
 		},
 		"search-contacts-advanced.request.json": func() any { return new(ContactSearchRequest) },
-		"get-duplicate-contact.response.json": func() any {
-			return new(struct {
-				Contact *Contact `json:"contact"`
-			})
-		},
+		"get-duplicate-contact.response.json":   func() any { return new(DuplicateContactResult) },
 		"get-contacts-by-businessId.response.json": func() any {
 			return new(struct {
 				Contacts []Contact `json:"contacts"`
@@ -1936,11 +1895,7 @@ func TestContactsExamplesDecodeStrictly(t *testing.T) {
 			})
 		},
 		"update-task-completed.request.json": func() any { return new(TaskCompletedRequest) },
-		"delete-task.response.json": func() any {
-			return new(struct {
-				Succeeded *bool `json:"succeded"`
-			})
-		},
+		"delete-task.response.json":          func() any { return new(ContactActionResult) },
 		"get-all-notes.response.json": func() any {
 			return new(struct {
 				Notes []Note `json:"notes"`
@@ -1962,60 +1917,28 @@ func TestContactsExamplesDecodeStrictly(t *testing.T) {
 				Note *Note `json:"note"`
 			})
 		},
-		"update-note.request.json": func() any { return new(NoteUpdateRequest) },
-		"delete-note.response.json": func() any {
-			return new(struct {
-				Succeeded *bool `json:"succeded"`
-			})
-		},
-		"add-tags.response.json": func() any {
-			return new(struct {
-				Tags []string `json:"tags"`
-			})
-		},
-		"add-tags.request.json": func() any { return new(ContactTagsRequest) },
-		"remove-tags.response.json": func() any {
-			return new(struct {
-				Tags []string `json:"tags"`
-			})
-		},
-		"remove-tags.request.json":                       func() any { return new(ContactTagsRequest) },
-		"create-association.response.json":               func() any { return new(BulkTagsResult) },
-		"create-association.request.json":                func() any { return new(BulkTagsRequest) },
-		"add-remove-contact-from-business.response.json": func() any { return new(BulkBusinessResult) },
-		"add-remove-contact-from-business.request.json":  func() any { return new(BulkBusinessRequest) },
-		"add-followers-contact.response.json":            func() any { return new(ContactFollowers) },
-		"add-followers-contact.request.json":             func() any { return new(ContactFollowersRequest) },
-		"remove-followers-contact.response.json":         func() any { return new(ContactFollowers) },
-		"remove-followers-contact.request.json":          func() any { return new(ContactFollowersRequest) },
-		"add-contact-to-campaign.response.json": func() any {
-			return new(struct {
-				Succeeded *bool `json:"succeded"`
-			})
-		},
-		"add-contact-to-campaign.request.json": func() any { return new(struct{}) },
-		"remove-contact-from-campaign.response.json": func() any {
-			return new(struct {
-				Succeeded *bool `json:"succeded"`
-			})
-		},
-		"remove-contact-from-every-campaign.response.json": func() any {
-			return new(struct {
-				Succeeded *bool `json:"succeded"`
-			})
-		},
-		"add-contact-to-workflow.response.json": func() any {
-			return new(struct {
-				Succeeded *bool `json:"succeded"`
-			})
-		},
-		"add-contact-to-workflow.request.json": func() any { return new(ContactWorkflowRequest) },
-		"delete-contact-from-workflow.response.json": func() any {
-			return new(struct {
-				Succeeded *bool `json:"succeded"`
-			})
-		},
-		"delete-contact-from-workflow.request.json": func() any { return new(ContactWorkflowRequest) },
+		"update-note.request.json":                         func() any { return new(NoteUpdateRequest) },
+		"delete-note.response.json":                        func() any { return new(ContactActionResult) },
+		"add-tags.response.json":                           func() any { return new(ContactTagsResult) },
+		"add-tags.request.json":                            func() any { return new(ContactTagsRequest) },
+		"remove-tags.response.json":                        func() any { return new(ContactTagsResult) },
+		"remove-tags.request.json":                         func() any { return new(ContactTagsRequest) },
+		"create-association.response.json":                 func() any { return new(BulkTagsResult) },
+		"create-association.request.json":                  func() any { return new(BulkTagsRequest) },
+		"add-remove-contact-from-business.response.json":   func() any { return new(BulkBusinessResult) },
+		"add-remove-contact-from-business.request.json":    func() any { return new(BulkBusinessRequest) },
+		"add-followers-contact.response.json":              func() any { return new(ContactFollowers) },
+		"add-followers-contact.request.json":               func() any { return new(ContactFollowersRequest) },
+		"remove-followers-contact.response.json":           func() any { return new(ContactFollowers) },
+		"remove-followers-contact.request.json":            func() any { return new(ContactFollowersRequest) },
+		"add-contact-to-campaign.response.json":            func() any { return new(ContactActionResult) },
+		"add-contact-to-campaign.request.json":             func() any { return new(struct{}) },
+		"remove-contact-from-campaign.response.json":       func() any { return new(ContactActionResult) },
+		"remove-contact-from-every-campaign.response.json": func() any { return new(ContactActionResult) },
+		"add-contact-to-workflow.response.json":            func() any { return new(ContactActionResult) },
+		"add-contact-to-workflow.request.json":             func() any { return new(ContactWorkflowRequest) },
+		"delete-contact-from-workflow.response.json":       func() any { return new(ContactActionResult) },
+		"delete-contact-from-workflow.request.json":        func() any { return new(ContactWorkflowRequest) },
 	}
 	paths, err := filepath.Glob(filepath.Join("testdata/contacts", "*.json"))
 	require.NoError(t, err)

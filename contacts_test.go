@@ -389,15 +389,15 @@ func TestContactsWorkflowNilBodySendsEmptyObject(t *testing.T) {
 			body = string(b)
 			return httpmock.NewStringResponse(200, `{"succeded":true}`), nil
 		})
-		var ok bool
+		var res *ContactActionResult
 		var err error
 		if remove {
-			ok, _, err = client.Contacts.RemoveFromWorkflow(context.Background(), "c", "w", nil)
+			res, _, err = client.Contacts.RemoveFromWorkflow(context.Background(), "c", "w", nil)
 		} else {
-			ok, _, err = client.Contacts.AddToWorkflow(context.Background(), "c", "w", nil)
+			res, _, err = client.Contacts.AddToWorkflow(context.Background(), "c", "w", nil)
 		}
 		require.NoError(t, err)
-		assert.True(t, ok)
+		assert.True(t, res.Succeeded)
 		assert.JSONEq(t, `{}`, body)
 	}
 }
@@ -493,9 +493,10 @@ func TestContactsFindDuplicateNoMatch(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
 	mock.RegisterNoResponder(httpmock.NewStringResponder(200, `{"contact":null}`))
-	c, _, err := client.Contacts.FindDuplicate(context.Background(), "loc", &DuplicateSearchOptions{Email: "a@b.c"})
+	res, _, err := client.Contacts.FindDuplicate(context.Background(), "loc", &DuplicateSearchOptions{Email: "a@b.c"})
 	require.NoError(t, err)
-	assert.Nil(t, c)
+	require.NotNil(t, res)
+	assert.Nil(t, res.Contact)
 }
 
 // TestContactsOperationsMatchCatalog checks that every method's

@@ -281,13 +281,14 @@ func TestHardenEmptyAnswersAreTypedErrors(t *testing.T) {
 
 	// A bool result must be present too: {} is not "not deleted".
 	mock.RegisterResponder("DELETE", "https://ghl.test/contacts/c1", httpmock.NewStringResponder(200, `{"traceId":"x"}`))
-	ok, _, err := client.Contacts.Delete(t.Context(), "c1")
-	assert.False(t, ok)
+	res, _, err := client.Contacts.Delete(t.Context(), "c1")
+	assert.Nil(t, res)
 	assert.ErrorIs(t, err, ErrEmptyResponse)
 	mock.RegisterResponder("DELETE", "https://ghl.test/contacts/c1", httpmock.NewStringResponder(200, `{"succeded":false}`))
-	ok, _, err = client.Contacts.Delete(t.Context(), "c1")
+	res, _, err = client.Contacts.Delete(t.Context(), "c1")
 	assert.NoError(t, err, "an explicit false is an answer")
-	assert.False(t, ok)
+	require.NotNil(t, res)
+	assert.False(t, res.Succeeded)
 
 	// A whole-body result: {} is no result.
 	mock.RegisterResponder("POST", "https://ghl.test/contacts/upsert", httpmock.NewStringResponder(200, `{}`))
@@ -300,7 +301,9 @@ func TestHardenEmptyAnswersAreTypedErrors(t *testing.T) {
 		httpmock.NewStringResponder(200, `{"contact":null,"traceId":"t"}`))
 	dup, _, err := client.Contacts.FindDuplicate(t.Context(), "loc", &DuplicateSearchOptions{Email: "a@b.co"})
 	assert.NoError(t, err)
-	assert.Nil(t, dup)
+	require.NotNil(t, dup)
+	assert.Nil(t, dup.Contact)
+	assert.Equal(t, "t", dup.TraceID)
 }
 
 // countingBody yields n bytes of 'a' without allocating them, counting what

@@ -132,10 +132,11 @@ func flowLookup(ctx context.Context, r *report, client *ghl.Client, cfg config) 
 		r.printf("Upserted %s: %s (%s)\n", res.Contact.Email, res.Contact.ID, verb)
 		contactID = res.Contact.ID
 	} else {
-		found, _, err := client.Contacts.FindDuplicate(ctx, cfg.locationID, &ghl.DuplicateSearchOptions{Email: cfg.email})
+		dup, _, err := client.Contacts.FindDuplicate(ctx, cfg.locationID, &ghl.DuplicateSearchOptions{Email: cfg.email})
 		if err != nil {
 			return nil, fmt.Errorf("find contact by email: %w", err)
 		}
+		found := dup.Contact
 		if found == nil {
 			r.printf("No contact with email %s in this location; pass -email to look up another.\n", cfg.email)
 			return nil, nil

@@ -353,6 +353,11 @@ const (
 	whyNoSecurity = "ghl-platform.md §8 [SPEC-GAP]: declares no security or scopes; assume contacts.write"
 )
 
+const (
+	whyLiveContact = "live payloads nango_get_contact, nango_search_sorted, nango_create_contact and pipedream_list_item_new_contact (witness): contacts carry contactName, firstNameRaw/lastNameRaw, additionalEmails/additionalPhones, inboundDndSettings, createdBy/lastUpdatedBy, validEmail and, on search hits, phoneLabel, address, businessName and opportunities"
+	whySucceeded   = "live payloads nango_delete_contact, nango_add_to_workflow, nango_delete_task and nango_upsert_contact (witness): answers say both succeded and succeeded, with traceId; the spec has only succeded"
+)
+
 var contacts = Service{
 	Name: "Contacts",
 	Doc: `is the Contacts API: contacts, their tasks, notes, tags,
@@ -410,9 +415,113 @@ appointments, followers, and campaign and workflow enrolment.`,
 				{"$ref": "#/components/schemas/ContactsSearchSuccessfulResponseDto"},
 				{"type": "object", "properties": {"meta": {"$ref": "#/components/schemas/ContactsMetaSchema"}}}
 			]}`},
-		"x-DuplicateContactResponse": {Why: "ghl-platform.md §8: GET /contacts/search/duplicate declares no response schema; it answers {contact}, null when none matches", JSON: `{
+		"x-DuplicateContactResponse": {Why: "ghl-platform.md §8: GET /contacts/search/duplicate declares no response schema; it answers {contact}, null when none matches; live payload nango_find_duplicate (witness) adds matchingField and traceId", JSON: `{
 			"type": "object",
-			"properties": {"contact": {"$ref": "#/components/schemas/GetContectByIdSchema"}}}`},
+			"properties": {
+				"contact": {"$ref": "#/components/schemas/GetContectByIdSchema"},
+				"matchingField": {"type": "string", "example": "email"},
+				"traceId": {"type": "string", "example": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"}
+			}}`},
+		"x-ContactLive": {Why: whyLiveContact, JSON: `{
+			"type": "object",
+			"properties": {
+				"contactName": {"type": "string", "example": "jamie rivera"},
+				"firstNameRaw": {"type": "string", "example": "Jamie"},
+				"lastNameRaw": {"type": "string", "example": "Rivera"},
+				"additionalEmails": {"type": "array", "items": {"$ref": "#/components/schemas/x-AdditionalEmail"}},
+				"additionalPhones": {"type": "array", "items": {"$ref": "#/components/schemas/x-AdditionalPhone"}},
+				"phoneLabel": {"type": "string", "example": "Mobile"},
+				"address": {"type": "string", "example": "12 Harbour Rd"},
+				"businessName": {"type": "string", "example": "Rivera Plumbing"},
+				"inboundDndSettings": {"$ref": "#/components/schemas/InboundDndSettingsSchema"},
+				"opportunities": {"type": "array", "items": {"$ref": "#/components/schemas/x-ContactOpportunity"}},
+				"createdBy": {"$ref": "#/components/schemas/x-ContactChangeSource"},
+				"lastUpdatedBy": {"$ref": "#/components/schemas/x-ContactChangeSource"},
+				"validEmail": {"type": "boolean", "example": true},
+				"validEmailDate": {"type": "string", "example": "2026-03-02T09:15:00.000Z"}
+			}}`},
+		"x-AdditionalEmail": {Why: whyLiveContact, JSON: `{
+			"type": "object",
+			"properties": {"email": {"type": "string", "example": "jamie.work@example.com"}}}`},
+		"x-AdditionalPhone": {Why: whyLiveContact, JSON: `{
+			"type": "object",
+			"properties": {"phone": {"type": "string", "example": "+15550102030"}}}`},
+		"x-ContactOpportunity": {Why: "live payload nango_search_sorted (witness): search hits carry opportunities [{id, pipelineId, pipelineStageId, monetaryValue, status}]", JSON: `{
+			"type": "object",
+			"properties": {
+				"id": {"type": "string", "example": "Qw3rTy7uIoP1aSdFgH2j"},
+				"pipelineId": {"type": "string", "example": "Zx9cVb8nM7lK6jH5gF4d"},
+				"pipelineStageId": {"type": "string", "example": "5b1e2f7a-0c3d-4e8f-9a6b-2d4c6e8f0a1b"},
+				"monetaryValue": {"type": "number", "example": 1250.5},
+				"status": {"type": "string", "example": "open"}
+			}}`},
+		"x-ContactChangeSource": {Why: "live payloads nango_create_contact and arman_contact_pasted (witness): createdBy and lastUpdatedBy are {source, channel, sourceId, sourceName, timestamp}", JSON: `{
+			"type": "object",
+			"properties": {
+				"source": {"type": "string", "example": "INTEGRATION"},
+				"channel": {"type": "string", "example": "OAUTH"},
+				"sourceId": {"type": "string", "example": "app-42"},
+				"sourceName": {"type": "string", "example": "Sync App"},
+				"timestamp": {"type": "string", "example": "2026-03-02T09:15:00.000Z"}
+			}}`},
+		"x-DndSettingsLive": {Why: "live webhook issue264_ContactDndUpdate_live (witness): dndSettings has an RCS channel", JSON: `{
+			"type": "object",
+			"properties": {"RCS": {"$ref": "#/components/schemas/DndSettingSchema"}}}`},
+		"x-AttributionSourceLive": {Why: "live payloads arman_contact_pasted and pipedream_list_item_updated_contact (witness): attributions carry sessionSource, utmSessionSource and isLast", JSON: `{
+			"type": "object",
+			"properties": {
+				"sessionSource": {"type": "string", "example": "CRM UI"},
+				"utmSessionSource": {"type": "string", "example": "Direct traffic"},
+				"isLast": {"type": "boolean", "example": true}
+			}}`},
+		"x-EventLive": {Why: "live payloads nango_get_appointment and nango_calendar_events (witness): appointments carry deleted, isRecurring, createdBy and appointmentMeta", JSON: `{
+			"type": "object",
+			"properties": {
+				"isRecurring": {"type": "boolean", "example": false},
+				"deleted": {"type": "boolean", "example": false},
+				"createdBy": {"$ref": "#/components/schemas/x-AppointmentCreatedBy"},
+				"appointmentMeta": {"$ref": "#/components/schemas/x-AppointmentMeta"}
+			}}`},
+		"x-AppointmentCreatedBy": {Why: "live payload nango_get_appointment (witness): createdBy is {source, userId}", JSON: `{
+			"type": "object",
+			"properties": {
+				"source": {"type": "string", "example": "third_party"},
+				"userId": {"type": "string", "example": "Ab12Cd34Ef56Gh78Ij90"}
+			}}`},
+		"x-AppointmentMeta": {Why: "live payload nango_get_appointment (witness): appointmentMeta is {slotType}", JSON: `{
+			"type": "object",
+			"properties": {"slotType": {"type": "string", "example": "custom"}}}`},
+		"x-NoteLive": {Why: "live payloads nango_create_note, nango_list_notes and pipedream_note_item (witness): notes carry bodyText, relations and businessId", JSON: `{
+			"type": "object",
+			"properties": {
+				"bodyText": {"type": "string", "example": "Call back on Monday"},
+				"businessId": {"type": "string", "example": "65f0a1b2c3d4e5f6a7b8c9d0"},
+				"relations": {"type": "array", "items": {}}
+			}}`},
+		"x-ContactActionResponse": {Why: whySucceeded, JSON: `{
+			"type": "object",
+			"properties": {
+				"succeded": {"type": "boolean", "example": true},
+				"succeeded": {"type": "boolean", "example": true},
+				"traceId": {"type": "string", "example": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"}
+			}}`},
+		"x-ContactUpsertResponse": {Why: whySucceeded, JSON: `{
+			"type": "object",
+			"properties": {
+				"new": {"type": "boolean", "example": true},
+				"succeded": {"type": "boolean", "example": true},
+				"succeeded": {"type": "boolean", "example": true},
+				"contact": {"$ref": "#/components/schemas/GetContectByIdSchema"},
+				"traceId": {"type": "string", "example": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"}
+			}}`},
+		"x-ContactTagsResponse": {Why: "live payloads nango_add_tags and nango_remove_tags (witness): the answer is {tags, tagsAdded} or {tags, tagsRemoved}, with traceId", JSON: `{
+			"type": "object",
+			"properties": {
+				"tags": {"type": "array", "items": {"type": "string"}, "example": ["vip"]},
+				"tagsAdded": {"type": "array", "items": {"type": "string"}, "example": ["vip"]},
+				"tagsRemoved": {"type": "array", "items": {"type": "string"}, "example": ["cold"]},
+				"traceId": {"type": "string", "example": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"}
+			}}`},
 		"x-BulkTagsContactResult": {Why: "UpdateTagsResponseDTO types responses as string[] while its own example holds objects", JSON: `{
 			"type": "object",
 			"properties": {
@@ -462,7 +571,7 @@ appointments, followers, and campaign and workflow enrolment.`,
 	}},
 
 	Types: []Type{
-		{Name: "Contact", From: []string{"GetContectByIdSchema", "ContactsSearchSchema", "CreateContactSchema", "x-SearchContact"},
+		{Name: "Contact", From: []string{"GetContectByIdSchema", "ContactsSearchSchema", "CreateContactSchema", "x-SearchContact", "x-ContactLive"},
 			Doc: `Contact is a HighLevel contact. Get, Create, Update, Upsert, List and Search
 all return it; each fills the fields its endpoint sends.`,
 			Fields: map[string]Field{
@@ -473,10 +582,40 @@ all return it; each fills the fields its endpoint sends.`,
 				"followers":    {Doc: "Followers lists the IDs of the users following the contact."},
 				"searchAfter": {Type: "[]any", Why: "GitHub issue GoHighLevel/highlevel-api-docs#314 (§6): search hits carry a sort cursor",
 					Doc: "SearchAfter is the sort cursor of a Search hit: pass it as\n[ContactSearchRequest].SearchAfter to read the next page (SearchIter does)."},
-				"visitorId": {Doc: "VisitorID is the unique ID of a live-chat visitor."},
-				"dnd":       {Doc: "DND is true when every channel is on Do Not Disturb."},
+				"visitorId":        {Doc: "VisitorID is the unique ID of a live-chat visitor."},
+				"dnd":              {Doc: "DND is true when every channel is on Do Not Disturb."},
+				"contactName":      {Doc: "ContactName is the full name in lower case, as List and Search send it."},
+				"firstNameRaw":     {Doc: "FirstNameRaw is the first name as entered (FirstName may be lower-cased)."},
+				"lastNameRaw":      {Doc: "LastNameRaw is the last name as entered (LastName may be lower-cased)."},
+				"additionalEmails": {Doc: "AdditionalEmails lists the contact's email addresses besides Email."},
+				"additionalPhones": {Doc: "AdditionalPhones lists the contact's phone numbers besides Phone."},
+				"phoneLabel":       {Doc: "PhoneLabel is the label of Phone, such as \"Mobile\" (Search)."},
+				"address": {Doc: `Address is the street address as Search sends it; other reads send
+Address1.`},
+				"businessName":       {Doc: "BusinessName is the name of the business (BusinessID) the contact belongs to (Search)."},
+				"inboundDndSettings": {Doc: "InboundDNDSettings is the inbound Do Not Disturb state."},
+				"opportunities":      {Doc: "Opportunities lists the contact's opportunities (Search)."},
+				"createdBy":          {Doc: "CreatedBy says who or what created the contact."},
+				"lastUpdatedBy":      {Doc: "LastUpdatedBy says who or what last changed the contact."},
+				"validEmail": {Type: "*bool", Why: "live payloads nango_create_contact and nango_search_page1 (witness): validEmail is null until the address is verified",
+					Doc: "ValidEmail is the result of email verification; nil when not verified."},
+				"validEmailDate": {Type: "Timestamp", Why: whyDates + "; live payload nango_create_contact (witness) sends null before verification",
+					Doc: "ValidEmailDate is when Email was verified."},
 			}},
-		{Name: "DNDSettings", From: []string{"DndSettingsSchema"},
+		{Name: "AdditionalEmail", From: []string{"x-AdditionalEmail"}, Doc: "AdditionalEmail is one more email address of a contact."},
+		{Name: "AdditionalPhone", From: []string{"x-AdditionalPhone"}, Doc: "AdditionalPhone is one more phone number of a contact."},
+		{Name: "ContactOpportunity", From: []string{"x-ContactOpportunity"}, Doc: "ContactOpportunity is an opportunity of a contact, as a Search hit lists it.",
+			Fields: map[string]Field{
+				"monetaryValue": {Type: "float64", Why: "live payload nango_search_sorted (witness): a money amount, which may have cents",
+					Doc: "MonetaryValue is the opportunity's value."},
+				"status": {Doc: `Status is "open", "won", "lost" or "abandoned".`},
+			}},
+		{Name: "ContactChangeSource", From: []string{"x-ContactChangeSource"},
+			Doc: "ContactChangeSource says who or what created or changed a contact: the source (such as INTEGRATION or WEB_USER), channel and ID.",
+			Fields: map[string]Field{
+				"timestamp": {Type: "Timestamp", Why: whyDates, Doc: "Timestamp is when the change happened."},
+			}},
+		{Name: "DNDSettings", From: []string{"DndSettingsSchema", "x-DndSettingsLive"},
 			Doc: "DNDSettings is the Do Not Disturb state of each channel; nil means unchanged or unknown."},
 		{Name: "DNDSetting", From: []string{"DndSettingSchema"},
 			Doc: "DNDSetting is the Do Not Disturb state of one channel.",
@@ -490,8 +629,13 @@ all return it; each fills the fields its endpoint sends.`,
 			Fields: map[string]Field{
 				"status": {Doc: `Status is "active" or "inactive".`},
 			}},
-		{Name: "AttributionSource", From: []string{"AttributionSource"},
-			Doc: "AttributionSource records where a contact came from: the page, campaign and ad click IDs."},
+		{Name: "AttributionSource", From: []string{"AttributionSource", "x-AttributionSourceLive"},
+			Doc: "AttributionSource records where a contact came from: the page, campaign and ad click IDs.",
+			Fields: map[string]Field{
+				"sessionSource":    {Doc: "SessionSource is the kind of session the contact came from, such as \"CRM UI\"."},
+				"utmSessionSource": {Doc: "UTMSessionSource is the traffic source, such as \"Direct traffic\"."},
+				"isLast":           {Doc: "IsLast is true for the latest attribution."},
+			}},
 		{Name: "CustomField", From: []string{"CustomFieldSchema"},
 			Doc: "CustomField is a custom field value as reads return it.",
 			Fields: map[string]Field{
@@ -527,18 +671,47 @@ them.`},
 				"createNewIfDuplicateAllowed": {Doc: `CreateNewIfDuplicateAllowed creates a new contact without looking for a
 duplicate, when the location allows duplicate contacts.`},
 			}},
-		{Name: "ContactUpsertResult", From: []string{"UpsertContactsSuccessfulResponseDto"},
-			Doc: "ContactUpsertResult is the answer of [ContactsService.Upsert].",
+		{Name: "ContactUpsertResult", From: []string{"x-ContactUpsertResponse"}, Core: true,
+			Doc: "ContactUpsertResult is declared in contacts_result.go: it reads succeded or succeeded."},
+		{Name: "ContactActionResult", From: []string{"x-ContactActionResponse"}, Core: true,
+			Doc: "ContactActionResult is declared in contacts_result.go: it reads succeded or succeeded."},
+		{Name: "ContactTagsResult", From: []string{"x-ContactTagsResponse"},
+			Doc: "ContactTagsResult is the answer of [ContactsService.AddTags] and [ContactsService.RemoveTags].",
 			Fields: map[string]Field{
-				"new": {Doc: "New is true when a contact was created, false when one was updated."},
+				"tags":        {Doc: "Tags lists the tags the request named."},
+				"tagsAdded":   {Doc: "TagsAdded lists the tags that were new to the contact (AddTags)."},
+				"tagsRemoved": {Doc: "TagsRemoved lists the tags that the contact had (RemoveTags)."},
+			}},
+		{Name: "DuplicateContactResult", From: []string{"x-DuplicateContactResponse"},
+			Doc: "DuplicateContactResult is the answer of [ContactsService.FindDuplicate].",
+			Fields: map[string]Field{
+				"contact": {Doc: "Contact is the matching contact, nil when none matches."},
+				"matchingField": {Doc: `MatchingField names the field that matched, such as "email", "phone" or
+"contactId".`},
 			}},
 		{Name: "PageMeta", From: []string{"ContactsMetaSchema"}, Core: true},
 		{Name: "Task", From: []string{"TaskSchema"}, Doc: "Task is a to-do attached to a contact."},
 		{Name: "TaskCreateRequest", From: []string{"CreateTaskParams"}, Doc: "TaskCreateRequest is the body of [ContactsService.CreateTask]."},
 		{Name: "TaskUpdateRequest", From: []string{"UpdateTaskBody"}, Doc: "TaskUpdateRequest is the body of [ContactsService.UpdateTask]. Nil fields are left unchanged."},
 		{Name: "TaskCompletedRequest", From: []string{"UpdateTaskStatusParams"}, Doc: "TaskCompletedRequest is the body of [ContactsService.CompleteTask]."},
-		{Name: "Appointment", From: []string{"GetEventSchema"}, Doc: "Appointment is a calendar event booked for a contact."},
-		{Name: "Note", From: []string{"GetNoteSchema"}, Doc: "Note is a note on a contact."},
+		{Name: "Appointment", From: []string{"GetEventSchema", "x-EventLive"}, Doc: "Appointment is a calendar event booked for a contact.",
+			Fields: map[string]Field{
+				"deleted":         {Doc: "Deleted is true for a deleted appointment, which reads still return."},
+				"isRecurring":     {Doc: "IsRecurring is true for an occurrence of a recurring event."},
+				"appointmentMeta": {Doc: "AppointmentMeta describes the booked slot."},
+			}},
+		{Name: "AppointmentCreatedBy", From: []string{"x-AppointmentCreatedBy"}, Doc: "AppointmentCreatedBy says who booked an appointment: the source and, for a user, the user ID."},
+		{Name: "AppointmentMeta", From: []string{"x-AppointmentMeta"}, Doc: "AppointmentMeta describes the slot of an appointment.",
+			Fields: map[string]Field{
+				"slotType": {Doc: `SlotType is the kind of slot, such as "custom".`},
+			}},
+		{Name: "Note", From: []string{"GetNoteSchema", "x-NoteLive"}, Doc: "Note is a note on a contact.",
+			Fields: map[string]Field{
+				"bodyText": {Doc: "BodyText is Body as plain text."},
+				"relations": {Type: "[]json.RawMessage", Why: "live payloads nango_list_notes and pipedream_note_item (witness): relations is an array whose items were always empty",
+					Doc: "Relations links the note to other records, as sent."},
+				"businessId": {Doc: "BusinessID is the business the note belongs to, if any."},
+			}},
 		{Name: "NoteCreateRequest", From: []string{"NotesDTO"}, Doc: "NoteCreateRequest is the body of [ContactsService.CreateNote]."},
 		{Name: "NoteUpdateRequest", From: []string{"UpdateNoteDTO"}, Doc: "NoteUpdateRequest is the body of [ContactsService.UpdateNote]. Nil fields are left unchanged."},
 		{Name: "ContactTagsRequest", From: []string{"TagsDTO"}, Doc: "ContactTagsRequest is the body of [ContactsService.AddTags] and [ContactsService.RemoveTags]."},
@@ -623,11 +796,13 @@ a failed Create is not retried; see [ErrOutcomeUnknown].`, Result: "contact"},
 		{ID: "update-contact", Method: "PUT", Path: "/contacts/{contactId}", Name: "Update",
 			Doc: "Update changes the fields of a contact that req sets.", Result: "contact"},
 		{ID: "delete-contact", Method: "DELETE", Path: "/contacts/{contactId}", Name: "Delete",
-			Doc: "Delete deletes a contact and reports whether HighLevel did.", Result: "succeded"},
+			Doc:      "Delete deletes a contact; res.Succeeded reports whether HighLevel did.",
+			Response: "x-ContactActionResponse", ReplaceWhy: whySucceeded},
 		{ID: "upsert-contact", Method: "POST", Path: "/contacts/upsert", Name: "Upsert",
 			Doc: `Upsert updates the contact that matches req's email or phone, or creates
 one. Matching follows the location's "Allow Duplicate Contact" setting:
-with it on, email is matched first, then phone.`},
+with it on, email is matched first, then phone.`,
+			Response: "x-ContactUpsertResponse", ReplaceWhy: whySucceeded},
 		{ID: "get-contacts", Method: "GET", Path: "/contacts/", Name: "List",
 			Doc: `List returns a page of the location's contacts. Use ListIter to read them
 all; resp.Meta holds the cursors of the next page.`,
@@ -647,9 +822,10 @@ number of matches in resp.Total. Use SearchIter to read every page.`,
 			Request: "x-ContactSearchRequest", Response: "x-ContactSearchResponse", ReplaceWhy: whySearchGap},
 		{ID: "get-duplicate-contact", Method: "GET", Path: "/contacts/search/duplicate", Name: "FindDuplicate",
 			Doc: `FindDuplicate returns the contact of the location that has opts' email or
-phone number, or nil when there is none. With "Allow Duplicate Contact"
+phone number (res.Contact, nil when there is none) and the field that
+matched (res.MatchingField). With "Allow Duplicate Contact"
 enabled, email is searched first, then phone.`,
-			Result: "contact", Nullable: true, Options: "DuplicateSearchOptions",
+			Options:  "DuplicateSearchOptions",
 			Response: "x-DuplicateContactResponse", ReplaceWhy: "ghl-platform.md §8: no response schema",
 			Query: map[string]Field{
 				"number": {Doc: "Number is a phone number, in E.164 (+14155550100)."},
@@ -677,7 +853,8 @@ ListByBusinessIter to read them all.`,
 		{ID: "update-task-completed", Method: "PUT", Path: "/contacts/{contactId}/tasks/{taskId}/completed", Name: "CompleteTask",
 			Doc: "CompleteTask marks a task completed, or not completed.", Result: "task"},
 		{ID: "delete-task", Method: "DELETE", Path: "/contacts/{contactId}/tasks/{taskId}", Name: "DeleteTask",
-			Doc: "DeleteTask deletes a task and reports whether HighLevel did.", Result: "succeded"},
+			Doc:      "DeleteTask deletes a task; res.Succeeded reports whether HighLevel did.",
+			Response: "x-ContactActionResponse", ReplaceWhy: whySucceeded},
 
 		{ID: "get-all-notes", Method: "GET", Path: "/contacts/{contactId}/notes", Name: "ListNotes",
 			Doc: "ListNotes returns the notes of a contact.", Result: "notes"},
@@ -688,12 +865,15 @@ ListByBusinessIter to read them all.`,
 		{ID: "update-note", Method: "PUT", Path: "/contacts/{contactId}/notes/{id}", Name: "UpdateNote",
 			Doc: "UpdateNote changes the fields of a note that req sets.", Result: "note", Params: map[string]string{"id": "noteID"}},
 		{ID: "delete-note", Method: "DELETE", Path: "/contacts/{contactId}/notes/{id}", Name: "DeleteNote",
-			Doc: "DeleteNote deletes a note and reports whether HighLevel did.", Result: "succeded", Params: map[string]string{"id": "noteID"}},
+			Doc: "DeleteNote deletes a note; res.Succeeded reports whether HighLevel did.", Params: map[string]string{"id": "noteID"},
+			Response: "x-ContactActionResponse", ReplaceWhy: whySucceeded},
 
 		{ID: "add-tags", Method: "POST", Path: "/contacts/{contactId}/tags", Name: "AddTags",
-			Doc: "AddTags adds tags to a contact and returns the tags it sent back.", Result: "tags"},
+			Doc:      "AddTags adds tags to a contact; res.TagsAdded lists those it did not have.",
+			Response: "x-ContactTagsResponse", ReplaceWhy: "live payload nango_add_tags (witness): the answer also has tagsAdded and traceId"},
 		{ID: "remove-tags", Method: "DELETE", Path: "/contacts/{contactId}/tags", Name: "RemoveTags",
-			Doc: "RemoveTags removes tags from a contact and returns the tags it sent back.", Result: "tags"},
+			Doc:      "RemoveTags removes tags from a contact; res.TagsRemoved lists those it had.",
+			Response: "x-ContactTagsResponse", ReplaceWhy: "live payload nango_remove_tags (witness): the answer also has tagsRemoved and traceId"},
 		{ID: "create-association", Method: "POST", Path: "/contacts/bulk/tags/update/{type}", Name: "BulkUpdateTags",
 			Doc: `BulkUpdateTags adds tags to, or removes tags from, many contacts at once.
 req.RemoveAllTags works only with [BulkTagRemove].`,
@@ -721,17 +901,20 @@ req.BusinessID is nil.`,
 			Doc: "RemoveFollowers removes followers from a contact."},
 
 		{ID: "add-contact-to-campaign", Method: "POST", Path: "/contacts/{contactId}/campaigns/{campaignId}", Name: "AddToCampaign",
-			Doc: "AddToCampaign adds a contact to a campaign and reports whether HighLevel did.", Result: "succeded",
+			Doc:      "AddToCampaign adds a contact to a campaign; res.Succeeded reports whether HighLevel did.",
+			Response: "x-ContactActionResponse", ReplaceWhy: whySucceeded,
 			EmptyBody: true, EmptyBodyWhy: "ghl-platform.md §8: AddContactToCampaignDto is {}, so the body is always {}"},
 		{ID: "remove-contact-from-campaign", Method: "DELETE", Path: "/contacts/{contactId}/campaigns/{campaignId}", Name: "RemoveFromCampaign",
-			Doc: "RemoveFromCampaign removes a contact from a campaign and reports whether HighLevel did.", Result: "succeded"},
+			Doc:      "RemoveFromCampaign removes a contact from a campaign; res.Succeeded reports whether HighLevel did.",
+			Response: "x-ContactActionResponse", ReplaceWhy: whySucceeded},
 		{ID: "remove-contact-from-every-campaign", Method: "DELETE", Path: "/contacts/{contactId}/campaigns/removeAll", Name: "RemoveFromAllCampaigns",
-			Doc: "RemoveFromAllCampaigns removes a contact from every campaign and reports whether HighLevel did.", Result: "succeded"},
+			Doc:      "RemoveFromAllCampaigns removes a contact from every campaign; res.Succeeded reports whether HighLevel did.",
+			Response: "x-ContactActionResponse", ReplaceWhy: whySucceeded},
 		{ID: "add-contact-to-workflow", Method: "POST", Path: "/contacts/{contactId}/workflow/{workflowId}", Name: "AddToWorkflow",
-			Doc:    "AddToWorkflow enrols a contact in a workflow and reports whether HighLevel did. req may be nil.",
-			Result: "succeded", OptionalBody: true},
+			Doc:      "AddToWorkflow enrols a contact in a workflow; res.Succeeded reports whether HighLevel did. req may be nil.",
+			Response: "x-ContactActionResponse", ReplaceWhy: whySucceeded, OptionalBody: true},
 		{ID: "delete-contact-from-workflow", Method: "DELETE", Path: "/contacts/{contactId}/workflow/{workflowId}", Name: "RemoveFromWorkflow",
-			Doc:    "RemoveFromWorkflow removes a contact from a workflow and reports whether HighLevel did. req may be nil.",
-			Result: "succeded", OptionalBody: true},
+			Doc:      "RemoveFromWorkflow removes a contact from a workflow; res.Succeeded reports whether HighLevel did. req may be nil.",
+			Response: "x-ContactActionResponse", ReplaceWhy: whySucceeded, OptionalBody: true},
 	},
 }
