@@ -93,7 +93,7 @@ type Calendar struct {
 	AllowBookingAfterUnit                 string                          `json:"allowBookingAfterUnit,omitempty"`
 	AllowBookingFor                       float64                         `json:"allowBookingFor,omitempty"`
 	AllowBookingForUnit                   string                          `json:"allowBookingForUnit,omitempty"`
-	OpenHours                             []OpenHour                      `json:"openHours,omitempty"`
+	OpenHours                             OpenHours                       `json:"openHours,omitempty"`
 	EnableRecurring                       bool                            `json:"enableRecurring,omitempty"`
 	Recurring                             *Recurring                      `json:"recurring,omitempty"`
 	FormID                                string                          `json:"formId,omitempty"`
@@ -119,6 +119,7 @@ type Calendar struct {
 	CalendarCoverImage                    string                          `json:"calendarCoverImage,omitempty"`
 	LookBusyConfig                        *LookBusyConfiguration          `json:"lookBusyConfig,omitempty"`
 	ID                                    string                          `json:"id"`
+	AppointmentPerSlot                    int                             `json:"appointmentPerSlot,omitempty"`
 }
 
 // CalendarNotification is a calendar notification.
@@ -160,17 +161,6 @@ type LocationConfigurationResponse struct {
 type OpenHour struct {
 	DaysOfTheWeek []float64 `json:"daysOfTheWeek"`
 	Hours         []Hour    `json:"hours"`
-}
-
-// validate reports the first required field that is empty or out of range.
-func (r *OpenHour) validate(op *operation) error {
-	if len(r.DaysOfTheWeek) == 0 {
-		return missing(op, "daysOfTheWeek")
-	}
-	if len(r.Hours) == 0 {
-		return missing(op, "hours")
-	}
-	return nil
 }
 
 // Hour is a hour.
@@ -262,7 +252,7 @@ type CalendarCreateRequest struct {
 	AllowBookingAfterUnit                 *string                 `json:"allowBookingAfterUnit,omitempty"`
 	AllowBookingFor                       *float64                `json:"allowBookingFor,omitempty"`
 	AllowBookingForUnit                   *string                 `json:"allowBookingForUnit,omitempty"`
-	OpenHours                             []OpenHour              `json:"openHours,omitempty"`
+	OpenHours                             OpenHours               `json:"openHours,omitempty"`
 	EnableRecurring                       *bool                   `json:"enableRecurring,omitempty"`
 	Recurring                             *Recurring              `json:"recurring,omitempty"`
 	FormID                                *string                 `json:"formId,omitempty"`
@@ -367,33 +357,41 @@ func (r *NotesRequest) validate(op *operation) error {
 
 // Event is a calendar event.
 type Event struct {
-	ID                string              `json:"id"`
-	Address           string              `json:"address,omitempty"`
-	Title             string              `json:"title"`
-	CalendarID        string              `json:"calendarId"`
-	LocationID        string              `json:"locationId"`
-	ContactID         string              `json:"contactId"`
-	GroupID           string              `json:"groupId"`
-	AppointmentStatus string              `json:"appointmentStatus"`
-	AssignedUserID    string              `json:"assignedUserId"`
-	Users             []string            `json:"users"`
-	Notes             string              `json:"notes,omitempty"`
-	Description       string              `json:"description,omitempty"`
-	IsRecurring       bool                `json:"isRecurring,omitempty"`
-	Rrule             string              `json:"rrule,omitempty"`
-	StartTime         Timestamp           `json:"startTime"`
-	EndTime           Timestamp           `json:"endTime"`
-	DateAdded         Timestamp           `json:"dateAdded"`
-	DateUpdated       Timestamp           `json:"dateUpdated"`
-	AssignedResources []string            `json:"assignedResources,omitempty"`
-	CreatedBy         *CreatedOrUpdatedBy `json:"createdBy,omitempty"`
-	MasterEventID     string              `json:"masterEventId,omitempty"`
+	ID                string                        `json:"id"`
+	Address           string                        `json:"address,omitempty"`
+	Title             string                        `json:"title"`
+	CalendarID        string                        `json:"calendarId"`
+	LocationID        string                        `json:"locationId"`
+	ContactID         string                        `json:"contactId"`
+	GroupID           string                        `json:"groupId"`
+	AppointmentStatus string                        `json:"appointmentStatus"`
+	AssignedUserID    string                        `json:"assignedUserId"`
+	Users             []string                      `json:"users"`
+	Notes             string                        `json:"notes,omitempty"`
+	Description       string                        `json:"description,omitempty"`
+	IsRecurring       bool                          `json:"isRecurring,omitempty"`
+	Rrule             string                        `json:"rrule,omitempty"`
+	StartTime         Timestamp                     `json:"startTime"`
+	EndTime           Timestamp                     `json:"endTime"`
+	DateAdded         Timestamp                     `json:"dateAdded"`
+	DateUpdated       Timestamp                     `json:"dateUpdated"`
+	AssignedResources []string                      `json:"assignedResources,omitempty"`
+	CreatedBy         *CalendarEventCreatedBy       `json:"createdBy,omitempty"`
+	MasterEventID     string                        `json:"masterEventId,omitempty"`
+	Deleted           bool                          `json:"deleted,omitempty"`
+	AppoinmentStatus  string                        `json:"appoinmentStatus,omitempty"`
+	AppointmentMeta   *CalendarEventAppointmentMeta `json:"appointmentMeta,omitempty"`
 }
 
-// CreatedOrUpdatedBy is a created or updated by.
-type CreatedOrUpdatedBy struct {
+// CalendarEventCreatedBy is a calendar event created by.
+type CalendarEventCreatedBy struct {
+	Source string `json:"source,omitempty"`
 	UserID string `json:"userId,omitempty"`
-	Source string `json:"source"`
+}
+
+// CalendarEventAppointmentMeta is a calendar event appointment meta.
+type CalendarEventAppointmentMeta struct {
+	SlotType string `json:"slotType,omitempty"`
 }
 
 // AppointmentCreateRequest is the body of [CalendarsService.CreateAppointment].
@@ -779,7 +777,7 @@ type CalendarUpdateRequest struct {
 	AllowBookingAfterUnit                 *string                 `json:"allowBookingAfterUnit,omitempty"`
 	AllowBookingFor                       *float64                `json:"allowBookingFor,omitempty"`
 	AllowBookingForUnit                   *string                 `json:"allowBookingForUnit,omitempty"`
-	OpenHours                             []OpenHour              `json:"openHours,omitempty"`
+	OpenHours                             OpenHours               `json:"openHours,omitempty"`
 	EnableRecurring                       *bool                   `json:"enableRecurring,omitempty"`
 	Recurring                             *Recurring              `json:"recurring,omitempty"`
 	FormID                                *string                 `json:"formId,omitempty"`
@@ -1371,16 +1369,17 @@ func (s *CalendarsService) GetAppointment(ctx context.Context, eventID string) (
 		return nil, nil, err
 	}
 	var root struct {
-		Event *Event `json:"event"`
+		Appointment *Event `json:"appointment"`
+		TraceID     string `json:"traceId"`
 	}
 	resp, err := (*service)(s).call(ctx, opCalendarsGetAppointment, path, nil, nil, &root)
 	if err != nil {
 		return nil, resp, err
 	}
-	if root.Event == nil {
-		return nil, resp, noResult(opCalendarsGetAppointment, resp, "event")
+	if root.Appointment == nil {
+		return nil, resp, noResult(opCalendarsGetAppointment, resp, "appointment")
 	}
-	return root.Event, resp, nil
+	return root.Appointment, resp, nil
 }
 
 // UpdateAppointment sends PUT /calendars/events/appointments/{eventId}: Update

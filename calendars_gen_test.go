@@ -609,10 +609,11 @@ func TestCalendarsGetAppointment(t *testing.T) {
 	assert.Equal(t, "Calendars.GetAppointment", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Event *Event `json:"event"`
+		Appointment *Event `json:"appointment"`
+		TraceID     string `json:"traceId"`
 	}
 	decodeCalendarsFixture(t, "get-appointment.response.json", &want)
-	assert.Equal(t, want.Event, got)
+	assert.Equal(t, want.Appointment, got)
 	require.NotNil(t, got)
 	assert.Equal(t, "example-id", got.ID)
 	assert.Equal(t, "https://meet.google.com/yqp-gogr-wve", got.Address)
@@ -2244,7 +2245,8 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 		"create-appointment.request.json":  func() any { return new(AppointmentCreateRequest) },
 		"get-appointment.response.json": func() any {
 			return new(struct {
-				Event *Event `json:"event"`
+				Appointment *Event `json:"appointment"`
+				TraceID     string `json:"traceId"`
 			})
 		},
 		"edit-appointment.response.json":  func() any { return new(AppointmentSchemaResponse) },

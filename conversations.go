@@ -1154,12 +1154,18 @@ func (s *ConversationsService) GetMessage(ctx context.Context, id string) (*Mess
 	if err != nil {
 		return nil, nil, err
 	}
-	out := new(Message)
-	resp, err := (*service)(s).call(ctx, opConversationsGetMessage, path, nil, nil, out)
+	var root struct {
+		Message *Message `json:"message"`
+		TraceID string   `json:"traceId"`
+	}
+	resp, err := (*service)(s).call(ctx, opConversationsGetMessage, path, nil, nil, &root)
 	if err != nil {
 		return nil, resp, err
 	}
-	return out, resp, nil
+	if root.Message == nil {
+		return nil, resp, noResult(opConversationsGetMessage, resp, "message")
+	}
+	return root.Message, resp, nil
 }
 
 // AddMessageAttachments sends PUT
@@ -1550,45 +1556,16 @@ func (s *ConversationsService) Delete(ctx context.Context, conversationID string
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/get-messages
 //
 //meta:operation GET /conversations/{conversationId}/messages
-func (s *ConversationsService) ListMessages(ctx context.Context, conversationID string, opts *ConversationsListMessagesOptions) ([]Message, *Response, error) {
+func (s *ConversationsService) ListMessages(ctx context.Context, conversationID string, opts *ConversationsListMessagesOptions) (*MessagePage, *Response, error) {
 	path, err := opConversationsListMessages.expand(conversationID)
 	if err != nil {
 		return nil, nil, err
 	}
 	q := opts.values()
-	var root struct {
-		LastMessageID string    `json:"lastMessageId"`
-		NextPage      bool      `json:"nextPage"`
-		Messages      []Message `json:"messages"`
-	}
-	resp, err := (*service)(s).call(ctx, opConversationsListMessages, path, q, nil, &root)
+	out := new(MessagePage)
+	resp, err := (*service)(s).call(ctx, opConversationsListMessages, path, q, nil, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	if root.Messages == nil {
-		return nil, resp, noResult(opConversationsListMessages, resp, "messages")
-	}
-	if root.NextPage {
-		resp.NextCursor = root.LastMessageID
-	}
-	return root.Messages, resp, nil
-}
-
-// ListMessagesIter yields every item of [ConversationsService.ListMessages], fetching pages lazily
-// as the loop asks for more, starting at opts.LastMessageID and following the cursor
-// each answer gives. It stops when the answer gives no next cursor, or at the
-// first error, which it yields; a repeated cursor or the page ceiling
-// ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
-//
-// API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/get-messages
-func (s *ConversationsService) ListMessagesIter(ctx context.Context, conversationID string, opts *ConversationsListMessagesOptions) iter.Seq2[*Message, error] {
-	base := ConversationsListMessagesOptions{}
-	if opts != nil {
-		base = *opts
-	}
-	return cursorPages(ctx, (*service)(s), opConversationsListMessages, base.LastMessageID, func(ctx context.Context, cursor string) ([]Message, *Response, error) {
-		o := base
-		o.LastMessageID = cursor
-		return s.ListMessages(ctx, conversationID, &o)
-	})
+	return out, resp, nil
 }

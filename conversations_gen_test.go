@@ -761,9 +761,13 @@ func TestConversationsGetMessage(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Conversations.GetMessage", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	want := new(Message)
-	decodeConversationsFixture(t, "get-message.response.json", want)
-	assert.Equal(t, want, got)
+	var want struct {
+		Message *Message `json:"message"`
+		TraceID string   `json:"traceId"`
+	}
+	decodeConversationsFixture(t, "get-message.response.json", &want)
+	assert.Equal(t, want.Message, got)
+	require.NotNil(t, got)
 	assert.Equal(t, "ve9EPM428h8vShlRW1KT", got.ID)
 	assert.Equal(t, "SMS", got.MessageType)
 }
@@ -1520,16 +1524,10 @@ func TestConversationsListMessages(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Conversations.ListMessages", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		LastMessageID string    `json:"lastMessageId"`
-		NextPage      bool      `json:"nextPage"`
-		Messages      []Message `json:"messages"`
-	}
-	decodeConversationsFixture(t, "get-messages.response.json", &want)
-	assert.Equal(t, want.Messages, got)
-	require.Len(t, got, 1)
-	assert.Equal(t, "ve9EPM428h8vShlRW1KT", got[0].ID)
-	assert.Equal(t, "SMS", got[0].MessageType)
+	want := new(MessagePage)
+	decodeConversationsFixture(t, "get-messages.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "p1mRSHeLDhAms5q0LMr4", got.LastMessageID)
 }
 
 func TestConversationsListMessagesRejectsBadArguments(t *testing.T) {
@@ -1601,12 +1599,17 @@ func TestConversationsExamplesDecodeStrictly(t *testing.T) {
 				Status         string           `json:"status"`
 			})
 		},
-		"send-review-reply.request.json":         func() any { return new(ReviewReplySendRequest) },
-		"complete-file-upload.response.json":     func() any { return new(CompleteFileUploadResponse) },
-		"complete-file-upload.request.json":      func() any { return new(FileUploadCompleteRequest) },
-		"initiate-file-upload.response.json":     func() any { return new(InitiateFileUploadResponse) },
-		"initiate-file-upload.request.json":      func() any { return new(FileUploadInitiateRequest) },
-		"get-message.response.json":              func() any { return new(Message) },
+		"send-review-reply.request.json":     func() any { return new(ReviewReplySendRequest) },
+		"complete-file-upload.response.json": func() any { return new(CompleteFileUploadResponse) },
+		"complete-file-upload.request.json":  func() any { return new(FileUploadCompleteRequest) },
+		"initiate-file-upload.response.json": func() any { return new(InitiateFileUploadResponse) },
+		"initiate-file-upload.request.json":  func() any { return new(FileUploadInitiateRequest) },
+		"get-message.response.json": func() any {
+			return new(struct {
+				Message *Message `json:"message"`
+				TraceID string   `json:"traceId"`
+			})
+		},
 		"add-message-attachments.response.json":  func() any { return new(json.RawMessage) },
 		"add-message-attachments.request.json":   func() any { return new(MessageAttachmentsAddRequest) },
 		"get-message-recording.response.json":    func() any { return new(json.RawMessage) },
@@ -1651,13 +1654,7 @@ func TestConversationsExamplesDecodeStrictly(t *testing.T) {
 				Success *bool `json:"success"`
 			})
 		},
-		"get-messages.response.json": func() any {
-			return new(struct {
-				LastMessageID string    `json:"lastMessageId"`
-				NextPage      bool      `json:"nextPage"`
-				Messages      []Message `json:"messages"`
-			})
-		},
+		"get-messages.response.json": func() any { return new(MessagePage) },
 	}
 	paths, err := filepath.Glob(filepath.Join("testdata/conversations", "*.json"))
 	require.NoError(t, err)

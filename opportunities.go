@@ -88,30 +88,35 @@ type CustomFieldsInputObject struct {
 
 // Opportunity is a search opportunities response.
 type Opportunity struct {
-	ID                 string                              `json:"id,omitempty"`
-	Name               string                              `json:"name,omitempty"`
-	MonetaryValue      float64                             `json:"monetaryValue,omitempty"`
-	PipelineID         string                              `json:"pipelineId,omitempty"`
-	PipelineStageID    string                              `json:"pipelineStageId,omitempty"`
-	AssignedTo         string                              `json:"assignedTo,omitempty"`
-	Status             string                              `json:"status,omitempty"`
-	Source             string                              `json:"source,omitempty"`
-	LastStatusChangeAt Timestamp                           `json:"lastStatusChangeAt,omitzero"`
-	LastStageChangeAt  Timestamp                           `json:"lastStageChangeAt,omitzero"`
-	LastActionDate     Timestamp                           `json:"lastActionDate,omitzero"`
-	IndexVersion       string                              `json:"indexVersion,omitempty"`
-	CreatedAt          Timestamp                           `json:"createdAt,omitzero"`
-	UpdatedAt          Timestamp                           `json:"updatedAt,omitzero"`
-	ContactID          string                              `json:"contactId,omitempty"`
-	LocationID         string                              `json:"locationId,omitempty"`
-	Contact            *SearchOpportunitiesContactResponse `json:"contact,omitempty"`
-	Notes              [][]any                             `json:"notes,omitempty"`
-	Tasks              [][]any                             `json:"tasks,omitempty"`
-	CalendarEvents     [][]any                             `json:"calendarEvents,omitempty"`
-	LostReasonID       string                              `json:"lostReasonId,omitempty"`
-	CustomFields       []CustomFieldResponse               `json:"customFields,omitempty"`
-	Followers          [][]any                             `json:"followers,omitempty"`
-	ExternalObjectID   string                              `json:"externalObjectId,omitempty"`
+	ID                   string                                     `json:"id,omitempty"`
+	Name                 string                                     `json:"name,omitempty"`
+	MonetaryValue        float64                                    `json:"monetaryValue,omitempty"`
+	PipelineID           string                                     `json:"pipelineId,omitempty"`
+	PipelineStageID      string                                     `json:"pipelineStageId,omitempty"`
+	AssignedTo           string                                     `json:"assignedTo,omitempty"`
+	Status               string                                     `json:"status,omitempty"`
+	Source               string                                     `json:"source,omitempty"`
+	LastStatusChangeAt   Timestamp                                  `json:"lastStatusChangeAt,omitzero"`
+	LastStageChangeAt    Timestamp                                  `json:"lastStageChangeAt,omitzero"`
+	LastActionDate       Timestamp                                  `json:"lastActionDate,omitzero"`
+	IndexVersion         string                                     `json:"indexVersion,omitempty"`
+	CreatedAt            Timestamp                                  `json:"createdAt,omitzero"`
+	UpdatedAt            Timestamp                                  `json:"updatedAt,omitzero"`
+	ContactID            string                                     `json:"contactId,omitempty"`
+	LocationID           string                                     `json:"locationId,omitempty"`
+	Contact              *SearchOpportunitiesContactResponse        `json:"contact,omitempty"`
+	Notes                [][]any                                    `json:"notes,omitempty"`
+	Tasks                [][]any                                    `json:"tasks,omitempty"`
+	CalendarEvents       [][]any                                    `json:"calendarEvents,omitempty"`
+	LostReasonID         string                                     `json:"lostReasonId,omitempty"`
+	CustomFields         []CustomFieldResponse                      `json:"customFields,omitempty"`
+	Followers            [][]any                                    `json:"followers,omitempty"`
+	ExternalObjectID     string                                     `json:"externalObjectId,omitempty"`
+	InternalSource       *SearchOpportunitiesResponseInternalSource `json:"internalSource,omitempty"`
+	IsAttribute          bool                                       `json:"isAttribute,omitempty"`
+	EffectiveProbability float64                                    `json:"effectiveProbability,omitempty"`
+	ForecastProbability  float64                                    `json:"forecastProbability,omitempty"`
+	PipelineStageUID     string                                     `json:"pipelineStageUId,omitempty"`
 }
 
 // SearchOpportunitiesContactResponse is a search opportunities contact response.
@@ -130,6 +135,15 @@ type CustomFieldResponse struct {
 	FieldValue json.RawMessage `json:"fieldValue"`
 }
 
+// SearchOpportunitiesResponseInternalSource is a search opportunities response internal source.
+type SearchOpportunitiesResponseInternalSource struct {
+	Type       string `json:"type,omitempty"`
+	ID         string `json:"id,omitempty"`
+	APIVersion string `json:"apiVersion,omitempty"`
+	Channel    string `json:"channel,omitempty"`
+	Source     string `json:"source,omitempty"`
+}
+
 // LostReason is a lost reason response.
 type LostReason struct {
 	ID         string    `json:"id,omitempty"`
@@ -141,13 +155,26 @@ type LostReason struct {
 
 // Pipeline is a pipelines response.
 type Pipeline struct {
-	ID              string  `json:"id,omitempty"`
-	Name            string  `json:"name,omitempty"`
-	Stages          [][]any `json:"stages,omitempty"`
-	ShowInFunnel    bool    `json:"showInFunnel,omitempty"`
-	ShowInPieChart  bool    `json:"showInPieChart,omitempty"`
-	LocationID      string  `json:"locationId,omitempty"`
-	ColorRenderMode string  `json:"colorRenderMode,omitempty"`
+	ID                        string          `json:"id,omitempty"`
+	Name                      string          `json:"name,omitempty"`
+	Stages                    []PipelineStage `json:"stages,omitempty"`
+	ShowInFunnel              bool            `json:"showInFunnel,omitempty"`
+	ShowInPieChart            bool            `json:"showInPieChart,omitempty"`
+	LocationID                string          `json:"locationId,omitempty"`
+	ColorRenderMode           string          `json:"colorRenderMode,omitempty"`
+	DateAdded                 Timestamp       `json:"dateAdded,omitzero"`
+	DateUpdated               Timestamp       `json:"dateUpdated,omitzero"`
+	UseOpportunityProbability bool            `json:"useOpportunityProbability,omitempty"`
+}
+
+// PipelineStage is a pipeline stage.
+type PipelineStage struct {
+	ID                  string  `json:"id,omitempty"`
+	Name                string  `json:"name,omitempty"`
+	ShowInFunnel        bool    `json:"showInFunnel,omitempty"`
+	ShowInPieChart      bool    `json:"showInPieChart,omitempty"`
+	Position            int     `json:"position,omitempty"`
+	StageWinProbability float64 `json:"stageWinProbability,omitempty"`
 }
 
 // OpportunitySearchBody is the body of [OpportunitiesService.SearchAdvanced].

@@ -37,7 +37,7 @@ type User struct {
 	Phone            string          `json:"phone,omitempty"`
 	Extension        string          `json:"extension,omitempty"`
 	Permissions      *Permissions    `json:"permissions,omitempty"`
-	Scopes           string          `json:"scopes,omitempty"`
+	Scopes           []string        `json:"scopes,omitempty"`
 	Roles            *Role           `json:"roles,omitempty"`
 	Deleted          bool            `json:"deleted,omitempty"`
 	LcPhone          json.RawMessage `json:"lcPhone,omitempty"`
@@ -144,18 +144,21 @@ func (r *UserCreateRequest) validate(op *operation) error {
 
 // UserSuccessfulResponse is the answer of [UsersService.Create].
 type UserSuccessfulResponse struct {
-	ID               string          `json:"id,omitempty"`
-	Name             string          `json:"name,omitempty"`
-	FirstName        string          `json:"firstName,omitempty"`
-	LastName         string          `json:"lastName,omitempty"`
-	Email            string          `json:"email,omitempty"`
-	Phone            string          `json:"phone,omitempty"`
-	Extension        string          `json:"extension,omitempty"`
-	Permissions      *Permissions    `json:"permissions,omitempty"`
-	Scopes           string          `json:"scopes,omitempty"`
-	Roles            *Role           `json:"roles,omitempty"`
-	LcPhone          json.RawMessage `json:"lcPhone,omitempty"`
-	PlatformLanguage string          `json:"platformLanguage,omitempty"`
+	ID                   string          `json:"id,omitempty"`
+	Name                 string          `json:"name,omitempty"`
+	FirstName            string          `json:"firstName,omitempty"`
+	LastName             string          `json:"lastName,omitempty"`
+	Email                string          `json:"email,omitempty"`
+	Phone                string          `json:"phone,omitempty"`
+	Extension            string          `json:"extension,omitempty"`
+	Permissions          *Permissions    `json:"permissions,omitempty"`
+	Scopes               []string        `json:"scopes,omitempty"`
+	Roles                *Role           `json:"roles,omitempty"`
+	LcPhone              json.RawMessage `json:"lcPhone,omitempty"`
+	PlatformLanguage     string          `json:"platformLanguage,omitempty"`
+	ScopesAssignedToOnly []string        `json:"scopesAssignedToOnly,omitempty"`
+	TotpEnabled          bool            `json:"totpEnabled,omitempty"`
+	Deleted              bool            `json:"deleted,omitempty"`
 }
 
 // ByEmailFilterRequest is the body of [UsersService.FilterByEmail].

@@ -85,6 +85,9 @@ func autoFill(specDir string, svc *Service, reg *registry) error {
 		return err
 	}
 	svc.loaded, svc.loader = doc, l
+	if err := applyFixes(doc, svc); err != nil {
+		return err
+	}
 	a := &auto{svc: svc, reg: reg, l: l, doc: doc, names: map[string]bool{}, methods: map[string]string{}, bodies: map[string]bool{}, roles: map[string]string{}, byRole: map[string]string{}}
 	for _, t := range svc.Types {
 		a.names[t.Name] = true
@@ -235,7 +238,7 @@ func (a *auto) freeSchemaName(base string) string {
 // typeName is the Go name a schema name gets by rule: its words, without
 // the Dto/DTO/Schema suffixes the specs use.
 func typeName(schema string) string {
-	n := exportName(schema)
+	n := exportName(strings.TrimPrefix(schema, "x-")) // our replacement schemas
 	for {
 		trimmed := n
 		for _, suf := range []string{"Dto", "DTO", "Schema", "Dtos"} {
@@ -844,4 +847,71 @@ func fileHeader(r *RespObject) string {
 		return ""
 	}
 	return h.Description
+}
+
+// applyFixes adds the service's replacement schemas to the spec and applies
+// its property and operation fixes, each of which must say why.
+func applyFixes(doc *Doc, svc *Service) error {
+	for _, name := range sortedKeys(svc.Schemas) {
+		r := svc.Schemas[name]
+		if r.Why == "" {
+			return fmt.Errorf("replacement schema %s has no Why", name)
+		}
+		if _, dup := doc.Components.Schemas[name]; dup {
+			return fmt.Errorf("replacement schema %s exists in the spec", name)
+		}
+		var sc Schema
+		if err := json.Unmarshal([]byte(r.JSON), &sc); err != nil {
+			return fmt.Errorf("replacement schema %s: %w", name, err)
+		}
+		doc.Components.Schemas[name] = &sc
+	}
+	for _, fix := range svc.PropFixes {
+		if fix.Why == "" {
+			return fmt.Errorf("property fix %s.%s has no Why", fix.Schema, fix.Prop)
+		}
+		target := doc.Components.Schemas[fix.Schema]
+		if target == nil {
+			return fmt.Errorf("property fix: no schema %s", fix.Schema)
+		}
+		var sc Schema
+		if err := json.Unmarshal([]byte(fix.JSON), &sc); err != nil {
+			return fmt.Errorf("property fix %s.%s: %w", fix.Schema, fix.Prop, err)
+		}
+		if target.Properties == nil {
+			target.Properties = &Props{M: map[string]*Schema{}}
+		}
+		if _, ok := target.Properties.M[fix.Prop]; !ok {
+			target.Properties.Keys = append(target.Properties.Keys, fix.Prop)
+		}
+		target.Properties.M[fix.Prop] = &sc
+		svc.gaps = append(svc.gaps, gap_(svc.Name, "", fix.Schema+"."+fix.Prop, "fixed by hand", fix.Why))
+	}
+	for _, id := range sortedKeys(svc.OpFixes) {
+		fix := svc.OpFixes[id]
+		if fix.Why == "" {
+			return fmt.Errorf("operation fix %s has no Why", id)
+		}
+		found := false
+		for _, ops := range doc.Paths {
+			for _, op := range ops {
+				if op.OperationID != id {
+					continue
+				}
+				found = true
+				if fix.Response != "" {
+					for code, r := range op.Responses {
+						if strings.HasPrefix(code, "2") && r != nil {
+							r.Content = map[string]*MediaType{"application/json": {Schema: &Schema{Ref: "#/components/schemas/" + fix.Response}}}
+						}
+					}
+				}
+			}
+		}
+		if !found {
+			return fmt.Errorf("operation fix: no operation %s", id)
+		}
+		svc.gaps = append(svc.gaps, gap_(svc.Name, id, "response", "fixed by hand", fix.Why))
+	}
+	return nil
 }

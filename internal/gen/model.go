@@ -140,8 +140,12 @@ func buildModel(specDir string, svc *Service) (*model, error) {
 			return nil, err
 		}
 	}
-	// Add the replacement schemas, in a fixed order.
+	// Add the replacement schemas, in a fixed order (autoFill has added
+	// them already for an Auto service).
 	for _, name := range sortedKeys(svc.Schemas) {
+		if svc.loaded != nil {
+			break
+		}
 		if _, dup := doc.Components.Schemas[name]; dup {
 			return nil, fmt.Errorf("replacement schema %s exists in the spec", name)
 		}
@@ -664,7 +668,7 @@ func kindOf(goType string) kind {
 	switch {
 	case goType == "Timestamp":
 		return kTimestamp
-	case strings.HasPrefix(goType, "[]"), strings.HasPrefix(goType, "map["), goType == "json.RawMessage":
+	case strings.HasPrefix(goType, "[]"), strings.HasPrefix(goType, "map["), goType == "json.RawMessage", sliceTypes[goType]:
 		return kSlice
 	case strings.HasPrefix(goType, "*"):
 		return kPointer
@@ -975,3 +979,6 @@ func exampleText(s *Schema) string {
 	}
 	return ""
 }
+
+// sliceTypes are the core's named list types, which fields hold by value.
+var sliceTypes = map[string]bool{"OpenHours": true}

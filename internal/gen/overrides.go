@@ -38,6 +38,11 @@ type Service struct {
 	Skip map[string]string
 	// Rename names methods where the rule reads badly, by operationId.
 	Rename map[string]string
+	// PropFixes add or replace properties of the spec's schemas (Auto):
+	// what the live API sends and the spec lacks or types wrongly.
+	PropFixes []PropFix
+	// OpFixes change what an operation answers (Auto), by operationId.
+	OpFixes map[string]OpFix
 	// Version is the Version header of operations whose spec declares
 	// none, when the file's other operations do not tell.
 	Version string
@@ -167,6 +172,21 @@ type Op struct {
 	Shape string
 }
 
+// PropFix sets property Prop of component schema Schema to JSON (an
+// OpenAPI schema), adding it when the spec lacks it.
+type PropFix struct {
+	Schema, Prop string
+	JSON         string
+	Why          string
+}
+
+// OpFix changes what an operation answers: Response names a replacement
+// schema (from Service.Schemas) for its 2xx.
+type OpFix struct {
+	Response string
+	Why      string
+}
+
 // PathParam is a path parameter missing from the spec.
 type PathParam struct {
 	Name string // as in the path template
@@ -185,6 +205,24 @@ var calendars = Service{
 	TestFile: "calendars_gen_test.go",
 	Testdata: "calendars",
 	Auto:     true,
+	Fields: map[string]Field{
+		"openHours": {Type: "OpenHours", Why: whyOpenHours},
+	},
+	Schemas: map[string]Replacement{
+		"x-GetAppointmentResponse": {Why: whyAppointmentKey, JSON: `{"type": "object", "properties": {
+			"appointment": {"$ref": "#/components/schemas/CalendarEventDTO"},
+			"traceId": {"type": "string"}}}`},
+	},
+	OpFixes: map[string]OpFix{
+		"get-appointment": {Response: "x-GetAppointmentResponse", Why: whyAppointmentKey},
+	},
+	PropFixes: []PropFix{
+		{Schema: "CalendarEventDTO", Prop: "deleted", JSON: `{"type": "boolean", "description": "Deleted is true for a cancelled or deleted appointment, which must not be treated as live."}`, Why: whyLiveAppointment},
+		{Schema: "CalendarEventDTO", Prop: "appoinmentStatus", JSON: `{"type": "string", "description": "AppoinmentStatus is the status under the API's misspelled key, sent beside appointmentStatus."}`, Why: whyLiveAppointment},
+		{Schema: "CalendarEventDTO", Prop: "appointmentMeta", JSON: `{"type": "object", "properties": {"slotType": {"type": "string"}}}`, Why: whyLiveAppointment},
+		{Schema: "CalendarEventDTO", Prop: "createdBy", JSON: `{"type": "object", "properties": {"source": {"type": "string"}, "userId": {"type": "string", "nullable": true}}}`, Why: whyLiveAppointment},
+		{Schema: "CalendarDTO", Prop: "appointmentPerSlot", JSON: `{"type": "integer"}`, Why: "live payload nango_get_calendar (witness) sends appointmentPerSlot beside the spec's misspelled appoinmentPerSlot"},
+	},
 	Rename: map[string]string{
 		"get-event-notification": "ListEventNotifications",
 		"get-slots":              "FreeSlots",
@@ -199,6 +237,25 @@ var opportunities = Service{
 	TestFile: "opportunities_gen_test.go",
 	Testdata: "opportunities",
 	Auto:     true,
+	Schemas: map[string]Replacement{
+		"x-PipelineStage": {Why: whyStages, JSON: `{"type": "object", "properties": {
+			"id": {"type": "string"}, "name": {"type": "string"},
+			"showInFunnel": {"type": "boolean"}, "showInPieChart": {"type": "boolean"},
+			"position": {"type": "integer"}, "stageWinProbability": {"type": "number"}}}`},
+	},
+	PropFixes: []PropFix{
+		{Schema: "PipelinesResponseSchema", Prop: "stages", JSON: `{"type": "array", "items": {"$ref": "#/components/schemas/x-PipelineStage"}}`, Why: whyStages},
+		{Schema: "PipelinesResponseSchema", Prop: "dateAdded", JSON: `{"type": "string", "format": "date-time"}`, Why: whyLivePipeline},
+		{Schema: "PipelinesResponseSchema", Prop: "dateUpdated", JSON: `{"type": "string", "format": "date-time"}`, Why: whyLivePipeline},
+		{Schema: "PipelinesResponseSchema", Prop: "useOpportunityProbability", JSON: `{"type": "boolean"}`, Why: whyLivePipeline},
+		{Schema: "SearchOpportunitiesResponseSchema", Prop: "internalSource", JSON: `{"type": "object", "properties": {
+			"type": {"type": "string"}, "id": {"type": "string"}, "apiVersion": {"type": "string"},
+			"channel": {"type": "string"}, "source": {"type": "string"}}}`, Why: "live payload nango_get_opportunity (witness): internalSource says what created the opportunity"},
+		{Schema: "SearchOpportunitiesResponseSchema", Prop: "isAttribute", JSON: `{"type": "boolean"}`, Why: "live payload nango_get_opportunity (witness)"},
+		{Schema: "SearchOpportunitiesResponseSchema", Prop: "effectiveProbability", JSON: `{"type": "number"}`, Why: "live payload nango_search_opportunities (witness)"},
+		{Schema: "SearchOpportunitiesResponseSchema", Prop: "forecastProbability", JSON: `{"type": "number", "nullable": true}`, Why: "live payload nango_search_opportunities (witness)"},
+		{Schema: "SearchOpportunitiesResponseSchema", Prop: "pipelineStageUId", JSON: `{"type": "string"}`, Why: "live payload nango_search_opportunities (witness)"},
+	},
 	Types: []Type{
 		{Name: "PageMeta", From: []string{"SearchMetaResponseSchema"}, Core: true},
 	},
@@ -215,6 +272,18 @@ var conversations = Service{
 	TestFile: "conversations_gen_test.go",
 	Testdata: "conversations",
 	Auto:     true,
+	Schemas: map[string]Replacement{
+		"x-GetMessageResponse": {Why: whyMessageWrapped, JSON: `{"type": "object", "properties": {
+			"message": {"$ref": "#/components/schemas/GetMessageResponseDto"}, "traceId": {"type": "string"}}}`},
+	},
+	OpFixes: map[string]OpFix{
+		"get-message": {Response: "x-GetMessageResponse", Why: whyMessageWrapped},
+	},
+	Types: []Type{
+		// Core: MessagePage (conversations_messages.go) reads the page flat,
+		// as the spec has it, and nested, as the live API sends it.
+		{Name: "MessagePage", From: []string{"GetMessagesByConversationResponseDto"}, Core: true},
+	},
 	Rename: map[string]string{
 		"get-all-custom-subtypes":  "ListCustomSubtypes",
 		"live-chat-agent-typing":   "SendAgentTyping",
@@ -236,6 +305,13 @@ var users = Service{
 	TestFile: "users_gen_test.go",
 	Testdata: "users",
 	Auto:     true,
+	PropFixes: []PropFix{
+		{Schema: "UserSchema", Prop: "scopes", JSON: `{"type": "array", "items": {"type": "string"}}`, Why: whyUserScopes},
+		{Schema: "UserSuccessfulResponseDto", Prop: "scopes", JSON: `{"type": "array", "items": {"type": "string"}}`, Why: whyUserScopes},
+		{Schema: "UserSuccessfulResponseDto", Prop: "scopesAssignedToOnly", JSON: `{"type": "array", "items": {"type": "string"}}`, Why: "live payload nango_get_user (witness)"},
+		{Schema: "UserSuccessfulResponseDto", Prop: "totpEnabled", JSON: `{"type": "boolean"}`, Why: "live payload nango_get_user (witness)"},
+		{Schema: "UserSuccessfulResponseDto", Prop: "deleted", JSON: `{"type": "boolean"}`, Why: "live payload nango_get_user (witness)"},
+	},
 	Rename: map[string]string{
 		"get-user-by-location": "ListByLocation",
 	},
@@ -347,10 +423,17 @@ var businesses = Service{
 }
 
 const (
-	whyDates      = "ghl-platform.md §7: dates are ISO-8601 strings, \"2006-01-02 15:04:05\" or epoch ms; Timestamp accepts them all"
-	whySearchGap  = "ghl-platform.md §6 and §8 [SPEC-GAP]: SearchBodyV2DTO is {} and the 200 has no schema; fields from the documented mirror (help.hoopai.com)"
-	whyCustomRead = "ghl-platform.md §7: contact reads return {id, value} where value is a string, array, number or object"
-	whyNoSecurity = "ghl-platform.md §8 [SPEC-GAP]: declares no security or scopes; assume contacts.write"
+	whyOpenHours       = "live payloads nango_get_calendar and nango_list_calendars (witness) send openHours as {} where the spec says an array; OpenHours reads both"
+	whyAppointmentKey  = "live payload nango_get_appointment (witness): GET /calendars/events/appointments/{eventId} answers {appointment}, not the spec's {event}"
+	whyLiveAppointment = "live payloads nango_get_appointment and nango_calendar_events (witness) carry it; the spec does not"
+	whyStages          = "the spec types stages as an array of arrays; live payload nango_list_pipelines (witness) holds stage objects"
+	whyLivePipeline    = "live payload nango_list_pipelines (witness) carries it; the spec does not"
+	whyUserScopes      = "the spec types scopes as one string; live payload nango_get_user (witness) sends a list"
+	whyMessageWrapped  = "live payload nango_get_message (witness): GET /conversations/messages/{id} answers {message}, where the spec shows the message at the top level"
+	whyDates           = "ghl-platform.md §7: dates are ISO-8601 strings, \"2006-01-02 15:04:05\" or epoch ms; Timestamp accepts them all"
+	whySearchGap       = "ghl-platform.md §6 and §8 [SPEC-GAP]: SearchBodyV2DTO is {} and the 200 has no schema; fields from the documented mirror (help.hoopai.com)"
+	whyCustomRead      = "ghl-platform.md §7: contact reads return {id, value} where value is a string, array, number or object"
+	whyNoSecurity      = "ghl-platform.md §8 [SPEC-GAP]: declares no security or scopes; assume contacts.write"
 )
 
 const (
