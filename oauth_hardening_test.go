@@ -266,15 +266,15 @@ func TestOAuthNilContextHoldsNoLock(t *testing.T) {
 		app, err := NewOAuthApp(env.app.Config(), env.store)
 		require.NoError(t, err)
 		ts := app.TokenSource(env.loc.ID)
-		err = noPanic(t, "TokenContext(nil)", func() error { _, err := ts.TokenContext(nil); return err }) //nolint:staticcheck
+		err = noPanic(t, "TokenContext(nil)", func() error { _, err := ts.TokenContext(nilCtx); return err })
 		assertNilContextError(t, err, true)
-		err = noPanic(t, "Stored(nil)", func() error { _, err := ts.Stored(nil); return err }) //nolint:staticcheck
+		err = noPanic(t, "Stored(nil)", func() error { _, err := ts.Stored(nilCtx); return err })
 		assertNilContextError(t, err, true)
 		succeedsBeforeDeadline(t, "TokenContext", func(ctx context.Context) error { _, err := ts.TokenContext(ctx); return err })
 		succeedsBeforeDeadline(t, "Stored", func(ctx context.Context) error { _, err := ts.Stored(ctx); return err })
 
 		code := env.srv.AuthorizationCode(testClientID, env.loc.ID, "Location", "")
-		err = noPanic(t, "Exchange(nil)", func() error { _, err := app.Exchange(nil, code); return err }) //nolint:staticcheck
+		err = noPanic(t, "Exchange(nil)", func() error { _, err := app.Exchange(nilCtx, code); return err })
 		assertNilContextError(t, err, true)
 		succeedsBeforeDeadline(t, "Exchange", func(ctx context.Context) error { _, err := app.Exchange(ctx, code); return err })
 	})
@@ -286,19 +286,19 @@ func TestOAuthNilContextHoldsNoLock(t *testing.T) {
 		require.NoError(t, err)
 		ag := env.app.Agency(env.loc.CompanyID)
 		lts := ag.LocationTokenSource(env.loc.ID)
-		err = noPanic(t, "LocationTokenSource.TokenContext(nil)", func() error { _, err := lts.TokenContext(nil); return err }) //nolint:staticcheck
+		err = noPanic(t, "LocationTokenSource.TokenContext(nilCtx)", func() error { _, err := lts.TokenContext(nilCtx); return err })
 		assertNilContextError(t, err, true)
 		succeedsBeforeDeadline(t, "LocationTokenSource.TokenContext", func(ctx context.Context) error { _, err := lts.TokenContext(ctx); return err })
 
 		other := env.srv.CreateLocation("Other")
-		err = noPanic(t, "ClientForLocation(nil)", func() error { _, err := ag.ClientForLocation(nil, other.ID); return err }) //nolint:staticcheck
+		err = noPanic(t, "ClientForLocation(nil)", func() error { _, err := ag.ClientForLocation(nilCtx, other.ID); return err })
 		assertNilContextError(t, err, false)
 		succeedsBeforeDeadline(t, "ClientForLocation", func(ctx context.Context) error { _, err := ag.ClientForLocation(ctx, other.ID); return err })
 
-		err = noPanic(t, "InstalledLocations(nil)", func() error { _, _, err := ag.InstalledLocations(nil, InstalledLocationsParams{}); return err }) //nolint:staticcheck
+		err = noPanic(t, "InstalledLocations(nil)", func() error { _, _, err := ag.InstalledLocations(nilCtx, InstalledLocationsParams{}); return err })
 		assertNilContextError(t, err, false)
 		err = noPanic(t, "AllInstalledLocations(nil)", func() error {
-			for _, err := range ag.AllInstalledLocations(nil, InstalledLocationsParams{}) { //nolint:staticcheck
+			for _, err := range ag.AllInstalledLocations(nilCtx, InstalledLocationsParams{}) {
 				return err
 			}
 			return nil
@@ -326,11 +326,11 @@ func TestTokenStoreNilContext(t *testing.T) {
 			unlock, err := l.Lock(t.Context(), "loc1")
 			require.NoError(t, err)
 			calls := map[string]func() error{
-				"Load":   func() error { _, err := s.Load(nil, "loc1"); return err },  //nolint:staticcheck
-				"Save":   func() error { return s.Save(nil, "loc1", sampleToken(2)) }, //nolint:staticcheck
-				"Delete": func() error { return s.Delete(nil, "loc1") },               //nolint:staticcheck
-				"Lock":   func() error { _, err := l.Lock(nil, "loc1"); return err },  //nolint:staticcheck
-				"Lock2":  func() error { _, err := l.Lock(nil, "loc2"); return err },  //nolint:staticcheck
+				"Load":   func() error { _, err := s.Load(nilCtx, "loc1"); return err }, 
+				"Save":   func() error { return s.Save(nilCtx, "loc1", sampleToken(2)) },
+				"Delete": func() error { return s.Delete(nilCtx, "loc1") },              
+				"Lock":   func() error { _, err := l.Lock(nilCtx, "loc1"); return err }, 
+				"Lock2":  func() error { _, err := l.Lock(nilCtx, "loc2"); return err }, 
 			}
 			for op, call := range calls {
 				err := noPanic(t, op+"(nil)", call)
@@ -492,3 +492,6 @@ func withHTTPClient(c OAuthConfig, hc *http.Client) OAuthConfig {
 	c.HTTPClient = hc
 	return c
 }
+
+// nilCtx is the nil context the tests pass on purpose.
+var nilCtx context.Context
