@@ -326,11 +326,11 @@ func TestTokenStoreNilContext(t *testing.T) {
 			unlock, err := l.Lock(t.Context(), "loc1")
 			require.NoError(t, err)
 			calls := map[string]func() error{
-				"Load":   func() error { _, err := s.Load(nilCtx, "loc1"); return err }, 
+				"Load":   func() error { _, err := s.Load(nilCtx, "loc1"); return err },
 				"Save":   func() error { return s.Save(nilCtx, "loc1", sampleToken(2)) },
-				"Delete": func() error { return s.Delete(nilCtx, "loc1") },              
-				"Lock":   func() error { _, err := l.Lock(nilCtx, "loc1"); return err }, 
-				"Lock2":  func() error { _, err := l.Lock(nilCtx, "loc2"); return err }, 
+				"Delete": func() error { return s.Delete(nilCtx, "loc1") },
+				"Lock":   func() error { _, err := l.Lock(nilCtx, "loc1"); return err },
+				"Lock2":  func() error { _, err := l.Lock(nilCtx, "loc2"); return err },
 			}
 			for op, call := range calls {
 				err := noPanic(t, op+"(nil)", call)
