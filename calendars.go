@@ -56,6 +56,7 @@ var (
 	opCalendarsDelete                  = &operation{Name: "Calendars.Delete", ID: "delete-calendar", Method: "DELETE", Path: "/calendars/{calendarId}", Version: "2021-04-15"}
 	opCalendarsFreeSlots               = &operation{Name: "Calendars.FreeSlots", ID: "get-slots", Method: "GET", Path: "/calendars/{calendarId}/free-slots", Version: "2021-04-15"}
 	opCalendarsListEventNotifications  = &operation{Name: "Calendars.ListEventNotifications", ID: "get-event-notification", Method: "GET", Path: "/calendars/{calendarId}/notifications", Version: "2021-04-15"}
+	opCalendarsCreateEventNotification = &operation{Name: "Calendars.CreateEventNotification", ID: "create-event-notification", Method: "POST", Path: "/calendars/{calendarId}/notifications", Version: "2021-04-15"}
 	opCalendarsFindEventNotification   = &operation{Name: "Calendars.FindEventNotification", ID: "find-event-notification", Method: "GET", Path: "/calendars/{calendarId}/notifications/{notificationId}", Version: "2021-04-15"}
 	opCalendarsUpdateEventNotification = &operation{Name: "Calendars.UpdateEventNotification", ID: "update-event-notification", Method: "PUT", Path: "/calendars/{calendarId}/notifications/{notificationId}", Version: "2021-04-15"}
 	opCalendarsDeleteEventNotification = &operation{Name: "Calendars.DeleteEventNotification", ID: "delete-event-notification", Method: "DELETE", Path: "/calendars/{calendarId}/notifications/{notificationId}", Version: "2021-04-15"}
@@ -852,6 +853,39 @@ type CalendarNotificationResponse struct {
 type Schedules struct {
 	TimeOffset *float64 `json:"timeOffset,omitempty"`
 	Unit       *string  `json:"unit,omitempty"`
+}
+
+// CalendarNotificationCreateRequest is the body of [CalendarsService.CreateEventNotification].
+type CalendarNotificationCreateRequest struct {
+	ReceiverType           string      `json:"receiverType"`
+	Channel                string      `json:"channel"`
+	NotificationType       string      `json:"notificationType"`
+	IsActive               *bool       `json:"isActive,omitempty"`
+	TemplateID             *string     `json:"templateId,omitempty"`
+	Body                   *string     `json:"body,omitempty"`
+	Subject                *string     `json:"subject,omitempty"`
+	AfterTime              []Schedules `json:"afterTime,omitempty"`
+	BeforeTime             []Schedules `json:"beforeTime,omitempty"`
+	AdditionalEmailIDs     []string    `json:"additionalEmailIds,omitempty"`
+	AdditionalPhoneNumbers []string    `json:"additionalPhoneNumbers,omitempty"`
+	SelectedUsers          []string    `json:"selectedUsers,omitempty"`
+	FromAddress            *string     `json:"fromAddress,omitempty"`
+	FromName               *string     `json:"fromName,omitempty"`
+	FromNumber             *string     `json:"fromNumber,omitempty"`
+}
+
+// validate reports the first required field that is empty or out of range.
+func (r *CalendarNotificationCreateRequest) validate(op *operation) error {
+	if r.ReceiverType == "" {
+		return missing(op, "receiverType")
+	}
+	if r.Channel == "" {
+		return missing(op, "channel")
+	}
+	if r.NotificationType == "" {
+		return missing(op, "notificationType")
+	}
+	return nil
 }
 
 // CalendarNotificationsUpdateRequest is the body of [CalendarsService.UpdateEventNotification].
@@ -2162,6 +2196,36 @@ func (s *CalendarsService) ListEventNotificationsIter(ctx context.Context, calen
 		o.Skip = at
 		return s.ListEventNotifications(ctx, calendarID, &o)
 	})
+}
+
+// CreateEventNotification sends POST /calendars/{calendarId}/notifications:
+// Create notification.
+//
+// Create Calendar notifications, either one or multiple. All notification
+// settings must be for single calendar only.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/create-event-notification
+//
+//meta:operation POST /calendars/{calendarId}/notifications
+func (s *CalendarsService) CreateEventNotification(ctx context.Context, calendarID string, req []CalendarNotificationCreateRequest) ([]CalendarNotificationResponse, *Response, error) {
+	path, err := opCalendarsCreateEventNotification.expand(calendarID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(req) == 0 {
+		return nil, nil, &ArgError{Operation: opCalendarsCreateEventNotification.Name, Arg: "body", Reason: "is required"}
+	}
+	for i := range req {
+		if err := req[i].validate(opCalendarsCreateEventNotification); err != nil {
+			return nil, nil, err
+		}
+	}
+	var out []CalendarNotificationResponse
+	resp, err := (*service)(s).call(ctx, opCalendarsCreateEventNotification, path, nil, req, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
 }
 
 // FindEventNotification sends GET

@@ -2038,6 +2038,53 @@ func TestCalendarsListEventNotificationsRejectsBadArguments(t *testing.T) {
 	})
 }
 
+func TestCalendarsCreateEventNotification(t *testing.T) {
+	t.Parallel()
+	client, mock := newCalendarsTestClient(t)
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/example-calendarId/notifications", query: "", version: "2021-04-15", body: "create-event-notification.request.json", status: 200, response: "create-event-notification.response.json"}))
+	var req []CalendarNotificationCreateRequest
+	decodeCalendarsFixture(t, "create-event-notification.request.json", &req)
+	got, resp, err := client.Calendars.CreateEventNotification(context.Background(), "example-calendarId", req)
+	require.NoError(t, err)
+	require.NotNil(t, resp)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "Calendars.CreateEventNotification", resp.Operation)
+	assert.Equal(t, 1, mock.GetTotalCallCount())
+	var want []CalendarNotificationResponse
+	decodeCalendarsFixture(t, "create-event-notification.response.json", &want)
+	assert.Equal(t, want, got)
+	assert.NotEmpty(t, got)
+}
+
+func TestCalendarsCreateEventNotificationRejectsBadArguments(t *testing.T) {
+	t.Parallel()
+	check := func(t *testing.T, arg string, call func(*Client) error) {
+		t.Helper()
+		client, mock := newCalendarsTestClient(t)
+		err := call(client)
+		var argErr *ArgError
+		require.ErrorAs(t, err, &argErr)
+		assert.Equal(t, arg, argErr.Arg)
+		assert.Equal(t, "Calendars.CreateEventNotification", argErr.Operation)
+		assert.ErrorIs(t, err, ErrInvalidArgument)
+		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
+	}
+	var req []CalendarNotificationCreateRequest
+	decodeCalendarsFixture(t, "create-event-notification.request.json", &req)
+	check(t, "calendarId", func(c *Client) error {
+		_, _, err := c.Calendars.CreateEventNotification(context.Background(), "", req)
+		return err
+	})
+	check(t, "calendarId", func(c *Client) error {
+		_, _, err := c.Calendars.CreateEventNotification(context.Background(), "..", req)
+		return err
+	})
+	check(t, "body", func(c *Client) error {
+		_, _, err := c.Calendars.CreateEventNotification(context.Background(), "example-calendarId", nil)
+		return err
+	})
+}
+
 func TestCalendarsFindEventNotification(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
@@ -2359,9 +2406,11 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 				Success *bool `json:"success"`
 			})
 		},
-		"get-slots.response.json":               func() any { return new(map[string]Slots) },
-		"get-event-notification.response.json":  func() any { return new([]CalendarNotificationResponse) },
-		"find-event-notification.response.json": func() any { return new(CalendarNotificationResponse) },
+		"get-slots.response.json":                 func() any { return new(map[string]Slots) },
+		"get-event-notification.response.json":    func() any { return new([]CalendarNotificationResponse) },
+		"create-event-notification.response.json": func() any { return new([]CalendarNotificationResponse) },
+		"create-event-notification.request.json":  func() any { return new([]CalendarNotificationCreateRequest) },
+		"find-event-notification.response.json":   func() any { return new(CalendarNotificationResponse) },
 		"update-event-notification.response.json": func() any {
 			return new(struct {
 				Message *string `json:"message"`

@@ -316,6 +316,11 @@ func mayBeErrorBody(b []byte) bool {
 	if bytes.Contains(b, []byte(`"statusCode"`)) {
 		return true
 	}
+	if len(b) > 512 {
+		// A "status" error body is a few fields long; a larger body is a
+		// result whose records may have a status of their own.
+		return false
+	}
 	for {
 		i := bytes.Index(b, []byte(`"status"`))
 		if i < 0 {

@@ -8,9 +8,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
@@ -263,13 +261,6 @@ func (t *coreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		actx, cancel = context.WithTimeout(ctx, d)
 		defer cancel() // the body is read in full below, before returning
 	}
-	var conn *connSeen
-	if !idempotent(req.Method) {
-		// For a write, know whether a connection was ever had: a
-		// transport that asked for one and got none sent nothing.
-		conn = new(connSeen)
-		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{GetConn: conn.ask, GotConn: conn.got})
-	}
 	if actx != ctx {
 		req = req.WithContext(actx)
 	}
@@ -282,7 +273,9 @@ func (t *coreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			log.LogAttrs(ctx, slog.LevelDebug, "ghl transport error",
 				slog.String("op", st.op.Name), slog.String("error", err.Error()))
 		}
-		sent := !neverSent(err) && !conn.none()
+		// Conservative: only an error that proves no connection was made
+		// (a dial or DNS failure) means nothing was sent.
+		sent := !neverSent(err)
 		st.reached = st.reached || sent
 		return nil, &sendError{sent: sent, err: err}
 	}
@@ -312,19 +305,6 @@ func (t *coreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			slog.Int("daily_remaining", st.rate.DailyRemaining))
 	}
 	return resp, nil
-}
-
-// connSeen records whether an attempt asked for a connection and got one.
-// Only a transport that reports both (net/http's) can prove that nothing
-// was sent; with any other, the error alone decides.
-type connSeen struct{ asked, gotConn atomic.Bool }
-
-func (c *connSeen) ask(string)                { c.asked.Store(true) }
-func (c *connSeen) got(httptrace.GotConnInfo) { c.gotConn.Store(true) }
-
-// none reports whether the attempt surely never had a connection.
-func (c *connSeen) none() bool {
-	return c != nil && c.asked.Load() && !c.gotConn.Load()
 }
 
 // neverSent reports whether err happened before the request could reach the

@@ -385,8 +385,13 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 			return nil, err
 		}
 		switch {
+		case s.Type == "array" && s.Items != nil && s.Items.Ref != "":
+			o.BodyArray = true
+			a.reach(refName(s.Items.Ref))
+			a.bodies[refName(s.Items.Ref)] = true
+			bodySchema = refName(s.Items.Ref)
 		case s.Type == "array" || (f.Schema != nil && f.Schema.Type == "array"):
-			return a.skip(id, "body", "request body is an array")
+			return a.skip(id, "body", "request body is an array of inline values")
 		case len(f.Keys) == 0:
 			o.EmptyBody, o.EmptyBodyWhy = true, "default rule: the body schema has no properties; {} is sent"
 			a.gap(id, "body", "empty {} body schema", "EmptyBody: sends {}")

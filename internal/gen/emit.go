@@ -284,7 +284,11 @@ func (op *goOp) params() []string {
 		ps = append(ps, "opts *"+op.Options)
 	}
 	if op.Body != nil {
-		ps = append(ps, "req *"+op.Body.Name)
+		if op.BodyArray {
+			ps = append(ps, "req []"+op.Body.Name)
+		} else {
+			ps = append(ps, "req *"+op.Body.Name)
+		}
 	}
 	return ps
 }
@@ -340,7 +344,14 @@ func (m *model) emitMethod(f *file, op *goOp) {
 	for _, q := range op.ReqQuery {
 		f.p("if %s == \"\" {\nreturn %s, nil, missing(%s, %q)\n}\n", q.Go, zero, op.Var, q.Spec)
 	}
-	if op.Body != nil {
+	if op.Body != nil && op.BodyArray {
+		if op.BodyReq {
+			f.p("if len(req) == 0 {\nreturn %s, nil, &ArgError{Operation: %s.Name, Arg: \"body\", Reason: \"is required\"}\n}\n", zero, op.Var)
+		}
+		if len(op.Body.checks("r")) > 0 {
+			f.p("for i := range req {\nif err := req[i].validate(%s); err != nil {\nreturn %s, nil, err\n}\n}\n", op.Var, zero)
+		}
+	} else if op.Body != nil {
 		if op.BodyReq {
 			f.p("if req == nil {\nreturn %s, nil, &ArgError{Operation: %s.Name, Arg: \"body\", Reason: \"is required\"}\n}\n", zero, op.Var)
 		}

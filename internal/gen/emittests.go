@@ -208,7 +208,10 @@ func (m *model) emitOpTest(f *file, op *goOp, pre string, files map[string][]byt
 	f.p("mock.RegisterNoResponder(%sResponder(t, %sWant{method: %q, path: %q, query: %q, version: %q, body: %q, status: %d, response: %q}))\n",
 		pre, pre, op.HTTP, op.expectedPath(), query, op.Version, bodyFile, op.Status, respFile)
 	body := ""
-	if op.Body != nil {
+	if op.Body != nil && op.BodyArray {
+		f.p("var req []%s\ndecode%sFixture(t, %q, &req)\n", op.Body.Name, svc, bodyFile)
+		body = "req"
+	} else if op.Body != nil {
 		f.p("req := new(%s)\ndecode%sFixture(t, %q, req)\n", op.Body.Name, svc, bodyFile)
 		body = "req"
 	}
@@ -280,7 +283,9 @@ func (m *model) emitOpTest(f *file, op *goOp, pre string, files map[string][]byt
 
 	// Bad arguments are refused before anything is sent.
 	needBody := func() {
-		if op.Body != nil {
+		if op.Body != nil && op.BodyArray {
+			f.p("var req []%s\ndecode%sFixture(t, %q, &req)\n", op.Body.Name, svc, bodyFile)
+		} else if op.Body != nil {
 			f.p("req := new(%s)\ndecode%sFixture(t, %q, req)\n", op.Body.Name, svc, bodyFile)
 		}
 		if optsLit != "" {
@@ -310,7 +315,7 @@ func (m *model) emitOpTest(f *file, op *goOp, pre string, files map[string][]byt
 		}
 		f.p("}\n\n")
 	}
-	if op.Body != nil {
+	if op.Body != nil && !op.BodyArray {
 		var cases []string
 		for _, fl := range op.Body.Fields {
 			if !fl.Required {
@@ -386,7 +391,11 @@ func Test%[1]sExamplesDecodeStrictly(t *testing.T) {
 		}
 		switch {
 		case op.Body != nil:
-			f.p("%q: func() any { return new(%s) },\n", op.ID+".request.json", op.Body.Name)
+			if op.BodyArray {
+				f.p("%q: func() any { return new([]%s) },\n", op.ID+".request.json", op.Body.Name)
+			} else {
+				f.p("%q: func() any { return new(%s) },\n", op.ID+".request.json", op.Body.Name)
+			}
 		case op.EmptyBody:
 			f.p("%q: func() any { return new(struct{}) },\n", op.ID+".request.json")
 		}

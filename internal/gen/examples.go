@@ -209,6 +209,9 @@ func (m *model) requestExample(op *goOp) (any, error) {
 		}
 		obj.vals[f.JSON] = t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
 	}
+	if op.BodyArray {
+		return []any{obj}, nil
+	}
 	return obj, nil
 }
 

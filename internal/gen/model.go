@@ -389,6 +389,12 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 		if s == nil {
 			return nil, fmt.Errorf("body has no JSON schema")
 		}
+		if o.BodyArray {
+			if s.Type != "array" || s.Items == nil {
+				return nil, fmt.Errorf("BodyArray but the body is not an array")
+			}
+			s = s.Items
+		}
 		f, err := m.l.flatten(m.doc, s)
 		if err != nil {
 			return nil, err

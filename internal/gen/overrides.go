@@ -164,6 +164,9 @@ type Op struct {
 	// Raw returns the answer as json.RawMessage: the spec has no usable
 	// 2xx schema.
 	Raw bool
+	// BodyArray takes a list of the body type ([]T): the spec's body is
+	// an array.
+	BodyArray bool
 	// File returns the answer as a *File (bytes and content type): the
 	// spec documents a non-JSON answer (audio, text).
 	File bool
