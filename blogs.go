@@ -122,6 +122,11 @@ type Blog struct {
 	UpdatedAt     Timestamp `json:"updatedAt"`
 }
 
+// URLSlugCheckResponse is the answer of [BlogsService.CheckURLSlugExists].
+type URLSlugCheckResponse struct {
+	Exists bool `json:"exists"`
+}
+
 // BlogPostParamsUpdateRequest is the body of [BlogsService.UpdatePost].
 type BlogPostParamsUpdateRequest struct {
 	Title         string    `json:"title"`
@@ -516,28 +521,23 @@ func (s *BlogsService) ListPostsIter(ctx context.Context, locationID, blogID str
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs/check-url-slug-exists
 //
 //meta:operation GET /blogs/posts/url-slug-exists
-func (s *BlogsService) CheckURLSlugExists(ctx context.Context, urlSlug, locationID string, opts *BlogsCheckURLSlugExistsOptions) (bool, *Response, error) {
+func (s *BlogsService) CheckURLSlugExists(ctx context.Context, urlSlug, locationID string, opts *BlogsCheckURLSlugExistsOptions) (*URLSlugCheckResponse, *Response, error) {
 	path := opBlogsCheckURLSlugExists.Path
 	if urlSlug == "" {
-		return false, nil, missing(opBlogsCheckURLSlugExists, "urlSlug")
+		return nil, nil, missing(opBlogsCheckURLSlugExists, "urlSlug")
 	}
 	if locationID == "" {
-		return false, nil, missing(opBlogsCheckURLSlugExists, "locationId")
+		return nil, nil, missing(opBlogsCheckURLSlugExists, "locationId")
 	}
 	q := opts.values()
 	q.Set("urlSlug", urlSlug)
 	q.Set("locationId", locationID)
-	var root struct {
-		Exists *bool `json:"exists"`
-	}
-	resp, err := (*service)(s).call(ctx, opBlogsCheckURLSlugExists, path, q, nil, &root)
+	out := new(URLSlugCheckResponse)
+	resp, err := (*service)(s).call(ctx, opBlogsCheckURLSlugExists, path, q, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Exists == nil {
-		return false, resp, noResult(opBlogsCheckURLSlugExists, resp, "exists")
-	}
-	return *root.Exists, resp, nil
+	return out, resp, nil
 }
 
 // UpdatePost sends PUT /blogs/posts/{postId}: Update Blog Post.

@@ -298,13 +298,9 @@ func TestBlogsCheckURLSlugExists(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Blogs.CheckURLSlugExists", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Exists *bool `json:"exists"`
-	}
-	decodeBlogsFixture(t, "check-url-slug-exists.response.json", &want)
-	require.NotNil(t, want.Exists)
-	assert.Equal(t, *want.Exists, got)
-	assert.Equal(t, true, got)
+	want := new(URLSlugCheckResponse)
+	decodeBlogsFixture(t, "check-url-slug-exists.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestBlogsCheckURLSlugExistsRejectsBadArguments(t *testing.T) {
@@ -480,11 +476,7 @@ func TestBlogsExamplesDecodeStrictly(t *testing.T) {
 				Blogs []Blog `json:"blogs"`
 			})
 		},
-		"check-url-slug-exists.response.json": func() any {
-			return new(struct {
-				Exists *bool `json:"exists"`
-			})
-		},
+		"check-url-slug-exists.response.json": func() any { return new(URLSlugCheckResponse) },
 		"update-blog-post.response.json": func() any {
 			return new(struct {
 				UpdatedBlogPost *Blog `json:"updatedBlogPost"`

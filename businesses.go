@@ -91,6 +91,11 @@ type BusinessUpdateRequest struct {
 	Description *string `json:"description,omitempty"`
 }
 
+// DeleteBusinessResponse is the answer of [BusinessesService.Delete].
+type DeleteBusinessResponse struct {
+	Success bool `json:"success"`
+}
+
 // BusinessesListByLocationOptions holds the optional query parameters of [BusinessesService.ListByLocation].
 type BusinessesListByLocationOptions struct {
 	Limit int
@@ -229,20 +234,15 @@ func (s *BusinessesService) Update(ctx context.Context, businessID string, req *
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/businesses/delete-Business
 //
 //meta:operation DELETE /businesses/{businessId}
-func (s *BusinessesService) Delete(ctx context.Context, businessID string) (bool, *Response, error) {
+func (s *BusinessesService) Delete(ctx context.Context, businessID string) (*DeleteBusinessResponse, *Response, error) {
 	path, err := opBusinessesDelete.expand(businessID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Success *bool `json:"success"`
-	}
-	resp, err := (*service)(s).call(ctx, opBusinessesDelete, path, nil, nil, &root)
+	out := new(DeleteBusinessResponse)
+	resp, err := (*service)(s).call(ctx, opBusinessesDelete, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Success == nil {
-		return false, resp, noResult(opBusinessesDelete, resp, "success")
-	}
-	return *root.Success, resp, nil
+	return out, resp, nil
 }

@@ -285,13 +285,9 @@ func TestBusinessesDelete(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Businesses.Delete", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Success *bool `json:"success"`
-	}
-	decodeBusinessesFixture(t, "delete-Business.response.json", &want)
-	require.NotNil(t, want.Success)
-	assert.Equal(t, *want.Success, got)
-	assert.Equal(t, true, got)
+	want := new(DeleteBusinessResponse)
+	decodeBusinessesFixture(t, "delete-Business.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestBusinessesDeleteRejectsBadArguments(t *testing.T) {
@@ -336,11 +332,7 @@ func TestBusinessesExamplesDecodeStrictly(t *testing.T) {
 		},
 		"update-business.response.json": func() any { return new(UpdateBusinessResponse) },
 		"update-business.request.json":  func() any { return new(BusinessUpdateRequest) },
-		"delete-Business.response.json": func() any {
-			return new(struct {
-				Success *bool `json:"success"`
-			})
-		},
+		"delete-Business.response.json": func() any { return new(DeleteBusinessResponse) },
 	}
 	paths, err := filepath.Glob(filepath.Join("testdata/businesses", "*.json"))
 	require.NoError(t, err)

@@ -356,6 +356,11 @@ func (r *NotesRequest) validate(op *operation) error {
 	return nil
 }
 
+// DeleteNoteSuccessfulResponse is the answer of [CalendarsService.DeleteAppointmentNote].
+type DeleteNoteSuccessfulResponse struct {
+	Success bool `json:"success,omitempty"`
+}
+
 // Event is a calendar event.
 type Event struct {
 	ID                string                        `json:"id"`
@@ -522,6 +527,11 @@ func (r *BlockSlotEditRequest) validate(op *operation) error {
 	return nil
 }
 
+// DeleteEventSuccessfulResponse is the answer of [CalendarsService.DeleteEvent].
+type DeleteEventSuccessfulResponse struct {
+	Succeeded bool `json:"succeeded,omitempty"`
+}
+
 // Group is a group.
 type Group struct {
 	LocationID  string `json:"locationId"`
@@ -575,6 +585,11 @@ func (r *GroupSlugPostBodyValidateRequest) validate(op *operation) error {
 	return nil
 }
 
+// ValidateGroupSlugSuccessResponse is the answer of [CalendarsService.ValidateGroupsSlug].
+type ValidateGroupSlugSuccessResponse struct {
+	Available bool `json:"available"`
+}
+
 // GroupUpdateRequest is the body of [CalendarsService.UpdateGroup].
 type GroupUpdateRequest struct {
 	Name        string `json:"name"`
@@ -594,6 +609,11 @@ func (r *GroupUpdateRequest) validate(op *operation) error {
 		return missing(op, "slug")
 	}
 	return nil
+}
+
+// GroupSuccessfulResponse is the answer of [CalendarsService.DeleteGroup].
+type GroupSuccessfulResponse struct {
+	Success bool `json:"success,omitempty"`
 }
 
 // GroupStatusUpdateParamsRequest is the body of [CalendarsService.DisableGroup].
@@ -664,6 +684,11 @@ type CalendarResourceResponse struct {
 	Quantity     float64 `json:"quantity,omitempty"`
 	OutOfService float64 `json:"outOfService,omitempty"`
 	Capacity     float64 `json:"capacity,omitempty"`
+}
+
+// ResourceDeleteResponse is the answer of [CalendarsService.DeleteResource].
+type ResourceDeleteResponse struct {
+	Success bool `json:"success,omitempty"`
 }
 
 // ScheduleCreateRequest is the body of [CalendarsService.CreateSchedule].
@@ -750,6 +775,21 @@ type ScheduleUpdateRequest struct {
 	Timezone *string        `json:"timezone,omitempty"`
 }
 
+// CalendarsDeleteScheduleResponse is the answer of [CalendarsService.DeleteSchedule].
+type CalendarsDeleteScheduleResponse struct {
+	Success bool `json:"success,omitempty"`
+}
+
+// CalendarsAddCalendarToScheduleResponse is the answer of [CalendarsService.AddToSchedule].
+type CalendarsAddCalendarToScheduleResponse struct {
+	Success bool `json:"success,omitempty"`
+}
+
+// CalendarsRemoveCalendarFromScheduleResponse is the answer of [CalendarsService.RemoveFromSchedule].
+type CalendarsRemoveCalendarFromScheduleResponse struct {
+	Success bool `json:"success,omitempty"`
+}
+
 // CalendarUpdateRequest is the body of [CalendarsService.Update].
 type CalendarUpdateRequest struct {
 	Notifications                         []CalendarNotification  `json:"notifications,omitempty"`
@@ -823,6 +863,11 @@ func (r *UpdateAvailability) validate(op *operation) error {
 		return missing(op, "hours")
 	}
 	return nil
+}
+
+// CalendarDeleteSuccessfulResponse is the answer of [CalendarsService.Delete].
+type CalendarDeleteSuccessfulResponse struct {
+	Success bool `json:"success"`
 }
 
 // Slots is a slots.
@@ -1283,22 +1328,17 @@ func (s *CalendarsService) UpdateAppointmentNote(ctx context.Context, appointmen
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/delete-appointment-note
 //
 //meta:operation DELETE /calendars/appointments/{appointmentId}/notes/{noteId}
-func (s *CalendarsService) DeleteAppointmentNote(ctx context.Context, appointmentID, noteID string) (bool, *Response, error) {
+func (s *CalendarsService) DeleteAppointmentNote(ctx context.Context, appointmentID, noteID string) (*DeleteNoteSuccessfulResponse, *Response, error) {
 	path, err := opCalendarsDeleteAppointmentNote.expand(appointmentID, noteID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Success *bool `json:"success"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsDeleteAppointmentNote, path, nil, nil, &root)
+	out := new(DeleteNoteSuccessfulResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsDeleteAppointmentNote, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Success == nil {
-		return false, resp, noResult(opCalendarsDeleteAppointmentNote, resp, "success")
-	}
-	return *root.Success, resp, nil
+	return out, resp, nil
 }
 
 // ListBlockedSlots sends GET /calendars/blocked-slots: Get Blocked Slots.
@@ -1493,23 +1533,18 @@ func (s *CalendarsService) UpdateBlockSlot(ctx context.Context, eventID string, 
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/delete-event
 //
 //meta:operation DELETE /calendars/events/{eventId}
-func (s *CalendarsService) DeleteEvent(ctx context.Context, eventID string) (bool, *Response, error) {
+func (s *CalendarsService) DeleteEvent(ctx context.Context, eventID string) (*DeleteEventSuccessfulResponse, *Response, error) {
 	path, err := opCalendarsDeleteEvent.expand(eventID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
 	// default rule: the body schema has no properties; {} is sent
-	var root struct {
-		Succeeded *bool `json:"succeeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsDeleteEvent, path, nil, struct{}{}, &root)
+	out := new(DeleteEventSuccessfulResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsDeleteEvent, path, nil, struct{}{}, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeeded == nil {
-		return false, resp, noResult(opCalendarsDeleteEvent, resp, "succeeded")
-	}
-	return *root.Succeeded, resp, nil
+	return out, resp, nil
 }
 
 // ListGroups sends GET /calendars/groups: Get Groups.
@@ -1573,25 +1608,20 @@ func (s *CalendarsService) CreateGroup(ctx context.Context, req *GroupCreateRequ
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/validate-groups-slug
 //
 //meta:operation POST /calendars/groups/validate-slug
-func (s *CalendarsService) ValidateGroupsSlug(ctx context.Context, req *GroupSlugPostBodyValidateRequest) (bool, *Response, error) {
+func (s *CalendarsService) ValidateGroupsSlug(ctx context.Context, req *GroupSlugPostBodyValidateRequest) (*ValidateGroupSlugSuccessResponse, *Response, error) {
 	path := opCalendarsValidateGroupsSlug.Path
 	if req == nil {
-		return false, nil, &ArgError{Operation: opCalendarsValidateGroupsSlug.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opCalendarsValidateGroupsSlug.Name, Arg: "body", Reason: "is required"}
 	}
 	if err := req.validate(opCalendarsValidateGroupsSlug); err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Available *bool `json:"available"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsValidateGroupsSlug, path, nil, req, &root)
+	out := new(ValidateGroupSlugSuccessResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsValidateGroupsSlug, path, nil, req, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Available == nil {
-		return false, resp, noResult(opCalendarsValidateGroupsSlug, resp, "available")
-	}
-	return *root.Available, resp, nil
+	return out, resp, nil
 }
 
 // UpdateGroup sends PUT /calendars/groups/{groupId}: Update Group.
@@ -1630,22 +1660,17 @@ func (s *CalendarsService) UpdateGroup(ctx context.Context, groupID string, req 
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/delete-group
 //
 //meta:operation DELETE /calendars/groups/{groupId}
-func (s *CalendarsService) DeleteGroup(ctx context.Context, groupID string) (bool, *Response, error) {
+func (s *CalendarsService) DeleteGroup(ctx context.Context, groupID string) (*GroupSuccessfulResponse, *Response, error) {
 	path, err := opCalendarsDeleteGroup.expand(groupID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Success *bool `json:"success"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsDeleteGroup, path, nil, nil, &root)
+	out := new(GroupSuccessfulResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsDeleteGroup, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Success == nil {
-		return false, resp, noResult(opCalendarsDeleteGroup, resp, "success")
-	}
-	return *root.Success, resp, nil
+	return out, resp, nil
 }
 
 // DisableGroup sends PUT /calendars/groups/{groupId}/status: Disable Group.
@@ -1653,25 +1678,20 @@ func (s *CalendarsService) DeleteGroup(ctx context.Context, groupID string) (boo
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/disable-group
 //
 //meta:operation PUT /calendars/groups/{groupId}/status
-func (s *CalendarsService) DisableGroup(ctx context.Context, groupID string, req *GroupStatusUpdateParamsRequest) (bool, *Response, error) {
+func (s *CalendarsService) DisableGroup(ctx context.Context, groupID string, req *GroupStatusUpdateParamsRequest) (*GroupSuccessfulResponse, *Response, error) {
 	path, err := opCalendarsDisableGroup.expand(groupID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
 	if req == nil {
-		return false, nil, &ArgError{Operation: opCalendarsDisableGroup.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opCalendarsDisableGroup.Name, Arg: "body", Reason: "is required"}
 	}
-	var root struct {
-		Success *bool `json:"success"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsDisableGroup, path, nil, req, &root)
+	out := new(GroupSuccessfulResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsDisableGroup, path, nil, req, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Success == nil {
-		return false, resp, noResult(opCalendarsDisableGroup, resp, "success")
-	}
-	return *root.Success, resp, nil
+	return out, resp, nil
 }
 
 // ListResources sends GET /calendars/resources/{resourceType}: List Calendar
@@ -1802,22 +1822,17 @@ func (s *CalendarsService) UpdateResource(ctx context.Context, resourceType, id 
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/delete-calendar-resource
 //
 //meta:operation DELETE /calendars/resources/{resourceType}/{id}
-func (s *CalendarsService) DeleteResource(ctx context.Context, resourceType, id string) (bool, *Response, error) {
+func (s *CalendarsService) DeleteResource(ctx context.Context, resourceType, id string) (*ResourceDeleteResponse, *Response, error) {
 	path, err := opCalendarsDeleteResource.expand(resourceType, id)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Success *bool `json:"success"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsDeleteResource, path, nil, nil, &root)
+	out := new(ResourceDeleteResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsDeleteResource, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Success == nil {
-		return false, resp, noResult(opCalendarsDeleteResource, resp, "success")
-	}
-	return *root.Success, resp, nil
+	return out, resp, nil
 }
 
 // CreateSchedule sends POST /calendars/schedules: Create user availability
@@ -1971,22 +1986,17 @@ func (s *CalendarsService) UpdateSchedule(ctx context.Context, id string, req *S
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/deleteSchedule
 //
 //meta:operation DELETE /calendars/schedules/{id}
-func (s *CalendarsService) DeleteSchedule(ctx context.Context, id string) (bool, *Response, error) {
+func (s *CalendarsService) DeleteSchedule(ctx context.Context, id string) (*CalendarsDeleteScheduleResponse, *Response, error) {
 	path, err := opCalendarsDeleteSchedule.expand(id)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Success *bool `json:"success"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsDeleteSchedule, path, nil, nil, &root)
+	out := new(CalendarsDeleteScheduleResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsDeleteSchedule, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Success == nil {
-		return false, resp, noResult(opCalendarsDeleteSchedule, resp, "success")
-	}
-	return *root.Success, resp, nil
+	return out, resp, nil
 }
 
 // AddToSchedule sends PUT /calendars/schedules/{id}/associations/{calendarId}:
@@ -1998,22 +2008,17 @@ func (s *CalendarsService) DeleteSchedule(ctx context.Context, id string) (bool,
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/add-calendar-to-schedule
 //
 //meta:operation PUT /calendars/schedules/{id}/associations/{calendarId}
-func (s *CalendarsService) AddToSchedule(ctx context.Context, id, calendarID string) (bool, *Response, error) {
+func (s *CalendarsService) AddToSchedule(ctx context.Context, id, calendarID string) (*CalendarsAddCalendarToScheduleResponse, *Response, error) {
 	path, err := opCalendarsAddToSchedule.expand(id, calendarID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Success *bool `json:"success"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsAddToSchedule, path, nil, nil, &root)
+	out := new(CalendarsAddCalendarToScheduleResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsAddToSchedule, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Success == nil {
-		return false, resp, noResult(opCalendarsAddToSchedule, resp, "success")
-	}
-	return *root.Success, resp, nil
+	return out, resp, nil
 }
 
 // RemoveFromSchedule sends DELETE
@@ -2026,22 +2031,17 @@ func (s *CalendarsService) AddToSchedule(ctx context.Context, id, calendarID str
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/remove-calendar-from-schedule
 //
 //meta:operation DELETE /calendars/schedules/{id}/associations/{calendarId}
-func (s *CalendarsService) RemoveFromSchedule(ctx context.Context, id, calendarID string) (bool, *Response, error) {
+func (s *CalendarsService) RemoveFromSchedule(ctx context.Context, id, calendarID string) (*CalendarsRemoveCalendarFromScheduleResponse, *Response, error) {
 	path, err := opCalendarsRemoveFromSchedule.expand(id, calendarID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Success *bool `json:"success"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsRemoveFromSchedule, path, nil, nil, &root)
+	out := new(CalendarsRemoveCalendarFromScheduleResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsRemoveFromSchedule, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Success == nil {
-		return false, resp, noResult(opCalendarsRemoveFromSchedule, resp, "success")
-	}
-	return *root.Success, resp, nil
+	return out, resp, nil
 }
 
 // Get sends GET /calendars/{calendarId}: Get Calendar.
@@ -2104,22 +2104,17 @@ func (s *CalendarsService) Update(ctx context.Context, calendarID string, req *C
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/delete-calendar
 //
 //meta:operation DELETE /calendars/{calendarId}
-func (s *CalendarsService) Delete(ctx context.Context, calendarID string) (bool, *Response, error) {
+func (s *CalendarsService) Delete(ctx context.Context, calendarID string) (*CalendarDeleteSuccessfulResponse, *Response, error) {
 	path, err := opCalendarsDelete.expand(calendarID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Success *bool `json:"success"`
-	}
-	resp, err := (*service)(s).call(ctx, opCalendarsDelete, path, nil, nil, &root)
+	out := new(CalendarDeleteSuccessfulResponse)
+	resp, err := (*service)(s).call(ctx, opCalendarsDelete, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Success == nil {
-		return false, resp, noResult(opCalendarsDelete, resp, "success")
-	}
-	return *root.Success, resp, nil
+	return out, resp, nil
 }
 
 // FreeSlots sends GET /calendars/{calendarId}/free-slots: Get Free Slots.

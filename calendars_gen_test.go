@@ -397,13 +397,9 @@ func TestCalendarsDeleteAppointmentNote(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Calendars.DeleteAppointmentNote", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Success *bool `json:"success"`
-	}
-	decodeCalendarsFixture(t, "delete-appointment-note.response.json", &want)
-	require.NotNil(t, want.Success)
-	assert.Equal(t, *want.Success, got)
-	assert.Equal(t, true, got)
+	want := new(DeleteNoteSuccessfulResponse)
+	decodeCalendarsFixture(t, "delete-appointment-note.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestCalendarsDeleteAppointmentNoteRejectsBadArguments(t *testing.T) {
@@ -830,13 +826,9 @@ func TestCalendarsDeleteEvent(t *testing.T) {
 	assert.Equal(t, 201, resp.StatusCode)
 	assert.Equal(t, "Calendars.DeleteEvent", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeeded *bool `json:"succeeded"`
-	}
-	decodeCalendarsFixture(t, "delete-event.response.json", &want)
-	require.NotNil(t, want.Succeeded)
-	assert.Equal(t, *want.Succeeded, got)
-	assert.Equal(t, true, got)
+	want := new(DeleteEventSuccessfulResponse)
+	decodeCalendarsFixture(t, "delete-event.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestCalendarsDeleteEventRejectsBadArguments(t *testing.T) {
@@ -979,13 +971,9 @@ func TestCalendarsValidateGroupsSlug(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Calendars.ValidateGroupsSlug", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Available *bool `json:"available"`
-	}
-	decodeCalendarsFixture(t, "validate-groups-slug.response.json", &want)
-	require.NotNil(t, want.Available)
-	assert.Equal(t, *want.Available, got)
-	assert.Equal(t, true, got)
+	want := new(ValidateGroupSlugSuccessResponse)
+	decodeCalendarsFixture(t, "validate-groups-slug.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestCalendarsValidateGroupsSlugRejectsBadArguments(t *testing.T) {
@@ -1113,13 +1101,9 @@ func TestCalendarsDeleteGroup(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Calendars.DeleteGroup", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Success *bool `json:"success"`
-	}
-	decodeCalendarsFixture(t, "delete-group.response.json", &want)
-	require.NotNil(t, want.Success)
-	assert.Equal(t, *want.Success, got)
-	assert.Equal(t, true, got)
+	want := new(GroupSuccessfulResponse)
+	decodeCalendarsFixture(t, "delete-group.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestCalendarsDeleteGroupRejectsBadArguments(t *testing.T) {
@@ -1157,13 +1141,9 @@ func TestCalendarsDisableGroup(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Calendars.DisableGroup", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Success *bool `json:"success"`
-	}
-	decodeCalendarsFixture(t, "disable-group.response.json", &want)
-	require.NotNil(t, want.Success)
-	assert.Equal(t, *want.Success, got)
-	assert.Equal(t, true, got)
+	want := new(GroupSuccessfulResponse)
+	decodeCalendarsFixture(t, "disable-group.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestCalendarsDisableGroupRejectsBadArguments(t *testing.T) {
@@ -1425,13 +1405,9 @@ func TestCalendarsDeleteResource(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Calendars.DeleteResource", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Success *bool `json:"success"`
-	}
-	decodeCalendarsFixture(t, "delete-calendar-resource.response.json", &want)
-	require.NotNil(t, want.Success)
-	assert.Equal(t, *want.Success, got)
-	assert.Equal(t, true, got)
+	want := new(ResourceDeleteResponse)
+	decodeCalendarsFixture(t, "delete-calendar-resource.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestCalendarsDeleteResourceRejectsBadArguments(t *testing.T) {
@@ -1680,13 +1656,9 @@ func TestCalendarsDeleteSchedule(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Calendars.DeleteSchedule", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Success *bool `json:"success"`
-	}
-	decodeCalendarsFixture(t, "deleteSchedule.response.json", &want)
-	require.NotNil(t, want.Success)
-	assert.Equal(t, *want.Success, got)
-	assert.Equal(t, true, got)
+	want := new(CalendarsDeleteScheduleResponse)
+	decodeCalendarsFixture(t, "deleteSchedule.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestCalendarsDeleteScheduleRejectsBadArguments(t *testing.T) {
@@ -1722,13 +1694,9 @@ func TestCalendarsAddToSchedule(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Calendars.AddToSchedule", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Success *bool `json:"success"`
-	}
-	decodeCalendarsFixture(t, "add-calendar-to-schedule.response.json", &want)
-	require.NotNil(t, want.Success)
-	assert.Equal(t, *want.Success, got)
-	assert.Equal(t, true, got)
+	want := new(CalendarsAddCalendarToScheduleResponse)
+	decodeCalendarsFixture(t, "add-calendar-to-schedule.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestCalendarsAddToScheduleRejectsBadArguments(t *testing.T) {
@@ -1772,13 +1740,9 @@ func TestCalendarsRemoveFromSchedule(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Calendars.RemoveFromSchedule", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Success *bool `json:"success"`
-	}
-	decodeCalendarsFixture(t, "remove-calendar-from-schedule.response.json", &want)
-	require.NotNil(t, want.Success)
-	assert.Equal(t, *want.Success, got)
-	assert.Equal(t, true, got)
+	want := new(CalendarsRemoveCalendarFromScheduleResponse)
+	decodeCalendarsFixture(t, "remove-calendar-from-schedule.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestCalendarsRemoveFromScheduleRejectsBadArguments(t *testing.T) {
@@ -1916,13 +1880,9 @@ func TestCalendarsDelete(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Calendars.Delete", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Success *bool `json:"success"`
-	}
-	decodeCalendarsFixture(t, "delete-calendar.response.json", &want)
-	require.NotNil(t, want.Success)
-	assert.Equal(t, *want.Success, got)
-	assert.Equal(t, true, got)
+	want := new(CalendarDeleteSuccessfulResponse)
+	decodeCalendarsFixture(t, "delete-calendar.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestCalendarsDeleteRejectsBadArguments(t *testing.T) {
@@ -2272,12 +2232,8 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 				Note *CalendarsNote `json:"note"`
 			})
 		},
-		"update-appointment-note.request.json": func() any { return new(NotesRequest) },
-		"delete-appointment-note.response.json": func() any {
-			return new(struct {
-				Success *bool `json:"success"`
-			})
-		},
+		"update-appointment-note.request.json":  func() any { return new(NotesRequest) },
+		"delete-appointment-note.response.json": func() any { return new(DeleteNoteSuccessfulResponse) },
 		"get-blocked-slots.response.json": func() any {
 			return new(struct {
 				Events []Event `json:"events"`
@@ -2302,12 +2258,8 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 		"create-block-slot.request.json":  func() any { return new(BlockSlotCreateRequest) },
 		"edit-block-slot.response.json":   func() any { return new(BlockedSlotSuccessfulResponse) },
 		"edit-block-slot.request.json":    func() any { return new(BlockSlotEditRequest) },
-		"delete-event.response.json": func() any {
-			return new(struct {
-				Succeeded *bool `json:"succeeded"`
-			})
-		},
-		"delete-event.request.json": func() any { return new(struct{}) },
+		"delete-event.response.json":      func() any { return new(DeleteEventSuccessfulResponse) },
+		"delete-event.request.json":       func() any { return new(struct{}) },
 		"get-groups.response.json": func() any {
 			return new(struct {
 				Groups []Group `json:"groups"`
@@ -2319,28 +2271,16 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 			})
 		},
 		"create-calendar-group.request.json": func() any { return new(GroupCreateRequest) },
-		"validate-groups-slug.response.json": func() any {
-			return new(struct {
-				Available *bool `json:"available"`
-			})
-		},
-		"validate-groups-slug.request.json": func() any { return new(GroupSlugPostBodyValidateRequest) },
+		"validate-groups-slug.response.json": func() any { return new(ValidateGroupSlugSuccessResponse) },
+		"validate-groups-slug.request.json":  func() any { return new(GroupSlugPostBodyValidateRequest) },
 		"edit-group.response.json": func() any {
 			return new(struct {
 				Group *Group `json:"group"`
 			})
 		},
-		"edit-group.request.json": func() any { return new(GroupUpdateRequest) },
-		"delete-group.response.json": func() any {
-			return new(struct {
-				Success *bool `json:"success"`
-			})
-		},
-		"disable-group.response.json": func() any {
-			return new(struct {
-				Success *bool `json:"success"`
-			})
-		},
+		"edit-group.request.json":                func() any { return new(GroupUpdateRequest) },
+		"delete-group.response.json":             func() any { return new(GroupSuccessfulResponse) },
+		"disable-group.response.json":            func() any { return new(GroupSuccessfulResponse) },
 		"disable-group.request.json":             func() any { return new(GroupStatusUpdateParamsRequest) },
 		"fetch-calendar-resources.response.json": func() any { return new([]CalendarResourceByIDResponse) },
 		"create-calendar-resource.response.json": func() any { return new(CalendarResourceByIDResponse) },
@@ -2348,11 +2288,7 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 		"get-calendar-resource.response.json":    func() any { return new(CalendarResourceByIDResponse) },
 		"update-calendar-resource.response.json": func() any { return new(CalendarResourceResponse) },
 		"update-calendar-resource.request.json":  func() any { return new(CalendarResourceUpdateRequest) },
-		"delete-calendar-resource.response.json": func() any {
-			return new(struct {
-				Success *bool `json:"success"`
-			})
-		},
+		"delete-calendar-resource.response.json": func() any { return new(ResourceDeleteResponse) },
 		"createSchedule.response.json": func() any {
 			return new(struct {
 				Schedule *Schedule `json:"schedule"`
@@ -2374,22 +2310,10 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 				Schedule *Schedule `json:"schedule"`
 			})
 		},
-		"updateSchedule.request.json": func() any { return new(ScheduleUpdateRequest) },
-		"deleteSchedule.response.json": func() any {
-			return new(struct {
-				Success *bool `json:"success"`
-			})
-		},
-		"add-calendar-to-schedule.response.json": func() any {
-			return new(struct {
-				Success *bool `json:"success"`
-			})
-		},
-		"remove-calendar-from-schedule.response.json": func() any {
-			return new(struct {
-				Success *bool `json:"success"`
-			})
-		},
+		"updateSchedule.request.json":                 func() any { return new(ScheduleUpdateRequest) },
+		"deleteSchedule.response.json":                func() any { return new(CalendarsDeleteScheduleResponse) },
+		"add-calendar-to-schedule.response.json":      func() any { return new(CalendarsAddCalendarToScheduleResponse) },
+		"remove-calendar-from-schedule.response.json": func() any { return new(CalendarsRemoveCalendarFromScheduleResponse) },
 		"get-calendar.response.json": func() any {
 			return new(struct {
 				Calendar *Calendar `json:"calendar"`
@@ -2400,12 +2324,8 @@ func TestCalendarsExamplesDecodeStrictly(t *testing.T) {
 				Calendar *Calendar `json:"calendar"`
 			})
 		},
-		"update-calendar.request.json": func() any { return new(CalendarUpdateRequest) },
-		"delete-calendar.response.json": func() any {
-			return new(struct {
-				Success *bool `json:"success"`
-			})
-		},
+		"update-calendar.request.json":            func() any { return new(CalendarUpdateRequest) },
+		"delete-calendar.response.json":           func() any { return new(CalendarDeleteSuccessfulResponse) },
 		"get-slots.response.json":                 func() any { return new(map[string]Slots) },
 		"get-event-notification.response.json":    func() any { return new([]CalendarNotificationResponse) },
 		"create-event-notification.response.json": func() any { return new([]CalendarNotificationResponse) },

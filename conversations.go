@@ -562,6 +562,11 @@ func (r *UserTypingBody) validate(op *operation) error {
 	return nil
 }
 
+// CreateLiveChatMessageFeedbackResponse is the answer of [ConversationsService.SendAgentTyping].
+type CreateLiveChatMessageFeedbackResponse struct {
+	Success bool `json:"success"`
+}
+
 // Conversation is a conversation.
 type Conversation struct {
 	ID              string `json:"id"`
@@ -626,6 +631,11 @@ type ConversationsConversation struct {
 	Inbox           bool   `json:"inbox,omitempty"`
 	Starred         bool   `json:"starred,omitempty"`
 	Deleted         bool   `json:"deleted"`
+}
+
+// DeleteConversationSuccessfulResponse is the answer of [ConversationsService.Delete].
+type DeleteConversationSuccessfulResponse struct {
+	Success bool `json:"success"`
 }
 
 // ConversationsExportMessagesByLocationOptions holds the optional query parameters of [ConversationsService.ExportMessagesByLocation].
@@ -1428,25 +1438,20 @@ func (s *ConversationsService) UpdateUserSubscription(ctx context.Context, req *
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/live-chat-agent-typing
 //
 //meta:operation POST /conversations/providers/live-chat/typing
-func (s *ConversationsService) SendAgentTyping(ctx context.Context, req *UserTypingBody) (bool, *Response, error) {
+func (s *ConversationsService) SendAgentTyping(ctx context.Context, req *UserTypingBody) (*CreateLiveChatMessageFeedbackResponse, *Response, error) {
 	path := opConversationsSendAgentTyping.Path
 	if req == nil {
-		return false, nil, &ArgError{Operation: opConversationsSendAgentTyping.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opConversationsSendAgentTyping.Name, Arg: "body", Reason: "is required"}
 	}
 	if err := req.validate(opConversationsSendAgentTyping); err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Success *bool `json:"success"`
-	}
-	resp, err := (*service)(s).call(ctx, opConversationsSendAgentTyping, path, nil, req, &root)
+	out := new(CreateLiveChatMessageFeedbackResponse)
+	resp, err := (*service)(s).call(ctx, opConversationsSendAgentTyping, path, nil, req, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Success == nil {
-		return false, resp, noResult(opConversationsSendAgentTyping, resp, "success")
-	}
-	return *root.Success, resp, nil
+	return out, resp, nil
 }
 
 // Search sends GET /conversations/search: Search Conversations.
@@ -1532,22 +1537,17 @@ func (s *ConversationsService) Update(ctx context.Context, conversationID string
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/delete-conversation
 //
 //meta:operation DELETE /conversations/{conversationId}
-func (s *ConversationsService) Delete(ctx context.Context, conversationID string) (bool, *Response, error) {
+func (s *ConversationsService) Delete(ctx context.Context, conversationID string) (*DeleteConversationSuccessfulResponse, *Response, error) {
 	path, err := opConversationsDelete.expand(conversationID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Success *bool `json:"success"`
-	}
-	resp, err := (*service)(s).call(ctx, opConversationsDelete, path, nil, nil, &root)
+	out := new(DeleteConversationSuccessfulResponse)
+	resp, err := (*service)(s).call(ctx, opConversationsDelete, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Success == nil {
-		return false, resp, noResult(opConversationsDelete, resp, "success")
-	}
-	return *root.Success, resp, nil
+	return out, resp, nil
 }
 
 // ListMessages sends GET /conversations/{conversationId}/messages: Get

@@ -1269,13 +1269,9 @@ func TestConversationsSendAgentTyping(t *testing.T) {
 	assert.Equal(t, 201, resp.StatusCode)
 	assert.Equal(t, "Conversations.SendAgentTyping", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Success *bool `json:"success"`
-	}
-	decodeConversationsFixture(t, "live-chat-agent-typing.response.json", &want)
-	require.NotNil(t, want.Success)
-	assert.Equal(t, *want.Success, got)
-	assert.Equal(t, true, got)
+	want := new(CreateLiveChatMessageFeedbackResponse)
+	decodeConversationsFixture(t, "live-chat-agent-typing.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestConversationsSendAgentTypingRejectsBadArguments(t *testing.T) {
@@ -1481,13 +1477,9 @@ func TestConversationsDelete(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Conversations.Delete", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Success *bool `json:"success"`
-	}
-	decodeConversationsFixture(t, "delete-conversation.response.json", &want)
-	require.NotNil(t, want.Success)
-	assert.Equal(t, *want.Success, got)
-	assert.Equal(t, true, got)
+	want := new(DeleteConversationSuccessfulResponse)
+	decodeConversationsFixture(t, "delete-conversation.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestConversationsDeleteRejectsBadArguments(t *testing.T) {
@@ -1634,12 +1626,8 @@ func TestConversationsExamplesDecodeStrictly(t *testing.T) {
 		"get-contact-unsubscription-status.response.json": func() any { return new(json.RawMessage) },
 		"user-subscription-change.response.json":          func() any { return new(json.RawMessage) },
 		"user-subscription-change.request.json":           func() any { return new(UserSubscriptionChangeRequest) },
-		"live-chat-agent-typing.response.json": func() any {
-			return new(struct {
-				Success *bool `json:"success"`
-			})
-		},
-		"live-chat-agent-typing.request.json": func() any { return new(UserTypingBody) },
+		"live-chat-agent-typing.response.json":            func() any { return new(CreateLiveChatMessageFeedbackResponse) },
+		"live-chat-agent-typing.request.json":             func() any { return new(UserTypingBody) },
 		"search-conversation.response.json": func() any {
 			return new(struct {
 				Conversations []Conversation `json:"conversations"`
@@ -1649,12 +1637,8 @@ func TestConversationsExamplesDecodeStrictly(t *testing.T) {
 		"get-conversation.response.json":    func() any { return new(GetConversationByIDResponse) },
 		"update-conversation.response.json": func() any { return new(GetConversationSuccessfulResponse) },
 		"update-conversation.request.json":  func() any { return new(ConversationUpdateRequest) },
-		"delete-conversation.response.json": func() any {
-			return new(struct {
-				Success *bool `json:"success"`
-			})
-		},
-		"get-messages.response.json": func() any { return new(MessagePage) },
+		"delete-conversation.response.json": func() any { return new(DeleteConversationSuccessfulResponse) },
+		"get-messages.response.json":        func() any { return new(MessagePage) },
 	}
 	paths, err := filepath.Glob(filepath.Join("testdata/conversations", "*.json"))
 	require.NoError(t, err)

@@ -538,3 +538,17 @@ func TestHardenNilClientAndOptions(t *testing.T) {
 	}
 	assert.False(t, errors.Is(err, ErrNotFound))
 }
+
+// Every success answer keeps HighLevel's traceId on the Response, whatever
+// the method returns.
+func TestResponseKeepsTraceID(t *testing.T) {
+	t.Parallel()
+	client, mock := newContactsTestClient(t)
+	mock.RegisterResponder("GET", "https://ghl.test/contacts/c1", httpmock.NewStringResponder(200,
+		`{"contact":{"id":"c1","tags":["a"],"customFields":[{"id":"f","value":"{\"traceId\":\"inner\"}"}]},"traceId":"4b098a4d-e97f-428a-90f4-2afd2c072801"}`))
+	_, resp, err := client.Contacts.Get(t.Context(), "c1")
+	require.NoError(t, err)
+	assert.Equal(t, "4b098a4d-e97f-428a-90f4-2afd2c072801", resp.TraceID)
+	assert.Equal(t, "", traceIDOf([]byte(`{"contact":{}}`)))
+	assert.Equal(t, "", traceIDOf([]byte(`{"traceId":"unterminated`)))
+}

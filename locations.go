@@ -345,6 +345,11 @@ func (r *CustomFieldsUpdateRequest) validate(op *operation) error {
 	return nil
 }
 
+// CustomFieldDeleteSuccessfulResponse is the answer of [LocationsService.DeleteCustomField].
+type CustomFieldDeleteSuccessfulResponse struct {
+	Succeded bool `json:"succeded,omitempty"`
+}
+
 // CustomValue is a custom value.
 type CustomValue struct {
 	ID         string `json:"id,omitempty"`
@@ -369,6 +374,11 @@ func (r *CustomValuesRequest) validate(op *operation) error {
 		return missing(op, "value")
 	}
 	return nil
+}
+
+// CustomValueDeleteSuccessfulResponse is the answer of [LocationsService.DeleteCustomValue].
+type CustomValueDeleteSuccessfulResponse struct {
+	Succeded bool `json:"succeded,omitempty"`
 }
 
 // RecurringTaskCreateRequest is the body of [LocationsService.CreateRecurringTask].
@@ -463,6 +473,11 @@ func (r *TagBody) validate(op *operation) error {
 		return missing(op, "name")
 	}
 	return nil
+}
+
+// LocationTagDeleteSuccessfulResponse is the answer of [LocationsService.DeleteTag].
+type LocationTagDeleteSuccessfulResponse struct {
+	Succeded bool `json:"succeded,omitempty"`
 }
 
 // TaskSearchParamsRequest is the body of [LocationsService.SearchTasks].
@@ -857,22 +872,17 @@ func (s *LocationsService) UpdateCustomField(ctx context.Context, locationID, id
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/delete-custom-field
 //
 //meta:operation DELETE /locations/{locationId}/customFields/{id}
-func (s *LocationsService) DeleteCustomField(ctx context.Context, locationID, id string) (bool, *Response, error) {
+func (s *LocationsService) DeleteCustomField(ctx context.Context, locationID, id string) (*CustomFieldDeleteSuccessfulResponse, *Response, error) {
 	path, err := opLocationsDeleteCustomField.expand(locationID, id)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Succeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opLocationsDeleteCustomField, path, nil, nil, &root)
+	out := new(CustomFieldDeleteSuccessfulResponse)
+	resp, err := (*service)(s).call(ctx, opLocationsDeleteCustomField, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeded == nil {
-		return false, resp, noResult(opLocationsDeleteCustomField, resp, "succeded")
-	}
-	return *root.Succeded, resp, nil
+	return out, resp, nil
 }
 
 // ListCustomValues sends GET /locations/{locationId}/customValues: Get Custom
@@ -989,22 +999,17 @@ func (s *LocationsService) UpdateCustomValue(ctx context.Context, locationID, id
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/delete-custom-value
 //
 //meta:operation DELETE /locations/{locationId}/customValues/{id}
-func (s *LocationsService) DeleteCustomValue(ctx context.Context, locationID, id string) (bool, *Response, error) {
+func (s *LocationsService) DeleteCustomValue(ctx context.Context, locationID, id string) (*CustomValueDeleteSuccessfulResponse, *Response, error) {
 	path, err := opLocationsDeleteCustomValue.expand(locationID, id)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Succeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opLocationsDeleteCustomValue, path, nil, nil, &root)
+	out := new(CustomValueDeleteSuccessfulResponse)
+	resp, err := (*service)(s).call(ctx, opLocationsDeleteCustomValue, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeded == nil {
-		return false, resp, noResult(opLocationsDeleteCustomValue, resp, "succeded")
-	}
-	return *root.Succeded, resp, nil
+	return out, resp, nil
 }
 
 // CreateRecurringTask sends POST /locations/{locationId}/recurring-tasks:
@@ -1218,22 +1223,17 @@ func (s *LocationsService) UpdateTag(ctx context.Context, locationID, tagID stri
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/delete-tag
 //
 //meta:operation DELETE /locations/{locationId}/tags/{tagId}
-func (s *LocationsService) DeleteTag(ctx context.Context, locationID, tagID string) (bool, *Response, error) {
+func (s *LocationsService) DeleteTag(ctx context.Context, locationID, tagID string) (*LocationTagDeleteSuccessfulResponse, *Response, error) {
 	path, err := opLocationsDeleteTag.expand(locationID, tagID)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Succeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opLocationsDeleteTag, path, nil, nil, &root)
+	out := new(LocationTagDeleteSuccessfulResponse)
+	resp, err := (*service)(s).call(ctx, opLocationsDeleteTag, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeded == nil {
-		return false, resp, noResult(opLocationsDeleteTag, resp, "succeded")
-	}
-	return *root.Succeded, resp, nil
+	return out, resp, nil
 }
 
 // SearchTasks sends POST /locations/{locationId}/tasks/search: Task Search

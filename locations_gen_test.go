@@ -579,13 +579,9 @@ func TestLocationsDeleteCustomField(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Locations.DeleteCustomField", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeded *bool `json:"succeded"`
-	}
-	decodeLocationsFixture(t, "delete-custom-field.response.json", &want)
-	require.NotNil(t, want.Succeded)
-	assert.Equal(t, *want.Succeded, got)
-	assert.Equal(t, true, got)
+	want := new(CustomFieldDeleteSuccessfulResponse)
+	decodeLocationsFixture(t, "delete-custom-field.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestLocationsDeleteCustomFieldRejectsBadArguments(t *testing.T) {
@@ -875,13 +871,9 @@ func TestLocationsDeleteCustomValue(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Locations.DeleteCustomValue", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeded *bool `json:"succeded"`
-	}
-	decodeLocationsFixture(t, "delete-custom-value.response.json", &want)
-	require.NotNil(t, want.Succeded)
-	assert.Equal(t, *want.Succeded, got)
-	assert.Equal(t, true, got)
+	want := new(CustomValueDeleteSuccessfulResponse)
+	decodeLocationsFixture(t, "delete-custom-value.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestLocationsDeleteCustomValueRejectsBadArguments(t *testing.T) {
@@ -1397,13 +1389,9 @@ func TestLocationsDeleteTag(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Locations.DeleteTag", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeded *bool `json:"succeded"`
-	}
-	decodeLocationsFixture(t, "delete-tag.response.json", &want)
-	require.NotNil(t, want.Succeded)
-	assert.Equal(t, *want.Succeded, got)
-	assert.Equal(t, true, got)
+	want := new(LocationTagDeleteSuccessfulResponse)
+	decodeLocationsFixture(t, "delete-tag.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestLocationsDeleteTagRejectsBadArguments(t *testing.T) {
@@ -1656,12 +1644,8 @@ func TestLocationsExamplesDecodeStrictly(t *testing.T) {
 				CustomField *LocationsCustomField `json:"customField"`
 			})
 		},
-		"update-custom-field.request.json": func() any { return new(CustomFieldsUpdateRequest) },
-		"delete-custom-field.response.json": func() any {
-			return new(struct {
-				Succeded *bool `json:"succeded"`
-			})
-		},
+		"update-custom-field.request.json":  func() any { return new(CustomFieldsUpdateRequest) },
+		"delete-custom-field.response.json": func() any { return new(CustomFieldDeleteSuccessfulResponse) },
 		"get-custom-values.response.json": func() any {
 			return new(struct {
 				CustomValues []CustomValue `json:"customValues"`
@@ -1683,12 +1667,8 @@ func TestLocationsExamplesDecodeStrictly(t *testing.T) {
 				CustomValue *CustomValue `json:"customValue"`
 			})
 		},
-		"update-custom-value.request.json": func() any { return new(CustomValuesRequest) },
-		"delete-custom-value.response.json": func() any {
-			return new(struct {
-				Succeded *bool `json:"succeded"`
-			})
-		},
+		"update-custom-value.request.json":  func() any { return new(CustomValuesRequest) },
+		"delete-custom-value.response.json": func() any { return new(CustomValueDeleteSuccessfulResponse) },
 		"create-recurring-task.response.json": func() any {
 			return new(struct {
 				RecurringTask *RecurringTask `json:"recurringTask"`
@@ -1728,12 +1708,8 @@ func TestLocationsExamplesDecodeStrictly(t *testing.T) {
 				Tag *Tag `json:"tag"`
 			})
 		},
-		"update-tag.request.json": func() any { return new(TagBody) },
-		"delete-tag.response.json": func() any {
-			return new(struct {
-				Succeded *bool `json:"succeded"`
-			})
-		},
+		"update-tag.request.json":  func() any { return new(TagBody) },
+		"delete-tag.response.json": func() any { return new(LocationTagDeleteSuccessfulResponse) },
 		"task-search.response.json": func() any {
 			return new(struct {
 				Tasks [][]any `json:"tasks"`

@@ -259,6 +259,11 @@ type OpportunityUpdateRequest struct {
 	CustomFields    []json.RawMessage `json:"customFields,omitempty"`
 }
 
+// DeleteUpdateOpportunitySuccessfulResponse is the answer of [OpportunitiesService.Delete].
+type DeleteUpdateOpportunitySuccessfulResponse struct {
+	Succeded bool `json:"succeded,omitempty"`
+}
+
 // FollowersRequest is the body of [OpportunitiesService.AddFollowers].
 type FollowersRequest struct {
 	Followers []string `json:"followers"`
@@ -708,22 +713,17 @@ func (s *OpportunitiesService) Update(ctx context.Context, id string, req *Oppor
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/delete-opportunity
 //
 //meta:operation DELETE /opportunities/{id}
-func (s *OpportunitiesService) Delete(ctx context.Context, id string) (bool, *Response, error) {
+func (s *OpportunitiesService) Delete(ctx context.Context, id string) (*DeleteUpdateOpportunitySuccessfulResponse, *Response, error) {
 	path, err := opOpportunitiesDelete.expand(id)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Succeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opOpportunitiesDelete, path, nil, nil, &root)
+	out := new(DeleteUpdateOpportunitySuccessfulResponse)
+	resp, err := (*service)(s).call(ctx, opOpportunitiesDelete, path, nil, nil, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeded == nil {
-		return false, resp, noResult(opOpportunitiesDelete, resp, "succeded")
-	}
-	return *root.Succeded, resp, nil
+	return out, resp, nil
 }
 
 // AddFollowers sends POST /opportunities/{id}/followers: Add Followers.
@@ -784,26 +784,21 @@ func (s *OpportunitiesService) RemoveFollowers(ctx context.Context, id string, o
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/opportunities/update-opportunity-status
 //
 //meta:operation PUT /opportunities/{id}/status
-func (s *OpportunitiesService) UpdateStatus(ctx context.Context, id string, req *StatusUpdateRequest) (bool, *Response, error) {
+func (s *OpportunitiesService) UpdateStatus(ctx context.Context, id string, req *StatusUpdateRequest) (*DeleteUpdateOpportunitySuccessfulResponse, *Response, error) {
 	path, err := opOpportunitiesUpdateStatus.expand(id)
 	if err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
 	if req == nil {
-		return false, nil, &ArgError{Operation: opOpportunitiesUpdateStatus.Name, Arg: "body", Reason: "is required"}
+		return nil, nil, &ArgError{Operation: opOpportunitiesUpdateStatus.Name, Arg: "body", Reason: "is required"}
 	}
 	if err := req.validate(opOpportunitiesUpdateStatus); err != nil {
-		return false, nil, err
+		return nil, nil, err
 	}
-	var root struct {
-		Succeded *bool `json:"succeded"`
-	}
-	resp, err := (*service)(s).call(ctx, opOpportunitiesUpdateStatus, path, nil, req, &root)
+	out := new(DeleteUpdateOpportunitySuccessfulResponse)
+	resp, err := (*service)(s).call(ctx, opOpportunitiesUpdateStatus, path, nil, req, out)
 	if err != nil {
-		return false, resp, err
+		return nil, resp, err
 	}
-	if root.Succeded == nil {
-		return false, resp, noResult(opOpportunitiesUpdateStatus, resp, "succeded")
-	}
-	return *root.Succeded, resp, nil
+	return out, resp, nil
 }

@@ -512,13 +512,9 @@ func TestOpportunitiesDelete(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Opportunities.Delete", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeded *bool `json:"succeded"`
-	}
-	decodeOpportunitiesFixture(t, "delete-opportunity.response.json", &want)
-	require.NotNil(t, want.Succeded)
-	assert.Equal(t, *want.Succeded, got)
-	assert.Equal(t, true, got)
+	want := new(DeleteUpdateOpportunitySuccessfulResponse)
+	decodeOpportunitiesFixture(t, "delete-opportunity.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestOpportunitiesDeleteRejectsBadArguments(t *testing.T) {
@@ -691,13 +687,9 @@ func TestOpportunitiesUpdateStatus(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Opportunities.UpdateStatus", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		Succeded *bool `json:"succeded"`
-	}
-	decodeOpportunitiesFixture(t, "update-opportunity-status.response.json", &want)
-	require.NotNil(t, want.Succeded)
-	assert.Equal(t, *want.Succeded, got)
-	assert.Equal(t, true, got)
+	want := new(DeleteUpdateOpportunitySuccessfulResponse)
+	decodeOpportunitiesFixture(t, "update-opportunity-status.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestOpportunitiesUpdateStatusRejectsBadArguments(t *testing.T) {
@@ -798,22 +790,14 @@ func TestOpportunitiesExamplesDecodeStrictly(t *testing.T) {
 				Opportunity *Opportunity `json:"opportunity"`
 			})
 		},
-		"update-opportunity.request.json": func() any { return new(OpportunityUpdateRequest) },
-		"delete-opportunity.response.json": func() any {
-			return new(struct {
-				Succeded *bool `json:"succeded"`
-			})
-		},
+		"update-opportunity.request.json":            func() any { return new(OpportunityUpdateRequest) },
+		"delete-opportunity.response.json":           func() any { return new(DeleteUpdateOpportunitySuccessfulResponse) },
 		"add-followers-opportunity.response.json":    func() any { return new(CreateAddFollowersSuccessfulResponse) },
 		"add-followers-opportunity.request.json":     func() any { return new(FollowersRequest) },
 		"remove-followers-opportunity.response.json": func() any { return new(DeleteFollowersSuccessfulResponse) },
 		"remove-followers-opportunity.request.json":  func() any { return new(FollowersRequest) },
-		"update-opportunity-status.response.json": func() any {
-			return new(struct {
-				Succeded *bool `json:"succeded"`
-			})
-		},
-		"update-opportunity-status.request.json": func() any { return new(StatusUpdateRequest) },
+		"update-opportunity-status.response.json":    func() any { return new(DeleteUpdateOpportunitySuccessfulResponse) },
+		"update-opportunity-status.request.json":     func() any { return new(StatusUpdateRequest) },
 	}
 	paths, err := filepath.Glob(filepath.Join("testdata/opportunities", "*.json"))
 	require.NoError(t, err)

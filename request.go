@@ -44,6 +44,9 @@ type Response struct {
 	Total int
 	// Meta is the paging block of list operations that return one.
 	Meta *PageMeta
+	// TraceID is HighLevel's ID of the request, from the answer's
+	// traceId, when it has one: quote it to HighLevel support.
+	TraceID string
 	// NextCursor is the cursor of the next page, for lists paged by an
 	// opaque cursor (lastMessageId with nextPage, nextCursor); "" when the
 	// answer says there is none.
@@ -208,6 +211,7 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 		return resp, c.requestError(ctx, op, path, st, err)
 	}
 	if hresp.StatusCode >= 200 && hresp.StatusCode < 300 {
+		resp.TraceID = traceIDOf(st.body)
 		if out == nil {
 			return resp, nil
 		}
@@ -553,4 +557,21 @@ func attachmentName(cd string) string {
 		return ""
 	}
 	return params["filename"]
+}
+
+// traceIDOf finds the top-level "traceId" HighLevel puts last in its
+// answers, without decoding the body: the last occurrence of the key, whose
+// value is a short string.
+func traceIDOf(body []byte) string {
+	key := []byte(`"traceId":"`)
+	i := bytes.LastIndex(body, key)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(key):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 || j > 128 || bytes.IndexByte(rest[:j], '\\') >= 0 {
+		return ""
+	}
+	return string(rest[:j])
 }

@@ -514,6 +514,10 @@ func (a *auto) envelope(f *flat) (result, total string, list bool) {
 		}
 	}
 	switch {
+	case len(props) == 1 && f.Props[props[0]] != nil && f.Props[props[0]].Type == "boolean" && f.Name != "":
+		// {"succeeded": true} alone: the whole answer, a small typed
+		// result, rather than a bare bool.
+		return "", "", false
 	case len(props) == 1:
 		p := f.Props[props[0]]
 		return props[0], "", p != nil && p.Type == "array"
