@@ -58,6 +58,7 @@ type associationsWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // associationsResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func associationsResponder(t *testing.T, w associationsWant) httpmock.Responder 
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, associationsFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(associationsFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func associationsResponder(t *testing.T, w associationsWant) httpmock.Responder 
 func TestAssociationsFind(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
-	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/", query: "limit=100&locationId=string&skip=10", version: "2021-07-28", body: "", status: 200, response: "find-associations.response.json"}))
+	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/", query: "limit=100&locationId=string&skip=10", version: "2021-07-28", body: "", status: 200, response: "find-associations.response.json", fileField: ""}))
 	opts := &AssociationsFindOptions{Skip: 10, Limit: 100}
 	got, resp, err := client.Associations.Find(context.Background(), "string", opts)
 	require.NoError(t, err)
@@ -127,7 +130,7 @@ func TestAssociationsFindRejectsBadArguments(t *testing.T) {
 func TestAssociationsCreate(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
-	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "POST", path: "/associations/", query: "", version: "2021-07-28", body: "create-association.request.json", status: 201, response: "create-association.response.json"}))
+	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "POST", path: "/associations/", query: "", version: "2021-07-28", body: "create-association.request.json", status: 201, response: "create-association.response.json", fileField: ""}))
 	req := new(AssociationReqCreateRequest)
 	decodeAssociationsFixture(t, "create-association.request.json", req)
 	got, resp, err := client.Associations.Create(context.Background(), req)
@@ -188,7 +191,7 @@ func TestAssociationsCreateRequiresFields(t *testing.T) {
 func TestAssociationsGetKeyByKeyName(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
-	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/key/example-key_name", query: "locationId=example-locationId", version: "2021-07-28", body: "", status: 200, response: "get-association-key-by-key-name.response.json"}))
+	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/key/example-key_name", query: "locationId=example-locationId", version: "2021-07-28", body: "", status: 200, response: "get-association-key-by-key-name.response.json", fileField: ""}))
 	got, resp, err := client.Associations.GetKeyByKeyName(context.Background(), "example-key_name", "example-locationId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -232,7 +235,7 @@ func TestAssociationsGetKeyByKeyNameRejectsBadArguments(t *testing.T) {
 func TestAssociationsGetByObjectKeys(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
-	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/objectKey/custom_objects.car", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-07-28", body: "", status: 200, response: "get-association-by-object-keys.response.json"}))
+	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/objectKey/custom_objects.car", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-07-28", body: "", status: 200, response: "get-association-by-object-keys.response.json", fileField: ""}))
 	opts := &AssociationsGetByObjectKeysOptions{LocationID: "ve9EPM428h8vShlRW1KT"}
 	got, resp, err := client.Associations.GetByObjectKeys(context.Background(), "custom_objects.car", opts)
 	require.NoError(t, err)
@@ -274,7 +277,7 @@ func TestAssociationsGetByObjectKeysRejectsBadArguments(t *testing.T) {
 func TestAssociationsCreateRelation(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
-	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "POST", path: "/associations/relations", query: "", version: "2021-07-28", body: "create-relation.request.json", status: 201, response: "create-relation.response.json"}))
+	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "POST", path: "/associations/relations", query: "", version: "2021-07-28", body: "create-relation.request.json", status: 201, response: "create-relation.response.json", fileField: ""}))
 	req := new(RelationReqCreateRequest)
 	decodeAssociationsFixture(t, "create-relation.request.json", req)
 	got, resp, err := client.Associations.CreateRelation(context.Background(), req)
@@ -337,7 +340,7 @@ func TestAssociationsCreateRelationRequiresFields(t *testing.T) {
 func TestAssociationsGetRelationsByRecordID(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
-	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/relations/example-recordId", query: "associationIds=example-associationIds&limit=100&locationId=clF1LD04GTUKN3b3XuOj&skip=10", version: "2021-07-28", body: "", status: 200, response: "get-relations-by-record-id.response.json"}))
+	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/relations/example-recordId", query: "associationIds=example-associationIds&limit=100&locationId=clF1LD04GTUKN3b3XuOj&skip=10", version: "2021-07-28", body: "", status: 200, response: "get-relations-by-record-id.response.json", fileField: ""}))
 	opts := &AssociationsGetRelationsByRecordIDOptions{Skip: 10, Limit: 100, AssociationIDs: "example-associationIds"}
 	got, resp, err := client.Associations.GetRelationsByRecordID(context.Background(), "example-recordId", "clF1LD04GTUKN3b3XuOj", opts)
 	require.NoError(t, err)
@@ -383,7 +386,7 @@ func TestAssociationsGetRelationsByRecordIDRejectsBadArguments(t *testing.T) {
 func TestAssociationsDeleteRelation(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
-	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "DELETE", path: "/associations/relations/example-relationId", query: "locationId=clF1LD04GTUKN3b3XuOj", version: "2021-07-28", body: "", status: 200, response: "delete-relation.response.json"}))
+	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "DELETE", path: "/associations/relations/example-relationId", query: "locationId=clF1LD04GTUKN3b3XuOj", version: "2021-07-28", body: "", status: 200, response: "delete-relation.response.json", fileField: ""}))
 	got, resp, err := client.Associations.DeleteRelation(context.Background(), "example-relationId", "clF1LD04GTUKN3b3XuOj")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -427,7 +430,7 @@ func TestAssociationsDeleteRelationRejectsBadArguments(t *testing.T) {
 func TestAssociationsGetByID(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
-	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/example-associationId", query: "", version: "2021-07-28", body: "", status: 200, response: "get-association-by-ID.response.json"}))
+	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/example-associationId", query: "", version: "2021-07-28", body: "", status: 200, response: "get-association-by-ID.response.json", fileField: ""}))
 	got, resp, err := client.Associations.GetByID(context.Background(), "example-associationId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -467,7 +470,7 @@ func TestAssociationsGetByIDRejectsBadArguments(t *testing.T) {
 func TestAssociationsUpdate(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
-	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "PUT", path: "/associations/example-associationId", query: "", version: "2021-07-28", body: "update-association.request.json", status: 200, response: "update-association.response.json"}))
+	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "PUT", path: "/associations/example-associationId", query: "", version: "2021-07-28", body: "update-association.request.json", status: 200, response: "update-association.response.json", fileField: ""}))
 	req := new(AssociationReqUpdateRequest)
 	decodeAssociationsFixture(t, "update-association.request.json", req)
 	got, resp, err := client.Associations.Update(context.Background(), "example-associationId", req)
@@ -515,7 +518,7 @@ func TestAssociationsUpdateRejectsBadArguments(t *testing.T) {
 func TestAssociationsDelete(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
-	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "DELETE", path: "/associations/example-associationId", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-association.response.json"}))
+	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "DELETE", path: "/associations/example-associationId", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-association.response.json", fileField: ""}))
 	got, resp, err := client.Associations.Delete(context.Background(), "example-associationId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)

@@ -58,6 +58,7 @@ type blogsWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // blogsResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func blogsResponder(t *testing.T, w blogsWant) httpmock.Responder {
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, blogsFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(blogsFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func blogsResponder(t *testing.T, w blogsWant) httpmock.Responder {
 func TestBlogsListAuthorsByLocation(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
-	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/authors", query: "limit=1&locationId=example-locationId&offset=1", version: "2021-07-28", body: "", status: 200, response: "get-all-blog-authors-by-location.response.json"}))
+	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/authors", query: "limit=1&locationId=example-locationId&offset=1", version: "2021-07-28", body: "", status: 200, response: "get-all-blog-authors-by-location.response.json", fileField: ""}))
 	opts := &BlogsListAuthorsByLocationOptions{Limit: 1, Offset: 1}
 	got, resp, err := client.Blogs.ListAuthorsByLocation(context.Background(), "example-locationId", opts)
 	require.NoError(t, err)
@@ -130,7 +133,7 @@ func TestBlogsListAuthorsByLocationRejectsBadArguments(t *testing.T) {
 func TestBlogsListCategoriesByLocation(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
-	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/categories", query: "limit=1&locationId=example-locationId&offset=1", version: "2021-07-28", body: "", status: 200, response: "get-all-categories-by-location.response.json"}))
+	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/categories", query: "limit=1&locationId=example-locationId&offset=1", version: "2021-07-28", body: "", status: 200, response: "get-all-categories-by-location.response.json", fileField: ""}))
 	opts := &BlogsListCategoriesByLocationOptions{Limit: 1, Offset: 1}
 	got, resp, err := client.Blogs.ListCategoriesByLocation(context.Background(), "example-locationId", opts)
 	require.NoError(t, err)
@@ -171,7 +174,7 @@ func TestBlogsListCategoriesByLocationRejectsBadArguments(t *testing.T) {
 func TestBlogsCreatePost(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
-	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "POST", path: "/blogs/posts", query: "", version: "2021-07-28", body: "create-blog-post.request.json", status: 200, response: "create-blog-post.response.json"}))
+	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "POST", path: "/blogs/posts", query: "", version: "2021-07-28", body: "create-blog-post.request.json", status: 200, response: "create-blog-post.response.json", fileField: ""}))
 	req := new(BlogPostParamsCreateRequest)
 	decodeBlogsFixture(t, "create-blog-post.request.json", req)
 	got, resp, err := client.Blogs.CreatePost(context.Background(), req)
@@ -245,7 +248,7 @@ func TestBlogsCreatePostRequiresFields(t *testing.T) {
 func TestBlogsListPosts(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
-	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/posts/all", query: "blogId=example-blogId&limit=1&locationId=example-locationId&offset=1&searchTerm=example-searchTerm&status=example-status", version: "2021-07-28", body: "", status: 200, response: "get-blog-post.response.json"}))
+	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/posts/all", query: "blogId=example-blogId&limit=1&locationId=example-locationId&offset=1&searchTerm=example-searchTerm&status=example-status", version: "2021-07-28", body: "", status: 200, response: "get-blog-post.response.json", fileField: ""}))
 	opts := &BlogsListPostsOptions{Limit: 1, Offset: 1, SearchTerm: "example-searchTerm", Status: "example-status"}
 	got, resp, err := client.Blogs.ListPosts(context.Background(), "example-locationId", "example-blogId", opts)
 	require.NoError(t, err)
@@ -290,7 +293,7 @@ func TestBlogsListPostsRejectsBadArguments(t *testing.T) {
 func TestBlogsCheckURLSlugExists(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
-	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/posts/url-slug-exists", query: "locationId=example-locationId&postId=example-postId&urlSlug=example-urlSlug", version: "2021-07-28", body: "", status: 200, response: "check-url-slug-exists.response.json"}))
+	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/posts/url-slug-exists", query: "locationId=example-locationId&postId=example-postId&urlSlug=example-urlSlug", version: "2021-07-28", body: "", status: 200, response: "check-url-slug-exists.response.json", fileField: ""}))
 	opts := &BlogsCheckURLSlugExistsOptions{PostID: "example-postId"}
 	got, resp, err := client.Blogs.CheckURLSlugExists(context.Background(), "example-urlSlug", "example-locationId", opts)
 	require.NoError(t, err)
@@ -330,7 +333,7 @@ func TestBlogsCheckURLSlugExistsRejectsBadArguments(t *testing.T) {
 func TestBlogsUpdatePost(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
-	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "PUT", path: "/blogs/posts/example-postId", query: "", version: "2021-07-28", body: "update-blog-post.request.json", status: 200, response: "update-blog-post.response.json"}))
+	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "PUT", path: "/blogs/posts/example-postId", query: "", version: "2021-07-28", body: "update-blog-post.request.json", status: 200, response: "update-blog-post.response.json", fileField: ""}))
 	req := new(BlogPostParamsUpdateRequest)
 	decodeBlogsFixture(t, "update-blog-post.request.json", req)
 	got, resp, err := client.Blogs.UpdatePost(context.Background(), "example-postId", req)
@@ -412,7 +415,7 @@ func TestBlogsUpdatePostRequiresFields(t *testing.T) {
 func TestBlogsList(t *testing.T) {
 	t.Parallel()
 	client, mock := newBlogsTestClient(t)
-	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/site/all", query: "limit=1&locationId=example-locationId&searchTerm=example-searchTerm&skip=1", version: "2021-07-28", body: "", status: 200, response: "get-blogs.response.json"}))
+	mock.RegisterNoResponder(blogsResponder(t, blogsWant{method: "GET", path: "/blogs/site/all", query: "limit=1&locationId=example-locationId&searchTerm=example-searchTerm&skip=1", version: "2021-07-28", body: "", status: 200, response: "get-blogs.response.json", fileField: ""}))
 	opts := &BlogsListOptions{Skip: 1, Limit: 1, SearchTerm: "example-searchTerm"}
 	got, resp, err := client.Blogs.List(context.Background(), "example-locationId", opts)
 	require.NoError(t, err)

@@ -58,6 +58,7 @@ type businessesWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // businessesResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func businessesResponder(t *testing.T, w businessesWant) httpmock.Responder {
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, businessesFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(businessesFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func businessesResponder(t *testing.T, w businessesWant) httpmock.Responder {
 func TestBusinessesListByLocation(t *testing.T) {
 	t.Parallel()
 	client, mock := newBusinessesTestClient(t)
-	mock.RegisterNoResponder(businessesResponder(t, businessesWant{method: "GET", path: "/businesses/", query: "limit=100&locationId=5DP4iH6HLkQsiKESj6rh&skip=10", version: "2021-07-28", body: "", status: 200, response: "get-businesses-by-location.response.json"}))
+	mock.RegisterNoResponder(businessesResponder(t, businessesWant{method: "GET", path: "/businesses/", query: "limit=100&locationId=5DP4iH6HLkQsiKESj6rh&skip=10", version: "2021-07-28", body: "", status: 200, response: "get-businesses-by-location.response.json", fileField: ""}))
 	opts := &BusinessesListByLocationOptions{Limit: 100, Skip: 10}
 	got, resp, err := client.Businesses.ListByLocation(context.Background(), "5DP4iH6HLkQsiKESj6rh", opts)
 	require.NoError(t, err)
@@ -130,7 +133,7 @@ func TestBusinessesListByLocationRejectsBadArguments(t *testing.T) {
 func TestBusinessesCreate(t *testing.T) {
 	t.Parallel()
 	client, mock := newBusinessesTestClient(t)
-	mock.RegisterNoResponder(businessesResponder(t, businessesWant{method: "POST", path: "/businesses/", query: "", version: "2021-07-28", body: "create-business.request.json", status: 201, response: "create-business.response.json"}))
+	mock.RegisterNoResponder(businessesResponder(t, businessesWant{method: "POST", path: "/businesses/", query: "", version: "2021-07-28", body: "create-business.request.json", status: 201, response: "create-business.response.json", fileField: ""}))
 	req := new(BusinessCreateRequest)
 	decodeBusinessesFixture(t, "create-business.request.json", req)
 	got, resp, err := client.Businesses.Create(context.Background(), req)
@@ -189,7 +192,7 @@ func TestBusinessesCreateRequiresFields(t *testing.T) {
 func TestBusinessesGet(t *testing.T) {
 	t.Parallel()
 	client, mock := newBusinessesTestClient(t)
-	mock.RegisterNoResponder(businessesResponder(t, businessesWant{method: "GET", path: "/businesses/example-businessId", query: "", version: "2021-07-28", body: "", status: 200, response: "get-business.response.json"}))
+	mock.RegisterNoResponder(businessesResponder(t, businessesWant{method: "GET", path: "/businesses/example-businessId", query: "", version: "2021-07-28", body: "", status: 200, response: "get-business.response.json", fileField: ""}))
 	got, resp, err := client.Businesses.Get(context.Background(), "example-businessId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -232,7 +235,7 @@ func TestBusinessesGetRejectsBadArguments(t *testing.T) {
 func TestBusinessesUpdate(t *testing.T) {
 	t.Parallel()
 	client, mock := newBusinessesTestClient(t)
-	mock.RegisterNoResponder(businessesResponder(t, businessesWant{method: "PUT", path: "/businesses/example-businessId", query: "", version: "2021-07-28", body: "update-business.request.json", status: 200, response: "update-business.response.json"}))
+	mock.RegisterNoResponder(businessesResponder(t, businessesWant{method: "PUT", path: "/businesses/example-businessId", query: "", version: "2021-07-28", body: "update-business.request.json", status: 200, response: "update-business.response.json", fileField: ""}))
 	req := new(BusinessUpdateRequest)
 	decodeBusinessesFixture(t, "update-business.request.json", req)
 	got, resp, err := client.Businesses.Update(context.Background(), "example-businessId", req)
@@ -278,7 +281,7 @@ func TestBusinessesUpdateRejectsBadArguments(t *testing.T) {
 func TestBusinessesDelete(t *testing.T) {
 	t.Parallel()
 	client, mock := newBusinessesTestClient(t)
-	mock.RegisterNoResponder(businessesResponder(t, businessesWant{method: "DELETE", path: "/businesses/example-businessId", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-Business.response.json"}))
+	mock.RegisterNoResponder(businessesResponder(t, businessesWant{method: "DELETE", path: "/businesses/example-businessId", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-Business.response.json", fileField: ""}))
 	got, resp, err := client.Businesses.Delete(context.Background(), "example-businessId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)

@@ -58,6 +58,7 @@ type calendarsWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // calendarsResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func calendarsResponder(t *testing.T, w calendarsWant) httpmock.Responder {
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, calendarsFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(calendarsFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func calendarsResponder(t *testing.T, w calendarsWant) httpmock.Responder {
 func TestCalendarsList(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/", query: "groupId=BqTwX8QFwXzpegMve9EQ&locationId=ve9EPM428h8vShlRW1KT&showDrafted=true", version: "2021-04-15", body: "", status: 200, response: "get-calendars.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/", query: "groupId=BqTwX8QFwXzpegMve9EQ&locationId=ve9EPM428h8vShlRW1KT&showDrafted=true", version: "2021-04-15", body: "", status: 200, response: "get-calendars.response.json", fileField: ""}))
 	opts := &CalendarsListOptions{GroupID: "BqTwX8QFwXzpegMve9EQ", ShowDrafted: true}
 	got, resp, err := client.Calendars.List(context.Background(), "ve9EPM428h8vShlRW1KT", opts)
 	require.NoError(t, err)
@@ -130,7 +133,7 @@ func TestCalendarsListRejectsBadArguments(t *testing.T) {
 func TestCalendarsCreate(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/", query: "", version: "2021-04-15", body: "create-calendar.request.json", status: 200, response: "create-calendar.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/", query: "", version: "2021-04-15", body: "create-calendar.request.json", status: 200, response: "create-calendar.response.json", fileField: ""}))
 	req := new(CalendarCreateRequest)
 	decodeCalendarsFixture(t, "create-calendar.request.json", req)
 	got, resp, err := client.Calendars.Create(context.Background(), req)
@@ -194,7 +197,7 @@ func TestCalendarsCreateRequiresFields(t *testing.T) {
 func TestCalendarsListAppointmentNotes(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/appointments/example-appointmentId/notes", query: "limit=10&offset=1", version: "2021-04-15", body: "", status: 200, response: "get-appointment-notes.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/appointments/example-appointmentId/notes", query: "limit=10&offset=1", version: "2021-04-15", body: "", status: 200, response: "get-appointment-notes.response.json", fileField: ""}))
 	opts := &CalendarsListAppointmentNotesOptions{Limit: 10, Offset: 1}
 	got, resp, err := client.Calendars.ListAppointmentNotes(context.Background(), "example-appointmentId", opts)
 	require.NoError(t, err)
@@ -240,7 +243,7 @@ func TestCalendarsListAppointmentNotesRejectsBadArguments(t *testing.T) {
 func TestCalendarsCreateAppointmentNote(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/appointments/example-appointmentId/notes", query: "", version: "2021-04-15", body: "create-appointment-note.request.json", status: 201, response: "create-appointment-note.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/appointments/example-appointmentId/notes", query: "", version: "2021-04-15", body: "create-appointment-note.request.json", status: 201, response: "create-appointment-note.response.json", fileField: ""}))
 	req := new(NotesRequest)
 	decodeCalendarsFixture(t, "create-appointment-note.request.json", req)
 	got, resp, err := client.Calendars.CreateAppointmentNote(context.Background(), "example-appointmentId", req)
@@ -311,7 +314,7 @@ func TestCalendarsCreateAppointmentNoteRequiresFields(t *testing.T) {
 func TestCalendarsUpdateAppointmentNote(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/appointments/example-appointmentId/notes/example-noteId", query: "", version: "2021-04-15", body: "update-appointment-note.request.json", status: 200, response: "update-appointment-note.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/appointments/example-appointmentId/notes/example-noteId", query: "", version: "2021-04-15", body: "update-appointment-note.request.json", status: 200, response: "update-appointment-note.response.json", fileField: ""}))
 	req := new(NotesRequest)
 	decodeCalendarsFixture(t, "update-appointment-note.request.json", req)
 	got, resp, err := client.Calendars.UpdateAppointmentNote(context.Background(), "example-appointmentId", "example-noteId", req)
@@ -390,7 +393,7 @@ func TestCalendarsUpdateAppointmentNoteRequiresFields(t *testing.T) {
 func TestCalendarsDeleteAppointmentNote(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/appointments/example-appointmentId/notes/example-noteId", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-appointment-note.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/appointments/example-appointmentId/notes/example-noteId", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-appointment-note.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.DeleteAppointmentNote(context.Background(), "example-appointmentId", "example-noteId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -436,7 +439,7 @@ func TestCalendarsDeleteAppointmentNoteRejectsBadArguments(t *testing.T) {
 func TestCalendarsListBlockedSlots(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/blocked-slots", query: "calendarId=BqTwX8QFwXzpegMve9EQ&endTime=1680978599999&groupId=ocQHyuzHvysMo5N5VsXc&locationId=0007BWpSzSwfiuSl0tR2&startTime=1680373800000&userId=CVokAlI8fgw4WYWoCtQz", version: "2021-04-15", body: "", status: 200, response: "get-blocked-slots.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/blocked-slots", query: "calendarId=BqTwX8QFwXzpegMve9EQ&endTime=1680978599999&groupId=ocQHyuzHvysMo5N5VsXc&locationId=0007BWpSzSwfiuSl0tR2&startTime=1680373800000&userId=CVokAlI8fgw4WYWoCtQz", version: "2021-04-15", body: "", status: 200, response: "get-blocked-slots.response.json", fileField: ""}))
 	opts := &CalendarsListBlockedSlotsOptions{UserID: "CVokAlI8fgw4WYWoCtQz", CalendarID: "BqTwX8QFwXzpegMve9EQ", GroupID: "ocQHyuzHvysMo5N5VsXc"}
 	got, resp, err := client.Calendars.ListBlockedSlots(context.Background(), "0007BWpSzSwfiuSl0tR2", "1680373800000", "1680978599999", opts)
 	require.NoError(t, err)
@@ -485,7 +488,7 @@ func TestCalendarsListBlockedSlotsRejectsBadArguments(t *testing.T) {
 func TestCalendarsListEvents(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/events", query: "calendarId=BqTwX8QFwXzpegMve9EQ&endTime=1680978599999&groupId=ocQHyuzHvysMo5N5VsXc&locationId=0007BWpSzSwfiuSl0tR2&startTime=1680373800000&userId=CVokAlI8fgw4WYWoCtQz", version: "2021-04-15", body: "", status: 200, response: "get-calendar-events.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/events", query: "calendarId=BqTwX8QFwXzpegMve9EQ&endTime=1680978599999&groupId=ocQHyuzHvysMo5N5VsXc&locationId=0007BWpSzSwfiuSl0tR2&startTime=1680373800000&userId=CVokAlI8fgw4WYWoCtQz", version: "2021-04-15", body: "", status: 200, response: "get-calendar-events.response.json", fileField: ""}))
 	opts := &CalendarsListEventsOptions{UserID: "CVokAlI8fgw4WYWoCtQz", CalendarID: "BqTwX8QFwXzpegMve9EQ", GroupID: "ocQHyuzHvysMo5N5VsXc"}
 	got, resp, err := client.Calendars.ListEvents(context.Background(), "0007BWpSzSwfiuSl0tR2", "1680373800000", "1680978599999", opts)
 	require.NoError(t, err)
@@ -534,7 +537,7 @@ func TestCalendarsListEventsRejectsBadArguments(t *testing.T) {
 func TestCalendarsCreateAppointment(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/events/appointments", query: "", version: "2021-04-15", body: "create-appointment.request.json", status: 200, response: "create-appointment.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/events/appointments", query: "", version: "2021-04-15", body: "create-appointment.request.json", status: 200, response: "create-appointment.response.json", fileField: ""}))
 	req := new(AppointmentCreateRequest)
 	decodeCalendarsFixture(t, "create-appointment.request.json", req)
 	got, resp, err := client.Calendars.CreateAppointment(context.Background(), req)
@@ -597,7 +600,7 @@ func TestCalendarsCreateAppointmentRequiresFields(t *testing.T) {
 func TestCalendarsGetAppointment(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/events/appointments/example-eventId", query: "", version: "2021-04-15", body: "", status: 200, response: "get-appointment.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/events/appointments/example-eventId", query: "", version: "2021-04-15", body: "", status: 200, response: "get-appointment.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.GetAppointment(context.Background(), "example-eventId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -641,7 +644,7 @@ func TestCalendarsGetAppointmentRejectsBadArguments(t *testing.T) {
 func TestCalendarsUpdateAppointment(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/events/appointments/example-eventId", query: "", version: "2021-04-15", body: "edit-appointment.request.json", status: 200, response: "edit-appointment.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/events/appointments/example-eventId", query: "", version: "2021-04-15", body: "edit-appointment.request.json", status: 200, response: "edit-appointment.response.json", fileField: ""}))
 	req := new(AppointmentEditRequest)
 	decodeCalendarsFixture(t, "edit-appointment.request.json", req)
 	got, resp, err := client.Calendars.UpdateAppointment(context.Background(), "example-eventId", req)
@@ -689,7 +692,7 @@ func TestCalendarsUpdateAppointmentRejectsBadArguments(t *testing.T) {
 func TestCalendarsCreateBlockSlot(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/events/block-slots", query: "", version: "2021-04-15", body: "create-block-slot.request.json", status: 201, response: "create-block-slot.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/events/block-slots", query: "", version: "2021-04-15", body: "create-block-slot.request.json", status: 201, response: "create-block-slot.response.json", fileField: ""}))
 	req := new(BlockSlotCreateRequest)
 	decodeCalendarsFixture(t, "create-block-slot.request.json", req)
 	got, resp, err := client.Calendars.CreateBlockSlot(context.Background(), req)
@@ -750,7 +753,7 @@ func TestCalendarsCreateBlockSlotRequiresFields(t *testing.T) {
 func TestCalendarsUpdateBlockSlot(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/events/block-slots/example-eventId", query: "", version: "2021-04-15", body: "edit-block-slot.request.json", status: 201, response: "edit-block-slot.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/events/block-slots/example-eventId", query: "", version: "2021-04-15", body: "edit-block-slot.request.json", status: 201, response: "edit-block-slot.response.json", fileField: ""}))
 	req := new(BlockSlotEditRequest)
 	decodeCalendarsFixture(t, "edit-block-slot.request.json", req)
 	got, resp, err := client.Calendars.UpdateBlockSlot(context.Background(), "example-eventId", req)
@@ -819,7 +822,7 @@ func TestCalendarsUpdateBlockSlotRequiresFields(t *testing.T) {
 func TestCalendarsDeleteEvent(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/events/example-eventId", query: "", version: "2021-04-15", body: "delete-event.request.json", status: 201, response: "delete-event.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/events/example-eventId", query: "", version: "2021-04-15", body: "delete-event.request.json", status: 201, response: "delete-event.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.DeleteEvent(context.Background(), "example-eventId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -857,7 +860,7 @@ func TestCalendarsDeleteEventRejectsBadArguments(t *testing.T) {
 func TestCalendarsListGroups(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/groups", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-04-15", body: "", status: 200, response: "get-groups.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/groups", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-04-15", body: "", status: 200, response: "get-groups.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.ListGroups(context.Background(), "ve9EPM428h8vShlRW1KT")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -896,7 +899,7 @@ func TestCalendarsListGroupsRejectsBadArguments(t *testing.T) {
 func TestCalendarsCreateGroup(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/groups", query: "", version: "2021-04-15", body: "create-calendar-group.request.json", status: 201, response: "create-calendar-group.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/groups", query: "", version: "2021-04-15", body: "create-calendar-group.request.json", status: 201, response: "create-calendar-group.response.json", fileField: ""}))
 	req := new(GroupCreateRequest)
 	decodeCalendarsFixture(t, "create-calendar-group.request.json", req)
 	got, resp, err := client.Calendars.CreateGroup(context.Background(), req)
@@ -962,7 +965,7 @@ func TestCalendarsCreateGroupRequiresFields(t *testing.T) {
 func TestCalendarsValidateGroupsSlug(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/groups/validate-slug", query: "", version: "2021-04-15", body: "validate-groups-slug.request.json", status: 200, response: "validate-groups-slug.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/groups/validate-slug", query: "", version: "2021-04-15", body: "validate-groups-slug.request.json", status: 200, response: "validate-groups-slug.response.json", fileField: ""}))
 	req := new(GroupSlugPostBodyValidateRequest)
 	decodeCalendarsFixture(t, "validate-groups-slug.request.json", req)
 	got, resp, err := client.Calendars.ValidateGroupsSlug(context.Background(), req)
@@ -1021,7 +1024,7 @@ func TestCalendarsValidateGroupsSlugRequiresFields(t *testing.T) {
 func TestCalendarsUpdateGroup(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/groups/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-04-15", body: "edit-group.request.json", status: 200, response: "edit-group.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/groups/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-04-15", body: "edit-group.request.json", status: 200, response: "edit-group.response.json", fileField: ""}))
 	req := new(GroupUpdateRequest)
 	decodeCalendarsFixture(t, "edit-group.request.json", req)
 	got, resp, err := client.Calendars.UpdateGroup(context.Background(), "ocQHyuzHvysMo5N5VsXc", req)
@@ -1094,7 +1097,7 @@ func TestCalendarsUpdateGroupRequiresFields(t *testing.T) {
 func TestCalendarsDeleteGroup(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/groups/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-group.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/groups/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-group.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.DeleteGroup(context.Background(), "ocQHyuzHvysMo5N5VsXc")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1132,7 +1135,7 @@ func TestCalendarsDeleteGroupRejectsBadArguments(t *testing.T) {
 func TestCalendarsDisableGroup(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/groups/ocQHyuzHvysMo5N5VsXc/status", query: "", version: "2021-04-15", body: "disable-group.request.json", status: 200, response: "disable-group.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/groups/ocQHyuzHvysMo5N5VsXc/status", query: "", version: "2021-04-15", body: "disable-group.request.json", status: 200, response: "disable-group.response.json", fileField: ""}))
 	req := new(GroupStatusUpdateParamsRequest)
 	decodeCalendarsFixture(t, "disable-group.request.json", req)
 	got, resp, err := client.Calendars.DisableGroup(context.Background(), "ocQHyuzHvysMo5N5VsXc", req)
@@ -1178,7 +1181,7 @@ func TestCalendarsDisableGroupRejectsBadArguments(t *testing.T) {
 func TestCalendarsListResources(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/resources/example-resourceType", query: "limit=1&locationId=example-locationId&skip=1", version: "2021-04-15", body: "", status: 200, response: "fetch-calendar-resources.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/resources/example-resourceType", query: "limit=1&locationId=example-locationId&skip=1", version: "2021-04-15", body: "", status: 200, response: "fetch-calendar-resources.response.json", fileField: ""}))
 	opts := &CalendarsListResourcesOptions{Limit: 1, Skip: 1}
 	got, resp, err := client.Calendars.ListResources(context.Background(), "example-resourceType", "example-locationId", opts)
 	require.NoError(t, err)
@@ -1223,7 +1226,7 @@ func TestCalendarsListResourcesRejectsBadArguments(t *testing.T) {
 func TestCalendarsCreateResource(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/resources/example-resourceType", query: "", version: "2021-04-15", body: "create-calendar-resource.request.json", status: 201, response: "create-calendar-resource.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/resources/example-resourceType", query: "", version: "2021-04-15", body: "create-calendar-resource.request.json", status: 201, response: "create-calendar-resource.response.json", fileField: ""}))
 	req := new(CalendarResourceCreateRequest)
 	decodeCalendarsFixture(t, "create-calendar-resource.request.json", req)
 	got, resp, err := client.Calendars.CreateResource(context.Background(), "example-resourceType", req)
@@ -1294,7 +1297,7 @@ func TestCalendarsCreateResourceRequiresFields(t *testing.T) {
 func TestCalendarsGetResource(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/resources/example-resourceType/example-id", query: "", version: "2021-04-15", body: "", status: 200, response: "get-calendar-resource.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/resources/example-resourceType/example-id", query: "", version: "2021-04-15", body: "", status: 200, response: "get-calendar-resource.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.GetResource(context.Background(), "example-resourceType", "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1342,7 +1345,7 @@ func TestCalendarsGetResourceRejectsBadArguments(t *testing.T) {
 func TestCalendarsUpdateResource(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/resources/example-resourceType/example-id", query: "", version: "2021-04-15", body: "update-calendar-resource.request.json", status: 200, response: "update-calendar-resource.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/resources/example-resourceType/example-id", query: "", version: "2021-04-15", body: "update-calendar-resource.request.json", status: 200, response: "update-calendar-resource.response.json", fileField: ""}))
 	req := new(CalendarResourceUpdateRequest)
 	decodeCalendarsFixture(t, "update-calendar-resource.request.json", req)
 	got, resp, err := client.Calendars.UpdateResource(context.Background(), "example-resourceType", "example-id", req)
@@ -1398,7 +1401,7 @@ func TestCalendarsUpdateResourceRejectsBadArguments(t *testing.T) {
 func TestCalendarsDeleteResource(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/resources/example-resourceType/example-id", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-calendar-resource.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/resources/example-resourceType/example-id", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-calendar-resource.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.DeleteResource(context.Background(), "example-resourceType", "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1444,7 +1447,7 @@ func TestCalendarsDeleteResourceRejectsBadArguments(t *testing.T) {
 func TestCalendarsCreateSchedule(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/schedules", query: "", version: "2021-04-15", body: "createSchedule.request.json", status: 201, response: "createSchedule.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/schedules", query: "", version: "2021-04-15", body: "createSchedule.request.json", status: 201, response: "createSchedule.response.json", fileField: ""}))
 	req := new(ScheduleCreateRequest)
 	decodeCalendarsFixture(t, "createSchedule.request.json", req)
 	got, resp, err := client.Calendars.CreateSchedule(context.Background(), req)
@@ -1510,7 +1513,7 @@ func TestCalendarsCreateScheduleRequiresFields(t *testing.T) {
 func TestCalendarsListSchedules(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/schedules/search", query: "calendarId=WvVX9LpvlBO6K506xLbp&limit=50&locationId=IkqiJlXJ7o9h61tCHHod&skip=1&userId=IkqiJlXJ7o9h61tCHHod", version: "2021-04-15", body: "", status: 200, response: "getAllSchedules.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/schedules/search", query: "calendarId=WvVX9LpvlBO6K506xLbp&limit=50&locationId=IkqiJlXJ7o9h61tCHHod&skip=1&userId=IkqiJlXJ7o9h61tCHHod", version: "2021-04-15", body: "", status: 200, response: "getAllSchedules.response.json", fileField: ""}))
 	opts := &CalendarsListSchedulesOptions{CalendarID: "WvVX9LpvlBO6K506xLbp", Skip: 1, Limit: 50}
 	got, resp, err := client.Calendars.ListSchedules(context.Background(), "IkqiJlXJ7o9h61tCHHod", "IkqiJlXJ7o9h61tCHHod", opts)
 	require.NoError(t, err)
@@ -1555,7 +1558,7 @@ func TestCalendarsListSchedulesRejectsBadArguments(t *testing.T) {
 func TestCalendarsGetScheduleByID(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/schedules/IkqiJlXJ7o9h61tCHHod", query: "", version: "2021-04-15", body: "", status: 200, response: "getScheduleById.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/schedules/IkqiJlXJ7o9h61tCHHod", query: "", version: "2021-04-15", body: "", status: 200, response: "getScheduleById.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.GetScheduleByID(context.Background(), "IkqiJlXJ7o9h61tCHHod")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1598,7 +1601,7 @@ func TestCalendarsGetScheduleByIDRejectsBadArguments(t *testing.T) {
 func TestCalendarsUpdateSchedule(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/schedules/sch123def456ghi789", query: "", version: "2021-04-15", body: "updateSchedule.request.json", status: 200, response: "updateSchedule.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/schedules/sch123def456ghi789", query: "", version: "2021-04-15", body: "updateSchedule.request.json", status: 200, response: "updateSchedule.response.json", fileField: ""}))
 	req := new(ScheduleUpdateRequest)
 	decodeCalendarsFixture(t, "updateSchedule.request.json", req)
 	got, resp, err := client.Calendars.UpdateSchedule(context.Background(), "sch123def456ghi789", req)
@@ -1649,7 +1652,7 @@ func TestCalendarsUpdateScheduleRejectsBadArguments(t *testing.T) {
 func TestCalendarsDeleteSchedule(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/schedules/sch123def456ghi789", query: "", version: "2021-04-15", body: "", status: 200, response: "deleteSchedule.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/schedules/sch123def456ghi789", query: "", version: "2021-04-15", body: "", status: 200, response: "deleteSchedule.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.DeleteSchedule(context.Background(), "sch123def456ghi789")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1687,7 +1690,7 @@ func TestCalendarsDeleteScheduleRejectsBadArguments(t *testing.T) {
 func TestCalendarsAddToSchedule(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/schedules/IkqiJlXJ7o9h61tCHHod/associations/WvVX9LpvlBO6K506xLbp", query: "", version: "2021-04-15", body: "", status: 200, response: "add-calendar-to-schedule.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/schedules/IkqiJlXJ7o9h61tCHHod/associations/WvVX9LpvlBO6K506xLbp", query: "", version: "2021-04-15", body: "", status: 200, response: "add-calendar-to-schedule.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.AddToSchedule(context.Background(), "IkqiJlXJ7o9h61tCHHod", "WvVX9LpvlBO6K506xLbp")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1733,7 +1736,7 @@ func TestCalendarsAddToScheduleRejectsBadArguments(t *testing.T) {
 func TestCalendarsRemoveFromSchedule(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/schedules/IkqiJlXJ7o9h61tCHHod/associations/WvVX9LpvlBO6K506xLbp", query: "", version: "2021-04-15", body: "", status: 200, response: "remove-calendar-from-schedule.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/schedules/IkqiJlXJ7o9h61tCHHod/associations/WvVX9LpvlBO6K506xLbp", query: "", version: "2021-04-15", body: "", status: 200, response: "remove-calendar-from-schedule.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.RemoveFromSchedule(context.Background(), "IkqiJlXJ7o9h61tCHHod", "WvVX9LpvlBO6K506xLbp")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1779,7 +1782,7 @@ func TestCalendarsRemoveFromScheduleRejectsBadArguments(t *testing.T) {
 func TestCalendarsGet(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-04-15", body: "", status: 200, response: "get-calendar.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-04-15", body: "", status: 200, response: "get-calendar.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.Get(context.Background(), "ocQHyuzHvysMo5N5VsXc")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1822,7 +1825,7 @@ func TestCalendarsGetRejectsBadArguments(t *testing.T) {
 func TestCalendarsUpdate(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-04-15", body: "update-calendar.request.json", status: 200, response: "update-calendar.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-04-15", body: "update-calendar.request.json", status: 200, response: "update-calendar.response.json", fileField: ""}))
 	req := new(CalendarUpdateRequest)
 	decodeCalendarsFixture(t, "update-calendar.request.json", req)
 	got, resp, err := client.Calendars.Update(context.Background(), "ocQHyuzHvysMo5N5VsXc", req)
@@ -1873,7 +1876,7 @@ func TestCalendarsUpdateRejectsBadArguments(t *testing.T) {
 func TestCalendarsDelete(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-calendar.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-calendar.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.Delete(context.Background(), "ocQHyuzHvysMo5N5VsXc")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1911,7 +1914,7 @@ func TestCalendarsDeleteRejectsBadArguments(t *testing.T) {
 func TestCalendarsFreeSlots(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/ocQHyuzHvysMo5N5VsXc/free-slots", query: "endDate=1601490599999&startDate=1548898600000&timezone=America%2FChihuahua&userId=082goXVW3lIExEQPOnd3&userIds=example-userIds", version: "2021-04-15", body: "", status: 200, response: "get-slots.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/ocQHyuzHvysMo5N5VsXc/free-slots", query: "endDate=1601490599999&startDate=1548898600000&timezone=America%2FChihuahua&userId=082goXVW3lIExEQPOnd3&userIds=example-userIds", version: "2021-04-15", body: "", status: 200, response: "get-slots.response.json", fileField: ""}))
 	opts := &CalendarsFreeSlotsOptions{Timezone: "America/Chihuahua", UserID: "082goXVW3lIExEQPOnd3", UserIDs: "example-userIds"}
 	got, resp, err := client.Calendars.FreeSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "1548898600000", "1601490599999", opts)
 	require.NoError(t, err)
@@ -1960,7 +1963,7 @@ func TestCalendarsFreeSlotsRejectsBadArguments(t *testing.T) {
 func TestCalendarsListEventNotifications(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/example-calendarId/notifications", query: "deleted=true&isActive=true&limit=1&skip=1", version: "2021-04-15", body: "", status: 200, response: "get-event-notification.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/example-calendarId/notifications", query: "deleted=true&isActive=true&limit=1&skip=1", version: "2021-04-15", body: "", status: 200, response: "get-event-notification.response.json", fileField: ""}))
 	opts := &CalendarsListEventNotificationsOptions{IsActive: true, Deleted: true, Limit: 1, Skip: 1}
 	got, resp, err := client.Calendars.ListEventNotifications(context.Background(), "example-calendarId", opts)
 	require.NoError(t, err)
@@ -2001,7 +2004,7 @@ func TestCalendarsListEventNotificationsRejectsBadArguments(t *testing.T) {
 func TestCalendarsCreateEventNotification(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/example-calendarId/notifications", query: "", version: "2021-04-15", body: "create-event-notification.request.json", status: 200, response: "create-event-notification.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "POST", path: "/calendars/example-calendarId/notifications", query: "", version: "2021-04-15", body: "create-event-notification.request.json", status: 200, response: "create-event-notification.response.json", fileField: ""}))
 	var req []CalendarNotificationCreateRequest
 	decodeCalendarsFixture(t, "create-event-notification.request.json", &req)
 	got, resp, err := client.Calendars.CreateEventNotification(context.Background(), "example-calendarId", req)
@@ -2048,7 +2051,7 @@ func TestCalendarsCreateEventNotificationRejectsBadArguments(t *testing.T) {
 func TestCalendarsFindEventNotification(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/example-calendarId/notifications/example-notificationId", query: "", version: "2021-04-15", body: "", status: 200, response: "find-event-notification.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/example-calendarId/notifications/example-notificationId", query: "", version: "2021-04-15", body: "", status: 200, response: "find-event-notification.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.FindEventNotification(context.Background(), "example-calendarId", "example-notificationId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -2096,7 +2099,7 @@ func TestCalendarsFindEventNotificationRejectsBadArguments(t *testing.T) {
 func TestCalendarsUpdateEventNotification(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/example-calendarId/notifications/example-notificationId", query: "", version: "2021-04-15", body: "update-event-notification.request.json", status: 200, response: "update-event-notification.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "PUT", path: "/calendars/example-calendarId/notifications/example-notificationId", query: "", version: "2021-04-15", body: "update-event-notification.request.json", status: 200, response: "update-event-notification.response.json", fileField: ""}))
 	req := new(CalendarNotificationsUpdateRequest)
 	decodeCalendarsFixture(t, "update-event-notification.request.json", req)
 	got, resp, err := client.Calendars.UpdateEventNotification(context.Background(), "example-calendarId", "example-notificationId", req)
@@ -2153,7 +2156,7 @@ func TestCalendarsUpdateEventNotificationRejectsBadArguments(t *testing.T) {
 func TestCalendarsDeleteEventNotification(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/example-calendarId/notifications/example-notificationId", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-event-notification.response.json"}))
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "DELETE", path: "/calendars/example-calendarId/notifications/example-notificationId", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-event-notification.response.json", fileField: ""}))
 	got, resp, err := client.Calendars.DeleteEventNotification(context.Background(), "example-calendarId", "example-notificationId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)

@@ -58,6 +58,7 @@ type campaignsWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // campaignsResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func campaignsResponder(t *testing.T, w campaignsWant) httpmock.Responder {
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, campaignsFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(campaignsFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func campaignsResponder(t *testing.T, w campaignsWant) httpmock.Responder {
 func TestCampaignsList(t *testing.T) {
 	t.Parallel()
 	client, mock := newCampaignsTestClient(t)
-	mock.RegisterNoResponder(campaignsResponder(t, campaignsWant{method: "GET", path: "/campaigns/", query: "locationId=example-locationId&status=example-status", version: "2021-07-28", body: "", status: 200, response: "get-campaigns.response.json"}))
+	mock.RegisterNoResponder(campaignsResponder(t, campaignsWant{method: "GET", path: "/campaigns/", query: "locationId=example-locationId&status=example-status", version: "2021-07-28", body: "", status: 200, response: "get-campaigns.response.json", fileField: ""}))
 	opts := &CampaignsListOptions{Status: "example-status"}
 	got, resp, err := client.Campaigns.List(context.Background(), "example-locationId", opts)
 	require.NoError(t, err)

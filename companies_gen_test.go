@@ -58,6 +58,7 @@ type companiesWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // companiesResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func companiesResponder(t *testing.T, w companiesWant) httpmock.Responder {
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, companiesFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(companiesFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func companiesResponder(t *testing.T, w companiesWant) httpmock.Responder {
 func TestCompaniesGet(t *testing.T) {
 	t.Parallel()
 	client, mock := newCompaniesTestClient(t)
-	mock.RegisterNoResponder(companiesResponder(t, companiesWant{method: "GET", path: "/companies/ve9EPM428h8vShlRW1KT", query: "", version: "2021-07-28", body: "", status: 200, response: "get-company.response.json"}))
+	mock.RegisterNoResponder(companiesResponder(t, companiesWant{method: "GET", path: "/companies/ve9EPM428h8vShlRW1KT", query: "", version: "2021-07-28", body: "", status: 200, response: "get-company.response.json", fileField: ""}))
 	got, resp, err := client.Companies.Get(context.Background(), "ve9EPM428h8vShlRW1KT")
 	require.NoError(t, err)
 	require.NotNil(t, resp)

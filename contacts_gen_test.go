@@ -58,6 +58,7 @@ type contactsWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // contactsResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func contactsResponder(t *testing.T, w contactsWant) httpmock.Responder {
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, contactsFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(contactsFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func contactsResponder(t *testing.T, w contactsWant) httpmock.Responder {
 func TestContactsGet(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "get-contact.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "get-contact.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.Get(context.Background(), "ocQHyuzHvysMo5N5VsXc")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -132,7 +135,7 @@ func TestContactsGetRejectsBadArguments(t *testing.T) {
 func TestContactsCreate(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/", query: "", version: "2021-07-28", body: "create-contact.request.json", status: 201, response: "create-contact.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/", query: "", version: "2021-07-28", body: "create-contact.request.json", status: 201, response: "create-contact.response.json", fileField: ""}))
 	req := new(ContactCreateRequest)
 	decodeContactsFixture(t, "create-contact.request.json", req)
 	got, resp, err := client.Contacts.Create(context.Background(), req)
@@ -195,7 +198,7 @@ func TestContactsCreateRequiresFields(t *testing.T) {
 func TestContactsUpdate(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "PUT", path: "/contacts/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "update-contact.request.json", status: 200, response: "update-contact.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "PUT", path: "/contacts/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "update-contact.request.json", status: 200, response: "update-contact.response.json", fileField: ""}))
 	req := new(ContactUpdateRequest)
 	decodeContactsFixture(t, "update-contact.request.json", req)
 	got, resp, err := client.Contacts.Update(context.Background(), "ocQHyuzHvysMo5N5VsXc", req)
@@ -247,7 +250,7 @@ func TestContactsUpdateRejectsBadArguments(t *testing.T) {
 func TestContactsDelete(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-contact.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-contact.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.Delete(context.Background(), "ocQHyuzHvysMo5N5VsXc")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -286,7 +289,7 @@ func TestContactsDeleteRejectsBadArguments(t *testing.T) {
 func TestContactsUpsert(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/upsert", query: "", version: "2021-07-28", body: "upsert-contact.request.json", status: 200, response: "upsert-contact.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/upsert", query: "", version: "2021-07-28", body: "upsert-contact.request.json", status: 200, response: "upsert-contact.response.json", fileField: ""}))
 	req := new(ContactUpsertRequest)
 	decodeContactsFixture(t, "upsert-contact.request.json", req)
 	got, resp, err := client.Contacts.Upsert(context.Background(), req)
@@ -345,7 +348,7 @@ func TestContactsUpsertRequiresFields(t *testing.T) {
 func TestContactsList(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/", query: "limit=20&locationId=ve9EPM428h8vShlRW1KT&query=John&startAfter=1603870249758&startAfterId=UIaE1WjAwWKdlyD7osQI", version: "2021-07-28", body: "", status: 200, response: "get-contacts.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/", query: "limit=20&locationId=ve9EPM428h8vShlRW1KT&query=John&startAfter=1603870249758&startAfterId=UIaE1WjAwWKdlyD7osQI", version: "2021-07-28", body: "", status: 200, response: "get-contacts.response.json", fileField: ""}))
 	opts := &ContactListOptions{StartAfterID: "UIaE1WjAwWKdlyD7osQI", StartAfter: 1603870249758, Query: "John", Limit: 20}
 	got, resp, err := client.Contacts.List(context.Background(), "ve9EPM428h8vShlRW1KT", opts)
 	require.NoError(t, err)
@@ -390,7 +393,7 @@ func TestContactsListRejectsBadArguments(t *testing.T) {
 func TestContactsSearch(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/search", query: "", version: "2021-07-28", body: "search-contacts-advanced.request.json", status: 200, response: "search-contacts-advanced.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/search", query: "", version: "2021-07-28", body: "search-contacts-advanced.request.json", status: 200, response: "search-contacts-advanced.response.json", fileField: ""}))
 	req := new(ContactSearchRequest)
 	decodeContactsFixture(t, "search-contacts-advanced.request.json", req)
 	got, resp, err := client.Contacts.Search(context.Background(), req)
@@ -456,7 +459,7 @@ func TestContactsSearchRequiresFields(t *testing.T) {
 func TestContactsFindDuplicate(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/search/duplicate", query: "email=abc%40abc.com&locationId=sadadya1u12basyhasd&number=%2B1423164516", version: "2021-07-28", body: "", status: 200, response: "get-duplicate-contact.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/search/duplicate", query: "email=abc%40abc.com&locationId=sadadya1u12basyhasd&number=%2B1423164516", version: "2021-07-28", body: "", status: 200, response: "get-duplicate-contact.response.json", fileField: ""}))
 	opts := &DuplicateSearchOptions{Number: "+1423164516", Email: "abc@abc.com"}
 	got, resp, err := client.Contacts.FindDuplicate(context.Background(), "sadadya1u12basyhasd", opts)
 	require.NoError(t, err)
@@ -494,7 +497,7 @@ func TestContactsFindDuplicateRejectsBadArguments(t *testing.T) {
 func TestContactsListByBusiness(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/business/example-businessId", query: "limit=10&locationId=5DP4iH6HLkQsiKESj6rh&query=contact+name&skip=10", version: "2021-07-28", body: "", status: 200, response: "get-contacts-by-businessId.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/business/example-businessId", query: "limit=10&locationId=5DP4iH6HLkQsiKESj6rh&query=contact+name&skip=10", version: "2021-07-28", body: "", status: 200, response: "get-contacts-by-businessId.response.json", fileField: ""}))
 	opts := &ContactsByBusinessOptions{Limit: 10, Skip: 10, Query: "contact name"}
 	got, resp, err := client.Contacts.ListByBusiness(context.Background(), "example-businessId", "5DP4iH6HLkQsiKESj6rh", opts)
 	require.NoError(t, err)
@@ -545,7 +548,7 @@ func TestContactsListByBusinessRejectsBadArguments(t *testing.T) {
 func TestContactsListAppointments(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/sx6wyHhbFdRXh302LLNR/appointments", query: "", version: "2021-07-28", body: "", status: 200, response: "get-appointments-for-contact.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/sx6wyHhbFdRXh302LLNR/appointments", query: "", version: "2021-07-28", body: "", status: 200, response: "get-appointments-for-contact.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.ListAppointments(context.Background(), "sx6wyHhbFdRXh302LLNR")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -588,7 +591,7 @@ func TestContactsListAppointmentsRejectsBadArguments(t *testing.T) {
 func TestContactsListTasks(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks", query: "", version: "2021-07-28", body: "", status: 200, response: "get-all-tasks.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks", query: "", version: "2021-07-28", body: "", status: 200, response: "get-all-tasks.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.ListTasks(context.Background(), "sx6wyHhbFdRXh302LLNR")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -631,7 +634,7 @@ func TestContactsListTasksRejectsBadArguments(t *testing.T) {
 func TestContactsGetTask(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "get-task.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "get-task.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.GetTask(context.Background(), "sx6wyHhbFdRXh302LLNR", "ocQHyuzHvysMo5N5VsXc")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -682,7 +685,7 @@ func TestContactsGetTaskRejectsBadArguments(t *testing.T) {
 func TestContactsCreateTask(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks", query: "", version: "2021-07-28", body: "create-task.request.json", status: 201, response: "create-task.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks", query: "", version: "2021-07-28", body: "create-task.request.json", status: 201, response: "create-task.response.json", fileField: ""}))
 	req := new(TaskCreateRequest)
 	decodeContactsFixture(t, "create-task.request.json", req)
 	got, resp, err := client.Contacts.CreateTask(context.Background(), "sx6wyHhbFdRXh302LLNR", req)
@@ -754,7 +757,7 @@ func TestContactsCreateTaskRequiresFields(t *testing.T) {
 func TestContactsUpdateTask(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "PUT", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "update-task.request.json", status: 200, response: "update-task.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "PUT", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "update-task.request.json", status: 200, response: "update-task.response.json", fileField: ""}))
 	req := new(TaskUpdateRequest)
 	decodeContactsFixture(t, "update-task.request.json", req)
 	got, resp, err := client.Contacts.UpdateTask(context.Background(), "sx6wyHhbFdRXh302LLNR", "ocQHyuzHvysMo5N5VsXc", req)
@@ -813,7 +816,7 @@ func TestContactsUpdateTaskRejectsBadArguments(t *testing.T) {
 func TestContactsCompleteTask(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "PUT", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks/ocQHyuzHvysMo5N5VsXc/completed", query: "", version: "2021-07-28", body: "update-task-completed.request.json", status: 200, response: "update-task-completed.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "PUT", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks/ocQHyuzHvysMo5N5VsXc/completed", query: "", version: "2021-07-28", body: "update-task-completed.request.json", status: 200, response: "update-task-completed.response.json", fileField: ""}))
 	req := new(TaskCompletedRequest)
 	decodeContactsFixture(t, "update-task-completed.request.json", req)
 	got, resp, err := client.Contacts.CompleteTask(context.Background(), "sx6wyHhbFdRXh302LLNR", "ocQHyuzHvysMo5N5VsXc", req)
@@ -872,7 +875,7 @@ func TestContactsCompleteTaskRejectsBadArguments(t *testing.T) {
 func TestContactsDeleteTask(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-task.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/sx6wyHhbFdRXh302LLNR/tasks/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-task.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.DeleteTask(context.Background(), "sx6wyHhbFdRXh302LLNR", "ocQHyuzHvysMo5N5VsXc")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -919,7 +922,7 @@ func TestContactsDeleteTaskRejectsBadArguments(t *testing.T) {
 func TestContactsListNotes(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/sx6wyHhbFdRXh302LLNR/notes", query: "", version: "2021-07-28", body: "", status: 200, response: "get-all-notes.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/sx6wyHhbFdRXh302LLNR/notes", query: "", version: "2021-07-28", body: "", status: 200, response: "get-all-notes.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.ListNotes(context.Background(), "sx6wyHhbFdRXh302LLNR")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -962,7 +965,7 @@ func TestContactsListNotesRejectsBadArguments(t *testing.T) {
 func TestContactsGetNote(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/sx6wyHhbFdRXh302LLNR/notes/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "get-note.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "GET", path: "/contacts/sx6wyHhbFdRXh302LLNR/notes/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "get-note.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.GetNote(context.Background(), "sx6wyHhbFdRXh302LLNR", "ocQHyuzHvysMo5N5VsXc")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1013,7 +1016,7 @@ func TestContactsGetNoteRejectsBadArguments(t *testing.T) {
 func TestContactsCreateNote(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/sx6wyHhbFdRXh302LLNR/notes", query: "", version: "2021-07-28", body: "create-note.request.json", status: 201, response: "create-note.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/sx6wyHhbFdRXh302LLNR/notes", query: "", version: "2021-07-28", body: "create-note.request.json", status: 201, response: "create-note.response.json", fileField: ""}))
 	req := new(NoteCreateRequest)
 	decodeContactsFixture(t, "create-note.request.json", req)
 	got, resp, err := client.Contacts.CreateNote(context.Background(), "sx6wyHhbFdRXh302LLNR", req)
@@ -1084,7 +1087,7 @@ func TestContactsCreateNoteRequiresFields(t *testing.T) {
 func TestContactsUpdateNote(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "PUT", path: "/contacts/sx6wyHhbFdRXh302LLNR/notes/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "update-note.request.json", status: 200, response: "update-note.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "PUT", path: "/contacts/sx6wyHhbFdRXh302LLNR/notes/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "update-note.request.json", status: 200, response: "update-note.response.json", fileField: ""}))
 	req := new(NoteUpdateRequest)
 	decodeContactsFixture(t, "update-note.request.json", req)
 	got, resp, err := client.Contacts.UpdateNote(context.Background(), "sx6wyHhbFdRXh302LLNR", "ocQHyuzHvysMo5N5VsXc", req)
@@ -1143,7 +1146,7 @@ func TestContactsUpdateNoteRejectsBadArguments(t *testing.T) {
 func TestContactsDeleteNote(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/sx6wyHhbFdRXh302LLNR/notes/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-note.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/sx6wyHhbFdRXh302LLNR/notes/ocQHyuzHvysMo5N5VsXc", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-note.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.DeleteNote(context.Background(), "sx6wyHhbFdRXh302LLNR", "ocQHyuzHvysMo5N5VsXc")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1190,7 +1193,7 @@ func TestContactsDeleteNoteRejectsBadArguments(t *testing.T) {
 func TestContactsAddTags(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/sx6wyHhbFdRXh302LLNR/tags", query: "", version: "2021-07-28", body: "add-tags.request.json", status: 201, response: "add-tags.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/sx6wyHhbFdRXh302LLNR/tags", query: "", version: "2021-07-28", body: "add-tags.request.json", status: 201, response: "add-tags.response.json", fileField: ""}))
 	req := new(ContactTagsRequest)
 	decodeContactsFixture(t, "add-tags.request.json", req)
 	got, resp, err := client.Contacts.AddTags(context.Background(), "sx6wyHhbFdRXh302LLNR", req)
@@ -1257,7 +1260,7 @@ func TestContactsAddTagsRequiresFields(t *testing.T) {
 func TestContactsRemoveTags(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/sx6wyHhbFdRXh302LLNR/tags", query: "", version: "2021-07-28", body: "remove-tags.request.json", status: 200, response: "remove-tags.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/sx6wyHhbFdRXh302LLNR/tags", query: "", version: "2021-07-28", body: "remove-tags.request.json", status: 200, response: "remove-tags.response.json", fileField: ""}))
 	req := new(ContactTagsRequest)
 	decodeContactsFixture(t, "remove-tags.request.json", req)
 	got, resp, err := client.Contacts.RemoveTags(context.Background(), "sx6wyHhbFdRXh302LLNR", req)
@@ -1324,7 +1327,7 @@ func TestContactsRemoveTagsRequiresFields(t *testing.T) {
 func TestContactsBulkUpdateTags(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/bulk/tags/update/add", query: "", version: "2021-07-28", body: "create-association.request.json", status: 201, response: "create-association.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/bulk/tags/update/add", query: "", version: "2021-07-28", body: "create-association.request.json", status: 201, response: "create-association.response.json", fileField: ""}))
 	req := new(BulkTagsRequest)
 	decodeContactsFixture(t, "create-association.request.json", req)
 	got, resp, err := client.Contacts.BulkUpdateTags(context.Background(), BulkTagAction("add"), req)
@@ -1392,7 +1395,7 @@ func TestContactsBulkUpdateTagsRequiresFields(t *testing.T) {
 func TestContactsBulkUpdateBusiness(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/bulk/business", query: "", version: "2021-07-28", body: "add-remove-contact-from-business.request.json", status: 200, response: "add-remove-contact-from-business.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/bulk/business", query: "", version: "2021-07-28", body: "add-remove-contact-from-business.request.json", status: 200, response: "add-remove-contact-from-business.response.json", fileField: ""}))
 	req := new(BulkBusinessRequest)
 	decodeContactsFixture(t, "add-remove-contact-from-business.request.json", req)
 	got, resp, err := client.Contacts.BulkUpdateBusiness(context.Background(), req)
@@ -1451,7 +1454,7 @@ func TestContactsBulkUpdateBusinessRequiresFields(t *testing.T) {
 func TestContactsAddFollowers(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/sx6wyHhbFdRXh302Lunr/followers", query: "", version: "2021-07-28", body: "add-followers-contact.request.json", status: 201, response: "add-followers-contact.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/sx6wyHhbFdRXh302Lunr/followers", query: "", version: "2021-07-28", body: "add-followers-contact.request.json", status: 201, response: "add-followers-contact.response.json", fileField: ""}))
 	req := new(ContactFollowersRequest)
 	decodeContactsFixture(t, "add-followers-contact.request.json", req)
 	got, resp, err := client.Contacts.AddFollowers(context.Background(), "sx6wyHhbFdRXh302Lunr", req)
@@ -1517,7 +1520,7 @@ func TestContactsAddFollowersRequiresFields(t *testing.T) {
 func TestContactsRemoveFollowers(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/sx6wyHhbFdRXh302Lunr/followers", query: "", version: "2021-07-28", body: "remove-followers-contact.request.json", status: 200, response: "remove-followers-contact.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/sx6wyHhbFdRXh302Lunr/followers", query: "", version: "2021-07-28", body: "remove-followers-contact.request.json", status: 200, response: "remove-followers-contact.response.json", fileField: ""}))
 	req := new(ContactFollowersRequest)
 	decodeContactsFixture(t, "remove-followers-contact.request.json", req)
 	got, resp, err := client.Contacts.RemoveFollowers(context.Background(), "sx6wyHhbFdRXh302Lunr", req)
@@ -1583,7 +1586,7 @@ func TestContactsRemoveFollowersRequiresFields(t *testing.T) {
 func TestContactsAddToCampaign(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/3bZD1nQzbul0MCancbQD/campaigns/Y2I9XM7aO1hncuSOlc9L", query: "", version: "2021-07-28", body: "add-contact-to-campaign.request.json", status: 201, response: "add-contact-to-campaign.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/3bZD1nQzbul0MCancbQD/campaigns/Y2I9XM7aO1hncuSOlc9L", query: "", version: "2021-07-28", body: "add-contact-to-campaign.request.json", status: 201, response: "add-contact-to-campaign.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.AddToCampaign(context.Background(), "3bZD1nQzbul0MCancbQD", "Y2I9XM7aO1hncuSOlc9L")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1630,7 +1633,7 @@ func TestContactsAddToCampaignRejectsBadArguments(t *testing.T) {
 func TestContactsRemoveFromCampaign(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/3bZD1nQzbul0MCancbQD/campaigns/Y2I9XM7aO1hncuSOlc9L", query: "", version: "2021-07-28", body: "", status: 200, response: "remove-contact-from-campaign.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/3bZD1nQzbul0MCancbQD/campaigns/Y2I9XM7aO1hncuSOlc9L", query: "", version: "2021-07-28", body: "", status: 200, response: "remove-contact-from-campaign.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.RemoveFromCampaign(context.Background(), "3bZD1nQzbul0MCancbQD", "Y2I9XM7aO1hncuSOlc9L")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1677,7 +1680,7 @@ func TestContactsRemoveFromCampaignRejectsBadArguments(t *testing.T) {
 func TestContactsRemoveFromAllCampaigns(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/3bZD1nQzbul0MCancbQD/campaigns/removeAll", query: "", version: "2021-07-28", body: "", status: 200, response: "remove-contact-from-every-campaign.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/3bZD1nQzbul0MCancbQD/campaigns/removeAll", query: "", version: "2021-07-28", body: "", status: 200, response: "remove-contact-from-every-campaign.response.json", fileField: ""}))
 	got, resp, err := client.Contacts.RemoveFromAllCampaigns(context.Background(), "3bZD1nQzbul0MCancbQD")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1716,7 +1719,7 @@ func TestContactsRemoveFromAllCampaignsRejectsBadArguments(t *testing.T) {
 func TestContactsAddToWorkflow(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/sx6wyHhbFdRXh302LLNR/workflow/sx6wyHhbFdRXh302LLNR", query: "", version: "2021-07-28", body: "add-contact-to-workflow.request.json", status: 200, response: "add-contact-to-workflow.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "POST", path: "/contacts/sx6wyHhbFdRXh302LLNR/workflow/sx6wyHhbFdRXh302LLNR", query: "", version: "2021-07-28", body: "add-contact-to-workflow.request.json", status: 200, response: "add-contact-to-workflow.response.json", fileField: ""}))
 	req := new(ContactWorkflowRequest)
 	decodeContactsFixture(t, "add-contact-to-workflow.request.json", req)
 	got, resp, err := client.Contacts.AddToWorkflow(context.Background(), "sx6wyHhbFdRXh302LLNR", "sx6wyHhbFdRXh302LLNR", req)
@@ -1767,7 +1770,7 @@ func TestContactsAddToWorkflowRejectsBadArguments(t *testing.T) {
 func TestContactsRemoveFromWorkflow(t *testing.T) {
 	t.Parallel()
 	client, mock := newContactsTestClient(t)
-	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/sx6wyHhbFdRXh302LLNR/workflow/sx6wyHhbFdRXh302LLNR", query: "", version: "2021-07-28", body: "delete-contact-from-workflow.request.json", status: 200, response: "delete-contact-from-workflow.response.json"}))
+	mock.RegisterNoResponder(contactsResponder(t, contactsWant{method: "DELETE", path: "/contacts/sx6wyHhbFdRXh302LLNR/workflow/sx6wyHhbFdRXh302LLNR", query: "", version: "2021-07-28", body: "delete-contact-from-workflow.request.json", status: 200, response: "delete-contact-from-workflow.response.json", fileField: ""}))
 	req := new(ContactWorkflowRequest)
 	decodeContactsFixture(t, "delete-contact-from-workflow.request.json", req)
 	got, resp, err := client.Contacts.RemoveFromWorkflow(context.Background(), "sx6wyHhbFdRXh302LLNR", "sx6wyHhbFdRXh302LLNR", req)

@@ -29,6 +29,7 @@ var (
 	opConversationsAddInboundMessage              = &operation{Name: "Conversations.AddInboundMessage", ID: "add-an-inbound-message", Method: "POST", Path: "/conversations/messages/inbound", Version: "2021-04-15"}
 	opConversationsAddOutboundMessage             = &operation{Name: "Conversations.AddOutboundMessage", ID: "add-an-outbound-message", Method: "POST", Path: "/conversations/messages/outbound", Version: "2021-04-15"}
 	opConversationsSendReviewReply                = &operation{Name: "Conversations.SendReviewReply", ID: "send-review-reply", Method: "POST", Path: "/conversations/messages/review-reply", Version: "2021-04-15"}
+	opConversationsUploadFileAttachments          = &operation{Name: "Conversations.UploadFileAttachments", ID: "upload-file-attachments", Method: "POST", Path: "/conversations/messages/upload", Version: "2021-04-15"}
 	opConversationsCompleteFileUpload             = &operation{Name: "Conversations.CompleteFileUpload", ID: "complete-file-upload", Method: "POST", Path: "/conversations/messages/upload/complete", Version: "2021-04-15"}
 	opConversationsInitiateFileUpload             = &operation{Name: "Conversations.InitiateFileUpload", ID: "initiate-file-upload", Method: "POST", Path: "/conversations/messages/upload/initiate", Version: "2021-04-15"}
 	opConversationsGetMessage                     = &operation{Name: "Conversations.GetMessage", ID: "get-message", Method: "GET", Path: "/conversations/messages/{id}", Version: "2021-04-15"}
@@ -321,6 +322,40 @@ func (r *ReviewReplySendRequest) validate(op *operation) error {
 		return missing(op, "message")
 	}
 	return nil
+}
+
+// FilesUploadRequest is the body of [ConversationsService.UploadFileAttachments].
+type FilesUploadRequest struct {
+	ConversationID string   `json:"conversationId"`
+	ContactID      string   `json:"contactId"`
+	LocationID     string   `json:"locationId"`
+	AttachmentUrls []string `json:"attachmentUrls"`
+	ChatServiceSid *string  `json:"chatServiceSid,omitempty"`
+	IsGroupSMS     *string  `json:"isGroupSms,omitempty"`
+	// Files are the files to upload, sent as multipart parts named fileAttachment unless an Upload names its Field.
+	Files []Upload `json:"-"`
+}
+
+// validate reports the first required field that is empty or out of range.
+func (r *FilesUploadRequest) validate(op *operation) error {
+	if r.ConversationID == "" {
+		return missing(op, "conversationId")
+	}
+	if r.ContactID == "" {
+		return missing(op, "contactId")
+	}
+	if r.LocationID == "" {
+		return missing(op, "locationId")
+	}
+	if len(r.AttachmentUrls) == 0 {
+		return missing(op, "attachmentUrls")
+	}
+	return nil
+}
+
+// multipartFiles makes FilesUploadRequest a multipart/form-data body.
+func (r *FilesUploadRequest) multipartFiles() (string, []Upload) {
+	return "fileAttachment", r.Files
 }
 
 // FileUploadCompleteRequest is the body of [ConversationsService.CompleteFileUpload].
@@ -1100,6 +1135,40 @@ func (s *ConversationsService) SendReviewReply(ctx context.Context, req *ReviewR
 		return nil, resp, noResult(opConversationsSendReviewReply, resp, "messageIds")
 	}
 	return root.MessageIDs, resp, nil
+}
+
+// UploadFileAttachments sends POST /conversations/messages/upload: Upload file
+// attachments.
+//
+// Post the necessary fields for the API to upload files. The files need to be
+// a buffer with the key "fileAttachment". <br /><br /> The allowed file types
+// are: <br/>
+// <ul><li>JPG</li><li>JPEG</li><li>PNG</li><li>MP4</li><li>MPEG</li><li>ZIP</li><li>RAR</li><li>PDF</li><li>DOC</li><li>DOCX</li><li>TXT</li><li>MP3</li><li>WAV</li></ul>
+// <br /><br /> The API will return an object with the URLs.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/upload-file-attachments
+//
+//meta:operation POST /conversations/messages/upload
+func (s *ConversationsService) UploadFileAttachments(ctx context.Context, req *FilesUploadRequest) ([]string, *Response, error) {
+	path := opConversationsUploadFileAttachments.Path
+	if req == nil {
+		return nil, nil, &ArgError{Operation: opConversationsUploadFileAttachments.Name, Arg: "body", Reason: "is required"}
+	}
+	if err := req.validate(opConversationsUploadFileAttachments); err != nil {
+		return nil, nil, err
+	}
+	var root struct {
+		UploadedFiles   json.RawMessage `json:"uploadedFiles"`
+		TwilioMediaSids []string        `json:"twilioMediaSids"`
+	}
+	resp, err := (*service)(s).call(ctx, opConversationsUploadFileAttachments, path, nil, req, &root)
+	if err != nil {
+		return nil, resp, err
+	}
+	if root.TwilioMediaSids == nil {
+		return nil, resp, noResult(opConversationsUploadFileAttachments, resp, "twilioMediaSids")
+	}
+	return root.TwilioMediaSids, resp, nil
 }
 
 // CompleteFileUpload sends POST /conversations/messages/upload/complete:

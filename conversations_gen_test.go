@@ -58,6 +58,7 @@ type conversationsWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // conversationsResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func conversationsResponder(t *testing.T, w conversationsWant) httpmock.Responde
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, conversationsFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(conversationsFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func conversationsResponder(t *testing.T, w conversationsWant) httpmock.Responde
 func TestConversationsCreate(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/", query: "", version: "2021-04-15", body: "create-conversation.request.json", status: 201, response: "create-conversation.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/", query: "", version: "2021-04-15", body: "create-conversation.request.json", status: 201, response: "create-conversation.response.json", fileField: ""}))
 	req := new(ConversationCreateRequest)
 	decodeConversationsFixture(t, "create-conversation.request.json", req)
 	got, resp, err := client.Conversations.Create(context.Background(), req)
@@ -148,7 +151,7 @@ func TestConversationsCreateRequiresFields(t *testing.T) {
 func TestConversationsGetMessageTranscription(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/locations/tDtDnQdgm2LXpyiqYvZ6/messages/tDtDnQdgm2LXpyiqYvZ6/transcription", query: "", version: "2021-04-15", body: "", status: 200, response: "get-message-transcription.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/locations/tDtDnQdgm2LXpyiqYvZ6/messages/tDtDnQdgm2LXpyiqYvZ6/transcription", query: "", version: "2021-04-15", body: "", status: 200, response: "get-message-transcription.response.json", fileField: ""}))
 	got, resp, err := client.Conversations.GetMessageTranscription(context.Background(), "tDtDnQdgm2LXpyiqYvZ6", "tDtDnQdgm2LXpyiqYvZ6")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -195,7 +198,7 @@ func TestConversationsGetMessageTranscriptionRejectsBadArguments(t *testing.T) {
 func TestConversationsDownloadMessageTranscription(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/locations/tDtDnQdgm2LXpyiqYvZ6/messages/tDtDnQdgm2LXpyiqYvZ6/transcription/download", query: "", version: "2021-04-15", body: "", status: 200, response: "download-message-transcription.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/locations/tDtDnQdgm2LXpyiqYvZ6/messages/tDtDnQdgm2LXpyiqYvZ6/transcription/download", query: "", version: "2021-04-15", body: "", status: 200, response: "download-message-transcription.response.json", fileField: ""}))
 	got, resp, err := client.Conversations.DownloadMessageTranscription(context.Background(), "tDtDnQdgm2LXpyiqYvZ6", "tDtDnQdgm2LXpyiqYvZ6")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -240,7 +243,7 @@ func TestConversationsDownloadMessageTranscriptionRejectsBadArguments(t *testing
 func TestConversationsSendNewMessage(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages", query: "", version: "2021-04-15", body: "send-a-new-message.request.json", status: 200, response: "send-a-new-message.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages", query: "", version: "2021-04-15", body: "send-a-new-message.request.json", status: 200, response: "send-a-new-message.response.json", fileField: ""}))
 	req := new(MessageBodySendRequest)
 	decodeConversationsFixture(t, "send-a-new-message.request.json", req)
 	got, resp, err := client.Conversations.SendNewMessage(context.Background(), req)
@@ -310,7 +313,7 @@ func TestConversationsSendNewMessageRequiresFields(t *testing.T) {
 func TestConversationsCancelScheduledEmailMessage(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "DELETE", path: "/conversations/messages/email/ve9EPM428h8vShlRW1KT/schedule", query: "", version: "2021-04-15", body: "", status: 200, response: "cancel-scheduled-email-message.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "DELETE", path: "/conversations/messages/email/ve9EPM428h8vShlRW1KT/schedule", query: "", version: "2021-04-15", body: "", status: 200, response: "cancel-scheduled-email-message.response.json", fileField: ""}))
 	got, resp, err := client.Conversations.CancelScheduledEmailMessage(context.Background(), "ve9EPM428h8vShlRW1KT")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -349,7 +352,7 @@ func TestConversationsCancelScheduledEmailMessageRejectsBadArguments(t *testing.
 func TestConversationsGetEmailByID(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/messages/email/example-id", query: "", version: "2021-04-15", body: "", status: 200, response: "get-email-by-id.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/messages/email/example-id", query: "", version: "2021-04-15", body: "", status: 200, response: "get-email-by-id.response.json", fileField: ""}))
 	got, resp, err := client.Conversations.GetEmailByID(context.Background(), "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -389,7 +392,7 @@ func TestConversationsGetEmailByIDRejectsBadArguments(t *testing.T) {
 func TestConversationsExportMessagesByLocation(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/messages/export", query: "channel=example-channel&contactId=example-contactId&conversationId=example-conversationId&cursor=eyJwaXRJZCI6ImFiYy0xMjMiLCJsYXN0U29ydCI6WzE2NDY4NjQ0MDBdLCJsYXN0SWQiOiIxMjMifQ%3D%3D&endDate=example-endDate&limit=1&locationId=example-locationId&sortBy=example-sortBy&sortOrder=example-sortOrder&startDate=example-startDate", version: "2021-04-15", body: "", status: 200, response: "export-messages-by-location.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/messages/export", query: "channel=example-channel&contactId=example-contactId&conversationId=example-conversationId&cursor=eyJwaXRJZCI6ImFiYy0xMjMiLCJsYXN0U29ydCI6WzE2NDY4NjQ0MDBdLCJsYXN0SWQiOiIxMjMifQ%3D%3D&endDate=example-endDate&limit=1&locationId=example-locationId&sortBy=example-sortBy&sortOrder=example-sortOrder&startDate=example-startDate", version: "2021-04-15", body: "", status: 200, response: "export-messages-by-location.response.json", fileField: ""}))
 	opts := &ConversationsExportMessagesByLocationOptions{Limit: 1, Cursor: "eyJwaXRJZCI6ImFiYy0xMjMiLCJsYXN0U29ydCI6WzE2NDY4NjQ0MDBdLCJsYXN0SWQiOiIxMjMifQ==", SortBy: "example-sortBy", SortOrder: "example-sortOrder", ConversationID: "example-conversationId", ContactID: "example-contactId", Channel: "example-channel", StartDate: "example-startDate", EndDate: "example-endDate"}
 	got, resp, err := client.Conversations.ExportMessagesByLocation(context.Background(), "example-locationId", opts)
 	require.NoError(t, err)
@@ -433,7 +436,7 @@ func TestConversationsExportMessagesByLocationRejectsBadArguments(t *testing.T) 
 func TestConversationsAddInboundMessage(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/inbound", query: "", version: "2021-04-15", body: "add-an-inbound-message.request.json", status: 200, response: "add-an-inbound-message.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/inbound", query: "", version: "2021-04-15", body: "add-an-inbound-message.request.json", status: 200, response: "add-an-inbound-message.response.json", fileField: ""}))
 	req := new(ProcessMessageBody)
 	decodeConversationsFixture(t, "add-an-inbound-message.request.json", req)
 	got, resp, err := client.Conversations.AddInboundMessage(context.Background(), req)
@@ -496,7 +499,7 @@ func TestConversationsAddInboundMessageRequiresFields(t *testing.T) {
 func TestConversationsAddOutboundMessage(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/outbound", query: "", version: "2021-04-15", body: "add-an-outbound-message.request.json", status: 200, response: "add-an-outbound-message.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/outbound", query: "", version: "2021-04-15", body: "add-an-outbound-message.request.json", status: 200, response: "add-an-outbound-message.response.json", fileField: ""}))
 	req := new(ProcessOutboundMessageBody)
 	decodeConversationsFixture(t, "add-an-outbound-message.request.json", req)
 	got, resp, err := client.Conversations.AddOutboundMessage(context.Background(), req)
@@ -558,7 +561,7 @@ func TestConversationsAddOutboundMessageRequiresFields(t *testing.T) {
 func TestConversationsSendReviewReply(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/review-reply", query: "", version: "2021-04-15", body: "send-review-reply.request.json", status: 200, response: "send-review-reply.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/review-reply", query: "", version: "2021-04-15", body: "send-review-reply.request.json", status: 200, response: "send-review-reply.response.json", fileField: ""}))
 	req := new(ReviewReplySendRequest)
 	decodeConversationsFixture(t, "send-review-reply.request.json", req)
 	got, resp, err := client.Conversations.SendReviewReply(context.Background(), req)
@@ -625,10 +628,77 @@ func TestConversationsSendReviewReplyRequiresFields(t *testing.T) {
 	}
 }
 
+func TestConversationsUploadFileAttachments(t *testing.T) {
+	t.Parallel()
+	client, mock := newConversationsTestClient(t)
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/upload", query: "", version: "2021-04-15", body: "upload-file-attachments.request.json", status: 200, response: "upload-file-attachments.response.json", fileField: "fileAttachment"}))
+	req := new(FilesUploadRequest)
+	decodeConversationsFixture(t, "upload-file-attachments.request.json", req)
+	req.Files = []Upload{{Filename: "hello.txt", ContentType: "text/plain", Data: []byte("hello")}}
+	got, resp, err := client.Conversations.UploadFileAttachments(context.Background(), req)
+	require.NoError(t, err)
+	require.NotNil(t, resp)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "Conversations.UploadFileAttachments", resp.Operation)
+	assert.Equal(t, 1, mock.GetTotalCallCount())
+	var want struct {
+		UploadedFiles   json.RawMessage `json:"uploadedFiles"`
+		TwilioMediaSids []string        `json:"twilioMediaSids"`
+	}
+	decodeConversationsFixture(t, "upload-file-attachments.response.json", &want)
+	assert.Equal(t, want.TwilioMediaSids, got)
+	require.Len(t, got, 1)
+	assert.Equal(t, "MExxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", got[0])
+}
+
+func TestConversationsUploadFileAttachmentsRejectsBadArguments(t *testing.T) {
+	t.Parallel()
+	check := func(t *testing.T, arg string, call func(*Client) error) {
+		t.Helper()
+		client, mock := newConversationsTestClient(t)
+		err := call(client)
+		var argErr *ArgError
+		require.ErrorAs(t, err, &argErr)
+		assert.Equal(t, arg, argErr.Arg)
+		assert.Equal(t, "Conversations.UploadFileAttachments", argErr.Operation)
+		assert.ErrorIs(t, err, ErrInvalidArgument)
+		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
+	}
+	req := new(FilesUploadRequest)
+	decodeConversationsFixture(t, "upload-file-attachments.request.json", req)
+	check(t, "body", func(c *Client) error {
+		_, _, err := c.Conversations.UploadFileAttachments(context.Background(), nil)
+		return err
+	})
+}
+
+func TestConversationsUploadFileAttachmentsRequiresFields(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		field string
+		clear func(*FilesUploadRequest)
+	}{
+		{"conversationId", func(r *FilesUploadRequest) { r.ConversationID = "" }},
+		{"contactId", func(r *FilesUploadRequest) { r.ContactID = "" }},
+		{"locationId", func(r *FilesUploadRequest) { r.LocationID = "" }},
+		{"attachmentUrls", func(r *FilesUploadRequest) { r.AttachmentUrls = nil }},
+	} {
+		client, mock := newConversationsTestClient(t)
+		req := new(FilesUploadRequest)
+		decodeConversationsFixture(t, "upload-file-attachments.request.json", req)
+		tc.clear(req)
+		_, _, err := client.Conversations.UploadFileAttachments(context.Background(), req)
+		var argErr *ArgError
+		require.ErrorAs(t, err, &argErr, tc.field)
+		assert.Equal(t, tc.field, argErr.Arg)
+		assert.Zero(t, mock.GetTotalCallCount(), tc.field)
+	}
+}
+
 func TestConversationsCompleteFileUpload(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/upload/complete", query: "", version: "2021-04-15", body: "complete-file-upload.request.json", status: 200, response: "complete-file-upload.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/upload/complete", query: "", version: "2021-04-15", body: "complete-file-upload.request.json", status: 200, response: "complete-file-upload.response.json", fileField: ""}))
 	req := new(FileUploadCompleteRequest)
 	decodeConversationsFixture(t, "complete-file-upload.request.json", req)
 	got, resp, err := client.Conversations.CompleteFileUpload(context.Background(), req)
@@ -690,7 +760,7 @@ func TestConversationsCompleteFileUploadRequiresFields(t *testing.T) {
 func TestConversationsInitiateFileUpload(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/upload/initiate", query: "", version: "2021-04-15", body: "initiate-file-upload.request.json", status: 200, response: "initiate-file-upload.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/messages/upload/initiate", query: "", version: "2021-04-15", body: "initiate-file-upload.request.json", status: 200, response: "initiate-file-upload.response.json", fileField: ""}))
 	req := new(FileUploadInitiateRequest)
 	decodeConversationsFixture(t, "initiate-file-upload.request.json", req)
 	got, resp, err := client.Conversations.InitiateFileUpload(context.Background(), req)
@@ -754,7 +824,7 @@ func TestConversationsInitiateFileUploadRequiresFields(t *testing.T) {
 func TestConversationsGetMessage(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/messages/example-id", query: "", version: "2021-04-15", body: "", status: 200, response: "get-message.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/messages/example-id", query: "", version: "2021-04-15", body: "", status: 200, response: "get-message.response.json", fileField: ""}))
 	got, resp, err := client.Conversations.GetMessage(context.Background(), "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -798,7 +868,7 @@ func TestConversationsGetMessageRejectsBadArguments(t *testing.T) {
 func TestConversationsAddMessageAttachments(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "PUT", path: "/conversations/messages/ve9EPM428h8vShlRW1KT/attachments", query: "", version: "2021-04-15", body: "add-message-attachments.request.json", status: 200, response: "add-message-attachments.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "PUT", path: "/conversations/messages/ve9EPM428h8vShlRW1KT/attachments", query: "", version: "2021-04-15", body: "add-message-attachments.request.json", status: 200, response: "add-message-attachments.response.json", fileField: ""}))
 	req := new(MessageAttachmentsAddRequest)
 	decodeConversationsFixture(t, "add-message-attachments.request.json", req)
 	got, resp, err := client.Conversations.AddMessageAttachments(context.Background(), "ve9EPM428h8vShlRW1KT", req)
@@ -862,7 +932,7 @@ func TestConversationsAddMessageAttachmentsRequiresFields(t *testing.T) {
 func TestConversationsGetMessageRecording(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/messages/tDtDnQdgm2LXpyiqYvZ6/locations/tDtDnQdgm2LXpyiqYvZ6/recording", query: "", version: "2021-04-15", body: "", status: 200, response: "get-message-recording.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/messages/tDtDnQdgm2LXpyiqYvZ6/locations/tDtDnQdgm2LXpyiqYvZ6/recording", query: "", version: "2021-04-15", body: "", status: 200, response: "get-message-recording.response.json", fileField: ""}))
 	got, resp, err := client.Conversations.GetMessageRecording(context.Background(), "tDtDnQdgm2LXpyiqYvZ6", "tDtDnQdgm2LXpyiqYvZ6")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -907,7 +977,7 @@ func TestConversationsGetMessageRecordingRejectsBadArguments(t *testing.T) {
 func TestConversationsCancelScheduledMessage(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "DELETE", path: "/conversations/messages/ve9EPM428h8vShlRW1KT/schedule", query: "", version: "2021-04-15", body: "", status: 200, response: "cancel-scheduled-message.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "DELETE", path: "/conversations/messages/ve9EPM428h8vShlRW1KT/schedule", query: "", version: "2021-04-15", body: "", status: 200, response: "cancel-scheduled-message.response.json", fileField: ""}))
 	got, resp, err := client.Conversations.CancelScheduledMessage(context.Background(), "ve9EPM428h8vShlRW1KT")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -946,7 +1016,7 @@ func TestConversationsCancelScheduledMessageRejectsBadArguments(t *testing.T) {
 func TestConversationsUpdateMessageStatus(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "PUT", path: "/conversations/messages/ve9EPM428h8vShlRW1KT/status", query: "", version: "2021-04-15", body: "update-message-status.request.json", status: 200, response: "update-message-status.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "PUT", path: "/conversations/messages/ve9EPM428h8vShlRW1KT/status", query: "", version: "2021-04-15", body: "update-message-status.request.json", status: 200, response: "update-message-status.response.json", fileField: ""}))
 	req := new(MessageStatusUpdateRequest)
 	decodeConversationsFixture(t, "update-message-status.request.json", req)
 	got, resp, err := client.Conversations.UpdateMessageStatus(context.Background(), "ve9EPM428h8vShlRW1KT", req)
@@ -1022,7 +1092,7 @@ func TestConversationsUpdateMessageStatusRequiresFields(t *testing.T) {
 func TestConversationsListCustomSubtypes(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/preferences/custom-subtypes", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-04-15", body: "", status: 200, response: "get-all-custom-subtypes.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/preferences/custom-subtypes", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-04-15", body: "", status: 200, response: "get-all-custom-subtypes.response.json", fileField: ""}))
 	got, resp, err := client.Conversations.ListCustomSubtypes(context.Background(), "ve9EPM428h8vShlRW1KT")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1054,7 +1124,7 @@ func TestConversationsListCustomSubtypesRejectsBadArguments(t *testing.T) {
 func TestConversationsCreateCustomSubtype(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/preferences/custom-subtypes", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-04-15", body: "create-custom-subtype.request.json", status: 200, response: "create-custom-subtype.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/preferences/custom-subtypes", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-04-15", body: "create-custom-subtype.request.json", status: 200, response: "create-custom-subtype.response.json", fileField: ""}))
 	req := new(CustomSubtypeCreateRequest)
 	decodeConversationsFixture(t, "create-custom-subtype.request.json", req)
 	got, resp, err := client.Conversations.CreateCustomSubtype(context.Background(), "ve9EPM428h8vShlRW1KT", req)
@@ -1116,7 +1186,7 @@ func TestConversationsCreateCustomSubtypeRequiresFields(t *testing.T) {
 func TestConversationsUpdateCustomSubtype(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "PUT", path: "/conversations/preferences/custom-subtypes/ve9EPM428h8vShlRW1KT", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-04-15", body: "update-custom-subtype.request.json", status: 200, response: "update-custom-subtype.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "PUT", path: "/conversations/preferences/custom-subtypes/ve9EPM428h8vShlRW1KT", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-04-15", body: "update-custom-subtype.request.json", status: 200, response: "update-custom-subtype.response.json", fileField: ""}))
 	req := new(CustomSubtypeUpdateRequest)
 	decodeConversationsFixture(t, "update-custom-subtype.request.json", req)
 	got, resp, err := client.Conversations.UpdateCustomSubtype(context.Background(), "ve9EPM428h8vShlRW1KT", "ve9EPM428h8vShlRW1KT", req)
@@ -1164,7 +1234,7 @@ func TestConversationsUpdateCustomSubtypeRejectsBadArguments(t *testing.T) {
 func TestConversationsGetContactUnsubscriptionStatus(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/preferences/unsubscriptions/status", query: "contactId=OP7z4LCyPACyH5fcEIZa&email=user%40example.com&locationId=ve9EPM428h8vShlRW1KT", version: "2021-04-15", body: "", status: 200, response: "get-contact-unsubscription-status.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/preferences/unsubscriptions/status", query: "contactId=OP7z4LCyPACyH5fcEIZa&email=user%40example.com&locationId=ve9EPM428h8vShlRW1KT", version: "2021-04-15", body: "", status: 200, response: "get-contact-unsubscription-status.response.json", fileField: ""}))
 	opts := &ConversationsGetContactUnsubscriptionStatusOptions{Email: "user@example.com"}
 	got, resp, err := client.Conversations.GetContactUnsubscriptionStatus(context.Background(), "ve9EPM428h8vShlRW1KT", "OP7z4LCyPACyH5fcEIZa", opts)
 	require.NoError(t, err)
@@ -1202,7 +1272,7 @@ func TestConversationsGetContactUnsubscriptionStatusRejectsBadArguments(t *testi
 func TestConversationsUpdateUserSubscription(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/preferences/unsubscriptions/user-change", query: "", version: "2021-04-15", body: "user-subscription-change.request.json", status: 200, response: "user-subscription-change.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/preferences/unsubscriptions/user-change", query: "", version: "2021-04-15", body: "user-subscription-change.request.json", status: 200, response: "user-subscription-change.response.json", fileField: ""}))
 	req := new(UserSubscriptionChangeRequest)
 	decodeConversationsFixture(t, "user-subscription-change.request.json", req)
 	got, resp, err := client.Conversations.UpdateUserSubscription(context.Background(), req)
@@ -1260,7 +1330,7 @@ func TestConversationsUpdateUserSubscriptionRequiresFields(t *testing.T) {
 func TestConversationsSendAgentTyping(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/providers/live-chat/typing", query: "", version: "2021-04-15", body: "live-chat-agent-typing.request.json", status: 201, response: "live-chat-agent-typing.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "POST", path: "/conversations/providers/live-chat/typing", query: "", version: "2021-04-15", body: "live-chat-agent-typing.request.json", status: 201, response: "live-chat-agent-typing.response.json", fileField: ""}))
 	req := new(UserTypingBody)
 	decodeConversationsFixture(t, "live-chat-agent-typing.request.json", req)
 	got, resp, err := client.Conversations.SendAgentTyping(context.Background(), req)
@@ -1321,7 +1391,7 @@ func TestConversationsSendAgentTypingRequiresFields(t *testing.T) {
 func TestConversationsSearch(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/search", query: "assignedTo=ABCHkzuJQ8ZMd4Te84GK%2CfGiae4CHkzoskh8thsik&contactId=9VEmS0si86GW6gXWU89b&endDate=1672531199000&followers=ABCHkzuJQ8ZMd4Te84GK%2CfGiae4CHkzoskh8thsik&id=ABCHkzuJQ8ZMd4Te84GK&lastMessageAction=manual&lastMessageDirection=inbound&lastMessageType=TYPE_SMS&limit=20&locationId=ABCHkzuJQ8ZMd4Te84GK&mentions=ABCHkzuJQ8ZMd4Te84GK%2CfGiae4CHkzoskh8thsik&query=Search+string&scoreProfile=ABCHkzuJQ8ZMd4Te84GK&scoreProfileMax=1&scoreProfileMin=1&sort=asc&sortBy=last_message_date&sortScoreProfile=ABCHkzuJQ8ZMd4Te84GK&startAfterDate=1600854&startDate=1640995200000&status=all", version: "2021-04-15", body: "", status: 200, response: "search-conversation.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/search", query: "assignedTo=ABCHkzuJQ8ZMd4Te84GK%2CfGiae4CHkzoskh8thsik&contactId=9VEmS0si86GW6gXWU89b&endDate=1672531199000&followers=ABCHkzuJQ8ZMd4Te84GK%2CfGiae4CHkzoskh8thsik&id=ABCHkzuJQ8ZMd4Te84GK&lastMessageAction=manual&lastMessageDirection=inbound&lastMessageType=TYPE_SMS&limit=20&locationId=ABCHkzuJQ8ZMd4Te84GK&mentions=ABCHkzuJQ8ZMd4Te84GK%2CfGiae4CHkzoskh8thsik&query=Search+string&scoreProfile=ABCHkzuJQ8ZMd4Te84GK&scoreProfileMax=1&scoreProfileMin=1&sort=asc&sortBy=last_message_date&sortScoreProfile=ABCHkzuJQ8ZMd4Te84GK&startAfterDate=1600854&startDate=1640995200000&status=all", version: "2021-04-15", body: "", status: 200, response: "search-conversation.response.json", fileField: ""}))
 	opts := &ConversationsSearchOptions{ContactID: "9VEmS0si86GW6gXWU89b", AssignedTo: "ABCHkzuJQ8ZMd4Te84GK,fGiae4CHkzoskh8thsik", Followers: "ABCHkzuJQ8ZMd4Te84GK,fGiae4CHkzoskh8thsik", Mentions: "ABCHkzuJQ8ZMd4Te84GK,fGiae4CHkzoskh8thsik", Query: "Search string", Sort: "asc", StartAfterDate: "1600854", ID: "ABCHkzuJQ8ZMd4Te84GK", Limit: 20, LastMessageType: "TYPE_SMS", LastMessageAction: "manual", LastMessageDirection: "inbound", Status: "all", SortBy: "last_message_date", SortScoreProfile: "ABCHkzuJQ8ZMd4Te84GK", ScoreProfile: "ABCHkzuJQ8ZMd4Te84GK", ScoreProfileMin: 1, ScoreProfileMax: 1, StartDate: 1640995200000, EndDate: 1672531199000}
 	got, resp, err := client.Conversations.Search(context.Background(), "ABCHkzuJQ8ZMd4Te84GK", opts)
 	require.NoError(t, err)
@@ -1364,7 +1434,7 @@ func TestConversationsSearchRejectsBadArguments(t *testing.T) {
 func TestConversationsGet(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/tDtDnQdgm2LXpyiqYvZ6", query: "", version: "2021-04-15", body: "", status: 200, response: "get-conversation.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/tDtDnQdgm2LXpyiqYvZ6", query: "", version: "2021-04-15", body: "", status: 200, response: "get-conversation.response.json", fileField: ""}))
 	got, resp, err := client.Conversations.Get(context.Background(), "tDtDnQdgm2LXpyiqYvZ6")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1404,7 +1474,7 @@ func TestConversationsGetRejectsBadArguments(t *testing.T) {
 func TestConversationsUpdate(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "PUT", path: "/conversations/tDtDnQdgm2LXpyiqYvZ6", query: "", version: "2021-04-15", body: "update-conversation.request.json", status: 200, response: "update-conversation.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "PUT", path: "/conversations/tDtDnQdgm2LXpyiqYvZ6", query: "", version: "2021-04-15", body: "update-conversation.request.json", status: 200, response: "update-conversation.response.json", fileField: ""}))
 	req := new(ConversationUpdateRequest)
 	decodeConversationsFixture(t, "update-conversation.request.json", req)
 	got, resp, err := client.Conversations.Update(context.Background(), "tDtDnQdgm2LXpyiqYvZ6", req)
@@ -1470,7 +1540,7 @@ func TestConversationsUpdateRequiresFields(t *testing.T) {
 func TestConversationsDelete(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "DELETE", path: "/conversations/tDtDnQdgm2LXpyiqYvZ6", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-conversation.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "DELETE", path: "/conversations/tDtDnQdgm2LXpyiqYvZ6", query: "", version: "2021-04-15", body: "", status: 200, response: "delete-conversation.response.json", fileField: ""}))
 	got, resp, err := client.Conversations.Delete(context.Background(), "tDtDnQdgm2LXpyiqYvZ6")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1508,7 +1578,7 @@ func TestConversationsDeleteRejectsBadArguments(t *testing.T) {
 func TestConversationsListMessages(t *testing.T) {
 	t.Parallel()
 	client, mock := newConversationsTestClient(t)
-	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/tDtDnQdgm2LXpyiqYvZ6/messages", query: "lastMessageId=tDtDnQdgm2LXpyiqYvZ6&limit=20&type=TYPE_SMS%2CTYPE_CALL", version: "2021-04-15", body: "", status: 200, response: "get-messages.response.json"}))
+	mock.RegisterNoResponder(conversationsResponder(t, conversationsWant{method: "GET", path: "/conversations/tDtDnQdgm2LXpyiqYvZ6/messages", query: "lastMessageId=tDtDnQdgm2LXpyiqYvZ6&limit=20&type=TYPE_SMS%2CTYPE_CALL", version: "2021-04-15", body: "", status: 200, response: "get-messages.response.json", fileField: ""}))
 	opts := &ConversationsListMessagesOptions{LastMessageID: "tDtDnQdgm2LXpyiqYvZ6", Limit: 20, Type: "TYPE_SMS,TYPE_CALL"}
 	got, resp, err := client.Conversations.ListMessages(context.Background(), "tDtDnQdgm2LXpyiqYvZ6", opts)
 	require.NoError(t, err)
@@ -1591,11 +1661,18 @@ func TestConversationsExamplesDecodeStrictly(t *testing.T) {
 				Status         string           `json:"status"`
 			})
 		},
-		"send-review-reply.request.json":     func() any { return new(ReviewReplySendRequest) },
-		"complete-file-upload.response.json": func() any { return new(CompleteFileUploadResponse) },
-		"complete-file-upload.request.json":  func() any { return new(FileUploadCompleteRequest) },
-		"initiate-file-upload.response.json": func() any { return new(InitiateFileUploadResponse) },
-		"initiate-file-upload.request.json":  func() any { return new(FileUploadInitiateRequest) },
+		"send-review-reply.request.json": func() any { return new(ReviewReplySendRequest) },
+		"upload-file-attachments.response.json": func() any {
+			return new(struct {
+				UploadedFiles   json.RawMessage `json:"uploadedFiles"`
+				TwilioMediaSids []string        `json:"twilioMediaSids"`
+			})
+		},
+		"upload-file-attachments.request.json": func() any { return new(FilesUploadRequest) },
+		"complete-file-upload.response.json":   func() any { return new(CompleteFileUploadResponse) },
+		"complete-file-upload.request.json":    func() any { return new(FileUploadCompleteRequest) },
+		"initiate-file-upload.response.json":   func() any { return new(InitiateFileUploadResponse) },
+		"initiate-file-upload.request.json":    func() any { return new(FileUploadInitiateRequest) },
 		"get-message.response.json": func() any {
 			return new(struct {
 				Message *Message `json:"message"`

@@ -1,10 +1,16 @@
 package ghl
 
 import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -72,3 +78,46 @@ func jsonResponse(status int, body string, headers ...string) *http.Response {
 type transportFunc func(*http.Request) (*http.Response, error)
 
 func (f transportFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// checkMultipart checks a multipart/form-data request of the generated
+// tests: every field of the body fixture as a form field, and the one file
+// the test attaches (hello.txt) under field.
+func checkMultipart(t *testing.T, req *http.Request, raw, fixture []byte, field string) {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	require.Equal(t, "multipart/form-data", mt)
+	form, err := multipart.NewReader(bytes.NewReader(raw), params["boundary"]).ReadForm(1 << 20)
+	require.NoError(t, err)
+	var want map[string]any
+	require.NoError(t, json.Unmarshal(fixture, &want))
+	for k, v := range want {
+		assert.Equal(t, formText(v), form.Value[k], k)
+	}
+	files := form.File[field]
+	require.Len(t, files, 1, "the file is sent under %s", field)
+	assert.Equal(t, "hello.txt", files[0].Filename)
+	assert.Equal(t, "text/plain", files[0].Header.Get("Content-Type"))
+}
+
+// formText is how a JSON value of a body fixture is sent in a form.
+func formText(v any) []string {
+	switch v := v.(type) {
+	case string:
+		if v == "" {
+			return nil
+		}
+		return []string{v}
+	case bool:
+		return []string{strconv.FormatBool(v)}
+	case float64:
+		return []string{strconv.FormatFloat(v, 'f', -1, 64)}
+	case []any:
+		var out []string
+		for _, x := range v {
+			out = append(out, formText(x)...)
+		}
+		return out
+	}
+	return nil
+}

@@ -58,6 +58,7 @@ type customFieldsWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // customFieldsResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func customFieldsResponder(t *testing.T, w customFieldsWant) httpmock.Responder 
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, customFieldsFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(customFieldsFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func customFieldsResponder(t *testing.T, w customFieldsWant) httpmock.Responder 
 func TestCustomFieldsCreate(t *testing.T) {
 	t.Parallel()
 	client, mock := newCustomFieldsTestClient(t)
-	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "POST", path: "/custom-fields/", query: "", version: "2021-07-28", body: "create-custom-field.request.json", status: 201, response: "create-custom-field.response.json"}))
+	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "POST", path: "/custom-fields/", query: "", version: "2021-07-28", body: "create-custom-field.request.json", status: 201, response: "create-custom-field.response.json", fileField: ""}))
 	req := new(CustomFieldsCustomFieldsCreateRequest)
 	decodeCustomFieldsFixture(t, "create-custom-field.request.json", req)
 	got, resp, err := client.CustomFields.Create(context.Background(), req)
@@ -156,7 +159,7 @@ func TestCustomFieldsCreateRequiresFields(t *testing.T) {
 func TestCustomFieldsCreateFolder(t *testing.T) {
 	t.Parallel()
 	client, mock := newCustomFieldsTestClient(t)
-	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "POST", path: "/custom-fields/folder", query: "", version: "2021-07-28", body: "create-custom-field-folder.request.json", status: 201, response: "create-custom-field-folder.response.json"}))
+	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "POST", path: "/custom-fields/folder", query: "", version: "2021-07-28", body: "create-custom-field-folder.request.json", status: 201, response: "create-custom-field-folder.response.json", fileField: ""}))
 	req := new(FolderCreateRequest)
 	decodeCustomFieldsFixture(t, "create-custom-field-folder.request.json", req)
 	got, resp, err := client.CustomFields.CreateFolder(context.Background(), req)
@@ -218,7 +221,7 @@ func TestCustomFieldsCreateFolderRequiresFields(t *testing.T) {
 func TestCustomFieldsUpdateFolder(t *testing.T) {
 	t.Parallel()
 	client, mock := newCustomFieldsTestClient(t)
-	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "PUT", path: "/custom-fields/folder/example-id", query: "", version: "2021-07-28", body: "update-custom-field-folder.request.json", status: 200, response: "update-custom-field-folder.response.json"}))
+	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "PUT", path: "/custom-fields/folder/example-id", query: "", version: "2021-07-28", body: "update-custom-field-folder.request.json", status: 200, response: "update-custom-field-folder.response.json", fileField: ""}))
 	req := new(FolderUpdateRequest)
 	decodeCustomFieldsFixture(t, "update-custom-field-folder.request.json", req)
 	got, resp, err := client.CustomFields.UpdateFolder(context.Background(), "example-id", req)
@@ -287,7 +290,7 @@ func TestCustomFieldsUpdateFolderRequiresFields(t *testing.T) {
 func TestCustomFieldsDeleteFolder(t *testing.T) {
 	t.Parallel()
 	client, mock := newCustomFieldsTestClient(t)
-	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "DELETE", path: "/custom-fields/folder/example-id", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-07-28", body: "", status: 200, response: "delete-custom-field-folder.response.json"}))
+	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "DELETE", path: "/custom-fields/folder/example-id", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-07-28", body: "", status: 200, response: "delete-custom-field-folder.response.json", fileField: ""}))
 	got, resp, err := client.CustomFields.DeleteFolder(context.Background(), "example-id", "ve9EPM428h8vShlRW1KT")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -331,7 +334,7 @@ func TestCustomFieldsDeleteFolderRejectsBadArguments(t *testing.T) {
 func TestCustomFieldsGetByObjectKey(t *testing.T) {
 	t.Parallel()
 	client, mock := newCustomFieldsTestClient(t)
-	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "GET", path: "/custom-fields/object-key/example-objectKey", query: "locationId=example-locationId", version: "2021-07-28", body: "", status: 200, response: "get-custom-fields-by-object-key.response.json"}))
+	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "GET", path: "/custom-fields/object-key/example-objectKey", query: "locationId=example-locationId", version: "2021-07-28", body: "", status: 200, response: "get-custom-fields-by-object-key.response.json", fileField: ""}))
 	got, resp, err := client.CustomFields.GetByObjectKey(context.Background(), "example-objectKey", "example-locationId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -373,7 +376,7 @@ func TestCustomFieldsGetByObjectKeyRejectsBadArguments(t *testing.T) {
 func TestCustomFieldsGetByID(t *testing.T) {
 	t.Parallel()
 	client, mock := newCustomFieldsTestClient(t)
-	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "GET", path: "/custom-fields/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "get-custom-field-by-id.response.json"}))
+	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "GET", path: "/custom-fields/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "get-custom-field-by-id.response.json", fileField: ""}))
 	got, resp, err := client.CustomFields.GetByID(context.Background(), "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -416,7 +419,7 @@ func TestCustomFieldsGetByIDRejectsBadArguments(t *testing.T) {
 func TestCustomFieldsUpdate(t *testing.T) {
 	t.Parallel()
 	client, mock := newCustomFieldsTestClient(t)
-	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "PUT", path: "/custom-fields/example-id", query: "", version: "2021-07-28", body: "update-custom-field.request.json", status: 200, response: "update-custom-field.response.json"}))
+	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "PUT", path: "/custom-fields/example-id", query: "", version: "2021-07-28", body: "update-custom-field.request.json", status: 200, response: "update-custom-field.response.json", fileField: ""}))
 	req := new(CustomFieldsCustomFieldsUpdateRequest)
 	decodeCustomFieldsFixture(t, "update-custom-field.request.json", req)
 	got, resp, err := client.CustomFields.Update(context.Background(), "example-id", req)
@@ -487,7 +490,7 @@ func TestCustomFieldsUpdateRequiresFields(t *testing.T) {
 func TestCustomFieldsDelete(t *testing.T) {
 	t.Parallel()
 	client, mock := newCustomFieldsTestClient(t)
-	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "DELETE", path: "/custom-fields/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-custom-field.response.json"}))
+	mock.RegisterNoResponder(customFieldsResponder(t, customFieldsWant{method: "DELETE", path: "/custom-fields/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-custom-field.response.json", fileField: ""}))
 	got, resp, err := client.CustomFields.Delete(context.Background(), "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)

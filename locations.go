@@ -18,34 +18,35 @@ type LocationsService service
 
 // The operations of LocationsService, as the spec declares them.
 var (
-	opLocationsCreate               = &operation{Name: "Locations.Create", ID: "create-location", Method: "POST", Path: "/locations/", Version: "2021-07-28"}
-	opLocationsSearch               = &operation{Name: "Locations.Search", ID: "search-locations", Method: "GET", Path: "/locations/search", Version: "2021-07-28"}
-	opLocationsGet                  = &operation{Name: "Locations.Get", ID: "get-location", Method: "GET", Path: "/locations/{locationId}", Version: "2021-07-28"}
-	opLocationsUpdate               = &operation{Name: "Locations.Update", ID: "put-location", Method: "PUT", Path: "/locations/{locationId}", Version: "2021-07-28"}
-	opLocationsDelete               = &operation{Name: "Locations.Delete", ID: "delete-location", Method: "DELETE", Path: "/locations/{locationId}", Version: "2021-07-28"}
-	opLocationsListCustomFields     = &operation{Name: "Locations.ListCustomFields", ID: "get-custom-fields", Method: "GET", Path: "/locations/{locationId}/customFields", Version: "2021-07-28"}
-	opLocationsCreateCustomField    = &operation{Name: "Locations.CreateCustomField", ID: "create-custom-field", Method: "POST", Path: "/locations/{locationId}/customFields", Version: "2021-07-28"}
-	opLocationsGetCustomField       = &operation{Name: "Locations.GetCustomField", ID: "get-custom-field", Method: "GET", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
-	opLocationsUpdateCustomField    = &operation{Name: "Locations.UpdateCustomField", ID: "update-custom-field", Method: "PUT", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
-	opLocationsDeleteCustomField    = &operation{Name: "Locations.DeleteCustomField", ID: "delete-custom-field", Method: "DELETE", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
-	opLocationsListCustomValues     = &operation{Name: "Locations.ListCustomValues", ID: "get-custom-values", Method: "GET", Path: "/locations/{locationId}/customValues", Version: "2021-07-28"}
-	opLocationsCreateCustomValue    = &operation{Name: "Locations.CreateCustomValue", ID: "create-custom-value", Method: "POST", Path: "/locations/{locationId}/customValues", Version: "2021-07-28"}
-	opLocationsGetCustomValue       = &operation{Name: "Locations.GetCustomValue", ID: "get-custom-value", Method: "GET", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
-	opLocationsUpdateCustomValue    = &operation{Name: "Locations.UpdateCustomValue", ID: "update-custom-value", Method: "PUT", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
-	opLocationsDeleteCustomValue    = &operation{Name: "Locations.DeleteCustomValue", ID: "delete-custom-value", Method: "DELETE", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
-	opLocationsCreateRecurringTask  = &operation{Name: "Locations.CreateRecurringTask", ID: "create-recurring-task", Method: "POST", Path: "/locations/{locationId}/recurring-tasks", Version: "2021-07-28"}
-	opLocationsGetRecurringTaskByID = &operation{Name: "Locations.GetRecurringTaskByID", ID: "get-recurring-task-by-id", Method: "GET", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
-	opLocationsUpdateRecurringTask  = &operation{Name: "Locations.UpdateRecurringTask", ID: "update-recurring-task", Method: "PUT", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
-	opLocationsDeleteRecurringTask  = &operation{Name: "Locations.DeleteRecurringTask", ID: "delete-recurring-task", Method: "DELETE", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
-	opLocationsListTags             = &operation{Name: "Locations.ListTags", ID: "get-location-tags", Method: "GET", Path: "/locations/{locationId}/tags", Version: "2021-07-28"}
-	opLocationsCreateTag            = &operation{Name: "Locations.CreateTag", ID: "create-tag", Method: "POST", Path: "/locations/{locationId}/tags", Version: "2021-07-28"}
-	opLocationsGetTagByID           = &operation{Name: "Locations.GetTagByID", ID: "get-tag-by-id", Method: "GET", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
-	opLocationsUpdateTag            = &operation{Name: "Locations.UpdateTag", ID: "update-tag", Method: "PUT", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
-	opLocationsDeleteTag            = &operation{Name: "Locations.DeleteTag", ID: "delete-tag", Method: "DELETE", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
-	opLocationsSearchTasks          = &operation{Name: "Locations.SearchTasks", ID: "task-search", Method: "POST", Path: "/locations/{locationId}/tasks/search", Version: "2021-07-28"}
-	opLocationsListTemplates        = &operation{Name: "Locations.ListTemplates", ID: "GET-all-or-email-sms-templates", Method: "GET", Path: "/locations/{locationId}/templates", Version: "2021-07-28"}
-	opLocationsDeleteTemplate       = &operation{Name: "Locations.DeleteTemplate", ID: "DELETE-an-email-sms-template", Method: "DELETE", Path: "/locations/{locationId}/templates/{id}", Version: "2021-07-28"}
-	opLocationsGetTimezones         = &operation{Name: "Locations.GetTimezones", ID: "get-timezones", Method: "GET", Path: "/locations/{locationId}/timezones", Version: "2021-07-28"}
+	opLocationsCreate                 = &operation{Name: "Locations.Create", ID: "create-location", Method: "POST", Path: "/locations/", Version: "2021-07-28"}
+	opLocationsSearch                 = &operation{Name: "Locations.Search", ID: "search-locations", Method: "GET", Path: "/locations/search", Version: "2021-07-28"}
+	opLocationsGet                    = &operation{Name: "Locations.Get", ID: "get-location", Method: "GET", Path: "/locations/{locationId}", Version: "2021-07-28"}
+	opLocationsUpdate                 = &operation{Name: "Locations.Update", ID: "put-location", Method: "PUT", Path: "/locations/{locationId}", Version: "2021-07-28"}
+	opLocationsDelete                 = &operation{Name: "Locations.Delete", ID: "delete-location", Method: "DELETE", Path: "/locations/{locationId}", Version: "2021-07-28"}
+	opLocationsListCustomFields       = &operation{Name: "Locations.ListCustomFields", ID: "get-custom-fields", Method: "GET", Path: "/locations/{locationId}/customFields", Version: "2021-07-28"}
+	opLocationsCreateCustomField      = &operation{Name: "Locations.CreateCustomField", ID: "create-custom-field", Method: "POST", Path: "/locations/{locationId}/customFields", Version: "2021-07-28"}
+	opLocationsUploadFileCustomFields = &operation{Name: "Locations.UploadFileCustomFields", ID: "upload-file-customFields", Method: "POST", Path: "/locations/{locationId}/customFields/upload", Version: "2021-07-28"}
+	opLocationsGetCustomField         = &operation{Name: "Locations.GetCustomField", ID: "get-custom-field", Method: "GET", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
+	opLocationsUpdateCustomField      = &operation{Name: "Locations.UpdateCustomField", ID: "update-custom-field", Method: "PUT", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
+	opLocationsDeleteCustomField      = &operation{Name: "Locations.DeleteCustomField", ID: "delete-custom-field", Method: "DELETE", Path: "/locations/{locationId}/customFields/{id}", Version: "2021-07-28"}
+	opLocationsListCustomValues       = &operation{Name: "Locations.ListCustomValues", ID: "get-custom-values", Method: "GET", Path: "/locations/{locationId}/customValues", Version: "2021-07-28"}
+	opLocationsCreateCustomValue      = &operation{Name: "Locations.CreateCustomValue", ID: "create-custom-value", Method: "POST", Path: "/locations/{locationId}/customValues", Version: "2021-07-28"}
+	opLocationsGetCustomValue         = &operation{Name: "Locations.GetCustomValue", ID: "get-custom-value", Method: "GET", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
+	opLocationsUpdateCustomValue      = &operation{Name: "Locations.UpdateCustomValue", ID: "update-custom-value", Method: "PUT", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
+	opLocationsDeleteCustomValue      = &operation{Name: "Locations.DeleteCustomValue", ID: "delete-custom-value", Method: "DELETE", Path: "/locations/{locationId}/customValues/{id}", Version: "2021-07-28"}
+	opLocationsCreateRecurringTask    = &operation{Name: "Locations.CreateRecurringTask", ID: "create-recurring-task", Method: "POST", Path: "/locations/{locationId}/recurring-tasks", Version: "2021-07-28"}
+	opLocationsGetRecurringTaskByID   = &operation{Name: "Locations.GetRecurringTaskByID", ID: "get-recurring-task-by-id", Method: "GET", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
+	opLocationsUpdateRecurringTask    = &operation{Name: "Locations.UpdateRecurringTask", ID: "update-recurring-task", Method: "PUT", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
+	opLocationsDeleteRecurringTask    = &operation{Name: "Locations.DeleteRecurringTask", ID: "delete-recurring-task", Method: "DELETE", Path: "/locations/{locationId}/recurring-tasks/{id}", Version: "2021-07-28"}
+	opLocationsListTags               = &operation{Name: "Locations.ListTags", ID: "get-location-tags", Method: "GET", Path: "/locations/{locationId}/tags", Version: "2021-07-28"}
+	opLocationsCreateTag              = &operation{Name: "Locations.CreateTag", ID: "create-tag", Method: "POST", Path: "/locations/{locationId}/tags", Version: "2021-07-28"}
+	opLocationsGetTagByID             = &operation{Name: "Locations.GetTagByID", ID: "get-tag-by-id", Method: "GET", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
+	opLocationsUpdateTag              = &operation{Name: "Locations.UpdateTag", ID: "update-tag", Method: "PUT", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
+	opLocationsDeleteTag              = &operation{Name: "Locations.DeleteTag", ID: "delete-tag", Method: "DELETE", Path: "/locations/{locationId}/tags/{tagId}", Version: "2021-07-28"}
+	opLocationsSearchTasks            = &operation{Name: "Locations.SearchTasks", ID: "task-search", Method: "POST", Path: "/locations/{locationId}/tasks/search", Version: "2021-07-28"}
+	opLocationsListTemplates          = &operation{Name: "Locations.ListTemplates", ID: "GET-all-or-email-sms-templates", Method: "GET", Path: "/locations/{locationId}/templates", Version: "2021-07-28"}
+	opLocationsDeleteTemplate         = &operation{Name: "Locations.DeleteTemplate", ID: "DELETE-an-email-sms-template", Method: "DELETE", Path: "/locations/{locationId}/templates/{id}", Version: "2021-07-28"}
+	opLocationsGetTimezones           = &operation{Name: "Locations.GetTimezones", ID: "get-timezones", Method: "GET", Path: "/locations/{locationId}/timezones", Version: "2021-07-28"}
 )
 
 // LocationCreateRequest is the body of [LocationsService.Create].
@@ -323,6 +324,19 @@ func (r *CustomFieldsCreateRequest) validate(op *operation) error {
 type TextBoxListOptions struct {
 	Label        *string `json:"label,omitempty"`
 	PrefillValue *string `json:"prefillValue,omitempty"`
+}
+
+// FileUploadBody is the body of [LocationsService.UploadFileCustomFields].
+type FileUploadBody struct {
+	ID       *string `json:"id,omitempty"`
+	MaxFiles *string `json:"maxFiles,omitempty"`
+	// Files are the files to upload, sent as multipart parts named file unless an Upload names its Field.
+	Files []Upload `json:"-"`
+}
+
+// multipartFiles makes FileUploadBody a multipart/form-data body.
+func (r *FileUploadBody) multipartFiles() (string, []Upload) {
+	return "file", r.Files
 }
 
 // CustomFieldsUpdateRequest is the body of [LocationsService.UpdateCustomField].
@@ -810,6 +824,34 @@ func (s *LocationsService) CreateCustomField(ctx context.Context, locationID str
 		return nil, resp, noResult(opLocationsCreateCustomField, resp, "customField")
 	}
 	return root.CustomField, resp, nil
+}
+
+// UploadFileCustomFields sends POST
+// /locations/{locationId}/customFields/upload: Uploads File to customFields.
+//
+// API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/upload-file-customFields
+//
+//meta:operation POST /locations/{locationId}/customFields/upload
+func (s *LocationsService) UploadFileCustomFields(ctx context.Context, locationID string, req *FileUploadBody) ([]string, *Response, error) {
+	path, err := opLocationsUploadFileCustomFields.expand(locationID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if req == nil {
+		return nil, nil, &ArgError{Operation: opLocationsUploadFileCustomFields.Name, Arg: "body", Reason: "is required"}
+	}
+	var root struct {
+		UploadedFiles json.RawMessage `json:"uploadedFiles"`
+		Meta          []string        `json:"meta"`
+	}
+	resp, err := (*service)(s).call(ctx, opLocationsUploadFileCustomFields, path, nil, req, &root)
+	if err != nil {
+		return nil, resp, err
+	}
+	if root.Meta == nil {
+		return nil, resp, noResult(opLocationsUploadFileCustomFields, resp, "meta")
+	}
+	return root.Meta, resp, nil
 }
 
 // GetCustomField sends GET /locations/{locationId}/customFields/{id}: Get

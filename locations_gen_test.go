@@ -58,6 +58,7 @@ type locationsWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // locationsResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func locationsResponder(t *testing.T, w locationsWant) httpmock.Responder {
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, locationsFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(locationsFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func locationsResponder(t *testing.T, w locationsWant) httpmock.Responder {
 func TestLocationsCreate(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/", query: "", version: "2021-07-28", body: "create-location.request.json", status: 200, response: "create-location.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/", query: "", version: "2021-07-28", body: "create-location.request.json", status: 200, response: "create-location.response.json", fileField: ""}))
 	req := new(LocationCreateRequest)
 	decodeLocationsFixture(t, "create-location.request.json", req)
 	got, resp, err := client.Locations.Create(context.Background(), req)
@@ -150,7 +153,7 @@ func TestLocationsCreateRequiresFields(t *testing.T) {
 func TestLocationsSearch(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/search", query: "companyId=example-companyId&email=example-email&limit=1&order=example-order&skip=1", version: "2021-07-28", body: "", status: 200, response: "search-locations.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/search", query: "companyId=example-companyId&email=example-email&limit=1&order=example-order&skip=1", version: "2021-07-28", body: "", status: 200, response: "search-locations.response.json", fileField: ""}))
 	opts := &LocationsSearchOptions{CompanyID: "example-companyId", Skip: 1, Limit: 1, Order: "example-order", Email: "example-email"}
 	got, resp, err := client.Locations.Search(context.Background(), opts)
 	require.NoError(t, err)
@@ -171,7 +174,7 @@ func TestLocationsSearch(t *testing.T) {
 func TestLocationsGet(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId", query: "", version: "2021-07-28", body: "", status: 200, response: "get-location.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId", query: "", version: "2021-07-28", body: "", status: 200, response: "get-location.response.json", fileField: ""}))
 	got, resp, err := client.Locations.Get(context.Background(), "example-locationId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -214,7 +217,7 @@ func TestLocationsGetRejectsBadArguments(t *testing.T) {
 func TestLocationsUpdate(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "PUT", path: "/locations/example-locationId", query: "", version: "2021-07-28", body: "put-location.request.json", status: 200, response: "put-location.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "PUT", path: "/locations/example-locationId", query: "", version: "2021-07-28", body: "put-location.request.json", status: 200, response: "put-location.response.json", fileField: ""}))
 	req := new(LocationUpdateRequest)
 	decodeLocationsFixture(t, "put-location.request.json", req)
 	got, resp, err := client.Locations.Update(context.Background(), "example-locationId", req)
@@ -282,7 +285,7 @@ func TestLocationsUpdateRequiresFields(t *testing.T) {
 func TestLocationsDelete(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId", query: "deleteTwilioAccount=example-deleteTwilioAccount", version: "2021-07-28", body: "", status: 200, response: "delete-location.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId", query: "deleteTwilioAccount=example-deleteTwilioAccount", version: "2021-07-28", body: "", status: 200, response: "delete-location.response.json", fileField: ""}))
 	got, resp, err := client.Locations.Delete(context.Background(), "example-locationId", "example-deleteTwilioAccount")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -325,7 +328,7 @@ func TestLocationsDeleteRejectsBadArguments(t *testing.T) {
 func TestLocationsListCustomFields(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/customFields", query: "model=example-model", version: "2021-07-28", body: "", status: 200, response: "get-custom-fields.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/customFields", query: "model=example-model", version: "2021-07-28", body: "", status: 200, response: "get-custom-fields.response.json", fileField: ""}))
 	opts := &LocationsListCustomFieldsOptions{Model: "example-model"}
 	got, resp, err := client.Locations.ListCustomFields(context.Background(), "example-locationId", opts)
 	require.NoError(t, err)
@@ -370,7 +373,7 @@ func TestLocationsListCustomFieldsRejectsBadArguments(t *testing.T) {
 func TestLocationsCreateCustomField(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/customFields", query: "", version: "2021-07-28", body: "create-custom-field.request.json", status: 201, response: "create-custom-field.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/customFields", query: "", version: "2021-07-28", body: "create-custom-field.request.json", status: 201, response: "create-custom-field.response.json", fileField: ""}))
 	req := new(CustomFieldsCreateRequest)
 	decodeLocationsFixture(t, "create-custom-field.request.json", req)
 	got, resp, err := client.Locations.CreateCustomField(context.Background(), "example-locationId", req)
@@ -439,10 +442,62 @@ func TestLocationsCreateCustomFieldRequiresFields(t *testing.T) {
 	}
 }
 
+func TestLocationsUploadFileCustomFields(t *testing.T) {
+	t.Parallel()
+	client, mock := newLocationsTestClient(t)
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/customFields/upload", query: "", version: "2021-07-28", body: "upload-file-customFields.request.json", status: 200, response: "upload-file-customFields.response.json", fileField: "file"}))
+	req := new(FileUploadBody)
+	decodeLocationsFixture(t, "upload-file-customFields.request.json", req)
+	req.Files = []Upload{{Filename: "hello.txt", ContentType: "text/plain", Data: []byte("hello")}}
+	got, resp, err := client.Locations.UploadFileCustomFields(context.Background(), "example-locationId", req)
+	require.NoError(t, err)
+	require.NotNil(t, resp)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "Locations.UploadFileCustomFields", resp.Operation)
+	assert.Equal(t, 1, mock.GetTotalCallCount())
+	var want struct {
+		UploadedFiles json.RawMessage `json:"uploadedFiles"`
+		Meta          []string        `json:"meta"`
+	}
+	decodeLocationsFixture(t, "upload-file-customFields.response.json", &want)
+	assert.Equal(t, want.Meta, got)
+	require.Len(t, got, 1)
+	assert.Equal(t, "example-meta", got[0])
+}
+
+func TestLocationsUploadFileCustomFieldsRejectsBadArguments(t *testing.T) {
+	t.Parallel()
+	check := func(t *testing.T, arg string, call func(*Client) error) {
+		t.Helper()
+		client, mock := newLocationsTestClient(t)
+		err := call(client)
+		var argErr *ArgError
+		require.ErrorAs(t, err, &argErr)
+		assert.Equal(t, arg, argErr.Arg)
+		assert.Equal(t, "Locations.UploadFileCustomFields", argErr.Operation)
+		assert.ErrorIs(t, err, ErrInvalidArgument)
+		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
+	}
+	req := new(FileUploadBody)
+	decodeLocationsFixture(t, "upload-file-customFields.request.json", req)
+	check(t, "locationId", func(c *Client) error {
+		_, _, err := c.Locations.UploadFileCustomFields(context.Background(), "", req)
+		return err
+	})
+	check(t, "locationId", func(c *Client) error {
+		_, _, err := c.Locations.UploadFileCustomFields(context.Background(), "..", req)
+		return err
+	})
+	check(t, "body", func(c *Client) error {
+		_, _, err := c.Locations.UploadFileCustomFields(context.Background(), "example-locationId", nil)
+		return err
+	})
+}
+
 func TestLocationsGetCustomField(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/ve9EPM428h8vShlRW1KT/customFields/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "get-custom-field.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/ve9EPM428h8vShlRW1KT/customFields/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "get-custom-field.response.json", fileField: ""}))
 	got, resp, err := client.Locations.GetCustomField(context.Background(), "ve9EPM428h8vShlRW1KT", "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -493,7 +548,7 @@ func TestLocationsGetCustomFieldRejectsBadArguments(t *testing.T) {
 func TestLocationsUpdateCustomField(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "PUT", path: "/locations/example-locationId/customFields/example-id", query: "", version: "2021-07-28", body: "update-custom-field.request.json", status: 200, response: "update-custom-field.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "PUT", path: "/locations/example-locationId/customFields/example-id", query: "", version: "2021-07-28", body: "update-custom-field.request.json", status: 200, response: "update-custom-field.response.json", fileField: ""}))
 	req := new(CustomFieldsUpdateRequest)
 	decodeLocationsFixture(t, "update-custom-field.request.json", req)
 	got, resp, err := client.Locations.UpdateCustomField(context.Background(), "example-locationId", "example-id", req)
@@ -572,7 +627,7 @@ func TestLocationsUpdateCustomFieldRequiresFields(t *testing.T) {
 func TestLocationsDeleteCustomField(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId/customFields/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-custom-field.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId/customFields/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-custom-field.response.json", fileField: ""}))
 	got, resp, err := client.Locations.DeleteCustomField(context.Background(), "example-locationId", "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -618,7 +673,7 @@ func TestLocationsDeleteCustomFieldRejectsBadArguments(t *testing.T) {
 func TestLocationsListCustomValues(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/customValues", query: "", version: "2021-07-28", body: "", status: 200, response: "get-custom-values.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/customValues", query: "", version: "2021-07-28", body: "", status: 200, response: "get-custom-values.response.json", fileField: ""}))
 	got, resp, err := client.Locations.ListCustomValues(context.Background(), "example-locationId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -661,7 +716,7 @@ func TestLocationsListCustomValuesRejectsBadArguments(t *testing.T) {
 func TestLocationsCreateCustomValue(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/customValues", query: "", version: "2021-07-28", body: "create-custom-value.request.json", status: 201, response: "create-custom-value.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/customValues", query: "", version: "2021-07-28", body: "create-custom-value.request.json", status: 201, response: "create-custom-value.response.json", fileField: ""}))
 	req := new(CustomValuesRequest)
 	decodeLocationsFixture(t, "create-custom-value.request.json", req)
 	got, resp, err := client.Locations.CreateCustomValue(context.Background(), "example-locationId", req)
@@ -733,7 +788,7 @@ func TestLocationsCreateCustomValueRequiresFields(t *testing.T) {
 func TestLocationsGetCustomValue(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/customValues/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "get-custom-value.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/customValues/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "get-custom-value.response.json", fileField: ""}))
 	got, resp, err := client.Locations.GetCustomValue(context.Background(), "example-locationId", "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -784,7 +839,7 @@ func TestLocationsGetCustomValueRejectsBadArguments(t *testing.T) {
 func TestLocationsUpdateCustomValue(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "PUT", path: "/locations/example-locationId/customValues/example-id", query: "", version: "2021-07-28", body: "update-custom-value.request.json", status: 200, response: "update-custom-value.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "PUT", path: "/locations/example-locationId/customValues/example-id", query: "", version: "2021-07-28", body: "update-custom-value.request.json", status: 200, response: "update-custom-value.response.json", fileField: ""}))
 	req := new(CustomValuesRequest)
 	decodeLocationsFixture(t, "update-custom-value.request.json", req)
 	got, resp, err := client.Locations.UpdateCustomValue(context.Background(), "example-locationId", "example-id", req)
@@ -864,7 +919,7 @@ func TestLocationsUpdateCustomValueRequiresFields(t *testing.T) {
 func TestLocationsDeleteCustomValue(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId/customValues/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-custom-value.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId/customValues/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-custom-value.response.json", fileField: ""}))
 	got, resp, err := client.Locations.DeleteCustomValue(context.Background(), "example-locationId", "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -910,7 +965,7 @@ func TestLocationsDeleteCustomValueRejectsBadArguments(t *testing.T) {
 func TestLocationsCreateRecurringTask(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/recurring-tasks", query: "", version: "2021-07-28", body: "create-recurring-task.request.json", status: 201, response: "create-recurring-task.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/recurring-tasks", query: "", version: "2021-07-28", body: "create-recurring-task.request.json", status: 201, response: "create-recurring-task.response.json", fileField: ""}))
 	req := new(RecurringTaskCreateRequest)
 	decodeLocationsFixture(t, "create-recurring-task.request.json", req)
 	got, resp, err := client.Locations.CreateRecurringTask(context.Background(), "example-locationId", req)
@@ -981,7 +1036,7 @@ func TestLocationsCreateRecurringTaskRequiresFields(t *testing.T) {
 func TestLocationsGetRecurringTaskByID(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/sx6wyHhbFdRXh302Lunr/recurring-tasks/sx6wyHhbFdRXh302Lunr", query: "", version: "2021-07-28", body: "", status: 200, response: "get-recurring-task-by-id.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/sx6wyHhbFdRXh302Lunr/recurring-tasks/sx6wyHhbFdRXh302Lunr", query: "", version: "2021-07-28", body: "", status: 200, response: "get-recurring-task-by-id.response.json", fileField: ""}))
 	got, resp, err := client.Locations.GetRecurringTaskByID(context.Background(), "sx6wyHhbFdRXh302Lunr", "sx6wyHhbFdRXh302Lunr")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1032,7 +1087,7 @@ func TestLocationsGetRecurringTaskByIDRejectsBadArguments(t *testing.T) {
 func TestLocationsUpdateRecurringTask(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "PUT", path: "/locations/sx6wyHhbFdRXh302Lunr/recurring-tasks/sx6wyHhbFdRXh302Lunr", query: "", version: "2021-07-28", body: "update-recurring-task.request.json", status: 200, response: "update-recurring-task.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "PUT", path: "/locations/sx6wyHhbFdRXh302Lunr/recurring-tasks/sx6wyHhbFdRXh302Lunr", query: "", version: "2021-07-28", body: "update-recurring-task.request.json", status: 200, response: "update-recurring-task.response.json", fileField: ""}))
 	req := new(RecurringTaskUpdateRequest)
 	decodeLocationsFixture(t, "update-recurring-task.request.json", req)
 	got, resp, err := client.Locations.UpdateRecurringTask(context.Background(), "sx6wyHhbFdRXh302Lunr", "sx6wyHhbFdRXh302Lunr", req)
@@ -1091,7 +1146,7 @@ func TestLocationsUpdateRecurringTaskRejectsBadArguments(t *testing.T) {
 func TestLocationsDeleteRecurringTask(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/sx6wyHhbFdRXh302Lunr/recurring-tasks/sx6wyHhbFdRXh302Lunr", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-recurring-task.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/sx6wyHhbFdRXh302Lunr/recurring-tasks/sx6wyHhbFdRXh302Lunr", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-recurring-task.response.json", fileField: ""}))
 	got, resp, err := client.Locations.DeleteRecurringTask(context.Background(), "sx6wyHhbFdRXh302Lunr", "sx6wyHhbFdRXh302Lunr")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1138,7 +1193,7 @@ func TestLocationsDeleteRecurringTaskRejectsBadArguments(t *testing.T) {
 func TestLocationsListTags(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/tags", query: "", version: "2021-07-28", body: "", status: 200, response: "get-location-tags.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/tags", query: "", version: "2021-07-28", body: "", status: 200, response: "get-location-tags.response.json", fileField: ""}))
 	got, resp, err := client.Locations.ListTags(context.Background(), "example-locationId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1181,7 +1236,7 @@ func TestLocationsListTagsRejectsBadArguments(t *testing.T) {
 func TestLocationsCreateTag(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/tags", query: "", version: "2021-07-28", body: "create-tag.request.json", status: 200, response: "create-tag.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/tags", query: "", version: "2021-07-28", body: "create-tag.request.json", status: 200, response: "create-tag.response.json", fileField: ""}))
 	req := new(TagBody)
 	decodeLocationsFixture(t, "create-tag.request.json", req)
 	got, resp, err := client.Locations.CreateTag(context.Background(), "example-locationId", req)
@@ -1252,7 +1307,7 @@ func TestLocationsCreateTagRequiresFields(t *testing.T) {
 func TestLocationsGetTagByID(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/tags/example-tagId", query: "", version: "2021-07-28", body: "", status: 200, response: "get-tag-by-id.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/tags/example-tagId", query: "", version: "2021-07-28", body: "", status: 200, response: "get-tag-by-id.response.json", fileField: ""}))
 	got, resp, err := client.Locations.GetTagByID(context.Background(), "example-locationId", "example-tagId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1303,7 +1358,7 @@ func TestLocationsGetTagByIDRejectsBadArguments(t *testing.T) {
 func TestLocationsUpdateTag(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "PUT", path: "/locations/example-locationId/tags/example-tagId", query: "", version: "2021-07-28", body: "update-tag.request.json", status: 200, response: "update-tag.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "PUT", path: "/locations/example-locationId/tags/example-tagId", query: "", version: "2021-07-28", body: "update-tag.request.json", status: 200, response: "update-tag.response.json", fileField: ""}))
 	req := new(TagBody)
 	decodeLocationsFixture(t, "update-tag.request.json", req)
 	got, resp, err := client.Locations.UpdateTag(context.Background(), "example-locationId", "example-tagId", req)
@@ -1382,7 +1437,7 @@ func TestLocationsUpdateTagRequiresFields(t *testing.T) {
 func TestLocationsDeleteTag(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId/tags/example-tagId", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-tag.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId/tags/example-tagId", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-tag.response.json", fileField: ""}))
 	got, resp, err := client.Locations.DeleteTag(context.Background(), "example-locationId", "example-tagId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1428,7 +1483,7 @@ func TestLocationsDeleteTagRejectsBadArguments(t *testing.T) {
 func TestLocationsSearchTasks(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/tasks/search", query: "", version: "2021-07-28", body: "task-search.request.json", status: 200, response: "task-search.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "POST", path: "/locations/example-locationId/tasks/search", query: "", version: "2021-07-28", body: "task-search.request.json", status: 200, response: "task-search.response.json", fileField: ""}))
 	req := new(TaskSearchParamsRequest)
 	decodeLocationsFixture(t, "task-search.request.json", req)
 	got, resp, err := client.Locations.SearchTasks(context.Background(), "example-locationId", req)
@@ -1477,7 +1532,7 @@ func TestLocationsSearchTasksRejectsBadArguments(t *testing.T) {
 func TestLocationsListTemplates(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/templates", query: "deleted=true&limit=1&originId=example-originId&skip=1&type=example-type", version: "2021-07-28", body: "", status: 200, response: "GET-all-or-email-sms-templates.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/templates", query: "deleted=true&limit=1&originId=example-originId&skip=1&type=example-type", version: "2021-07-28", body: "", status: 200, response: "GET-all-or-email-sms-templates.response.json", fileField: ""}))
 	opts := &LocationsListTemplatesOptions{Deleted: true, Skip: 1, Limit: 1, Type: "example-type"}
 	got, resp, err := client.Locations.ListTemplates(context.Background(), "example-locationId", "example-originId", opts)
 	require.NoError(t, err)
@@ -1526,7 +1581,7 @@ func TestLocationsListTemplatesRejectsBadArguments(t *testing.T) {
 func TestLocationsDeleteTemplate(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId/templates/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "DELETE-an-email-sms-template.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId/templates/example-id", query: "", version: "2021-07-28", body: "", status: 200, response: "DELETE-an-email-sms-template.response.json", fileField: ""}))
 	got, resp, err := client.Locations.DeleteTemplate(context.Background(), "example-locationId", "example-id")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1570,7 +1625,7 @@ func TestLocationsDeleteTemplateRejectsBadArguments(t *testing.T) {
 func TestLocationsGetTimezones(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/timezones", query: "", version: "2021-07-28", body: "", status: 200, response: "get-timezones.response.json"}))
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/timezones", query: "", version: "2021-07-28", body: "", status: 200, response: "get-timezones.response.json", fileField: ""}))
 	got, resp, err := client.Locations.GetTimezones(context.Background(), "example-locationId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1634,6 +1689,13 @@ func TestLocationsExamplesDecodeStrictly(t *testing.T) {
 			})
 		},
 		"create-custom-field.request.json": func() any { return new(CustomFieldsCreateRequest) },
+		"upload-file-customFields.response.json": func() any {
+			return new(struct {
+				UploadedFiles json.RawMessage `json:"uploadedFiles"`
+				Meta          []string        `json:"meta"`
+			})
+		},
+		"upload-file-customFields.request.json": func() any { return new(FileUploadBody) },
 		"get-custom-field.response.json": func() any {
 			return new(struct {
 				CustomField *LocationsCustomField `json:"customField"`

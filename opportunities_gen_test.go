@@ -58,6 +58,7 @@ type opportunitiesWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // opportunitiesResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func opportunitiesResponder(t *testing.T, w opportunitiesWant) httpmock.Responde
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, opportunitiesFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(opportunitiesFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func opportunitiesResponder(t *testing.T, w opportunitiesWant) httpmock.Responde
 func TestOpportunitiesCreate(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "POST", path: "/opportunities/", query: "", version: "2021-07-28", body: "create-opportunity.request.json", status: 201, response: "create-opportunity.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "POST", path: "/opportunities/", query: "", version: "2021-07-28", body: "create-opportunity.request.json", status: 201, response: "create-opportunity.response.json", fileField: ""}))
 	req := new(OpportunityCreateRequest)
 	decodeOpportunitiesFixture(t, "create-opportunity.request.json", req)
 	got, resp, err := client.Opportunities.Create(context.Background(), req)
@@ -156,7 +159,7 @@ func TestOpportunitiesCreateRequiresFields(t *testing.T) {
 func TestOpportunitiesListLostReasons(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/lost-reason", query: "deleted=true&getCount=true&limit=10&locationId=ve9EPM428h8vShlRW1KT&name=lost+reason&query=dentist&skip=1", version: "2021-07-28", body: "", status: 200, response: "get-lost-reason.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/lost-reason", query: "deleted=true&getCount=true&limit=10&locationId=ve9EPM428h8vShlRW1KT&name=lost+reason&query=dentist&skip=1", version: "2021-07-28", body: "", status: 200, response: "get-lost-reason.response.json", fileField: ""}))
 	opts := &OpportunitiesListLostReasonsOptions{Name: "lost reason", Deleted: true, Query: "dentist", Skip: 1, Limit: 10, GetCount: true}
 	got, resp, err := client.Opportunities.ListLostReasons(context.Background(), "ve9EPM428h8vShlRW1KT", opts)
 	require.NoError(t, err)
@@ -199,7 +202,7 @@ func TestOpportunitiesListLostReasonsRejectsBadArguments(t *testing.T) {
 func TestOpportunitiesListPipelines(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/pipelines", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-07-28", body: "", status: 200, response: "get-pipelines.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/pipelines", query: "locationId=ve9EPM428h8vShlRW1KT", version: "2021-07-28", body: "", status: 200, response: "get-pipelines.response.json", fileField: ""}))
 	got, resp, err := client.Opportunities.ListPipelines(context.Background(), "ve9EPM428h8vShlRW1KT")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -238,7 +241,7 @@ func TestOpportunitiesListPipelinesRejectsBadArguments(t *testing.T) {
 func TestOpportunitiesSearch(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/search", query: "assigned_to=082goXVW3lIExEQPOnd3&campaignId=Y2I9XM7aO1hncuSOlc9L&contact_id=WFwVrSSjZ2CNHbZThQX2&country=US&date=mm-dd-yyyy&endDate=mm-dd-yyyy&getCalendarEvents=true&getNotes=true&getTasks=true&id=123akv4LFn6C9frZoy3e&limit=1&location_id=i2SpAtBVHSVea1sL6oah&order=added_asc&page=1&pipeline_id=bCkKGpDsyPP4peuKowkG&pipeline_stage_id=7915dedc-8f18-44d5-8bc3-77c04e994a10&q=john%40deo.com&startAfter=1628008053263&startAfterId=UIaE1WjAwWKdlyD7osQI&status=example-status", version: "2021-07-28", body: "", status: 200, response: "search-opportunity.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/search", query: "assigned_to=082goXVW3lIExEQPOnd3&campaignId=Y2I9XM7aO1hncuSOlc9L&contact_id=WFwVrSSjZ2CNHbZThQX2&country=US&date=mm-dd-yyyy&endDate=mm-dd-yyyy&getCalendarEvents=true&getNotes=true&getTasks=true&id=123akv4LFn6C9frZoy3e&limit=1&location_id=i2SpAtBVHSVea1sL6oah&order=added_asc&page=1&pipeline_id=bCkKGpDsyPP4peuKowkG&pipeline_stage_id=7915dedc-8f18-44d5-8bc3-77c04e994a10&q=john%40deo.com&startAfter=1628008053263&startAfterId=UIaE1WjAwWKdlyD7osQI&status=example-status", version: "2021-07-28", body: "", status: 200, response: "search-opportunity.response.json", fileField: ""}))
 	opts := &OpportunitiesSearchOptions{Q: "john@deo.com", PipelineID: "bCkKGpDsyPP4peuKowkG", PipelineStageID: "7915dedc-8f18-44d5-8bc3-77c04e994a10", ContactID: "WFwVrSSjZ2CNHbZThQX2", Status: "example-status", AssignedTo: "082goXVW3lIExEQPOnd3", CampaignID: "Y2I9XM7aO1hncuSOlc9L", ID: "123akv4LFn6C9frZoy3e", Order: "added_asc", EndDate: "mm-dd-yyyy", StartAfter: "1628008053263", StartAfterID: "UIaE1WjAwWKdlyD7osQI", Date: "mm-dd-yyyy", Country: "US", Page: 1, Limit: 1, GetTasks: true, GetNotes: true, GetCalendarEvents: true}
 	got, resp, err := client.Opportunities.Search(context.Background(), "i2SpAtBVHSVea1sL6oah", opts)
 	require.NoError(t, err)
@@ -282,7 +285,7 @@ func TestOpportunitiesSearchRejectsBadArguments(t *testing.T) {
 func TestOpportunitiesSearchAdvanced(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "POST", path: "/opportunities/search", query: "", version: "2021-07-28", body: "search-opportunities-advanced.request.json", status: 200, response: "search-opportunities-advanced.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "POST", path: "/opportunities/search", query: "", version: "2021-07-28", body: "search-opportunities-advanced.request.json", status: 200, response: "search-opportunities-advanced.response.json", fileField: ""}))
 	req := new(OpportunitySearchBody)
 	decodeOpportunitiesFixture(t, "search-opportunities-advanced.request.json", req)
 	got, resp, err := client.Opportunities.SearchAdvanced(context.Background(), req)
@@ -350,7 +353,7 @@ func TestOpportunitiesSearchAdvancedRequiresFields(t *testing.T) {
 func TestOpportunitiesUpsert(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "POST", path: "/opportunities/upsert", query: "", version: "2021-07-28", body: "Upsert-opportunity.request.json", status: 200, response: "Upsert-opportunity.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "POST", path: "/opportunities/upsert", query: "", version: "2021-07-28", body: "Upsert-opportunity.request.json", status: 200, response: "Upsert-opportunity.response.json", fileField: ""}))
 	req := new(OpportunityUpsertRequest)
 	decodeOpportunitiesFixture(t, "Upsert-opportunity.request.json", req)
 	got, resp, err := client.Opportunities.Upsert(context.Background(), req)
@@ -411,7 +414,7 @@ func TestOpportunitiesUpsertRequiresFields(t *testing.T) {
 func TestOpportunitiesGet(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/yWQobCRIhRguQtD2llvk", query: "", version: "2021-07-28", body: "", status: 200, response: "get-opportunity.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/yWQobCRIhRguQtD2llvk", query: "", version: "2021-07-28", body: "", status: 200, response: "get-opportunity.response.json", fileField: ""}))
 	got, resp, err := client.Opportunities.Get(context.Background(), "yWQobCRIhRguQtD2llvk")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -454,7 +457,7 @@ func TestOpportunitiesGetRejectsBadArguments(t *testing.T) {
 func TestOpportunitiesUpdate(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "PUT", path: "/opportunities/yWQobCRIhRguQtD2llvk", query: "", version: "2021-07-28", body: "update-opportunity.request.json", status: 200, response: "update-opportunity.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "PUT", path: "/opportunities/yWQobCRIhRguQtD2llvk", query: "", version: "2021-07-28", body: "update-opportunity.request.json", status: 200, response: "update-opportunity.response.json", fileField: ""}))
 	req := new(OpportunityUpdateRequest)
 	decodeOpportunitiesFixture(t, "update-opportunity.request.json", req)
 	got, resp, err := client.Opportunities.Update(context.Background(), "yWQobCRIhRguQtD2llvk", req)
@@ -505,7 +508,7 @@ func TestOpportunitiesUpdateRejectsBadArguments(t *testing.T) {
 func TestOpportunitiesDelete(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "DELETE", path: "/opportunities/yWQobCRIhRguQtD2llvk", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-opportunity.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "DELETE", path: "/opportunities/yWQobCRIhRguQtD2llvk", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-opportunity.response.json", fileField: ""}))
 	got, resp, err := client.Opportunities.Delete(context.Background(), "yWQobCRIhRguQtD2llvk")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -543,7 +546,7 @@ func TestOpportunitiesDeleteRejectsBadArguments(t *testing.T) {
 func TestOpportunitiesAddFollowers(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "POST", path: "/opportunities/sx6wyHhbFdRXh302Lunr/followers", query: "", version: "2021-07-28", body: "add-followers-opportunity.request.json", status: 201, response: "add-followers-opportunity.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "POST", path: "/opportunities/sx6wyHhbFdRXh302Lunr/followers", query: "", version: "2021-07-28", body: "add-followers-opportunity.request.json", status: 201, response: "add-followers-opportunity.response.json", fileField: ""}))
 	req := new(FollowersRequest)
 	decodeOpportunitiesFixture(t, "add-followers-opportunity.request.json", req)
 	got, resp, err := client.Opportunities.AddFollowers(context.Background(), "sx6wyHhbFdRXh302Lunr", req)
@@ -609,7 +612,7 @@ func TestOpportunitiesAddFollowersRequiresFields(t *testing.T) {
 func TestOpportunitiesRemoveFollowers(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "DELETE", path: "/opportunities/sx6wyHhbFdRXh302Lunr/followers", query: "isRemoveAllFollowers=true", version: "2021-07-28", body: "remove-followers-opportunity.request.json", status: 200, response: "remove-followers-opportunity.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "DELETE", path: "/opportunities/sx6wyHhbFdRXh302Lunr/followers", query: "isRemoveAllFollowers=true", version: "2021-07-28", body: "remove-followers-opportunity.request.json", status: 200, response: "remove-followers-opportunity.response.json", fileField: ""}))
 	req := new(FollowersRequest)
 	decodeOpportunitiesFixture(t, "remove-followers-opportunity.request.json", req)
 	opts := &OpportunitiesRemoveFollowersOptions{IsRemoveAllFollowers: true}
@@ -678,7 +681,7 @@ func TestOpportunitiesRemoveFollowersRequiresFields(t *testing.T) {
 func TestOpportunitiesUpdateStatus(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "PUT", path: "/opportunities/yWQobCRIhRguQtD2llvk/status", query: "", version: "2021-07-28", body: "update-opportunity-status.request.json", status: 200, response: "update-opportunity-status.response.json"}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "PUT", path: "/opportunities/yWQobCRIhRguQtD2llvk/status", query: "", version: "2021-07-28", body: "update-opportunity-status.request.json", status: 200, response: "update-opportunity-status.response.json", fileField: ""}))
 	req := new(StatusUpdateRequest)
 	decodeOpportunitiesFixture(t, "update-opportunity-status.request.json", req)
 	got, resp, err := client.Opportunities.UpdateStatus(context.Background(), "yWQobCRIhRguQtD2llvk", req)

@@ -166,7 +166,13 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 		return nil, &RequestError{Operation: op.Name, Method: op.Method, Path: path, Err: err}
 	}
 	var payload []byte
-	if body != nil {
+	contentType := ""
+	if mb, ok := body.(multipartBody); ok {
+		var err error
+		if contentType, payload, err = encodeMultipart(mb); err != nil {
+			return nil, errorf(op, "encoding request: %v", err)
+		}
+	} else if body != nil {
 		var err error
 		if payload, err = marshalJSON(body); err != nil {
 			return nil, errorf(op, "encoding request: %v", err)
@@ -182,7 +188,7 @@ func (c *Client) call(ctx context.Context, op *operation, path string, query url
 	if tok == nil || tok.AccessToken == "" {
 		return nil, errorf(op, "token source returned no access token")
 	}
-	st := &callState{op: op, bucket: c.limiter.bucket(c.bucketKey(tok.AccessToken))}
+	st := &callState{op: op, bucket: c.limiter.bucket(c.bucketKey(tok.AccessToken)), contentType: contentType}
 	if err := c.limiter.checkDaily(st.bucket, op); err != nil {
 		return nil, err
 	}
@@ -398,7 +404,11 @@ func (c *Client) send(ctx context.Context, op *operation, target string, payload
 	h["User-Agent"] = []string{c.userAgent}
 	h["Authorization"] = []string{tokenType(tok.TokenType) + " " + tok.AccessToken}
 	if payload != nil {
-		h["Content-Type"] = []string{"application/json"}
+		ct := "application/json"
+		if st := stateFrom(ctx); st != nil && st.contentType != "" {
+			ct = st.contentType // a multipart upload
+		}
+		h["Content-Type"] = []string{ct}
 	}
 	return c.http.Do(req)
 }

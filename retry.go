@@ -67,6 +67,8 @@ type callState struct {
 	attempts int
 	rate     Rate
 	body     []byte // the last response body, read in full by the transport
+	// contentType is the request body's type when it is not JSON.
+	contentType string
 	// reached is true once any attempt may have reached HighLevel and been
 	// applied: a connection was made and no answer said it was refused
 	// unapplied (429). It survives every later error: a deadline, a cancel,

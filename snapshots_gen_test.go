@@ -58,6 +58,7 @@ type snapshotsWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // snapshotsResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func snapshotsResponder(t *testing.T, w snapshotsWant) httpmock.Responder {
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, snapshotsFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(snapshotsFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func snapshotsResponder(t *testing.T, w snapshotsWant) httpmock.Responder {
 func TestSnapshotsListCustom(t *testing.T) {
 	t.Parallel()
 	client, mock := newSnapshotsTestClient(t)
-	mock.RegisterNoResponder(snapshotsResponder(t, snapshotsWant{method: "GET", path: "/snapshots/", query: "companyId=example-companyId", version: "2021-07-28", body: "", status: 200, response: "get-custom-snapshots.response.json"}))
+	mock.RegisterNoResponder(snapshotsResponder(t, snapshotsWant{method: "GET", path: "/snapshots/", query: "companyId=example-companyId", version: "2021-07-28", body: "", status: 200, response: "get-custom-snapshots.response.json", fileField: ""}))
 	got, resp, err := client.Snapshots.ListCustom(context.Background(), "example-companyId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -128,7 +131,7 @@ func TestSnapshotsListCustomRejectsBadArguments(t *testing.T) {
 func TestSnapshotsCreateShareLink(t *testing.T) {
 	t.Parallel()
 	client, mock := newSnapshotsTestClient(t)
-	mock.RegisterNoResponder(snapshotsResponder(t, snapshotsWant{method: "POST", path: "/snapshots/share/link", query: "companyId=example-companyId", version: "2021-07-28", body: "create-snapshot-share-link.request.json", status: 201, response: "create-snapshot-share-link.response.json"}))
+	mock.RegisterNoResponder(snapshotsResponder(t, snapshotsWant{method: "POST", path: "/snapshots/share/link", query: "companyId=example-companyId", version: "2021-07-28", body: "create-snapshot-share-link.request.json", status: 201, response: "create-snapshot-share-link.response.json", fileField: ""}))
 	req := new(SnapshotShareLinkRequestCreateRequest)
 	decodeSnapshotsFixture(t, "create-snapshot-share-link.request.json", req)
 	got, resp, err := client.Snapshots.CreateShareLink(context.Background(), "example-companyId", req)
@@ -193,7 +196,7 @@ func TestSnapshotsCreateShareLinkRequiresFields(t *testing.T) {
 func TestSnapshotsListPushes(t *testing.T) {
 	t.Parallel()
 	client, mock := newSnapshotsTestClient(t)
-	mock.RegisterNoResponder(snapshotsResponder(t, snapshotsWant{method: "GET", path: "/snapshots/snapshot-status/39It2BFz7EkNaNBALPif", query: "companyId=5D112kQsiKESj6rash&from=10-10-2022+12%3A00+AM&lastDoc=VUJO4Sw2TrDNZ5lx4wZg&limit=10&to=12-18-2023+11%3A59+PM", version: "2021-07-28", body: "", status: 200, response: "get-snapshot-push.response.json"}))
+	mock.RegisterNoResponder(snapshotsResponder(t, snapshotsWant{method: "GET", path: "/snapshots/snapshot-status/39It2BFz7EkNaNBALPif", query: "companyId=5D112kQsiKESj6rash&from=10-10-2022+12%3A00+AM&lastDoc=VUJO4Sw2TrDNZ5lx4wZg&limit=10&to=12-18-2023+11%3A59+PM", version: "2021-07-28", body: "", status: 200, response: "get-snapshot-push.response.json", fileField: ""}))
 	opts := &SnapshotsListPushesOptions{Limit: 10}
 	got, resp, err := client.Snapshots.ListPushes(context.Background(), "39It2BFz7EkNaNBALPif", "5D112kQsiKESj6rash", "10-10-2022 12:00 AM", "12-18-2023 11:59 PM", "VUJO4Sw2TrDNZ5lx4wZg", opts)
 	require.NoError(t, err)
@@ -254,7 +257,7 @@ func TestSnapshotsListPushesRejectsBadArguments(t *testing.T) {
 func TestSnapshotsGetLatestPush(t *testing.T) {
 	t.Parallel()
 	client, mock := newSnapshotsTestClient(t)
-	mock.RegisterNoResponder(snapshotsResponder(t, snapshotsWant{method: "GET", path: "/snapshots/snapshot-status/39It2BFz7EkNaNBALPif/location/IIRGHCgxSINdPT79M75P", query: "companyId=5D112kQsiKESj6rash", version: "2021-07-28", body: "", status: 200, response: "get-latest-snapshot-push.response.json"}))
+	mock.RegisterNoResponder(snapshotsResponder(t, snapshotsWant{method: "GET", path: "/snapshots/snapshot-status/39It2BFz7EkNaNBALPif/location/IIRGHCgxSINdPT79M75P", query: "companyId=5D112kQsiKESj6rash", version: "2021-07-28", body: "", status: 200, response: "get-latest-snapshot-push.response.json", fileField: ""}))
 	got, resp, err := client.Snapshots.GetLatestPush(context.Background(), "39It2BFz7EkNaNBALPif", "IIRGHCgxSINdPT79M75P", "5D112kQsiKESj6rash")
 	require.NoError(t, err)
 	require.NotNil(t, resp)

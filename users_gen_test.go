@@ -58,6 +58,7 @@ type usersWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // usersResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func usersResponder(t *testing.T, w usersWant) httpmock.Responder {
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, usersFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(usersFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func usersResponder(t *testing.T, w usersWant) httpmock.Responder {
 func TestUsersListByLocation(t *testing.T) {
 	t.Parallel()
 	client, mock := newUsersTestClient(t)
-	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "GET", path: "/users/", query: "locationId=s4BtzHFWmT28mbb85uPa", version: "2021-07-28", body: "", status: 200, response: "get-user-by-location.response.json"}))
+	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "GET", path: "/users/", query: "locationId=s4BtzHFWmT28mbb85uPa", version: "2021-07-28", body: "", status: 200, response: "get-user-by-location.response.json", fileField: ""}))
 	got, resp, err := client.Users.ListByLocation(context.Background(), "s4BtzHFWmT28mbb85uPa")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -128,7 +131,7 @@ func TestUsersListByLocationRejectsBadArguments(t *testing.T) {
 func TestUsersCreate(t *testing.T) {
 	t.Parallel()
 	client, mock := newUsersTestClient(t)
-	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "POST", path: "/users/", query: "", version: "2021-07-28", body: "create-user.request.json", status: 201, response: "create-user.response.json"}))
+	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "POST", path: "/users/", query: "", version: "2021-07-28", body: "create-user.request.json", status: 201, response: "create-user.response.json", fileField: ""}))
 	req := new(UserCreateRequest)
 	decodeUsersFixture(t, "create-user.request.json", req)
 	got, resp, err := client.Users.Create(context.Background(), req)
@@ -195,7 +198,7 @@ func TestUsersCreateRequiresFields(t *testing.T) {
 func TestUsersSearch(t *testing.T) {
 	t.Parallel()
 	client, mock := newUsersTestClient(t)
-	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "GET", path: "/users/search", query: "companyId=5DP41231LkQsiKESj6rh&enabled2waySync=true&ids=5DP4iH6HLkQsiKESj6rh%2C5DP4iH6HLkQsiKESj34h&limit=10&locationId=5DP41231LkQsiKESj6rh&query=John&role=admin&skip=1&sort=dateAdded&sortDirection=asc&type=agency", version: "2021-07-28", body: "", status: 200, response: "search-users.response.json"}))
+	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "GET", path: "/users/search", query: "companyId=5DP41231LkQsiKESj6rh&enabled2waySync=true&ids=5DP4iH6HLkQsiKESj6rh%2C5DP4iH6HLkQsiKESj34h&limit=10&locationId=5DP41231LkQsiKESj6rh&query=John&role=admin&skip=1&sort=dateAdded&sortDirection=asc&type=agency", version: "2021-07-28", body: "", status: 200, response: "search-users.response.json", fileField: ""}))
 	opts := &UsersSearchOptions{Query: "John", Skip: 1, Limit: 10, LocationID: "5DP41231LkQsiKESj6rh", Type: "agency", Role: "admin", IDs: "5DP4iH6HLkQsiKESj6rh,5DP4iH6HLkQsiKESj34h", Sort: "dateAdded", SortDirection: "asc", Enabled2waySync: true}
 	got, resp, err := client.Users.Search(context.Background(), "5DP41231LkQsiKESj6rh", opts)
 	require.NoError(t, err)
@@ -238,7 +241,7 @@ func TestUsersSearchRejectsBadArguments(t *testing.T) {
 func TestUsersFilterByEmail(t *testing.T) {
 	t.Parallel()
 	client, mock := newUsersTestClient(t)
-	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "POST", path: "/users/search/filter-by-email", query: "", version: "2021-07-28", body: "filter-users-by-email.request.json", status: 200, response: "filter-users-by-email.response.json"}))
+	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "POST", path: "/users/search/filter-by-email", query: "", version: "2021-07-28", body: "filter-users-by-email.request.json", status: 200, response: "filter-users-by-email.response.json", fileField: ""}))
 	req := new(ByEmailFilterRequest)
 	decodeUsersFixture(t, "filter-users-by-email.request.json", req)
 	got, resp, err := client.Users.FilterByEmail(context.Background(), req)
@@ -304,7 +307,7 @@ func TestUsersFilterByEmailRequiresFields(t *testing.T) {
 func TestUsersGet(t *testing.T) {
 	t.Parallel()
 	client, mock := newUsersTestClient(t)
-	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "GET", path: "/users/ve9EPM428h8vShlRW1KT", query: "", version: "2021-07-28", body: "", status: 200, response: "get-user.response.json"}))
+	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "GET", path: "/users/ve9EPM428h8vShlRW1KT", query: "", version: "2021-07-28", body: "", status: 200, response: "get-user.response.json", fileField: ""}))
 	got, resp, err := client.Users.Get(context.Background(), "ve9EPM428h8vShlRW1KT")
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -344,7 +347,7 @@ func TestUsersGetRejectsBadArguments(t *testing.T) {
 func TestUsersUpdate(t *testing.T) {
 	t.Parallel()
 	client, mock := newUsersTestClient(t)
-	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "PUT", path: "/users/example-userId", query: "", version: "2021-07-28", body: "update-user.request.json", status: 200, response: "update-user.response.json"}))
+	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "PUT", path: "/users/example-userId", query: "", version: "2021-07-28", body: "update-user.request.json", status: 200, response: "update-user.response.json", fileField: ""}))
 	req := new(UserUpdateRequest)
 	decodeUsersFixture(t, "update-user.request.json", req)
 	got, resp, err := client.Users.Update(context.Background(), "example-userId", req)
@@ -392,7 +395,7 @@ func TestUsersUpdateRejectsBadArguments(t *testing.T) {
 func TestUsersDelete(t *testing.T) {
 	t.Parallel()
 	client, mock := newUsersTestClient(t)
-	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "DELETE", path: "/users/example-userId", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-user.response.json"}))
+	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "DELETE", path: "/users/example-userId", query: "", version: "2021-07-28", body: "", status: 200, response: "delete-user.response.json", fileField: ""}))
 	got, resp, err := client.Users.Delete(context.Background(), "example-userId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)

@@ -58,6 +58,7 @@ type workflowsWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // workflowsResponder checks the request on the wire and answers with a fixture.
@@ -74,7 +75,9 @@ func workflowsResponder(t *testing.T, w workflowsWant) httpmock.Responder {
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, workflowsFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(workflowsFixture(t, w.body)), string(got))
@@ -89,7 +92,7 @@ func workflowsResponder(t *testing.T, w workflowsWant) httpmock.Responder {
 func TestWorkflowsList(t *testing.T) {
 	t.Parallel()
 	client, mock := newWorkflowsTestClient(t)
-	mock.RegisterNoResponder(workflowsResponder(t, workflowsWant{method: "GET", path: "/workflows/", query: "locationId=example-locationId", version: "2021-07-28", body: "", status: 200, response: "get-workflow.response.json"}))
+	mock.RegisterNoResponder(workflowsResponder(t, workflowsWant{method: "GET", path: "/workflows/", query: "locationId=example-locationId", version: "2021-07-28", body: "", status: 200, response: "get-workflow.response.json", fileField: ""}))
 	got, resp, err := client.Workflows.List(context.Background(), "example-locationId")
 	require.NoError(t, err)
 	require.NotNil(t, resp)

@@ -377,6 +377,14 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 	bodySchema, wholeSchema := "", ""
 	if spec.RequestBody != nil {
 		s := schemaOf(spec.RequestBody.Content)
+		if mt := spec.RequestBody.Content["multipart/form-data"]; s == nil && mt != nil && mt.Schema != nil && mt.Schema.Ref != "" {
+			o.Multipart, s = true, mt.Schema
+			o.UploadField = a.svc.UploadFields[id]
+			if o.UploadField == "" {
+				o.UploadField = "file"
+			}
+			a.gap(id, "body", "multipart/form-data body; the spec names no file field", "fields from the schema, files in Files under "+o.UploadField)
+		}
 		if s == nil {
 			return a.skip(id, "body", "request body is not JSON ("+strings.Join(sortedKeys(spec.RequestBody.Content), ", ")+")")
 		}

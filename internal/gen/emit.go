@@ -161,6 +161,9 @@ func (m *model) emitType(f *file, t *goType) {
 	if t.Request {
 		m.emitValidate(f, t)
 	}
+	if t.UploadField != "" {
+		f.p("// multipartFiles makes %s a multipart/form-data body.\nfunc (r *%s) multipartFiles() (string, []Upload) {\nreturn %q, r.Files\n}\n\n", t.Name, t.Name, t.UploadField)
+	}
 }
 
 // checks returns the Go statements that validate t's fields, reading them

@@ -62,6 +62,7 @@ type %[2]sWant struct {
 	body                         string // fixture of the JSON body; "" for none
 	status                       int
 	response                     string // fixture of the answer
+	fileField                    string // the form field of an upload; "" for a JSON body
 }
 
 // %[2]sResponder checks the request on the wire and answers with a fixture.
@@ -78,7 +79,9 @@ func %[2]sResponder(t *testing.T, w %[2]sWant) httpmock.Responder {
 			got, err = io.ReadAll(req.Body)
 			require.NoError(t, err)
 		}
-		if w.body == "" {
+		if w.fileField != "" {
+			checkMultipart(t, req, got, %[2]sFixture(t, w.body), w.fileField)
+		} else if w.body == "" {
 			assert.Empty(t, got, "request body")
 		} else {
 			assert.JSONEq(t, string(%[2]sFixture(t, w.body)), string(got))
@@ -205,14 +208,21 @@ func (m *model) emitOpTest(f *file, op *goOp, pre string, files map[string][]byt
 	}
 	f.p("func Test%s%s(t *testing.T) {\n\tt.Parallel()\n", svc, op.Name)
 	f.p("client, mock := new%sTestClient(t)\n", svc)
-	f.p("mock.RegisterNoResponder(%sResponder(t, %sWant{method: %q, path: %q, query: %q, version: %q, body: %q, status: %d, response: %q}))\n",
-		pre, pre, op.HTTP, op.expectedPath(), query, op.Version, bodyFile, op.Status, respFile)
+	fileField := ""
+	if op.Body != nil {
+		fileField = op.Body.UploadField
+	}
+	f.p("mock.RegisterNoResponder(%sResponder(t, %sWant{method: %q, path: %q, query: %q, version: %q, body: %q, status: %d, response: %q, fileField: %q}))\n",
+		pre, pre, op.HTTP, op.expectedPath(), query, op.Version, bodyFile, op.Status, respFile, fileField)
 	body := ""
 	if op.Body != nil && op.BodyArray {
 		f.p("var req []%s\ndecode%sFixture(t, %q, &req)\n", op.Body.Name, svc, bodyFile)
 		body = "req"
 	} else if op.Body != nil {
 		f.p("req := new(%s)\ndecode%sFixture(t, %q, req)\n", op.Body.Name, svc, bodyFile)
+		if op.Body.UploadField != "" {
+			f.p("req.Files = []Upload{{Filename: \"hello.txt\", ContentType: \"text/plain\", Data: []byte(\"hello\")}}\n")
+		}
 		body = "req"
 	}
 	if optsLit != "" {

@@ -387,7 +387,24 @@ func (m *model) coerceExample(s *Schema, prop string, owner *goType) (any, bool)
 		note("1 in its place")
 		return 1, true
 	case "array":
-		if _, ok := v.([]any); ok {
+		if list, ok := v.([]any); ok {
+			if s.Items != nil && (s.Items.Type == "string" || s.Items.Type == "number" || s.Items.Type == "boolean") {
+				for _, x := range list {
+					var fits bool
+					switch x.(type) {
+					case string:
+						fits = s.Items.Type == "string"
+					case float64:
+						fits = s.Items.Type == "number"
+					case bool:
+						fits = s.Items.Type == "boolean"
+					}
+					if !fits {
+						note("a list of the item type in its place")
+						return nil, false
+					}
+				}
+			}
 			return json.RawMessage(s.Example), true
 		}
 		if s.Items != nil && (s.Items.Type == "string" || s.Items.Type == "number" || s.Items.Type == "boolean") {

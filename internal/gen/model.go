@@ -27,6 +27,9 @@ type goType struct {
 	*Type
 	Request bool // the top-level body of an operation
 	Fields  []*goField
+	// UploadField is the form field of the files of a multipart body;
+	// "" for a JSON body.
+	UploadField string
 }
 
 type goField struct {
@@ -187,6 +190,12 @@ func buildModel(specDir string, svc *Service) (*model, error) {
 	}
 	if svc.Auto {
 		m.nestedRequests()
+	}
+	for _, t := range m.types {
+		if t.UploadField != "" {
+			t.Fields = append(t.Fields, &goField{JSON: "-", Name: "Files", Base: "[]Upload", Type: "[]Upload",
+				Doc: "Files are the files to upload, sent as multipart parts named " + t.UploadField + " unless an Upload names its Field."})
+		}
 	}
 	// Envelope fields need the field types.
 	for _, op := range m.ops {
@@ -383,6 +392,9 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 		}
 	} else if spec.RequestBody != nil {
 		s := schemaOf(spec.RequestBody.Content)
+		if o.Multipart {
+			s = spec.RequestBody.Content["multipart/form-data"].Schema
+		}
 		if o.Request != "" {
 			s = &Schema{Ref: "#/components/schemas/" + o.Request}
 		}
@@ -404,6 +416,9 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 			return nil, fmt.Errorf("body schema %q has no Go type", f.Name)
 		}
 		t.Request = true
+		if o.Multipart && t.UploadField == "" {
+			t.UploadField = o.UploadField
+		}
 		op.Body = t
 		op.BodySchema = s
 		op.BodyReq = spec.RequestBody.Required && !o.OptionalBody

@@ -43,6 +43,9 @@ type Service struct {
 	PropFixes []PropFix
 	// OpFixes change what an operation answers (Auto), by operationId.
 	OpFixes map[string]OpFix
+	// UploadFields names the form field of the files of a multipart
+	// operation, by operationId (default "file").
+	UploadFields map[string]string
 	// Version is the Version header of operations whose spec declares
 	// none, when the file's other operations do not tell.
 	Version string
@@ -167,6 +170,10 @@ type Op struct {
 	// BodyArray takes a list of the body type ([]T): the spec's body is
 	// an array.
 	BodyArray bool
+	// Multipart sends the body as multipart/form-data, with the files of
+	// its Files field under UploadField (default "file").
+	Multipart   bool
+	UploadField string
 	// File returns the answer as a *File (bytes and content type): the
 	// spec documents a non-JSON answer (audio, text).
 	File bool
@@ -281,6 +288,12 @@ var conversations = Service{
 	},
 	OpFixes: map[string]OpFix{
 		"get-message": {Response: "x-GetMessageResponse", Why: whyMessageWrapped},
+	},
+	UploadFields: map[string]string{
+		// The spec's UploadFilesDto names no file field; HighLevel's docs
+		// for POST /conversations/messages/upload send the files as
+		// fileAttachment.
+		"upload-file-attachments": "fileAttachment",
 	},
 	Types: []Type{
 		// Core: MessagePage (conversations_messages.go) reads the page flat,
