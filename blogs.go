@@ -26,6 +26,21 @@ var (
 	opBlogsList                     = &operation{Name: "Blogs.List", ID: "get-blogs", Method: "GET", Path: "/blogs/site/all", Version: "2021-07-28"}
 )
 
+// BlogPostParamsCreateStatus is a value of BlogPostParamsCreateRequest.Status.
+type BlogPostParamsCreateStatus string
+
+// The values of BlogPostParamsCreateStatus.
+const (
+	// BlogPostParamsCreateStatusDRAFT is "DRAFT".
+	BlogPostParamsCreateStatusDRAFT BlogPostParamsCreateStatus = "DRAFT"
+	// BlogPostParamsCreateStatusPUBLISHED is "PUBLISHED".
+	BlogPostParamsCreateStatusPUBLISHED BlogPostParamsCreateStatus = "PUBLISHED"
+	// BlogPostParamsCreateStatusSCHEDULED is "SCHEDULED".
+	BlogPostParamsCreateStatusSCHEDULED BlogPostParamsCreateStatus = "SCHEDULED"
+	// BlogPostParamsCreateStatusARCHIVED is "ARCHIVED".
+	BlogPostParamsCreateStatusARCHIVED BlogPostParamsCreateStatus = "ARCHIVED"
+)
+
 // Author is an author response.
 type Author struct {
 	ID            string    `json:"_id"`
@@ -47,20 +62,20 @@ type Category struct {
 
 // BlogPostParamsCreateRequest is the body of [BlogsService.CreatePost].
 type BlogPostParamsCreateRequest struct {
-	Title         string    `json:"title"`
-	LocationID    string    `json:"locationId"`
-	BlogID        string    `json:"blogId"`
-	ImageURL      string    `json:"imageUrl"`
-	Description   string    `json:"description"`
-	RawHTML       string    `json:"rawHTML"`
-	Status        string    `json:"status"`
-	ImageAltText  string    `json:"imageAltText"`
-	Categories    []string  `json:"categories"`
-	Tags          []string  `json:"tags,omitempty"`
-	Author        string    `json:"author"`
-	URLSlug       string    `json:"urlSlug"`
-	CanonicalLink *string   `json:"canonicalLink,omitempty"`
-	PublishedAt   Timestamp `json:"publishedAt"`
+	Title         string                     `json:"title"`
+	LocationID    string                     `json:"locationId"`
+	BlogID        string                     `json:"blogId"`
+	ImageURL      string                     `json:"imageUrl"`
+	Description   string                     `json:"description"`
+	RawHTML       string                     `json:"rawHTML"`
+	Status        BlogPostParamsCreateStatus `json:"status"`
+	ImageAltText  string                     `json:"imageAltText"`
+	Categories    []string                   `json:"categories"`
+	Tags          []string                   `json:"tags,omitempty"`
+	Author        string                     `json:"author"`
+	URLSlug       string                     `json:"urlSlug"`
+	CanonicalLink *string                    `json:"canonicalLink,omitempty"`
+	PublishedAt   Timestamp                  `json:"publishedAt"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -129,20 +144,20 @@ type URLSlugCheckResponse struct {
 
 // BlogPostParamsUpdateRequest is the body of [BlogsService.UpdatePost].
 type BlogPostParamsUpdateRequest struct {
-	Title         string    `json:"title"`
-	LocationID    string    `json:"locationId"`
-	BlogID        string    `json:"blogId"`
-	ImageURL      string    `json:"imageUrl"`
-	Description   string    `json:"description"`
-	RawHTML       string    `json:"rawHTML"`
-	Status        string    `json:"status"`
-	ImageAltText  string    `json:"imageAltText"`
-	Categories    []string  `json:"categories"`
-	Tags          []string  `json:"tags,omitempty"`
-	Author        string    `json:"author"`
-	URLSlug       string    `json:"urlSlug"`
-	CanonicalLink *string   `json:"canonicalLink,omitempty"`
-	PublishedAt   Timestamp `json:"publishedAt"`
+	Title         string                     `json:"title"`
+	LocationID    string                     `json:"locationId"`
+	BlogID        string                     `json:"blogId"`
+	ImageURL      string                     `json:"imageUrl"`
+	Description   string                     `json:"description"`
+	RawHTML       string                     `json:"rawHTML"`
+	Status        BlogPostParamsCreateStatus `json:"status"`
+	ImageAltText  string                     `json:"imageAltText"`
+	Categories    []string                   `json:"categories"`
+	Tags          []string                   `json:"tags,omitempty"`
+	Author        string                     `json:"author"`
+	URLSlug       string                     `json:"urlSlug"`
+	CanonicalLink *string                    `json:"canonicalLink,omitempty"`
+	PublishedAt   Timestamp                  `json:"publishedAt"`
 }
 
 // validate reports the first required field that is empty or out of range.

@@ -62,6 +62,348 @@ var (
 	opCalendarsDeleteEventNotification = &operation{Name: "Calendars.DeleteEventNotification", ID: "delete-event-notification", Method: "DELETE", Path: "/calendars/{calendarId}/notifications/{notificationId}", Version: "2021-04-15"}
 )
 
+// EventType is a value of Calendar.EventType.
+type EventType string
+
+// The values of EventType.
+const (
+	// EventTypeRoundRobinOptimizeForAvailability is "RoundRobin_OptimizeForAvailability".
+	EventTypeRoundRobinOptimizeForAvailability EventType = "RoundRobin_OptimizeForAvailability"
+	// EventTypeRoundRobinOptimizeForEqualDistribution is "RoundRobin_OptimizeForEqualDistribution".
+	EventTypeRoundRobinOptimizeForEqualDistribution EventType = "RoundRobin_OptimizeForEqualDistribution"
+)
+
+// CalendarType is a value of Calendar.CalendarType.
+type CalendarType string
+
+// The values of CalendarType.
+const (
+	// CalendarTypeRoundRobin is "round_robin".
+	CalendarTypeRoundRobin CalendarType = "round_robin"
+	// CalendarTypeEvent is "event".
+	CalendarTypeEvent CalendarType = "event"
+	// CalendarTypeClassBooking is "class_booking".
+	CalendarTypeClassBooking CalendarType = "class_booking"
+	// CalendarTypeCollective is "collective".
+	CalendarTypeCollective CalendarType = "collective"
+	// CalendarTypeServiceBooking is "service_booking".
+	CalendarTypeServiceBooking CalendarType = "service_booking"
+	// CalendarTypePersonal is "personal".
+	CalendarTypePersonal CalendarType = "personal"
+)
+
+// WidgetType is a value of Calendar.WidgetType.
+type WidgetType string
+
+// The values of WidgetType.
+const (
+	// WidgetTypeDefault is "default".
+	WidgetTypeDefault WidgetType = "default"
+	// WidgetTypeClassic is "classic".
+	WidgetTypeClassic WidgetType = "classic"
+)
+
+// SlotDurationUnit is a value of Calendar.SlotDurationUnit.
+type SlotDurationUnit string
+
+// The values of SlotDurationUnit.
+const (
+	// SlotDurationUnitMins is "mins".
+	SlotDurationUnitMins SlotDurationUnit = "mins"
+	// SlotDurationUnitHours is "hours".
+	SlotDurationUnitHours SlotDurationUnit = "hours"
+)
+
+// AllowBookingAfterUnit is a value of Calendar.AllowBookingAfterUnit.
+type AllowBookingAfterUnit string
+
+// The values of AllowBookingAfterUnit.
+const (
+	// AllowBookingAfterUnitHours is "hours".
+	AllowBookingAfterUnitHours AllowBookingAfterUnit = "hours"
+	// AllowBookingAfterUnitDays is "days".
+	AllowBookingAfterUnitDays AllowBookingAfterUnit = "days"
+	// AllowBookingAfterUnitWeeks is "weeks".
+	AllowBookingAfterUnitWeeks AllowBookingAfterUnit = "weeks"
+	// AllowBookingAfterUnitMonths is "months".
+	AllowBookingAfterUnitMonths AllowBookingAfterUnit = "months"
+)
+
+// AllowBookingForUnit is a value of Calendar.AllowBookingForUnit.
+type AllowBookingForUnit string
+
+// The values of AllowBookingForUnit.
+const (
+	// AllowBookingForUnitDays is "days".
+	AllowBookingForUnitDays AllowBookingForUnit = "days"
+	// AllowBookingForUnitWeeks is "weeks".
+	AllowBookingForUnitWeeks AllowBookingForUnit = "weeks"
+	// AllowBookingForUnitMonths is "months".
+	AllowBookingForUnitMonths AllowBookingForUnit = "months"
+)
+
+// FormSubmitType is a value of Calendar.FormSubmitType.
+type FormSubmitType string
+
+// The values of FormSubmitType.
+const (
+	// FormSubmitTypeRedirectURL is "RedirectURL".
+	FormSubmitTypeRedirectURL FormSubmitType = "RedirectURL"
+	// FormSubmitTypeThankYouMessage is "ThankYouMessage".
+	FormSubmitTypeThankYouMessage FormSubmitType = "ThankYouMessage"
+)
+
+// GuestType is a value of Calendar.GuestType.
+type GuestType string
+
+// The values of GuestType.
+const (
+	// GuestTypeCountOnly is "count_only".
+	GuestTypeCountOnly GuestType = "count_only"
+	// GuestTypeCollectDetail is "collect_detail".
+	GuestTypeCollectDetail GuestType = "collect_detail"
+)
+
+// MeetingLocationType is a value of TeamMemberResponse.MeetingLocationType.
+type MeetingLocationType string
+
+// The values of MeetingLocationType.
+const (
+	// MeetingLocationTypeCustom is "custom".
+	MeetingLocationTypeCustom MeetingLocationType = "custom"
+	// MeetingLocationTypeZoom is "zoom".
+	MeetingLocationTypeZoom MeetingLocationType = "zoom"
+	// MeetingLocationTypeGmeet is "gmeet".
+	MeetingLocationTypeGmeet MeetingLocationType = "gmeet"
+	// MeetingLocationTypePhone is "phone".
+	MeetingLocationTypePhone MeetingLocationType = "phone"
+	// MeetingLocationTypeAddress is "address".
+	MeetingLocationTypeAddress MeetingLocationType = "address"
+	// MeetingLocationTypeTeams is "teams".
+	MeetingLocationTypeTeams MeetingLocationType = "teams"
+	// MeetingLocationTypeBooker is "booker".
+	MeetingLocationTypeBooker MeetingLocationType = "booker"
+)
+
+// LocationConfigurationResponseKind is a value of LocationConfigurationResponse.Kind.
+type LocationConfigurationResponseKind string
+
+// The values of LocationConfigurationResponseKind.
+const (
+	// LocationConfigurationResponseKindCustom is "custom".
+	LocationConfigurationResponseKindCustom LocationConfigurationResponseKind = "custom"
+	// LocationConfigurationResponseKindZoomConference is "zoom_conference".
+	LocationConfigurationResponseKindZoomConference LocationConfigurationResponseKind = "zoom_conference"
+	// LocationConfigurationResponseKindGoogleConference is "google_conference".
+	LocationConfigurationResponseKindGoogleConference LocationConfigurationResponseKind = "google_conference"
+	// LocationConfigurationResponseKindInboundCall is "inbound_call".
+	LocationConfigurationResponseKindInboundCall LocationConfigurationResponseKind = "inbound_call"
+	// LocationConfigurationResponseKindOutboundCall is "outbound_call".
+	LocationConfigurationResponseKindOutboundCall LocationConfigurationResponseKind = "outbound_call"
+	// LocationConfigurationResponseKindPhysical is "physical".
+	LocationConfigurationResponseKindPhysical LocationConfigurationResponseKind = "physical"
+	// LocationConfigurationResponseKindBooker is "booker".
+	LocationConfigurationResponseKindBooker LocationConfigurationResponseKind = "booker"
+	// LocationConfigurationResponseKindMsTeamsConference is "ms_teams_conference".
+	LocationConfigurationResponseKindMsTeamsConference LocationConfigurationResponseKind = "ms_teams_conference"
+)
+
+// RecurringFreq is a value of Recurring.Freq.
+type RecurringFreq string
+
+// The values of RecurringFreq.
+const (
+	// RecurringFreqDAILY is "DAILY".
+	RecurringFreqDAILY RecurringFreq = "DAILY"
+	// RecurringFreqWEEKLY is "WEEKLY".
+	RecurringFreqWEEKLY RecurringFreq = "WEEKLY"
+	// RecurringFreqMONTHLY is "MONTHLY".
+	RecurringFreqMONTHLY RecurringFreq = "MONTHLY"
+)
+
+// BookingOption is a value of Recurring.BookingOption.
+type BookingOption string
+
+// The values of BookingOption.
+const (
+	// BookingOptionSkip is "skip".
+	BookingOptionSkip BookingOption = "skip"
+	// BookingOptionContinue is "continue".
+	BookingOptionContinue BookingOption = "continue"
+	// BookingOptionBookNext is "book_next".
+	BookingOptionBookNext BookingOption = "book_next"
+)
+
+// BookingOverlapDefaultStatus is a value of Recurring.BookingOverlapDefaultStatus.
+type BookingOverlapDefaultStatus string
+
+// The values of BookingOverlapDefaultStatus.
+const (
+	// BookingOverlapDefaultStatusConfirmed is "confirmed".
+	BookingOverlapDefaultStatusConfirmed BookingOverlapDefaultStatus = "confirmed"
+	// BookingOverlapDefaultStatusNew is "new".
+	BookingOverlapDefaultStatusNew BookingOverlapDefaultStatus = "new"
+)
+
+// AppointmentCreateMeetingLocationType is a value of AppointmentCreateRequest.MeetingLocationType.
+type AppointmentCreateMeetingLocationType string
+
+// The values of AppointmentCreateMeetingLocationType.
+const (
+	// AppointmentCreateMeetingLocationTypeCustom is "custom".
+	AppointmentCreateMeetingLocationTypeCustom AppointmentCreateMeetingLocationType = "custom"
+	// AppointmentCreateMeetingLocationTypeZoom is "zoom".
+	AppointmentCreateMeetingLocationTypeZoom AppointmentCreateMeetingLocationType = "zoom"
+	// AppointmentCreateMeetingLocationTypeGmeet is "gmeet".
+	AppointmentCreateMeetingLocationTypeGmeet AppointmentCreateMeetingLocationType = "gmeet"
+	// AppointmentCreateMeetingLocationTypePhone is "phone".
+	AppointmentCreateMeetingLocationTypePhone AppointmentCreateMeetingLocationType = "phone"
+	// AppointmentCreateMeetingLocationTypeAddress is "address".
+	AppointmentCreateMeetingLocationTypeAddress AppointmentCreateMeetingLocationType = "address"
+	// AppointmentCreateMeetingLocationTypeMsTeams is "ms_teams".
+	AppointmentCreateMeetingLocationTypeMsTeams AppointmentCreateMeetingLocationType = "ms_teams"
+	// AppointmentCreateMeetingLocationTypeGoogle is "google".
+	AppointmentCreateMeetingLocationTypeGoogle AppointmentCreateMeetingLocationType = "google"
+)
+
+// AppointmentStatus is a value of AppointmentCreateRequest.AppointmentStatus.
+type AppointmentStatus string
+
+// The values of AppointmentStatus.
+const (
+	// AppointmentStatusNew is "new".
+	AppointmentStatusNew AppointmentStatus = "new"
+	// AppointmentStatusConfirmed is "confirmed".
+	AppointmentStatusConfirmed AppointmentStatus = "confirmed"
+	// AppointmentStatusCancelled is "cancelled".
+	AppointmentStatusCancelled AppointmentStatus = "cancelled"
+	// AppointmentStatusShowed is "showed".
+	AppointmentStatusShowed AppointmentStatus = "showed"
+	// AppointmentStatusNoshow is "noshow".
+	AppointmentStatusNoshow AppointmentStatus = "noshow"
+	// AppointmentStatusInvalid is "invalid".
+	AppointmentStatusInvalid AppointmentStatus = "invalid"
+)
+
+// AppointmentSchemaResponseAppointmentStatus is a value of AppointmentSchemaResponse.AppointmentStatus.
+type AppointmentSchemaResponseAppointmentStatus string
+
+// The values of AppointmentSchemaResponseAppointmentStatus.
+const (
+	// AppointmentSchemaResponseAppointmentStatusNew is "new".
+	AppointmentSchemaResponseAppointmentStatusNew AppointmentSchemaResponseAppointmentStatus = "new"
+	// AppointmentSchemaResponseAppointmentStatusConfirmed is "confirmed".
+	AppointmentSchemaResponseAppointmentStatusConfirmed AppointmentSchemaResponseAppointmentStatus = "confirmed"
+	// AppointmentSchemaResponseAppointmentStatusCancelled is "cancelled".
+	AppointmentSchemaResponseAppointmentStatusCancelled AppointmentSchemaResponseAppointmentStatus = "cancelled"
+	// AppointmentSchemaResponseAppointmentStatusShowed is "showed".
+	AppointmentSchemaResponseAppointmentStatusShowed AppointmentSchemaResponseAppointmentStatus = "showed"
+	// AppointmentSchemaResponseAppointmentStatusNoshow is "noshow".
+	AppointmentSchemaResponseAppointmentStatusNoshow AppointmentSchemaResponseAppointmentStatus = "noshow"
+	// AppointmentSchemaResponseAppointmentStatusInvalid is "invalid".
+	AppointmentSchemaResponseAppointmentStatusInvalid AppointmentSchemaResponseAppointmentStatus = "invalid"
+	// AppointmentSchemaResponseAppointmentStatusActive is "active".
+	AppointmentSchemaResponseAppointmentStatusActive AppointmentSchemaResponseAppointmentStatus = "active"
+	// AppointmentSchemaResponseAppointmentStatusCompleted is "completed".
+	AppointmentSchemaResponseAppointmentStatusCompleted AppointmentSchemaResponseAppointmentStatus = "completed"
+)
+
+// ResourceType is a value of CalendarResourceByIDResponse.ResourceType.
+type ResourceType string
+
+// The values of ResourceType.
+const (
+	// ResourceTypeEquipments is "equipments".
+	ResourceTypeEquipments ResourceType = "equipments"
+	// ResourceTypeRooms is "rooms".
+	ResourceTypeRooms ResourceType = "rooms"
+)
+
+// ScheduleRuleType is a value of ScheduleRule.Type.
+type ScheduleRuleType string
+
+// The values of ScheduleRuleType.
+const (
+	// ScheduleRuleTypeWday is "wday".
+	ScheduleRuleTypeWday ScheduleRuleType = "wday"
+	// ScheduleRuleTypeDate is "date".
+	ScheduleRuleTypeDate ScheduleRuleType = "date"
+)
+
+// ScheduleRuleDay is a value of ScheduleRule.Day.
+type ScheduleRuleDay string
+
+// The values of ScheduleRuleDay.
+const (
+	// ScheduleRuleDaySunday is "sunday".
+	ScheduleRuleDaySunday ScheduleRuleDay = "sunday"
+	// ScheduleRuleDayMonday is "monday".
+	ScheduleRuleDayMonday ScheduleRuleDay = "monday"
+	// ScheduleRuleDayTuesday is "tuesday".
+	ScheduleRuleDayTuesday ScheduleRuleDay = "tuesday"
+	// ScheduleRuleDayWednesday is "wednesday".
+	ScheduleRuleDayWednesday ScheduleRuleDay = "wednesday"
+	// ScheduleRuleDayThursday is "thursday".
+	ScheduleRuleDayThursday ScheduleRuleDay = "thursday"
+	// ScheduleRuleDayFriday is "friday".
+	ScheduleRuleDayFriday ScheduleRuleDay = "friday"
+	// ScheduleRuleDaySaturday is "saturday".
+	ScheduleRuleDaySaturday ScheduleRuleDay = "saturday"
+)
+
+// ReceiverType is a value of CalendarNotificationResponse.ReceiverType.
+type ReceiverType string
+
+// The values of ReceiverType.
+const (
+	// ReceiverTypeContact is "contact".
+	ReceiverTypeContact ReceiverType = "contact"
+	// ReceiverTypeGuest is "guest".
+	ReceiverTypeGuest ReceiverType = "guest"
+	// ReceiverTypeAssignedUser is "assignedUser".
+	ReceiverTypeAssignedUser ReceiverType = "assignedUser"
+	// ReceiverTypeEmails is "emails".
+	ReceiverTypeEmails ReceiverType = "emails"
+	// ReceiverTypePhoneNumbers is "phoneNumbers".
+	ReceiverTypePhoneNumbers ReceiverType = "phoneNumbers"
+	// ReceiverTypeBusiness is "business".
+	ReceiverTypeBusiness ReceiverType = "business"
+)
+
+// CalendarNotificationResponseChannel is a value of CalendarNotificationResponse.Channel.
+type CalendarNotificationResponseChannel string
+
+// The values of CalendarNotificationResponseChannel.
+const (
+	// CalendarNotificationResponseChannelEmail is "email".
+	CalendarNotificationResponseChannelEmail CalendarNotificationResponseChannel = "email"
+	// CalendarNotificationResponseChannelInApp is "inApp".
+	CalendarNotificationResponseChannelInApp CalendarNotificationResponseChannel = "inApp"
+	// CalendarNotificationResponseChannelSMS is "sms".
+	CalendarNotificationResponseChannelSMS CalendarNotificationResponseChannel = "sms"
+	// CalendarNotificationResponseChannelWhatsapp is "whatsapp".
+	CalendarNotificationResponseChannelWhatsapp CalendarNotificationResponseChannel = "whatsapp"
+)
+
+// NotificationType is a value of CalendarNotificationResponse.NotificationType.
+type NotificationType string
+
+// The values of NotificationType.
+const (
+	// NotificationTypeBooked is "booked".
+	NotificationTypeBooked NotificationType = "booked"
+	// NotificationTypeConfirmation is "confirmation".
+	NotificationTypeConfirmation NotificationType = "confirmation"
+	// NotificationTypeCancellation is "cancellation".
+	NotificationTypeCancellation NotificationType = "cancellation"
+	// NotificationTypeReminder is "reminder".
+	NotificationTypeReminder NotificationType = "reminder"
+	// NotificationTypeFollowup is "followup".
+	NotificationTypeFollowup NotificationType = "followup"
+	// NotificationTypeReschedule is "reschedule".
+	NotificationTypeReschedule NotificationType = "reschedule"
+)
+
 // Calendar is a calendar.
 type Calendar struct {
 	IsActive                              bool                            `json:"isActive,omitempty"`
@@ -69,31 +411,31 @@ type Calendar struct {
 	LocationID                            string                          `json:"locationId"`
 	GroupID                               string                          `json:"groupId,omitempty"`
 	TeamMembers                           []TeamMemberResponse            `json:"teamMembers,omitempty"`
-	EventType                             string                          `json:"eventType,omitempty"`
+	EventType                             EventType                       `json:"eventType,omitempty"`
 	Name                                  string                          `json:"name"`
 	Description                           string                          `json:"description,omitempty"`
 	Slug                                  string                          `json:"slug,omitempty"`
 	WidgetSlug                            string                          `json:"widgetSlug,omitempty"`
-	CalendarType                          string                          `json:"calendarType,omitempty"`
-	WidgetType                            string                          `json:"widgetType,omitempty"`
+	CalendarType                          CalendarType                    `json:"calendarType,omitempty"`
+	WidgetType                            WidgetType                      `json:"widgetType,omitempty"`
 	EventTitle                            string                          `json:"eventTitle,omitempty"`
 	EventColor                            string                          `json:"eventColor,omitempty"`
 	MeetingLocation                       string                          `json:"meetingLocation,omitempty"`
 	LocationConfigurations                []LocationConfigurationResponse `json:"locationConfigurations,omitempty"`
 	SlotDuration                          float64                         `json:"slotDuration,omitempty"`
-	SlotDurationUnit                      string                          `json:"slotDurationUnit,omitempty"`
+	SlotDurationUnit                      SlotDurationUnit                `json:"slotDurationUnit,omitempty"`
 	SlotInterval                          float64                         `json:"slotInterval,omitempty"`
-	SlotIntervalUnit                      string                          `json:"slotIntervalUnit,omitempty"`
+	SlotIntervalUnit                      SlotDurationUnit                `json:"slotIntervalUnit,omitempty"`
 	SlotBuffer                            float64                         `json:"slotBuffer,omitempty"`
-	SlotBufferUnit                        string                          `json:"slotBufferUnit,omitempty"`
+	SlotBufferUnit                        SlotDurationUnit                `json:"slotBufferUnit,omitempty"`
 	PreBuffer                             float64                         `json:"preBuffer,omitempty"`
-	PreBufferUnit                         string                          `json:"preBufferUnit,omitempty"`
+	PreBufferUnit                         SlotDurationUnit                `json:"preBufferUnit,omitempty"`
 	AppoinmentPerSlot                     float64                         `json:"appoinmentPerSlot,omitempty"`
 	AppoinmentPerDay                      float64                         `json:"appoinmentPerDay,omitempty"`
 	AllowBookingAfter                     float64                         `json:"allowBookingAfter,omitempty"`
-	AllowBookingAfterUnit                 string                          `json:"allowBookingAfterUnit,omitempty"`
+	AllowBookingAfterUnit                 AllowBookingAfterUnit           `json:"allowBookingAfterUnit,omitempty"`
 	AllowBookingFor                       float64                         `json:"allowBookingFor,omitempty"`
-	AllowBookingForUnit                   string                          `json:"allowBookingForUnit,omitempty"`
+	AllowBookingForUnit                   AllowBookingForUnit             `json:"allowBookingForUnit,omitempty"`
 	OpenHours                             OpenHours                       `json:"openHours,omitempty"`
 	EnableRecurring                       bool                            `json:"enableRecurring,omitempty"`
 	Recurring                             *Recurring                      `json:"recurring,omitempty"`
@@ -110,12 +452,12 @@ type Calendar struct {
 	ShouldSkipAssigningContactForExisting bool                            `json:"shouldSkipAssigningContactForExisting,omitempty"`
 	Notes                                 string                          `json:"notes,omitempty"`
 	PixelID                               string                          `json:"pixelId,omitempty"`
-	FormSubmitType                        string                          `json:"formSubmitType,omitempty"`
+	FormSubmitType                        FormSubmitType                  `json:"formSubmitType,omitempty"`
 	FormSubmitRedirectURL                 string                          `json:"formSubmitRedirectURL,omitempty"`
 	FormSubmitThanksMessage               string                          `json:"formSubmitThanksMessage,omitempty"`
 	AvailabilityType                      float64                         `json:"availabilityType,omitempty"`
 	Availabilities                        []Availability                  `json:"availabilities,omitempty"`
-	GuestType                             string                          `json:"guestType,omitempty"`
+	GuestType                             GuestType                       `json:"guestType,omitempty"`
 	ConsentLabel                          string                          `json:"consentLabel,omitempty"`
 	CalendarCoverImage                    string                          `json:"calendarCoverImage,omitempty"`
 	LookBusyConfig                        *LookBusyConfiguration          `json:"lookBusyConfig,omitempty"`
@@ -145,7 +487,7 @@ func (r *CalendarNotification) validate(op *operation) error {
 type TeamMemberResponse struct {
 	UserID                 string                          `json:"userId"`
 	Priority               float64                         `json:"priority,omitempty"`
-	MeetingLocationType    string                          `json:"meetingLocationType,omitempty"`
+	MeetingLocationType    MeetingLocationType             `json:"meetingLocationType,omitempty"`
 	MeetingLocation        string                          `json:"meetingLocation,omitempty"`
 	IsPrimary              bool                            `json:"isPrimary,omitempty"`
 	LocationConfigurations []LocationConfigurationResponse `json:"locationConfigurations,omitempty"`
@@ -153,9 +495,9 @@ type TeamMemberResponse struct {
 
 // LocationConfigurationResponse is a location configuration response.
 type LocationConfigurationResponse struct {
-	Kind      string `json:"kind"`
-	Location  string `json:"location,omitempty"`
-	MeetingID string `json:"meetingId,omitempty"`
+	Kind      LocationConfigurationResponseKind `json:"kind"`
+	Location  string                            `json:"location,omitempty"`
+	MeetingID string                            `json:"meetingId,omitempty"`
 }
 
 // OpenHour is an open hour.
@@ -191,10 +533,10 @@ func (r *Hour) validate(op *operation) error {
 
 // Recurring is a recurring.
 type Recurring struct {
-	Freq                        *string `json:"freq,omitempty"`
-	Count                       *int    `json:"count,omitempty"`
-	BookingOption               *string `json:"bookingOption,omitempty"`
-	BookingOverlapDefaultStatus *string `json:"bookingOverlapDefaultStatus,omitempty"`
+	Freq                        *RecurringFreq               `json:"freq,omitempty"`
+	Count                       *int                         `json:"count,omitempty"`
+	BookingOption               *BookingOption               `json:"bookingOption,omitempty"`
+	BookingOverlapDefaultStatus *BookingOverlapDefaultStatus `json:"bookingOverlapDefaultStatus,omitempty"`
 }
 
 // Availability is an availability.
@@ -228,31 +570,31 @@ type CalendarCreateRequest struct {
 	LocationID                            string                  `json:"locationId"`
 	GroupID                               *string                 `json:"groupId,omitempty"`
 	TeamMembers                           []TeamMember            `json:"teamMembers,omitempty"`
-	EventType                             *string                 `json:"eventType,omitempty"`
+	EventType                             *EventType              `json:"eventType,omitempty"`
 	Name                                  string                  `json:"name"`
 	Description                           *string                 `json:"description,omitempty"`
 	Slug                                  *string                 `json:"slug,omitempty"`
 	WidgetSlug                            *string                 `json:"widgetSlug,omitempty"`
-	CalendarType                          *string                 `json:"calendarType,omitempty"`
-	WidgetType                            *string                 `json:"widgetType,omitempty"`
+	CalendarType                          *CalendarType           `json:"calendarType,omitempty"`
+	WidgetType                            *WidgetType             `json:"widgetType,omitempty"`
 	EventTitle                            *string                 `json:"eventTitle,omitempty"`
 	EventColor                            *string                 `json:"eventColor,omitempty"`
 	MeetingLocation                       *string                 `json:"meetingLocation,omitempty"`
 	LocationConfigurations                []LocationConfiguration `json:"locationConfigurations,omitempty"`
 	SlotDuration                          *float64                `json:"slotDuration,omitempty"`
-	SlotDurationUnit                      *string                 `json:"slotDurationUnit,omitempty"`
+	SlotDurationUnit                      *SlotDurationUnit       `json:"slotDurationUnit,omitempty"`
 	SlotInterval                          *float64                `json:"slotInterval,omitempty"`
-	SlotIntervalUnit                      *string                 `json:"slotIntervalUnit,omitempty"`
+	SlotIntervalUnit                      *SlotDurationUnit       `json:"slotIntervalUnit,omitempty"`
 	SlotBuffer                            *float64                `json:"slotBuffer,omitempty"`
-	SlotBufferUnit                        *string                 `json:"slotBufferUnit,omitempty"`
+	SlotBufferUnit                        *SlotDurationUnit       `json:"slotBufferUnit,omitempty"`
 	PreBuffer                             *float64                `json:"preBuffer,omitempty"`
-	PreBufferUnit                         *string                 `json:"preBufferUnit,omitempty"`
+	PreBufferUnit                         *SlotDurationUnit       `json:"preBufferUnit,omitempty"`
 	AppoinmentPerSlot                     *float64                `json:"appoinmentPerSlot,omitempty"`
 	AppoinmentPerDay                      *float64                `json:"appoinmentPerDay,omitempty"`
 	AllowBookingAfter                     *float64                `json:"allowBookingAfter,omitempty"`
-	AllowBookingAfterUnit                 *string                 `json:"allowBookingAfterUnit,omitempty"`
+	AllowBookingAfterUnit                 *AllowBookingAfterUnit  `json:"allowBookingAfterUnit,omitempty"`
 	AllowBookingFor                       *float64                `json:"allowBookingFor,omitempty"`
-	AllowBookingForUnit                   *string                 `json:"allowBookingForUnit,omitempty"`
+	AllowBookingForUnit                   *AllowBookingForUnit    `json:"allowBookingForUnit,omitempty"`
 	OpenHours                             OpenHours               `json:"openHours,omitempty"`
 	EnableRecurring                       *bool                   `json:"enableRecurring,omitempty"`
 	Recurring                             *Recurring              `json:"recurring,omitempty"`
@@ -269,12 +611,12 @@ type CalendarCreateRequest struct {
 	ShouldSkipAssigningContactForExisting *bool                   `json:"shouldSkipAssigningContactForExisting,omitempty"`
 	Notes                                 *string                 `json:"notes,omitempty"`
 	PixelID                               *string                 `json:"pixelId,omitempty"`
-	FormSubmitType                        *string                 `json:"formSubmitType,omitempty"`
+	FormSubmitType                        *FormSubmitType         `json:"formSubmitType,omitempty"`
 	FormSubmitRedirectURL                 *string                 `json:"formSubmitRedirectURL,omitempty"`
 	FormSubmitThanksMessage               *string                 `json:"formSubmitThanksMessage,omitempty"`
 	AvailabilityType                      *float64                `json:"availabilityType,omitempty"`
 	Availabilities                        []Availability          `json:"availabilities,omitempty"`
-	GuestType                             *string                 `json:"guestType,omitempty"`
+	GuestType                             *GuestType              `json:"guestType,omitempty"`
 	ConsentLabel                          *string                 `json:"consentLabel,omitempty"`
 	CalendarCoverImage                    *string                 `json:"calendarCoverImage,omitempty"`
 	LookBusyConfig                        *LookBusyConfiguration  `json:"lookBusyConfig,omitempty"`
@@ -295,7 +637,7 @@ func (r *CalendarCreateRequest) validate(op *operation) error {
 type TeamMember struct {
 	UserID                 string                  `json:"userId"`
 	Priority               *float64                `json:"priority,omitempty"`
-	MeetingLocationType    *string                 `json:"meetingLocationType,omitempty"`
+	MeetingLocationType    *MeetingLocationType    `json:"meetingLocationType,omitempty"`
 	MeetingLocation        *string                 `json:"meetingLocation,omitempty"`
 	IsPrimary              *bool                   `json:"isPrimary,omitempty"`
 	LocationConfigurations []LocationConfiguration `json:"locationConfigurations,omitempty"`
@@ -311,8 +653,8 @@ func (r *TeamMember) validate(op *operation) error {
 
 // LocationConfiguration is a location configuration.
 type LocationConfiguration struct {
-	Kind     string  `json:"kind"`
-	Location *string `json:"location,omitempty"`
+	Kind     LocationConfigurationResponseKind `json:"kind"`
+	Location *string                           `json:"location,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -402,23 +744,23 @@ type CalendarEventAppointmentMeta struct {
 
 // AppointmentCreateRequest is the body of [CalendarsService.CreateAppointment].
 type AppointmentCreateRequest struct {
-	Title                    *string   `json:"title,omitempty"`
-	MeetingLocationType      *string   `json:"meetingLocationType,omitempty"`
-	MeetingLocationID        *string   `json:"meetingLocationId,omitempty"`
-	OverrideLocationConfig   *bool     `json:"overrideLocationConfig,omitempty"`
-	AppointmentStatus        *string   `json:"appointmentStatus,omitempty"`
-	AssignedUserID           *string   `json:"assignedUserId,omitempty"`
-	Description              *string   `json:"description,omitempty"`
-	Address                  *string   `json:"address,omitempty"`
-	IgnoreDateRange          *bool     `json:"ignoreDateRange,omitempty"`
-	ToNotify                 *bool     `json:"toNotify,omitempty"`
-	IgnoreFreeSlotValidation *bool     `json:"ignoreFreeSlotValidation,omitempty"`
-	Rrule                    *string   `json:"rrule,omitempty"`
-	CalendarID               string    `json:"calendarId"`
-	LocationID               string    `json:"locationId"`
-	ContactID                string    `json:"contactId"`
-	StartTime                Timestamp `json:"startTime"`
-	EndTime                  Timestamp `json:"endTime,omitzero"`
+	Title                    *string                               `json:"title,omitempty"`
+	MeetingLocationType      *AppointmentCreateMeetingLocationType `json:"meetingLocationType,omitempty"`
+	MeetingLocationID        *string                               `json:"meetingLocationId,omitempty"`
+	OverrideLocationConfig   *bool                                 `json:"overrideLocationConfig,omitempty"`
+	AppointmentStatus        *AppointmentStatus                    `json:"appointmentStatus,omitempty"`
+	AssignedUserID           *string                               `json:"assignedUserId,omitempty"`
+	Description              *string                               `json:"description,omitempty"`
+	Address                  *string                               `json:"address,omitempty"`
+	IgnoreDateRange          *bool                                 `json:"ignoreDateRange,omitempty"`
+	ToNotify                 *bool                                 `json:"toNotify,omitempty"`
+	IgnoreFreeSlotValidation *bool                                 `json:"ignoreFreeSlotValidation,omitempty"`
+	Rrule                    *string                               `json:"rrule,omitempty"`
+	CalendarID               string                                `json:"calendarId"`
+	LocationID               string                                `json:"locationId"`
+	ContactID                string                                `json:"contactId"`
+	StartTime                Timestamp                             `json:"startTime"`
+	EndTime                  Timestamp                             `json:"endTime,omitzero"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -440,38 +782,38 @@ func (r *AppointmentCreateRequest) validate(op *operation) error {
 
 // AppointmentSchemaResponse is the answer of [CalendarsService.CreateAppointment].
 type AppointmentSchemaResponse struct {
-	CalendarID          string    `json:"calendarId"`
-	LocationID          string    `json:"locationId"`
-	ContactID           string    `json:"contactId"`
-	StartTime           Timestamp `json:"startTime,omitzero"`
-	EndTime             Timestamp `json:"endTime,omitzero"`
-	Title               string    `json:"title,omitempty"`
-	MeetingLocationType string    `json:"meetingLocationType,omitempty"`
-	AppointmentStatus   string    `json:"appointmentStatus,omitempty"`
-	AssignedUserID      string    `json:"assignedUserId,omitempty"`
-	Address             string    `json:"address,omitempty"`
-	IsRecurring         bool      `json:"isRecurring,omitempty"`
-	Rrule               string    `json:"rrule,omitempty"`
-	ID                  string    `json:"id"`
+	CalendarID          string                                     `json:"calendarId"`
+	LocationID          string                                     `json:"locationId"`
+	ContactID           string                                     `json:"contactId"`
+	StartTime           Timestamp                                  `json:"startTime,omitzero"`
+	EndTime             Timestamp                                  `json:"endTime,omitzero"`
+	Title               string                                     `json:"title,omitempty"`
+	MeetingLocationType string                                     `json:"meetingLocationType,omitempty"`
+	AppointmentStatus   AppointmentSchemaResponseAppointmentStatus `json:"appointmentStatus,omitempty"`
+	AssignedUserID      string                                     `json:"assignedUserId,omitempty"`
+	Address             string                                     `json:"address,omitempty"`
+	IsRecurring         bool                                       `json:"isRecurring,omitempty"`
+	Rrule               string                                     `json:"rrule,omitempty"`
+	ID                  string                                     `json:"id"`
 }
 
 // AppointmentEditRequest is the body of [CalendarsService.UpdateAppointment].
 type AppointmentEditRequest struct {
-	Title                    *string   `json:"title,omitempty"`
-	MeetingLocationType      *string   `json:"meetingLocationType,omitempty"`
-	MeetingLocationID        *string   `json:"meetingLocationId,omitempty"`
-	OverrideLocationConfig   *bool     `json:"overrideLocationConfig,omitempty"`
-	AppointmentStatus        *string   `json:"appointmentStatus,omitempty"`
-	AssignedUserID           *string   `json:"assignedUserId,omitempty"`
-	Description              *string   `json:"description,omitempty"`
-	Address                  *string   `json:"address,omitempty"`
-	IgnoreDateRange          *bool     `json:"ignoreDateRange,omitempty"`
-	ToNotify                 *bool     `json:"toNotify,omitempty"`
-	IgnoreFreeSlotValidation *bool     `json:"ignoreFreeSlotValidation,omitempty"`
-	Rrule                    *string   `json:"rrule,omitempty"`
-	CalendarID               *string   `json:"calendarId,omitempty"`
-	StartTime                Timestamp `json:"startTime,omitzero"`
-	EndTime                  Timestamp `json:"endTime,omitzero"`
+	Title                    *string                               `json:"title,omitempty"`
+	MeetingLocationType      *AppointmentCreateMeetingLocationType `json:"meetingLocationType,omitempty"`
+	MeetingLocationID        *string                               `json:"meetingLocationId,omitempty"`
+	OverrideLocationConfig   *bool                                 `json:"overrideLocationConfig,omitempty"`
+	AppointmentStatus        *AppointmentStatus                    `json:"appointmentStatus,omitempty"`
+	AssignedUserID           *string                               `json:"assignedUserId,omitempty"`
+	Description              *string                               `json:"description,omitempty"`
+	Address                  *string                               `json:"address,omitempty"`
+	IgnoreDateRange          *bool                                 `json:"ignoreDateRange,omitempty"`
+	ToNotify                 *bool                                 `json:"toNotify,omitempty"`
+	IgnoreFreeSlotValidation *bool                                 `json:"ignoreFreeSlotValidation,omitempty"`
+	Rrule                    *string                               `json:"rrule,omitempty"`
+	CalendarID               *string                               `json:"calendarId,omitempty"`
+	StartTime                Timestamp                             `json:"startTime,omitzero"`
+	EndTime                  Timestamp                             `json:"endTime,omitzero"`
 }
 
 // BlockSlotCreateRequest is the body of [CalendarsService.CreateBlockSlot].
@@ -623,15 +965,15 @@ type GroupStatusUpdateParamsRequest struct {
 
 // CalendarResourceByIDResponse is a calendar resource by id response.
 type CalendarResourceByIDResponse struct {
-	LocationID   string   `json:"locationId"`
-	Name         string   `json:"name"`
-	ResourceType string   `json:"resourceType"`
-	IsActive     bool     `json:"isActive"`
-	Description  string   `json:"description,omitempty"`
-	Quantity     float64  `json:"quantity,omitempty"`
-	OutOfService float64  `json:"outOfService,omitempty"`
-	Capacity     float64  `json:"capacity,omitempty"`
-	CalendarIDs  []string `json:"calendarIds"`
+	LocationID   string       `json:"locationId"`
+	Name         string       `json:"name"`
+	ResourceType ResourceType `json:"resourceType"`
+	IsActive     bool         `json:"isActive"`
+	Description  string       `json:"description,omitempty"`
+	Quantity     float64      `json:"quantity,omitempty"`
+	OutOfService float64      `json:"outOfService,omitempty"`
+	Capacity     float64      `json:"capacity,omitempty"`
+	CalendarIDs  []string     `json:"calendarIds"`
 }
 
 // CalendarResourceCreateRequest is the body of [CalendarsService.CreateResource].
@@ -676,14 +1018,14 @@ type CalendarResourceUpdateRequest struct {
 
 // CalendarResourceResponse is the answer of [CalendarsService.UpdateResource].
 type CalendarResourceResponse struct {
-	LocationID   string  `json:"locationId"`
-	Name         string  `json:"name"`
-	ResourceType string  `json:"resourceType"`
-	IsActive     bool    `json:"isActive"`
-	Description  string  `json:"description,omitempty"`
-	Quantity     float64 `json:"quantity,omitempty"`
-	OutOfService float64 `json:"outOfService,omitempty"`
-	Capacity     float64 `json:"capacity,omitempty"`
+	LocationID   string       `json:"locationId"`
+	Name         string       `json:"name"`
+	ResourceType ResourceType `json:"resourceType"`
+	IsActive     bool         `json:"isActive"`
+	Description  string       `json:"description,omitempty"`
+	Quantity     float64      `json:"quantity,omitempty"`
+	OutOfService float64      `json:"outOfService,omitempty"`
+	Capacity     float64      `json:"capacity,omitempty"`
 }
 
 // ResourceDeleteResponse is the answer of [CalendarsService.DeleteResource].
@@ -720,10 +1062,10 @@ func (r *ScheduleCreateRequest) validate(op *operation) error {
 
 // ScheduleRule is a schedule rule.
 type ScheduleRule struct {
-	Type      string             `json:"type"`
+	Type      ScheduleRuleType   `json:"type"`
 	Intervals []ScheduleInterval `json:"intervals"`
 	Date      *string            `json:"date,omitempty"`
-	Day       *string            `json:"day,omitempty"`
+	Day       *ScheduleRuleDay   `json:"day,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -795,29 +1137,29 @@ type CalendarUpdateRequest struct {
 	Notifications                         []CalendarNotification  `json:"notifications,omitempty"`
 	GroupID                               *string                 `json:"groupId,omitempty"`
 	TeamMembers                           []TeamMember            `json:"teamMembers,omitempty"`
-	EventType                             *string                 `json:"eventType,omitempty"`
+	EventType                             *EventType              `json:"eventType,omitempty"`
 	Name                                  *string                 `json:"name,omitempty"`
 	Description                           *string                 `json:"description,omitempty"`
 	Slug                                  *string                 `json:"slug,omitempty"`
 	WidgetSlug                            *string                 `json:"widgetSlug,omitempty"`
-	WidgetType                            *string                 `json:"widgetType,omitempty"`
+	WidgetType                            *WidgetType             `json:"widgetType,omitempty"`
 	EventTitle                            *string                 `json:"eventTitle,omitempty"`
 	EventColor                            *string                 `json:"eventColor,omitempty"`
 	LocationConfigurations                []LocationConfiguration `json:"locationConfigurations,omitempty"`
 	MeetingLocation                       *string                 `json:"meetingLocation,omitempty"`
 	SlotDuration                          *float64                `json:"slotDuration,omitempty"`
-	SlotDurationUnit                      *string                 `json:"slotDurationUnit,omitempty"`
-	PreBufferUnit                         *string                 `json:"preBufferUnit,omitempty"`
+	SlotDurationUnit                      *SlotDurationUnit       `json:"slotDurationUnit,omitempty"`
+	PreBufferUnit                         *SlotDurationUnit       `json:"preBufferUnit,omitempty"`
 	SlotInterval                          *float64                `json:"slotInterval,omitempty"`
-	SlotIntervalUnit                      *string                 `json:"slotIntervalUnit,omitempty"`
+	SlotIntervalUnit                      *SlotDurationUnit       `json:"slotIntervalUnit,omitempty"`
 	SlotBuffer                            *float64                `json:"slotBuffer,omitempty"`
 	PreBuffer                             *float64                `json:"preBuffer,omitempty"`
 	AppoinmentPerSlot                     *float64                `json:"appoinmentPerSlot,omitempty"`
 	AppoinmentPerDay                      *float64                `json:"appoinmentPerDay,omitempty"`
 	AllowBookingAfter                     *float64                `json:"allowBookingAfter,omitempty"`
-	AllowBookingAfterUnit                 *string                 `json:"allowBookingAfterUnit,omitempty"`
+	AllowBookingAfterUnit                 *AllowBookingAfterUnit  `json:"allowBookingAfterUnit,omitempty"`
 	AllowBookingFor                       *float64                `json:"allowBookingFor,omitempty"`
-	AllowBookingForUnit                   *string                 `json:"allowBookingForUnit,omitempty"`
+	AllowBookingForUnit                   *AllowBookingForUnit    `json:"allowBookingForUnit,omitempty"`
 	OpenHours                             OpenHours               `json:"openHours,omitempty"`
 	EnableRecurring                       *bool                   `json:"enableRecurring,omitempty"`
 	Recurring                             *Recurring              `json:"recurring,omitempty"`
@@ -834,12 +1176,12 @@ type CalendarUpdateRequest struct {
 	ShouldSkipAssigningContactForExisting *bool                   `json:"shouldSkipAssigningContactForExisting,omitempty"`
 	Notes                                 *string                 `json:"notes,omitempty"`
 	PixelID                               *string                 `json:"pixelId,omitempty"`
-	FormSubmitType                        *string                 `json:"formSubmitType,omitempty"`
+	FormSubmitType                        *FormSubmitType         `json:"formSubmitType,omitempty"`
 	FormSubmitRedirectURL                 *string                 `json:"formSubmitRedirectURL,omitempty"`
 	FormSubmitThanksMessage               *string                 `json:"formSubmitThanksMessage,omitempty"`
 	AvailabilityType                      *float64                `json:"availabilityType,omitempty"`
 	Availabilities                        []UpdateAvailability    `json:"availabilities,omitempty"`
-	GuestType                             *string                 `json:"guestType,omitempty"`
+	GuestType                             *GuestType              `json:"guestType,omitempty"`
 	ConsentLabel                          *string                 `json:"consentLabel,omitempty"`
 	CalendarCoverImage                    *string                 `json:"calendarCoverImage,omitempty"`
 	LookBusyConfig                        *LookBusyConfiguration  `json:"lookBusyConfig,omitempty"`
@@ -877,21 +1219,21 @@ type Slots struct {
 
 // CalendarNotificationResponse is the answer of [CalendarsService.FindEventNotification].
 type CalendarNotificationResponse struct {
-	ID                        string      `json:"_id,omitempty"`
-	ReceiverType              string      `json:"receiverType,omitempty"`
-	AdditionalEmailIDs        []string    `json:"additionalEmailIds,omitempty"`
-	AdditionalPhoneNumbers    []string    `json:"additionalPhoneNumbers,omitempty"`
-	Channel                   string      `json:"channel,omitempty"`
-	NotificationType          string      `json:"notificationType,omitempty"`
-	IsActive                  bool        `json:"isActive,omitempty"`
-	AdditionalWhatsappNumbers []string    `json:"additionalWhatsappNumbers,omitempty"`
-	TemplateID                string      `json:"templateId,omitempty"`
-	Body                      string      `json:"body,omitempty"`
-	Subject                   string      `json:"subject,omitempty"`
-	AfterTime                 []Schedules `json:"afterTime,omitempty"`
-	BeforeTime                []Schedules `json:"beforeTime,omitempty"`
-	SelectedUsers             []string    `json:"selectedUsers,omitempty"`
-	Deleted                   bool        `json:"deleted,omitempty"`
+	ID                        string                              `json:"_id,omitempty"`
+	ReceiverType              ReceiverType                        `json:"receiverType,omitempty"`
+	AdditionalEmailIDs        []string                            `json:"additionalEmailIds,omitempty"`
+	AdditionalPhoneNumbers    []string                            `json:"additionalPhoneNumbers,omitempty"`
+	Channel                   CalendarNotificationResponseChannel `json:"channel,omitempty"`
+	NotificationType          NotificationType                    `json:"notificationType,omitempty"`
+	IsActive                  bool                                `json:"isActive,omitempty"`
+	AdditionalWhatsappNumbers []string                            `json:"additionalWhatsappNumbers,omitempty"`
+	TemplateID                string                              `json:"templateId,omitempty"`
+	Body                      string                              `json:"body,omitempty"`
+	Subject                   string                              `json:"subject,omitempty"`
+	AfterTime                 []Schedules                         `json:"afterTime,omitempty"`
+	BeforeTime                []Schedules                         `json:"beforeTime,omitempty"`
+	SelectedUsers             []string                            `json:"selectedUsers,omitempty"`
+	Deleted                   bool                                `json:"deleted,omitempty"`
 }
 
 // Schedules is a schedules.
@@ -902,21 +1244,21 @@ type Schedules struct {
 
 // CalendarNotificationCreateRequest is the body of [CalendarsService.CreateEventNotification].
 type CalendarNotificationCreateRequest struct {
-	ReceiverType           string      `json:"receiverType"`
-	Channel                string      `json:"channel"`
-	NotificationType       string      `json:"notificationType"`
-	IsActive               *bool       `json:"isActive,omitempty"`
-	TemplateID             *string     `json:"templateId,omitempty"`
-	Body                   *string     `json:"body,omitempty"`
-	Subject                *string     `json:"subject,omitempty"`
-	AfterTime              []Schedules `json:"afterTime,omitempty"`
-	BeforeTime             []Schedules `json:"beforeTime,omitempty"`
-	AdditionalEmailIDs     []string    `json:"additionalEmailIds,omitempty"`
-	AdditionalPhoneNumbers []string    `json:"additionalPhoneNumbers,omitempty"`
-	SelectedUsers          []string    `json:"selectedUsers,omitempty"`
-	FromAddress            *string     `json:"fromAddress,omitempty"`
-	FromName               *string     `json:"fromName,omitempty"`
-	FromNumber             *string     `json:"fromNumber,omitempty"`
+	ReceiverType           ReceiverType                        `json:"receiverType"`
+	Channel                CalendarNotificationResponseChannel `json:"channel"`
+	NotificationType       NotificationType                    `json:"notificationType"`
+	IsActive               *bool                               `json:"isActive,omitempty"`
+	TemplateID             *string                             `json:"templateId,omitempty"`
+	Body                   *string                             `json:"body,omitempty"`
+	Subject                *string                             `json:"subject,omitempty"`
+	AfterTime              []Schedules                         `json:"afterTime,omitempty"`
+	BeforeTime             []Schedules                         `json:"beforeTime,omitempty"`
+	AdditionalEmailIDs     []string                            `json:"additionalEmailIds,omitempty"`
+	AdditionalPhoneNumbers []string                            `json:"additionalPhoneNumbers,omitempty"`
+	SelectedUsers          []string                            `json:"selectedUsers,omitempty"`
+	FromAddress            *string                             `json:"fromAddress,omitempty"`
+	FromName               *string                             `json:"fromName,omitempty"`
+	FromNumber             *string                             `json:"fromNumber,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -935,22 +1277,22 @@ func (r *CalendarNotificationCreateRequest) validate(op *operation) error {
 
 // CalendarNotificationsUpdateRequest is the body of [CalendarsService.UpdateEventNotification].
 type CalendarNotificationsUpdateRequest struct {
-	ReceiverType           *string     `json:"receiverType,omitempty"`
-	AdditionalEmailIDs     []string    `json:"additionalEmailIds,omitempty"`
-	AdditionalPhoneNumbers []string    `json:"additionalPhoneNumbers,omitempty"`
-	SelectedUsers          []string    `json:"selectedUsers,omitempty"`
-	Channel                *string     `json:"channel,omitempty"`
-	NotificationType       *string     `json:"notificationType,omitempty"`
-	IsActive               *bool       `json:"isActive,omitempty"`
-	Deleted                *bool       `json:"deleted,omitempty"`
-	TemplateID             *string     `json:"templateId,omitempty"`
-	Body                   *string     `json:"body,omitempty"`
-	Subject                *string     `json:"subject,omitempty"`
-	AfterTime              []Schedules `json:"afterTime,omitempty"`
-	BeforeTime             []Schedules `json:"beforeTime,omitempty"`
-	FromAddress            *string     `json:"fromAddress,omitempty"`
-	FromNumber             *string     `json:"fromNumber,omitempty"`
-	FromName               *string     `json:"fromName,omitempty"`
+	ReceiverType           *ReceiverType                        `json:"receiverType,omitempty"`
+	AdditionalEmailIDs     []string                             `json:"additionalEmailIds,omitempty"`
+	AdditionalPhoneNumbers []string                             `json:"additionalPhoneNumbers,omitempty"`
+	SelectedUsers          []string                             `json:"selectedUsers,omitempty"`
+	Channel                *CalendarNotificationResponseChannel `json:"channel,omitempty"`
+	NotificationType       *NotificationType                    `json:"notificationType,omitempty"`
+	IsActive               *bool                                `json:"isActive,omitempty"`
+	Deleted                *bool                                `json:"deleted,omitempty"`
+	TemplateID             *string                              `json:"templateId,omitempty"`
+	Body                   *string                              `json:"body,omitempty"`
+	Subject                *string                              `json:"subject,omitempty"`
+	AfterTime              []Schedules                          `json:"afterTime,omitempty"`
+	BeforeTime             []Schedules                          `json:"beforeTime,omitempty"`
+	FromAddress            *string                              `json:"fromAddress,omitempty"`
+	FromNumber             *string                              `json:"fromNumber,omitempty"`
+	FromName               *string                              `json:"fromName,omitempty"`
 }
 
 // CalendarsListOptions holds the optional query parameters of [CalendarsService.List].

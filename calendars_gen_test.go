@@ -2062,7 +2062,7 @@ func TestCalendarsFindEventNotification(t *testing.T) {
 	decodeCalendarsFixture(t, "find-event-notification.response.json", want)
 	assert.Equal(t, want, got)
 	assert.Equal(t, "example-_id", got.ID)
-	assert.Equal(t, "contact", got.ReceiverType)
+	assert.Equal(t, "0as9d8as0d", got.TemplateID)
 }
 
 func TestCalendarsFindEventNotificationRejectsBadArguments(t *testing.T) {

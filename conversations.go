@@ -50,6 +50,361 @@ var (
 	opConversationsListMessages                   = &operation{Name: "Conversations.ListMessages", ID: "get-messages", Method: "GET", Path: "/conversations/{conversationId}/messages", Version: "2021-04-15"}
 )
 
+// MessageBodySendType is a value of MessageBodySendRequest.Type.
+type MessageBodySendType string
+
+// The values of MessageBodySendType.
+const (
+	// MessageBodySendTypeSMS is "SMS".
+	MessageBodySendTypeSMS MessageBodySendType = "SMS"
+	// MessageBodySendTypeRCS is "RCS".
+	MessageBodySendTypeRCS MessageBodySendType = "RCS"
+	// MessageBodySendTypeEmail is "Email".
+	MessageBodySendTypeEmail MessageBodySendType = "Email"
+	// MessageBodySendTypeWhatsApp is "WhatsApp".
+	MessageBodySendTypeWhatsApp MessageBodySendType = "WhatsApp"
+	// MessageBodySendTypeIG is "IG".
+	MessageBodySendTypeIG MessageBodySendType = "IG"
+	// MessageBodySendTypeFB is "FB".
+	MessageBodySendTypeFB MessageBodySendType = "FB"
+	// MessageBodySendTypeCustom is "Custom".
+	MessageBodySendTypeCustom MessageBodySendType = "Custom"
+	// MessageBodySendTypeLiveChat is "Live_Chat".
+	MessageBodySendTypeLiveChat MessageBodySendType = "Live_Chat"
+	// MessageBodySendTypeTIKTOK is "TIKTOK".
+	MessageBodySendTypeTIKTOK MessageBodySendType = "TIKTOK"
+)
+
+// EmailReplyMode is a value of MessageBodySendRequest.EmailReplyMode.
+type EmailReplyMode string
+
+// The values of EmailReplyMode.
+const (
+	// EmailReplyModeReply is "reply".
+	EmailReplyModeReply EmailReplyMode = "reply"
+	// EmailReplyModeReplyAll is "reply_all".
+	EmailReplyModeReplyAll EmailReplyMode = "reply_all"
+)
+
+// MessageBodySendStatus is a value of MessageBodySendRequest.Status.
+type MessageBodySendStatus string
+
+// The values of MessageBodySendStatus.
+const (
+	// MessageBodySendStatusDelivered is "delivered".
+	MessageBodySendStatusDelivered MessageBodySendStatus = "delivered"
+	// MessageBodySendStatusFailed is "failed".
+	MessageBodySendStatusFailed MessageBodySendStatus = "failed"
+	// MessageBodySendStatusPending is "pending".
+	MessageBodySendStatusPending MessageBodySendStatus = "pending"
+	// MessageBodySendStatusRead is "read".
+	MessageBodySendStatusRead MessageBodySendStatus = "read"
+)
+
+// OptimizationPeriod is a value of MessageBodySendRequest.OptimizationPeriod.
+type OptimizationPeriod string
+
+// The values of OptimizationPeriod.
+const (
+	// OptimizationPeriod24h is "24h".
+	OptimizationPeriod24h OptimizationPeriod = "24h"
+	// OptimizationPeriod48h is "48h".
+	OptimizationPeriod48h OptimizationPeriod = "48h"
+	// OptimizationPeriod72h is "72h".
+	OptimizationPeriod72h OptimizationPeriod = "72h"
+)
+
+// GetEmailMessageResponseDirection is a value of GetEmailMessageResponse.Direction.
+type GetEmailMessageResponseDirection string
+
+// The values of GetEmailMessageResponseDirection.
+const (
+	// GetEmailMessageResponseDirectionInbound is "inbound".
+	GetEmailMessageResponseDirectionInbound GetEmailMessageResponseDirection = "inbound"
+	// GetEmailMessageResponseDirectionOutbound is "outbound".
+	GetEmailMessageResponseDirectionOutbound GetEmailMessageResponseDirection = "outbound"
+)
+
+// GetEmailMessageResponseStatus is a value of GetEmailMessageResponse.Status.
+type GetEmailMessageResponseStatus string
+
+// The values of GetEmailMessageResponseStatus.
+const (
+	// GetEmailMessageResponseStatusPending is "pending".
+	GetEmailMessageResponseStatusPending GetEmailMessageResponseStatus = "pending"
+	// GetEmailMessageResponseStatusScheduled is "scheduled".
+	GetEmailMessageResponseStatusScheduled GetEmailMessageResponseStatus = "scheduled"
+	// GetEmailMessageResponseStatusSent is "sent".
+	GetEmailMessageResponseStatusSent GetEmailMessageResponseStatus = "sent"
+	// GetEmailMessageResponseStatusDelivered is "delivered".
+	GetEmailMessageResponseStatusDelivered GetEmailMessageResponseStatus = "delivered"
+	// GetEmailMessageResponseStatusRead is "read".
+	GetEmailMessageResponseStatusRead GetEmailMessageResponseStatus = "read"
+	// GetEmailMessageResponseStatusUndelivered is "undelivered".
+	GetEmailMessageResponseStatusUndelivered GetEmailMessageResponseStatus = "undelivered"
+	// GetEmailMessageResponseStatusConnected is "connected".
+	GetEmailMessageResponseStatusConnected GetEmailMessageResponseStatus = "connected"
+	// GetEmailMessageResponseStatusFailed is "failed".
+	GetEmailMessageResponseStatusFailed GetEmailMessageResponseStatus = "failed"
+	// GetEmailMessageResponseStatusOpened is "opened".
+	GetEmailMessageResponseStatusOpened GetEmailMessageResponseStatus = "opened"
+)
+
+// GetEmailMessageResponseSource is a value of GetEmailMessageResponse.Source.
+type GetEmailMessageResponseSource string
+
+// The values of GetEmailMessageResponseSource.
+const (
+	// GetEmailMessageResponseSourceWorkflow is "workflow".
+	GetEmailMessageResponseSourceWorkflow GetEmailMessageResponseSource = "workflow"
+	// GetEmailMessageResponseSourceBulkActions is "bulk_actions".
+	GetEmailMessageResponseSourceBulkActions GetEmailMessageResponseSource = "bulk_actions"
+	// GetEmailMessageResponseSourceCampaign is "campaign".
+	GetEmailMessageResponseSourceCampaign GetEmailMessageResponseSource = "campaign"
+	// GetEmailMessageResponseSourceAPI is "api".
+	GetEmailMessageResponseSourceAPI GetEmailMessageResponseSource = "api"
+	// GetEmailMessageResponseSourceApp is "app".
+	GetEmailMessageResponseSourceApp GetEmailMessageResponseSource = "app"
+)
+
+// MessageType is a value of Message.MessageType.
+type MessageType string
+
+// The values of MessageType.
+const (
+	// MessageTypeTYPECALL is "TYPE_CALL".
+	MessageTypeTYPECALL MessageType = "TYPE_CALL"
+	// MessageTypeTYPESMS is "TYPE_SMS".
+	MessageTypeTYPESMS MessageType = "TYPE_SMS"
+	// MessageTypeTYPERCS is "TYPE_RCS".
+	MessageTypeTYPERCS MessageType = "TYPE_RCS"
+	// MessageTypeTYPEEMAIL is "TYPE_EMAIL".
+	MessageTypeTYPEEMAIL MessageType = "TYPE_EMAIL"
+	// MessageTypeTYPESMSREVIEWREQUEST is "TYPE_SMS_REVIEW_REQUEST".
+	MessageTypeTYPESMSREVIEWREQUEST MessageType = "TYPE_SMS_REVIEW_REQUEST"
+	// MessageTypeTYPEWEBCHAT is "TYPE_WEBCHAT".
+	MessageTypeTYPEWEBCHAT MessageType = "TYPE_WEBCHAT"
+	// MessageTypeTYPESMSNOSHOWREQUEST is "TYPE_SMS_NO_SHOW_REQUEST".
+	MessageTypeTYPESMSNOSHOWREQUEST MessageType = "TYPE_SMS_NO_SHOW_REQUEST"
+	// MessageTypeTYPECAMPAIGNSMS is "TYPE_CAMPAIGN_SMS".
+	MessageTypeTYPECAMPAIGNSMS MessageType = "TYPE_CAMPAIGN_SMS"
+	// MessageTypeTYPECAMPAIGNCALL is "TYPE_CAMPAIGN_CALL".
+	MessageTypeTYPECAMPAIGNCALL MessageType = "TYPE_CAMPAIGN_CALL"
+	// MessageTypeTYPECAMPAIGNEMAIL is "TYPE_CAMPAIGN_EMAIL".
+	MessageTypeTYPECAMPAIGNEMAIL MessageType = "TYPE_CAMPAIGN_EMAIL"
+	// MessageTypeTYPECAMPAIGNVOICEMAIL is "TYPE_CAMPAIGN_VOICEMAIL".
+	MessageTypeTYPECAMPAIGNVOICEMAIL MessageType = "TYPE_CAMPAIGN_VOICEMAIL"
+	// MessageTypeTYPEFACEBOOK is "TYPE_FACEBOOK".
+	MessageTypeTYPEFACEBOOK MessageType = "TYPE_FACEBOOK"
+	// MessageTypeTYPECAMPAIGNFACEBOOK is "TYPE_CAMPAIGN_FACEBOOK".
+	MessageTypeTYPECAMPAIGNFACEBOOK MessageType = "TYPE_CAMPAIGN_FACEBOOK"
+	// MessageTypeTYPECAMPAIGNMANUALCALL is "TYPE_CAMPAIGN_MANUAL_CALL".
+	MessageTypeTYPECAMPAIGNMANUALCALL MessageType = "TYPE_CAMPAIGN_MANUAL_CALL"
+	// MessageTypeTYPECAMPAIGNMANUALSMS is "TYPE_CAMPAIGN_MANUAL_SMS".
+	MessageTypeTYPECAMPAIGNMANUALSMS MessageType = "TYPE_CAMPAIGN_MANUAL_SMS"
+	// MessageTypeTYPEGMB is "TYPE_GMB".
+	MessageTypeTYPEGMB MessageType = "TYPE_GMB"
+	// MessageTypeTYPECAMPAIGNGMB is "TYPE_CAMPAIGN_GMB".
+	MessageTypeTYPECAMPAIGNGMB MessageType = "TYPE_CAMPAIGN_GMB"
+	// MessageTypeTYPEREVIEW is "TYPE_REVIEW".
+	MessageTypeTYPEREVIEW MessageType = "TYPE_REVIEW"
+	// MessageTypeTYPEINSTAGRAM is "TYPE_INSTAGRAM".
+	MessageTypeTYPEINSTAGRAM MessageType = "TYPE_INSTAGRAM"
+	// MessageTypeTYPEWHATSAPP is "TYPE_WHATSAPP".
+	MessageTypeTYPEWHATSAPP MessageType = "TYPE_WHATSAPP"
+	// MessageTypeTYPECUSTOMSMS is "TYPE_CUSTOM_SMS".
+	MessageTypeTYPECUSTOMSMS MessageType = "TYPE_CUSTOM_SMS"
+	// MessageTypeTYPECUSTOMEMAIL is "TYPE_CUSTOM_EMAIL".
+	MessageTypeTYPECUSTOMEMAIL MessageType = "TYPE_CUSTOM_EMAIL"
+	// MessageTypeTYPECUSTOMPROVIDERSMS is "TYPE_CUSTOM_PROVIDER_SMS".
+	MessageTypeTYPECUSTOMPROVIDERSMS MessageType = "TYPE_CUSTOM_PROVIDER_SMS"
+	// MessageTypeTYPECUSTOMPROVIDEREMAIL is "TYPE_CUSTOM_PROVIDER_EMAIL".
+	MessageTypeTYPECUSTOMPROVIDEREMAIL MessageType = "TYPE_CUSTOM_PROVIDER_EMAIL"
+	// MessageTypeTYPEIVRCALL is "TYPE_IVR_CALL".
+	MessageTypeTYPEIVRCALL MessageType = "TYPE_IVR_CALL"
+	// MessageTypeTYPEACTIVITYCONTACT is "TYPE_ACTIVITY_CONTACT".
+	MessageTypeTYPEACTIVITYCONTACT MessageType = "TYPE_ACTIVITY_CONTACT"
+	// MessageTypeTYPEACTIVITYINVOICE is "TYPE_ACTIVITY_INVOICE".
+	MessageTypeTYPEACTIVITYINVOICE MessageType = "TYPE_ACTIVITY_INVOICE"
+	// MessageTypeTYPEACTIVITYPAYMENT is "TYPE_ACTIVITY_PAYMENT".
+	MessageTypeTYPEACTIVITYPAYMENT MessageType = "TYPE_ACTIVITY_PAYMENT"
+	// MessageTypeTYPEACTIVITYOPPORTUNITY is "TYPE_ACTIVITY_OPPORTUNITY".
+	MessageTypeTYPEACTIVITYOPPORTUNITY MessageType = "TYPE_ACTIVITY_OPPORTUNITY"
+	// MessageTypeTYPELIVECHAT is "TYPE_LIVE_CHAT".
+	MessageTypeTYPELIVECHAT MessageType = "TYPE_LIVE_CHAT"
+	// MessageTypeTYPELIVECHATINFOMESSAGE is "TYPE_LIVE_CHAT_INFO_MESSAGE".
+	MessageTypeTYPELIVECHATINFOMESSAGE MessageType = "TYPE_LIVE_CHAT_INFO_MESSAGE"
+	// MessageTypeTYPEACTIVITYAPPOINTMENT is "TYPE_ACTIVITY_APPOINTMENT".
+	MessageTypeTYPEACTIVITYAPPOINTMENT MessageType = "TYPE_ACTIVITY_APPOINTMENT"
+	// MessageTypeTYPEFACEBOOKCOMMENT is "TYPE_FACEBOOK_COMMENT".
+	MessageTypeTYPEFACEBOOKCOMMENT MessageType = "TYPE_FACEBOOK_COMMENT"
+	// MessageTypeTYPEINSTAGRAMCOMMENT is "TYPE_INSTAGRAM_COMMENT".
+	MessageTypeTYPEINSTAGRAMCOMMENT MessageType = "TYPE_INSTAGRAM_COMMENT"
+	// MessageTypeTYPECUSTOMCALL is "TYPE_CUSTOM_CALL".
+	MessageTypeTYPECUSTOMCALL MessageType = "TYPE_CUSTOM_CALL"
+	// MessageTypeTYPEINTERNALCOMMENT is "TYPE_INTERNAL_COMMENT".
+	MessageTypeTYPEINTERNALCOMMENT MessageType = "TYPE_INTERNAL_COMMENT"
+	// MessageTypeTYPEACTIVITYEMPLOYEEACTIONLOG is "TYPE_ACTIVITY_EMPLOYEE_ACTION_LOG".
+	MessageTypeTYPEACTIVITYEMPLOYEEACTIONLOG MessageType = "TYPE_ACTIVITY_EMPLOYEE_ACTION_LOG"
+	// MessageTypeTYPETIKTOK is "TYPE_TIKTOK".
+	MessageTypeTYPETIKTOK MessageType = "TYPE_TIKTOK"
+	// MessageTypeTYPETIKTOKCOMMENT is "TYPE_TIKTOK_COMMENT".
+	MessageTypeTYPETIKTOKCOMMENT MessageType = "TYPE_TIKTOK_COMMENT"
+	// MessageTypeTYPEACTIVITYWHATSAPP is "TYPE_ACTIVITY_WHATSAPP".
+	MessageTypeTYPEACTIVITYWHATSAPP MessageType = "TYPE_ACTIVITY_WHATSAPP"
+	// MessageTypeTYPEFORMSUBMISSION is "TYPE_FORM_SUBMISSION".
+	MessageTypeTYPEFORMSUBMISSION MessageType = "TYPE_FORM_SUBMISSION"
+	// MessageTypeTYPESMSREACTION is "TYPE_SMS_REACTION".
+	MessageTypeTYPESMSREACTION MessageType = "TYPE_SMS_REACTION"
+)
+
+// MessageStatus is a value of Message.Status.
+type MessageStatus string
+
+// The values of MessageStatus.
+const (
+	// MessageStatusConnected is "connected".
+	MessageStatusConnected MessageStatus = "connected"
+	// MessageStatusDelivered is "delivered".
+	MessageStatusDelivered MessageStatus = "delivered"
+	// MessageStatusFailed is "failed".
+	MessageStatusFailed MessageStatus = "failed"
+	// MessageStatusOpened is "opened".
+	MessageStatusOpened MessageStatus = "opened"
+	// MessageStatusPending is "pending".
+	MessageStatusPending MessageStatus = "pending"
+	// MessageStatusRead is "read".
+	MessageStatusRead MessageStatus = "read"
+	// MessageStatusScheduled is "scheduled".
+	MessageStatusScheduled MessageStatus = "scheduled"
+	// MessageStatusSent is "sent".
+	MessageStatusSent MessageStatus = "sent"
+	// MessageStatusUndelivered is "undelivered".
+	MessageStatusUndelivered MessageStatus = "undelivered"
+	// MessageStatusClicked is "clicked".
+	MessageStatusClicked MessageStatus = "clicked"
+	// MessageStatusOptOut is "opt_out".
+	MessageStatusOptOut MessageStatus = "opt_out"
+	// MessageStatusQueued is "queued".
+	MessageStatusQueued MessageStatus = "queued"
+)
+
+// CallStatus is a value of MessageMeta.CallStatus.
+type CallStatus string
+
+// The values of CallStatus.
+const (
+	// CallStatusPending is "pending".
+	CallStatusPending CallStatus = "pending"
+	// CallStatusCompleted is "completed".
+	CallStatusCompleted CallStatus = "completed"
+	// CallStatusAnswered is "answered".
+	CallStatusAnswered CallStatus = "answered"
+	// CallStatusBusy is "busy".
+	CallStatusBusy CallStatus = "busy"
+	// CallStatusNoAnswer is "no-answer".
+	CallStatusNoAnswer CallStatus = "no-answer"
+	// CallStatusFailed is "failed".
+	CallStatusFailed CallStatus = "failed"
+	// CallStatusCanceled is "canceled".
+	CallStatusCanceled CallStatus = "canceled"
+	// CallStatusVoicemail is "voicemail".
+	CallStatusVoicemail CallStatus = "voicemail"
+)
+
+// ProcessMessageBodyType is a value of ProcessMessageBody.Type.
+type ProcessMessageBodyType string
+
+// The values of ProcessMessageBodyType.
+const (
+	// ProcessMessageBodyTypeSMS is "SMS".
+	ProcessMessageBodyTypeSMS ProcessMessageBodyType = "SMS"
+	// ProcessMessageBodyTypeRCS is "RCS".
+	ProcessMessageBodyTypeRCS ProcessMessageBodyType = "RCS"
+	// ProcessMessageBodyTypeEmail is "Email".
+	ProcessMessageBodyTypeEmail ProcessMessageBodyType = "Email"
+	// ProcessMessageBodyTypeWhatsApp is "WhatsApp".
+	ProcessMessageBodyTypeWhatsApp ProcessMessageBodyType = "WhatsApp"
+	// ProcessMessageBodyTypeGMB is "GMB".
+	ProcessMessageBodyTypeGMB ProcessMessageBodyType = "GMB"
+	// ProcessMessageBodyTypeIG is "IG".
+	ProcessMessageBodyTypeIG ProcessMessageBodyType = "IG"
+	// ProcessMessageBodyTypeFB is "FB".
+	ProcessMessageBodyTypeFB ProcessMessageBodyType = "FB"
+	// ProcessMessageBodyTypeCustom is "Custom".
+	ProcessMessageBodyTypeCustom ProcessMessageBodyType = "Custom"
+	// ProcessMessageBodyTypeWebChat is "WebChat".
+	ProcessMessageBodyTypeWebChat ProcessMessageBodyType = "WebChat"
+	// ProcessMessageBodyTypeLiveChat is "Live_Chat".
+	ProcessMessageBodyTypeLiveChat ProcessMessageBodyType = "Live_Chat"
+	// ProcessMessageBodyTypeCall is "Call".
+	ProcessMessageBodyTypeCall ProcessMessageBodyType = "Call"
+	// ProcessMessageBodyTypeIVRCall is "IVR_Call".
+	ProcessMessageBodyTypeIVRCall ProcessMessageBodyType = "IVR_Call"
+	// ProcessMessageBodyTypeCampaignCall is "Campaign_Call".
+	ProcessMessageBodyTypeCampaignCall ProcessMessageBodyType = "Campaign_Call"
+	// ProcessMessageBodyTypeCampaignVoiceMail is "Campaign_VoiceMail".
+	ProcessMessageBodyTypeCampaignVoiceMail ProcessMessageBodyType = "Campaign_VoiceMail"
+	// ProcessMessageBodyTypeTIKTOK is "TIKTOK".
+	ProcessMessageBodyTypeTIKTOK ProcessMessageBodyType = "TIKTOK"
+	// ProcessMessageBodyTypeALLINONECHAT is "ALL_IN_ONE_CHAT".
+	ProcessMessageBodyTypeALLINONECHAT ProcessMessageBodyType = "ALL_IN_ONE_CHAT"
+	// ProcessMessageBodyTypeFORMSUBMISSION is "FORM_SUBMISSION".
+	ProcessMessageBodyTypeFORMSUBMISSION ProcessMessageBodyType = "FORM_SUBMISSION"
+)
+
+// CustomSubtypeCreateChannel is a value of CustomSubtypeCreateRequest.Channel.
+type CustomSubtypeCreateChannel string
+
+// The values of CustomSubtypeCreateChannel.
+const (
+	// CustomSubtypeCreateChannelEmail is "email".
+	CustomSubtypeCreateChannelEmail CustomSubtypeCreateChannel = "email"
+	// CustomSubtypeCreateChannelSMS is "sms".
+	CustomSubtypeCreateChannelSMS CustomSubtypeCreateChannel = "sms"
+)
+
+// SubscriptionActionType is a value of SubscriptionAction.Type.
+type SubscriptionActionType string
+
+// The values of SubscriptionActionType.
+const (
+	// SubscriptionActionTypeDefault is "default".
+	SubscriptionActionTypeDefault SubscriptionActionType = "default"
+	// SubscriptionActionTypeCustom is "custom".
+	SubscriptionActionTypeCustom SubscriptionActionType = "custom"
+	// SubscriptionActionTypeResubAll is "resub_all".
+	SubscriptionActionTypeResubAll SubscriptionActionType = "resub_all"
+)
+
+// SubtypeStatus is a value of SubscriptionAction.SubtypeStatus.
+type SubtypeStatus string
+
+// The values of SubtypeStatus.
+const (
+	// SubtypeStatusSubscribed is "subscribed".
+	SubtypeStatusSubscribed SubtypeStatus = "subscribed"
+	// SubtypeStatusUnsubscribed is "unsubscribed".
+	SubtypeStatusUnsubscribed SubtypeStatus = "unsubscribed"
+)
+
+// ConversationType is a value of Conversation.Type.
+type ConversationType string
+
+// The values of ConversationType.
+const (
+	// ConversationTypeTYPEPHONE is "TYPE_PHONE".
+	ConversationTypeTYPEPHONE ConversationType = "TYPE_PHONE"
+	// ConversationTypeTYPEEMAIL is "TYPE_EMAIL".
+	ConversationTypeTYPEEMAIL ConversationType = "TYPE_EMAIL"
+	// ConversationTypeTYPEFBMESSENGER is "TYPE_FB_MESSENGER".
+	ConversationTypeTYPEFBMESSENGER ConversationType = "TYPE_FB_MESSENGER"
+	// ConversationTypeTYPEREVIEW is "TYPE_REVIEW".
+	ConversationTypeTYPEREVIEW ConversationType = "TYPE_REVIEW"
+	// ConversationTypeTYPEGROUPSMS is "TYPE_GROUP_SMS".
+	ConversationTypeTYPEGROUPSMS ConversationType = "TYPE_GROUP_SMS"
+)
+
 // ConversationCreateRequest is the body of [ConversationsService.Create].
 type ConversationCreateRequest struct {
 	LocationID string `json:"locationId"`
@@ -97,31 +452,31 @@ type GetMessageTranscriptionResponse struct {
 
 // MessageBodySendRequest is the body of [ConversationsService.SendNewMessage].
 type MessageBodySendRequest struct {
-	Type                   string          `json:"type"`
-	SubType                json.RawMessage `json:"subType"`
-	ContactID              string          `json:"contactId"`
-	AppointmentID          *string         `json:"appointmentId,omitempty"`
-	Attachments            []string        `json:"attachments,omitempty"`
-	EmailFrom              *string         `json:"emailFrom,omitempty"`
-	EmailCc                []string        `json:"emailCc,omitempty"`
-	EmailBcc               []string        `json:"emailBcc,omitempty"`
-	Html                   *string         `json:"html,omitempty"`
-	Message                *string         `json:"message,omitempty"`
-	Subject                *string         `json:"subject,omitempty"`
-	ReplyMessageID         *string         `json:"replyMessageId,omitempty"`
-	TemplateID             *string         `json:"templateId,omitempty"`
-	ThreadID               *string         `json:"threadId,omitempty"`
-	ScheduledTimestamp     *float64        `json:"scheduledTimestamp,omitempty"`
-	ConversationProviderID *string         `json:"conversationProviderId,omitempty"`
-	EmailTo                *string         `json:"emailTo,omitempty"`
-	CustomSubtypeID        *string         `json:"customSubtypeId,omitempty"`
-	EmailReplyMode         *string         `json:"emailReplyMode,omitempty"`
-	FromNumber             *string         `json:"fromNumber,omitempty"`
-	ToNumber               *string         `json:"toNumber,omitempty"`
-	Forward                *ForwardConfig  `json:"forward,omitempty"`
-	Status                 string          `json:"status"`
-	UsesNativeSchedulingAi *bool           `json:"usesNativeSchedulingAi,omitempty"`
-	OptimizationPeriod     *string         `json:"optimizationPeriod,omitempty"`
+	Type                   MessageBodySendType   `json:"type"`
+	SubType                json.RawMessage       `json:"subType"`
+	ContactID              string                `json:"contactId"`
+	AppointmentID          *string               `json:"appointmentId,omitempty"`
+	Attachments            []string              `json:"attachments,omitempty"`
+	EmailFrom              *string               `json:"emailFrom,omitempty"`
+	EmailCc                []string              `json:"emailCc,omitempty"`
+	EmailBcc               []string              `json:"emailBcc,omitempty"`
+	Html                   *string               `json:"html,omitempty"`
+	Message                *string               `json:"message,omitempty"`
+	Subject                *string               `json:"subject,omitempty"`
+	ReplyMessageID         *string               `json:"replyMessageId,omitempty"`
+	TemplateID             *string               `json:"templateId,omitempty"`
+	ThreadID               *string               `json:"threadId,omitempty"`
+	ScheduledTimestamp     *float64              `json:"scheduledTimestamp,omitempty"`
+	ConversationProviderID *string               `json:"conversationProviderId,omitempty"`
+	EmailTo                *string               `json:"emailTo,omitempty"`
+	CustomSubtypeID        *string               `json:"customSubtypeId,omitempty"`
+	EmailReplyMode         *EmailReplyMode       `json:"emailReplyMode,omitempty"`
+	FromNumber             *string               `json:"fromNumber,omitempty"`
+	ToNumber               *string               `json:"toNumber,omitempty"`
+	Forward                *ForwardConfig        `json:"forward,omitempty"`
+	Status                 MessageBodySendStatus `json:"status"`
+	UsesNativeSchedulingAi *bool                 `json:"usesNativeSchedulingAi,omitempty"`
+	OptimizationPeriod     *OptimizationPeriod   `json:"optimizationPeriod,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -171,76 +526,76 @@ type CancelScheduledResponse struct {
 
 // GetEmailMessageResponse is the answer of [ConversationsService.GetEmailByID].
 type GetEmailMessageResponse struct {
-	ID                     string    `json:"id"`
-	AltID                  string    `json:"altId,omitempty"`
-	ThreadID               string    `json:"threadId"`
-	LocationID             string    `json:"locationId"`
-	ContactID              string    `json:"contactId"`
-	ConversationID         string    `json:"conversationId"`
-	DateAdded              Timestamp `json:"dateAdded"`
-	Subject                string    `json:"subject,omitempty"`
-	Body                   string    `json:"body"`
-	Direction              string    `json:"direction"`
-	Status                 string    `json:"status,omitempty"`
-	ContentType            string    `json:"contentType"`
-	Attachments            []string  `json:"attachments,omitempty"`
-	Provider               string    `json:"provider,omitempty"`
-	From                   string    `json:"from"`
-	To                     []string  `json:"to"`
-	Cc                     []string  `json:"cc,omitempty"`
-	Bcc                    []string  `json:"bcc,omitempty"`
-	ReplyToMessageID       string    `json:"replyToMessageId,omitempty"`
-	Source                 string    `json:"source,omitempty"`
-	ConversationProviderID string    `json:"conversationProviderId,omitempty"`
+	ID                     string                           `json:"id"`
+	AltID                  string                           `json:"altId,omitempty"`
+	ThreadID               string                           `json:"threadId"`
+	LocationID             string                           `json:"locationId"`
+	ContactID              string                           `json:"contactId"`
+	ConversationID         string                           `json:"conversationId"`
+	DateAdded              Timestamp                        `json:"dateAdded"`
+	Subject                string                           `json:"subject,omitempty"`
+	Body                   string                           `json:"body"`
+	Direction              GetEmailMessageResponseDirection `json:"direction"`
+	Status                 GetEmailMessageResponseStatus    `json:"status,omitempty"`
+	ContentType            string                           `json:"contentType"`
+	Attachments            []string                         `json:"attachments,omitempty"`
+	Provider               string                           `json:"provider,omitempty"`
+	From                   string                           `json:"from"`
+	To                     []string                         `json:"to"`
+	Cc                     []string                         `json:"cc,omitempty"`
+	Bcc                    []string                         `json:"bcc,omitempty"`
+	ReplyToMessageID       string                           `json:"replyToMessageId,omitempty"`
+	Source                 GetEmailMessageResponseSource    `json:"source,omitempty"`
+	ConversationProviderID string                           `json:"conversationProviderId,omitempty"`
 }
 
 // Message is a get message response.
 type Message struct {
-	ID                     string       `json:"id"`
-	Type                   float64      `json:"type"`
-	MessageType            string       `json:"messageType"`
-	LocationID             string       `json:"locationId"`
-	ContactID              string       `json:"contactId"`
-	ConversationID         string       `json:"conversationId"`
-	DateAdded              Timestamp    `json:"dateAdded"`
-	Body                   string       `json:"body,omitempty"`
-	Direction              string       `json:"direction"`
-	Status                 string       `json:"status,omitempty"`
-	ContentType            string       `json:"contentType"`
-	Attachments            []string     `json:"attachments,omitempty"`
-	Meta                   *MessageMeta `json:"meta,omitempty"`
-	Source                 string       `json:"source,omitempty"`
-	UserID                 string       `json:"userId,omitempty"`
-	ConversationProviderID string       `json:"conversationProviderId,omitempty"`
-	ChatWidgetID           string       `json:"chatWidgetId,omitempty"`
+	ID                     string                           `json:"id"`
+	Type                   float64                          `json:"type"`
+	MessageType            MessageType                      `json:"messageType"`
+	LocationID             string                           `json:"locationId"`
+	ContactID              string                           `json:"contactId"`
+	ConversationID         string                           `json:"conversationId"`
+	DateAdded              Timestamp                        `json:"dateAdded"`
+	Body                   string                           `json:"body,omitempty"`
+	Direction              GetEmailMessageResponseDirection `json:"direction"`
+	Status                 MessageStatus                    `json:"status,omitempty"`
+	ContentType            string                           `json:"contentType"`
+	Attachments            []string                         `json:"attachments,omitempty"`
+	Meta                   *MessageMeta                     `json:"meta,omitempty"`
+	Source                 GetEmailMessageResponseSource    `json:"source,omitempty"`
+	UserID                 string                           `json:"userId,omitempty"`
+	ConversationProviderID string                           `json:"conversationProviderId,omitempty"`
+	ChatWidgetID           string                           `json:"chatWidgetId,omitempty"`
 }
 
 // MessageMeta is a message meta.
 type MessageMeta struct {
 	CallDuration string          `json:"callDuration,omitempty"`
-	CallStatus   string          `json:"callStatus,omitempty"`
+	CallStatus   CallStatus      `json:"callStatus,omitempty"`
 	Email        json.RawMessage `json:"email,omitempty"`
 }
 
 // ProcessMessageBody is the body of [ConversationsService.AddInboundMessage].
 type ProcessMessageBody struct {
-	Type                   string          `json:"type"`
-	Attachments            []string        `json:"attachments,omitempty"`
-	Message                *string         `json:"message,omitempty"`
-	ConversationID         string          `json:"conversationId"`
-	ContactID              string          `json:"contactId"`
-	ConversationProviderID string          `json:"conversationProviderId"`
-	Html                   *string         `json:"html,omitempty"`
-	Subject                *string         `json:"subject,omitempty"`
-	EmailFrom              *string         `json:"emailFrom,omitempty"`
-	EmailTo                *string         `json:"emailTo,omitempty"`
-	EmailCc                []string        `json:"emailCc,omitempty"`
-	EmailBcc               []string        `json:"emailBcc,omitempty"`
-	EmailMessageID         *string         `json:"emailMessageId,omitempty"`
-	AltID                  *string         `json:"altId,omitempty"`
-	Direction              json.RawMessage `json:"direction,omitempty"`
-	Date                   Timestamp       `json:"date,omitzero"`
-	Call                   *CallData       `json:"call,omitempty"`
+	Type                   ProcessMessageBodyType `json:"type"`
+	Attachments            []string               `json:"attachments,omitempty"`
+	Message                *string                `json:"message,omitempty"`
+	ConversationID         string                 `json:"conversationId"`
+	ContactID              string                 `json:"contactId"`
+	ConversationProviderID string                 `json:"conversationProviderId"`
+	Html                   *string                `json:"html,omitempty"`
+	Subject                *string                `json:"subject,omitempty"`
+	EmailFrom              *string                `json:"emailFrom,omitempty"`
+	EmailTo                *string                `json:"emailTo,omitempty"`
+	EmailCc                []string               `json:"emailCc,omitempty"`
+	EmailBcc               []string               `json:"emailBcc,omitempty"`
+	EmailMessageID         *string                `json:"emailMessageId,omitempty"`
+	AltID                  *string                `json:"altId,omitempty"`
+	Direction              json.RawMessage        `json:"direction,omitempty"`
+	Date                   Timestamp              `json:"date,omitzero"`
+	Call                   *CallData              `json:"call,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -262,9 +617,9 @@ func (r *ProcessMessageBody) validate(op *operation) error {
 
 // CallData is a call data.
 type CallData struct {
-	To     *string `json:"to,omitempty"`
-	From   *string `json:"from,omitempty"`
-	Status *string `json:"status,omitempty"`
+	To     *string     `json:"to,omitempty"`
+	From   *string     `json:"from,omitempty"`
+	Status *CallStatus `json:"status,omitempty"`
 }
 
 // ProcessMessageResponse is the answer of [ConversationsService.AddInboundMessage].
@@ -447,10 +802,10 @@ func (r *MessageAttachmentsAddRequest) validate(op *operation) error {
 
 // MessageStatusUpdateRequest is the body of [ConversationsService.UpdateMessageStatus].
 type MessageStatusUpdateRequest struct {
-	Status         string              `json:"status"`
-	Error          *ConversationsError `json:"error,omitempty"`
-	EmailMessageID *string             `json:"emailMessageId,omitempty"`
-	Recipients     []string            `json:"recipients,omitempty"`
+	Status         MessageBodySendStatus `json:"status"`
+	Error          *ConversationsError   `json:"error,omitempty"`
+	EmailMessageID *string               `json:"emailMessageId,omitempty"`
+	Recipients     []string              `json:"recipients,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -484,10 +839,10 @@ func (r *ConversationsError) validate(op *operation) error {
 
 // CustomSubtypeCreateRequest is the body of [ConversationsService.CreateCustomSubtype].
 type CustomSubtypeCreateRequest struct {
-	Name        string  `json:"name"`
-	Description *string `json:"description,omitempty"`
-	Channel     string  `json:"channel"`
-	Language    string  `json:"language"`
+	Name        string                     `json:"name"`
+	Description *string                    `json:"description,omitempty"`
+	Channel     CustomSubtypeCreateChannel `json:"channel"`
+	Language    string                     `json:"language"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -555,10 +910,10 @@ func (r *UserSubscriptionChangeRequest) validate(op *operation) error {
 
 // SubscriptionAction is a subscription action.
 type SubscriptionAction struct {
-	Type          string  `json:"type"`
-	SubtypeName   *string `json:"subtype_name,omitempty"`
-	SubtypeID     *string `json:"subtype_id,omitempty"`
-	SubtypeStatus string  `json:"subtype_status"`
+	Type          SubscriptionActionType `json:"type"`
+	SubtypeName   *string                `json:"subtype_name,omitempty"`
+	SubtypeID     *string                `json:"subtype_id,omitempty"`
+	SubtypeStatus SubtypeStatus          `json:"subtype_status"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -604,17 +959,17 @@ type CreateLiveChatMessageFeedbackResponse struct {
 
 // Conversation is a conversation.
 type Conversation struct {
-	ID              string `json:"id"`
-	ContactID       string `json:"contactId"`
-	LocationID      string `json:"locationId"`
-	LastMessageBody string `json:"lastMessageBody"`
-	LastMessageType string `json:"lastMessageType"`
-	Type            string `json:"type"`
-	UnreadCount     int    `json:"unreadCount"`
-	FullName        string `json:"fullName"`
-	ContactName     string `json:"contactName"`
-	Email           string `json:"email"`
-	Phone           string `json:"phone"`
+	ID              string           `json:"id"`
+	ContactID       string           `json:"contactId"`
+	LocationID      string           `json:"locationId"`
+	LastMessageBody string           `json:"lastMessageBody"`
+	LastMessageType MessageType      `json:"lastMessageType"`
+	Type            ConversationType `json:"type"`
+	UnreadCount     int              `json:"unreadCount"`
+	FullName        string           `json:"fullName"`
+	ContactName     string           `json:"contactName"`
+	Email           string           `json:"email"`
+	Phone           string           `json:"phone"`
 }
 
 // GetConversationByIDResponse is the answer of [ConversationsService.Get].
@@ -654,18 +1009,18 @@ type GetConversationSuccessfulResponse struct {
 
 // ConversationsConversation is a conversation.
 type ConversationsConversation struct {
-	ID              string `json:"id,omitempty"`
-	LocationID      string `json:"locationId"`
-	ContactID       string `json:"contactId"`
-	AssignedTo      string `json:"assignedTo,omitempty"`
-	UserID          string `json:"userId,omitempty"`
-	LastMessageBody string `json:"lastMessageBody,omitempty"`
-	LastMessageDate string `json:"lastMessageDate,omitempty"`
-	LastMessageType string `json:"lastMessageType,omitempty"`
-	UnreadCount     int    `json:"unreadCount,omitempty"`
-	Inbox           bool   `json:"inbox,omitempty"`
-	Starred         bool   `json:"starred,omitempty"`
-	Deleted         bool   `json:"deleted"`
+	ID              string      `json:"id,omitempty"`
+	LocationID      string      `json:"locationId"`
+	ContactID       string      `json:"contactId"`
+	AssignedTo      string      `json:"assignedTo,omitempty"`
+	UserID          string      `json:"userId,omitempty"`
+	LastMessageBody string      `json:"lastMessageBody,omitempty"`
+	LastMessageDate string      `json:"lastMessageDate,omitempty"`
+	LastMessageType MessageType `json:"lastMessageType,omitempty"`
+	UnreadCount     int         `json:"unreadCount,omitempty"`
+	Inbox           bool        `json:"inbox,omitempty"`
+	Starred         bool        `json:"starred,omitempty"`
+	Deleted         bool        `json:"deleted"`
 }
 
 // DeleteConversationSuccessfulResponse is the answer of [ConversationsService.Delete].

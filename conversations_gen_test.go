@@ -410,7 +410,7 @@ func TestConversationsExportMessagesByLocation(t *testing.T) {
 	assert.Equal(t, want.Total, resp.Total)
 	require.Len(t, got, 1)
 	assert.Equal(t, "ve9EPM428h8vShlRW1KT", got[0].ID)
-	assert.Equal(t, "SMS", got[0].MessageType)
+	assert.Equal(t, "ve9EPM428h8vShlRW1KT", got[0].LocationID)
 }
 
 func TestConversationsExportMessagesByLocationRejectsBadArguments(t *testing.T) {
@@ -839,7 +839,7 @@ func TestConversationsGetMessage(t *testing.T) {
 	assert.Equal(t, want.Message, got)
 	require.NotNil(t, got)
 	assert.Equal(t, "ve9EPM428h8vShlRW1KT", got.ID)
-	assert.Equal(t, "SMS", got.MessageType)
+	assert.Equal(t, "ve9EPM428h8vShlRW1KT", got.LocationID)
 }
 
 func TestConversationsGetMessageRejectsBadArguments(t *testing.T) {

@@ -25,6 +25,99 @@ var (
 	opCustomFieldsDelete         = &operation{Name: "CustomFields.Delete", ID: "delete-custom-field", Method: "DELETE", Path: "/custom-fields/{id}", Version: "2021-07-28"}
 )
 
+// AcceptedFormats is a value of CustomFieldsCustomFieldsCreateRequest.AcceptedFormats.
+type AcceptedFormats string
+
+// The values of AcceptedFormats.
+const (
+	// AcceptedFormatsPdf is ".pdf".
+	AcceptedFormatsPdf AcceptedFormats = ".pdf"
+	// AcceptedFormatsDocx is ".docx".
+	AcceptedFormatsDocx AcceptedFormats = ".docx"
+	// AcceptedFormatsDoc is ".doc".
+	AcceptedFormatsDoc AcceptedFormats = ".doc"
+	// AcceptedFormatsJpg is ".jpg".
+	AcceptedFormatsJpg AcceptedFormats = ".jpg"
+	// AcceptedFormatsJpeg is ".jpeg".
+	AcceptedFormatsJpeg AcceptedFormats = ".jpeg"
+	// AcceptedFormatsPng is ".png".
+	AcceptedFormatsPng AcceptedFormats = ".png"
+	// AcceptedFormatsGif is ".gif".
+	AcceptedFormatsGif AcceptedFormats = ".gif"
+	// AcceptedFormatsCsv is ".csv".
+	AcceptedFormatsCsv AcceptedFormats = ".csv"
+	// AcceptedFormatsXlsx is ".xlsx".
+	AcceptedFormatsXlsx AcceptedFormats = ".xlsx"
+	// AcceptedFormatsXls is ".xls".
+	AcceptedFormatsXls AcceptedFormats = ".xls"
+	// AcceptedFormatsAll is "all".
+	AcceptedFormatsAll AcceptedFormats = "all"
+)
+
+// DataType is a value of CustomFieldsCustomFieldsCreateRequest.DataType.
+type DataType string
+
+// The values of DataType.
+const (
+	// DataTypeTEXT is "TEXT".
+	DataTypeTEXT DataType = "TEXT"
+	// DataTypeLARGETEXT is "LARGE_TEXT".
+	DataTypeLARGETEXT DataType = "LARGE_TEXT"
+	// DataTypeNUMERICAL is "NUMERICAL".
+	DataTypeNUMERICAL DataType = "NUMERICAL"
+	// DataTypePHONE is "PHONE".
+	DataTypePHONE DataType = "PHONE"
+	// DataTypeMONETORY is "MONETORY".
+	DataTypeMONETORY DataType = "MONETORY"
+	// DataTypeCHECKBOX is "CHECKBOX".
+	DataTypeCHECKBOX DataType = "CHECKBOX"
+	// DataTypeSINGLEOPTIONS is "SINGLE_OPTIONS".
+	DataTypeSINGLEOPTIONS DataType = "SINGLE_OPTIONS"
+	// DataTypeMULTIPLEOPTIONS is "MULTIPLE_OPTIONS".
+	DataTypeMULTIPLEOPTIONS DataType = "MULTIPLE_OPTIONS"
+	// DataTypeDATE is "DATE".
+	DataTypeDATE DataType = "DATE"
+	// DataTypeTEXTBOXLIST is "TEXTBOX_LIST".
+	DataTypeTEXTBOXLIST DataType = "TEXTBOX_LIST"
+	// DataTypeFILEUPLOAD is "FILE_UPLOAD".
+	DataTypeFILEUPLOAD DataType = "FILE_UPLOAD"
+	// DataTypeRADIO is "RADIO".
+	DataTypeRADIO DataType = "RADIO"
+	// DataTypeEMAIL is "EMAIL".
+	DataTypeEMAIL DataType = "EMAIL"
+)
+
+// FieldDataType is a value of Field.DataType.
+type FieldDataType string
+
+// The values of FieldDataType.
+const (
+	// FieldDataTypeTEXT is "TEXT".
+	FieldDataTypeTEXT FieldDataType = "TEXT"
+	// FieldDataTypeLARGETEXT is "LARGE_TEXT".
+	FieldDataTypeLARGETEXT FieldDataType = "LARGE_TEXT"
+	// FieldDataTypeNUMERICAL is "NUMERICAL".
+	FieldDataTypeNUMERICAL FieldDataType = "NUMERICAL"
+	// FieldDataTypePHONE is "PHONE".
+	FieldDataTypePHONE FieldDataType = "PHONE"
+	// FieldDataTypeMONETORY is "MONETORY".
+	FieldDataTypeMONETORY FieldDataType = "MONETORY"
+	// FieldDataTypeCHECKBOX is "CHECKBOX".
+	FieldDataTypeCHECKBOX FieldDataType = "CHECKBOX"
+	// FieldDataTypeSINGLEOPTIONS is "SINGLE_OPTIONS".
+	FieldDataTypeSINGLEOPTIONS FieldDataType = "SINGLE_OPTIONS"
+	// FieldDataTypeMULTIPLEOPTIONS is "MULTIPLE_OPTIONS".
+	FieldDataTypeMULTIPLEOPTIONS FieldDataType = "MULTIPLE_OPTIONS"
+	// FieldDataTypeDATE is "DATE".
+	FieldDataTypeDATE FieldDataType = "DATE"
+	// FieldDataTypeTEXTBOXLIST is "TEXTBOX_LIST".
+	FieldDataTypeTEXTBOXLIST FieldDataType = "TEXTBOX_LIST"
+	// FieldDataTypeFILEUPLOAD is "FILE_UPLOAD".
+	FieldDataTypeFILEUPLOAD FieldDataType = "FILE_UPLOAD"
+	// FieldDataTypeRADIO is "RADIO".
+	FieldDataTypeRADIO FieldDataType = "RADIO"
+)
+
 // CustomFieldsCustomFieldsCreateRequest is the body of [CustomFieldsService.Create].
 type CustomFieldsCustomFieldsCreateRequest struct {
 	LocationID        string               `json:"locationId"`
@@ -33,8 +126,8 @@ type CustomFieldsCustomFieldsCreateRequest struct {
 	Placeholder       *string              `json:"placeholder,omitempty"`
 	ShowInForms       bool                 `json:"showInForms"`
 	Options           []CustomFieldsOption `json:"options,omitempty"`
-	AcceptedFormats   *string              `json:"acceptedFormats,omitempty"`
-	DataType          string               `json:"dataType"`
+	AcceptedFormats   *AcceptedFormats     `json:"acceptedFormats,omitempty"`
+	DataType          DataType             `json:"dataType"`
 	FieldKey          string               `json:"fieldKey"`
 	ObjectKey         string               `json:"objectKey"`
 	MaxFileLimit      *int                 `json:"maxFileLimit,omitempty"`
@@ -88,10 +181,10 @@ type Field struct {
 	Placeholder       string               `json:"placeholder,omitempty"`
 	ShowInForms       bool                 `json:"showInForms"`
 	Options           []CustomFieldsOption `json:"options,omitempty"`
-	AcceptedFormats   string               `json:"acceptedFormats,omitempty"`
+	AcceptedFormats   AcceptedFormats      `json:"acceptedFormats,omitempty"`
 	ID                string               `json:"id"`
 	ObjectKey         string               `json:"objectKey"`
-	DataType          string               `json:"dataType"`
+	DataType          FieldDataType        `json:"dataType"`
 	ParentID          string               `json:"parentId"`
 	FieldKey          string               `json:"fieldKey"`
 	AllowCustomOption bool                 `json:"allowCustomOption,omitempty"`
@@ -167,7 +260,7 @@ type CustomFieldsCustomFieldsUpdateRequest struct {
 	Placeholder     *string              `json:"placeholder,omitempty"`
 	ShowInForms     bool                 `json:"showInForms"`
 	Options         []CustomFieldsOption `json:"options,omitempty"`
-	AcceptedFormats *string              `json:"acceptedFormats,omitempty"`
+	AcceptedFormats *AcceptedFormats     `json:"acceptedFormats,omitempty"`
 	MaxFileLimit    *int                 `json:"maxFileLimit,omitempty"`
 }
 

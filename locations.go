@@ -49,24 +49,574 @@ var (
 	opLocationsGetTimezones           = &operation{Name: "Locations.GetTimezones", ID: "get-timezones", Method: "GET", Path: "/locations/{locationId}/timezones", Version: "2021-07-28"}
 )
 
+// LocationCreateCountry is a value of LocationCreateRequest.Country.
+type LocationCreateCountry string
+
+// The values of LocationCreateCountry.
+const (
+	// LocationCreateCountryAF is "AF".
+	LocationCreateCountryAF LocationCreateCountry = "AF"
+	// LocationCreateCountryAX is "AX".
+	LocationCreateCountryAX LocationCreateCountry = "AX"
+	// LocationCreateCountryAL is "AL".
+	LocationCreateCountryAL LocationCreateCountry = "AL"
+	// LocationCreateCountryDZ is "DZ".
+	LocationCreateCountryDZ LocationCreateCountry = "DZ"
+	// LocationCreateCountryAS is "AS".
+	LocationCreateCountryAS LocationCreateCountry = "AS"
+	// LocationCreateCountryAD is "AD".
+	LocationCreateCountryAD LocationCreateCountry = "AD"
+	// LocationCreateCountryAO is "AO".
+	LocationCreateCountryAO LocationCreateCountry = "AO"
+	// LocationCreateCountryAI is "AI".
+	LocationCreateCountryAI LocationCreateCountry = "AI"
+	// LocationCreateCountryAQ is "AQ".
+	LocationCreateCountryAQ LocationCreateCountry = "AQ"
+	// LocationCreateCountryAG is "AG".
+	LocationCreateCountryAG LocationCreateCountry = "AG"
+	// LocationCreateCountryAR is "AR".
+	LocationCreateCountryAR LocationCreateCountry = "AR"
+	// LocationCreateCountryAM is "AM".
+	LocationCreateCountryAM LocationCreateCountry = "AM"
+	// LocationCreateCountryAW is "AW".
+	LocationCreateCountryAW LocationCreateCountry = "AW"
+	// LocationCreateCountryAU is "AU".
+	LocationCreateCountryAU LocationCreateCountry = "AU"
+	// LocationCreateCountryAT is "AT".
+	LocationCreateCountryAT LocationCreateCountry = "AT"
+	// LocationCreateCountryAZ is "AZ".
+	LocationCreateCountryAZ LocationCreateCountry = "AZ"
+	// LocationCreateCountryBS is "BS".
+	LocationCreateCountryBS LocationCreateCountry = "BS"
+	// LocationCreateCountryBH is "BH".
+	LocationCreateCountryBH LocationCreateCountry = "BH"
+	// LocationCreateCountryBD is "BD".
+	LocationCreateCountryBD LocationCreateCountry = "BD"
+	// LocationCreateCountryBB is "BB".
+	LocationCreateCountryBB LocationCreateCountry = "BB"
+	// LocationCreateCountryBY is "BY".
+	LocationCreateCountryBY LocationCreateCountry = "BY"
+	// LocationCreateCountryBE is "BE".
+	LocationCreateCountryBE LocationCreateCountry = "BE"
+	// LocationCreateCountryBZ is "BZ".
+	LocationCreateCountryBZ LocationCreateCountry = "BZ"
+	// LocationCreateCountryBJ is "BJ".
+	LocationCreateCountryBJ LocationCreateCountry = "BJ"
+	// LocationCreateCountryBM is "BM".
+	LocationCreateCountryBM LocationCreateCountry = "BM"
+	// LocationCreateCountryBT is "BT".
+	LocationCreateCountryBT LocationCreateCountry = "BT"
+	// LocationCreateCountryBO is "BO".
+	LocationCreateCountryBO LocationCreateCountry = "BO"
+	// LocationCreateCountryBA is "BA".
+	LocationCreateCountryBA LocationCreateCountry = "BA"
+	// LocationCreateCountryBW is "BW".
+	LocationCreateCountryBW LocationCreateCountry = "BW"
+	// LocationCreateCountryBV is "BV".
+	LocationCreateCountryBV LocationCreateCountry = "BV"
+	// LocationCreateCountryBR is "BR".
+	LocationCreateCountryBR LocationCreateCountry = "BR"
+	// LocationCreateCountryIO is "IO".
+	LocationCreateCountryIO LocationCreateCountry = "IO"
+	// LocationCreateCountryBN is "BN".
+	LocationCreateCountryBN LocationCreateCountry = "BN"
+	// LocationCreateCountryBG is "BG".
+	LocationCreateCountryBG LocationCreateCountry = "BG"
+	// LocationCreateCountryBF is "BF".
+	LocationCreateCountryBF LocationCreateCountry = "BF"
+	// LocationCreateCountryBI is "BI".
+	LocationCreateCountryBI LocationCreateCountry = "BI"
+	// LocationCreateCountryKH is "KH".
+	LocationCreateCountryKH LocationCreateCountry = "KH"
+	// LocationCreateCountryCM is "CM".
+	LocationCreateCountryCM LocationCreateCountry = "CM"
+	// LocationCreateCountryCA is "CA".
+	LocationCreateCountryCA LocationCreateCountry = "CA"
+	// LocationCreateCountryCV is "CV".
+	LocationCreateCountryCV LocationCreateCountry = "CV"
+	// LocationCreateCountryKY is "KY".
+	LocationCreateCountryKY LocationCreateCountry = "KY"
+	// LocationCreateCountryCF is "CF".
+	LocationCreateCountryCF LocationCreateCountry = "CF"
+	// LocationCreateCountryTD is "TD".
+	LocationCreateCountryTD LocationCreateCountry = "TD"
+	// LocationCreateCountryCL is "CL".
+	LocationCreateCountryCL LocationCreateCountry = "CL"
+	// LocationCreateCountryCN is "CN".
+	LocationCreateCountryCN LocationCreateCountry = "CN"
+	// LocationCreateCountryCX is "CX".
+	LocationCreateCountryCX LocationCreateCountry = "CX"
+	// LocationCreateCountryCC is "CC".
+	LocationCreateCountryCC LocationCreateCountry = "CC"
+	// LocationCreateCountryCO is "CO".
+	LocationCreateCountryCO LocationCreateCountry = "CO"
+	// LocationCreateCountryKM is "KM".
+	LocationCreateCountryKM LocationCreateCountry = "KM"
+	// LocationCreateCountryCG is "CG".
+	LocationCreateCountryCG LocationCreateCountry = "CG"
+	// LocationCreateCountryCD is "CD".
+	LocationCreateCountryCD LocationCreateCountry = "CD"
+	// LocationCreateCountryCK is "CK".
+	LocationCreateCountryCK LocationCreateCountry = "CK"
+	// LocationCreateCountryCR is "CR".
+	LocationCreateCountryCR LocationCreateCountry = "CR"
+	// LocationCreateCountryCI is "CI".
+	LocationCreateCountryCI LocationCreateCountry = "CI"
+	// LocationCreateCountryHR is "HR".
+	LocationCreateCountryHR LocationCreateCountry = "HR"
+	// LocationCreateCountryCU is "CU".
+	LocationCreateCountryCU LocationCreateCountry = "CU"
+	// LocationCreateCountryCY is "CY".
+	LocationCreateCountryCY LocationCreateCountry = "CY"
+	// LocationCreateCountryCZ is "CZ".
+	LocationCreateCountryCZ LocationCreateCountry = "CZ"
+	// LocationCreateCountryDK is "DK".
+	LocationCreateCountryDK LocationCreateCountry = "DK"
+	// LocationCreateCountryDJ is "DJ".
+	LocationCreateCountryDJ LocationCreateCountry = "DJ"
+	// LocationCreateCountryDM is "DM".
+	LocationCreateCountryDM LocationCreateCountry = "DM"
+	// LocationCreateCountryDO is "DO".
+	LocationCreateCountryDO LocationCreateCountry = "DO"
+	// LocationCreateCountryEC is "EC".
+	LocationCreateCountryEC LocationCreateCountry = "EC"
+	// LocationCreateCountryEG is "EG".
+	LocationCreateCountryEG LocationCreateCountry = "EG"
+	// LocationCreateCountrySV is "SV".
+	LocationCreateCountrySV LocationCreateCountry = "SV"
+	// LocationCreateCountryGQ is "GQ".
+	LocationCreateCountryGQ LocationCreateCountry = "GQ"
+	// LocationCreateCountryER is "ER".
+	LocationCreateCountryER LocationCreateCountry = "ER"
+	// LocationCreateCountryEE is "EE".
+	LocationCreateCountryEE LocationCreateCountry = "EE"
+	// LocationCreateCountryET is "ET".
+	LocationCreateCountryET LocationCreateCountry = "ET"
+	// LocationCreateCountryFK is "FK".
+	LocationCreateCountryFK LocationCreateCountry = "FK"
+	// LocationCreateCountryFO is "FO".
+	LocationCreateCountryFO LocationCreateCountry = "FO"
+	// LocationCreateCountryFJ is "FJ".
+	LocationCreateCountryFJ LocationCreateCountry = "FJ"
+	// LocationCreateCountryFI is "FI".
+	LocationCreateCountryFI LocationCreateCountry = "FI"
+	// LocationCreateCountryFR is "FR".
+	LocationCreateCountryFR LocationCreateCountry = "FR"
+	// LocationCreateCountryGF is "GF".
+	LocationCreateCountryGF LocationCreateCountry = "GF"
+	// LocationCreateCountryPF is "PF".
+	LocationCreateCountryPF LocationCreateCountry = "PF"
+	// LocationCreateCountryTF is "TF".
+	LocationCreateCountryTF LocationCreateCountry = "TF"
+	// LocationCreateCountryGA is "GA".
+	LocationCreateCountryGA LocationCreateCountry = "GA"
+	// LocationCreateCountryGM is "GM".
+	LocationCreateCountryGM LocationCreateCountry = "GM"
+	// LocationCreateCountryGE is "GE".
+	LocationCreateCountryGE LocationCreateCountry = "GE"
+	// LocationCreateCountryDE is "DE".
+	LocationCreateCountryDE LocationCreateCountry = "DE"
+	// LocationCreateCountryGH is "GH".
+	LocationCreateCountryGH LocationCreateCountry = "GH"
+	// LocationCreateCountryGI is "GI".
+	LocationCreateCountryGI LocationCreateCountry = "GI"
+	// LocationCreateCountryGR is "GR".
+	LocationCreateCountryGR LocationCreateCountry = "GR"
+	// LocationCreateCountryGL is "GL".
+	LocationCreateCountryGL LocationCreateCountry = "GL"
+	// LocationCreateCountryGD is "GD".
+	LocationCreateCountryGD LocationCreateCountry = "GD"
+	// LocationCreateCountryGP is "GP".
+	LocationCreateCountryGP LocationCreateCountry = "GP"
+	// LocationCreateCountryGU is "GU".
+	LocationCreateCountryGU LocationCreateCountry = "GU"
+	// LocationCreateCountryGT is "GT".
+	LocationCreateCountryGT LocationCreateCountry = "GT"
+	// LocationCreateCountryGG is "GG".
+	LocationCreateCountryGG LocationCreateCountry = "GG"
+	// LocationCreateCountryGN is "GN".
+	LocationCreateCountryGN LocationCreateCountry = "GN"
+	// LocationCreateCountryGW is "GW".
+	LocationCreateCountryGW LocationCreateCountry = "GW"
+	// LocationCreateCountryGY is "GY".
+	LocationCreateCountryGY LocationCreateCountry = "GY"
+	// LocationCreateCountryHT is "HT".
+	LocationCreateCountryHT LocationCreateCountry = "HT"
+	// LocationCreateCountryHM is "HM".
+	LocationCreateCountryHM LocationCreateCountry = "HM"
+	// LocationCreateCountryVA is "VA".
+	LocationCreateCountryVA LocationCreateCountry = "VA"
+	// LocationCreateCountryHN is "HN".
+	LocationCreateCountryHN LocationCreateCountry = "HN"
+	// LocationCreateCountryHK is "HK".
+	LocationCreateCountryHK LocationCreateCountry = "HK"
+	// LocationCreateCountryHU is "HU".
+	LocationCreateCountryHU LocationCreateCountry = "HU"
+	// LocationCreateCountryIS is "IS".
+	LocationCreateCountryIS LocationCreateCountry = "IS"
+	// LocationCreateCountryIN is "IN".
+	LocationCreateCountryIN LocationCreateCountry = "IN"
+	// LocationCreateCountryID is "ID".
+	LocationCreateCountryID LocationCreateCountry = "ID"
+	// LocationCreateCountryIR is "IR".
+	LocationCreateCountryIR LocationCreateCountry = "IR"
+	// LocationCreateCountryIQ is "IQ".
+	LocationCreateCountryIQ LocationCreateCountry = "IQ"
+	// LocationCreateCountryIE is "IE".
+	LocationCreateCountryIE LocationCreateCountry = "IE"
+	// LocationCreateCountryIM is "IM".
+	LocationCreateCountryIM LocationCreateCountry = "IM"
+	// LocationCreateCountryIL is "IL".
+	LocationCreateCountryIL LocationCreateCountry = "IL"
+	// LocationCreateCountryIT is "IT".
+	LocationCreateCountryIT LocationCreateCountry = "IT"
+	// LocationCreateCountryJM is "JM".
+	LocationCreateCountryJM LocationCreateCountry = "JM"
+	// LocationCreateCountryJP is "JP".
+	LocationCreateCountryJP LocationCreateCountry = "JP"
+	// LocationCreateCountryJE is "JE".
+	LocationCreateCountryJE LocationCreateCountry = "JE"
+	// LocationCreateCountryJO is "JO".
+	LocationCreateCountryJO LocationCreateCountry = "JO"
+	// LocationCreateCountryKZ is "KZ".
+	LocationCreateCountryKZ LocationCreateCountry = "KZ"
+	// LocationCreateCountryKE is "KE".
+	LocationCreateCountryKE LocationCreateCountry = "KE"
+	// LocationCreateCountryKI is "KI".
+	LocationCreateCountryKI LocationCreateCountry = "KI"
+	// LocationCreateCountryKP is "KP".
+	LocationCreateCountryKP LocationCreateCountry = "KP"
+	// LocationCreateCountryKR is "KR".
+	LocationCreateCountryKR LocationCreateCountry = "KR"
+	// LocationCreateCountryXK is "XK".
+	LocationCreateCountryXK LocationCreateCountry = "XK"
+	// LocationCreateCountryKW is "KW".
+	LocationCreateCountryKW LocationCreateCountry = "KW"
+	// LocationCreateCountryKG is "KG".
+	LocationCreateCountryKG LocationCreateCountry = "KG"
+	// LocationCreateCountryLA is "LA".
+	LocationCreateCountryLA LocationCreateCountry = "LA"
+	// LocationCreateCountryLV is "LV".
+	LocationCreateCountryLV LocationCreateCountry = "LV"
+	// LocationCreateCountryLB is "LB".
+	LocationCreateCountryLB LocationCreateCountry = "LB"
+	// LocationCreateCountryLS is "LS".
+	LocationCreateCountryLS LocationCreateCountry = "LS"
+	// LocationCreateCountryLR is "LR".
+	LocationCreateCountryLR LocationCreateCountry = "LR"
+	// LocationCreateCountryLY is "LY".
+	LocationCreateCountryLY LocationCreateCountry = "LY"
+	// LocationCreateCountryLI is "LI".
+	LocationCreateCountryLI LocationCreateCountry = "LI"
+	// LocationCreateCountryLT is "LT".
+	LocationCreateCountryLT LocationCreateCountry = "LT"
+	// LocationCreateCountryLU is "LU".
+	LocationCreateCountryLU LocationCreateCountry = "LU"
+	// LocationCreateCountryMO is "MO".
+	LocationCreateCountryMO LocationCreateCountry = "MO"
+	// LocationCreateCountryMK is "MK".
+	LocationCreateCountryMK LocationCreateCountry = "MK"
+	// LocationCreateCountryMG is "MG".
+	LocationCreateCountryMG LocationCreateCountry = "MG"
+	// LocationCreateCountryMW is "MW".
+	LocationCreateCountryMW LocationCreateCountry = "MW"
+	// LocationCreateCountryMY is "MY".
+	LocationCreateCountryMY LocationCreateCountry = "MY"
+	// LocationCreateCountryMV is "MV".
+	LocationCreateCountryMV LocationCreateCountry = "MV"
+	// LocationCreateCountryML is "ML".
+	LocationCreateCountryML LocationCreateCountry = "ML"
+	// LocationCreateCountryMT is "MT".
+	LocationCreateCountryMT LocationCreateCountry = "MT"
+	// LocationCreateCountryMH is "MH".
+	LocationCreateCountryMH LocationCreateCountry = "MH"
+	// LocationCreateCountryMQ is "MQ".
+	LocationCreateCountryMQ LocationCreateCountry = "MQ"
+	// LocationCreateCountryMR is "MR".
+	LocationCreateCountryMR LocationCreateCountry = "MR"
+	// LocationCreateCountryMU is "MU".
+	LocationCreateCountryMU LocationCreateCountry = "MU"
+	// LocationCreateCountryYT is "YT".
+	LocationCreateCountryYT LocationCreateCountry = "YT"
+	// LocationCreateCountryMX is "MX".
+	LocationCreateCountryMX LocationCreateCountry = "MX"
+	// LocationCreateCountryFM is "FM".
+	LocationCreateCountryFM LocationCreateCountry = "FM"
+	// LocationCreateCountryMD is "MD".
+	LocationCreateCountryMD LocationCreateCountry = "MD"
+	// LocationCreateCountryMC is "MC".
+	LocationCreateCountryMC LocationCreateCountry = "MC"
+	// LocationCreateCountryMN is "MN".
+	LocationCreateCountryMN LocationCreateCountry = "MN"
+	// LocationCreateCountryME is "ME".
+	LocationCreateCountryME LocationCreateCountry = "ME"
+	// LocationCreateCountryMS is "MS".
+	LocationCreateCountryMS LocationCreateCountry = "MS"
+	// LocationCreateCountryMA is "MA".
+	LocationCreateCountryMA LocationCreateCountry = "MA"
+	// LocationCreateCountryMZ is "MZ".
+	LocationCreateCountryMZ LocationCreateCountry = "MZ"
+	// LocationCreateCountryMM is "MM".
+	LocationCreateCountryMM LocationCreateCountry = "MM"
+	// LocationCreateCountryNA is "NA".
+	LocationCreateCountryNA LocationCreateCountry = "NA"
+	// LocationCreateCountryNR is "NR".
+	LocationCreateCountryNR LocationCreateCountry = "NR"
+	// LocationCreateCountryNP is "NP".
+	LocationCreateCountryNP LocationCreateCountry = "NP"
+	// LocationCreateCountryNL is "NL".
+	LocationCreateCountryNL LocationCreateCountry = "NL"
+	// LocationCreateCountryAN is "AN".
+	LocationCreateCountryAN LocationCreateCountry = "AN"
+	// LocationCreateCountryNC is "NC".
+	LocationCreateCountryNC LocationCreateCountry = "NC"
+	// LocationCreateCountryNZ is "NZ".
+	LocationCreateCountryNZ LocationCreateCountry = "NZ"
+	// LocationCreateCountryNI is "NI".
+	LocationCreateCountryNI LocationCreateCountry = "NI"
+	// LocationCreateCountryNE is "NE".
+	LocationCreateCountryNE LocationCreateCountry = "NE"
+	// LocationCreateCountryNG is "NG".
+	LocationCreateCountryNG LocationCreateCountry = "NG"
+	// LocationCreateCountryNU is "NU".
+	LocationCreateCountryNU LocationCreateCountry = "NU"
+	// LocationCreateCountryNF is "NF".
+	LocationCreateCountryNF LocationCreateCountry = "NF"
+	// LocationCreateCountryMP is "MP".
+	LocationCreateCountryMP LocationCreateCountry = "MP"
+	// LocationCreateCountryNO is "NO".
+	LocationCreateCountryNO LocationCreateCountry = "NO"
+	// LocationCreateCountryOM is "OM".
+	LocationCreateCountryOM LocationCreateCountry = "OM"
+	// LocationCreateCountryPK is "PK".
+	LocationCreateCountryPK LocationCreateCountry = "PK"
+	// LocationCreateCountryPW is "PW".
+	LocationCreateCountryPW LocationCreateCountry = "PW"
+	// LocationCreateCountryPS is "PS".
+	LocationCreateCountryPS LocationCreateCountry = "PS"
+	// LocationCreateCountryPA is "PA".
+	LocationCreateCountryPA LocationCreateCountry = "PA"
+	// LocationCreateCountryPG is "PG".
+	LocationCreateCountryPG LocationCreateCountry = "PG"
+	// LocationCreateCountryPY is "PY".
+	LocationCreateCountryPY LocationCreateCountry = "PY"
+	// LocationCreateCountryPE is "PE".
+	LocationCreateCountryPE LocationCreateCountry = "PE"
+	// LocationCreateCountryPH is "PH".
+	LocationCreateCountryPH LocationCreateCountry = "PH"
+	// LocationCreateCountryPN is "PN".
+	LocationCreateCountryPN LocationCreateCountry = "PN"
+	// LocationCreateCountryPL is "PL".
+	LocationCreateCountryPL LocationCreateCountry = "PL"
+	// LocationCreateCountryPT is "PT".
+	LocationCreateCountryPT LocationCreateCountry = "PT"
+	// LocationCreateCountryPR is "PR".
+	LocationCreateCountryPR LocationCreateCountry = "PR"
+	// LocationCreateCountryQA is "QA".
+	LocationCreateCountryQA LocationCreateCountry = "QA"
+	// LocationCreateCountryRE is "RE".
+	LocationCreateCountryRE LocationCreateCountry = "RE"
+	// LocationCreateCountryRO is "RO".
+	LocationCreateCountryRO LocationCreateCountry = "RO"
+	// LocationCreateCountryRU is "RU".
+	LocationCreateCountryRU LocationCreateCountry = "RU"
+	// LocationCreateCountryRW is "RW".
+	LocationCreateCountryRW LocationCreateCountry = "RW"
+	// LocationCreateCountrySH is "SH".
+	LocationCreateCountrySH LocationCreateCountry = "SH"
+	// LocationCreateCountryKN is "KN".
+	LocationCreateCountryKN LocationCreateCountry = "KN"
+	// LocationCreateCountryLC is "LC".
+	LocationCreateCountryLC LocationCreateCountry = "LC"
+	// LocationCreateCountryMF is "MF".
+	LocationCreateCountryMF LocationCreateCountry = "MF"
+	// LocationCreateCountryPM is "PM".
+	LocationCreateCountryPM LocationCreateCountry = "PM"
+	// LocationCreateCountryVC is "VC".
+	LocationCreateCountryVC LocationCreateCountry = "VC"
+	// LocationCreateCountryWS is "WS".
+	LocationCreateCountryWS LocationCreateCountry = "WS"
+	// LocationCreateCountrySM is "SM".
+	LocationCreateCountrySM LocationCreateCountry = "SM"
+	// LocationCreateCountryST is "ST".
+	LocationCreateCountryST LocationCreateCountry = "ST"
+	// LocationCreateCountrySA is "SA".
+	LocationCreateCountrySA LocationCreateCountry = "SA"
+	// LocationCreateCountrySN is "SN".
+	LocationCreateCountrySN LocationCreateCountry = "SN"
+	// LocationCreateCountryRS is "RS".
+	LocationCreateCountryRS LocationCreateCountry = "RS"
+	// LocationCreateCountrySC is "SC".
+	LocationCreateCountrySC LocationCreateCountry = "SC"
+	// LocationCreateCountrySL is "SL".
+	LocationCreateCountrySL LocationCreateCountry = "SL"
+	// LocationCreateCountrySG is "SG".
+	LocationCreateCountrySG LocationCreateCountry = "SG"
+	// LocationCreateCountrySX is "SX".
+	LocationCreateCountrySX LocationCreateCountry = "SX"
+	// LocationCreateCountrySK is "SK".
+	LocationCreateCountrySK LocationCreateCountry = "SK"
+	// LocationCreateCountrySI is "SI".
+	LocationCreateCountrySI LocationCreateCountry = "SI"
+	// LocationCreateCountrySB is "SB".
+	LocationCreateCountrySB LocationCreateCountry = "SB"
+	// LocationCreateCountrySO is "SO".
+	LocationCreateCountrySO LocationCreateCountry = "SO"
+	// LocationCreateCountryZA is "ZA".
+	LocationCreateCountryZA LocationCreateCountry = "ZA"
+	// LocationCreateCountryGS is "GS".
+	LocationCreateCountryGS LocationCreateCountry = "GS"
+	// LocationCreateCountryES is "ES".
+	LocationCreateCountryES LocationCreateCountry = "ES"
+	// LocationCreateCountryLK is "LK".
+	LocationCreateCountryLK LocationCreateCountry = "LK"
+	// LocationCreateCountrySD is "SD".
+	LocationCreateCountrySD LocationCreateCountry = "SD"
+	// LocationCreateCountrySR is "SR".
+	LocationCreateCountrySR LocationCreateCountry = "SR"
+	// LocationCreateCountrySJ is "SJ".
+	LocationCreateCountrySJ LocationCreateCountry = "SJ"
+	// LocationCreateCountrySZ is "SZ".
+	LocationCreateCountrySZ LocationCreateCountry = "SZ"
+	// LocationCreateCountrySE is "SE".
+	LocationCreateCountrySE LocationCreateCountry = "SE"
+	// LocationCreateCountryCH is "CH".
+	LocationCreateCountryCH LocationCreateCountry = "CH"
+	// LocationCreateCountrySY is "SY".
+	LocationCreateCountrySY LocationCreateCountry = "SY"
+	// LocationCreateCountryTW is "TW".
+	LocationCreateCountryTW LocationCreateCountry = "TW"
+	// LocationCreateCountryTJ is "TJ".
+	LocationCreateCountryTJ LocationCreateCountry = "TJ"
+	// LocationCreateCountryTZ is "TZ".
+	LocationCreateCountryTZ LocationCreateCountry = "TZ"
+	// LocationCreateCountryTH is "TH".
+	LocationCreateCountryTH LocationCreateCountry = "TH"
+	// LocationCreateCountryTL is "TL".
+	LocationCreateCountryTL LocationCreateCountry = "TL"
+	// LocationCreateCountryTG is "TG".
+	LocationCreateCountryTG LocationCreateCountry = "TG"
+	// LocationCreateCountryTK is "TK".
+	LocationCreateCountryTK LocationCreateCountry = "TK"
+	// LocationCreateCountryTO is "TO".
+	LocationCreateCountryTO LocationCreateCountry = "TO"
+	// LocationCreateCountryTT is "TT".
+	LocationCreateCountryTT LocationCreateCountry = "TT"
+	// LocationCreateCountryTN is "TN".
+	LocationCreateCountryTN LocationCreateCountry = "TN"
+	// LocationCreateCountryTR is "TR".
+	LocationCreateCountryTR LocationCreateCountry = "TR"
+	// LocationCreateCountryTM is "TM".
+	LocationCreateCountryTM LocationCreateCountry = "TM"
+	// LocationCreateCountryTC is "TC".
+	LocationCreateCountryTC LocationCreateCountry = "TC"
+	// LocationCreateCountryTV is "TV".
+	LocationCreateCountryTV LocationCreateCountry = "TV"
+	// LocationCreateCountryUG is "UG".
+	LocationCreateCountryUG LocationCreateCountry = "UG"
+	// LocationCreateCountryGB is "GB".
+	LocationCreateCountryGB LocationCreateCountry = "GB"
+	// LocationCreateCountryUA is "UA".
+	LocationCreateCountryUA LocationCreateCountry = "UA"
+	// LocationCreateCountryAE is "AE".
+	LocationCreateCountryAE LocationCreateCountry = "AE"
+	// LocationCreateCountryUS is "US".
+	LocationCreateCountryUS LocationCreateCountry = "US"
+	// LocationCreateCountryUM is "UM".
+	LocationCreateCountryUM LocationCreateCountry = "UM"
+	// LocationCreateCountryUY is "UY".
+	LocationCreateCountryUY LocationCreateCountry = "UY"
+	// LocationCreateCountryUZ is "UZ".
+	LocationCreateCountryUZ LocationCreateCountry = "UZ"
+	// LocationCreateCountryVU is "VU".
+	LocationCreateCountryVU LocationCreateCountry = "VU"
+	// LocationCreateCountryVE is "VE".
+	LocationCreateCountryVE LocationCreateCountry = "VE"
+	// LocationCreateCountryVN is "VN".
+	LocationCreateCountryVN LocationCreateCountry = "VN"
+	// LocationCreateCountryVG is "VG".
+	LocationCreateCountryVG LocationCreateCountry = "VG"
+	// LocationCreateCountryVI is "VI".
+	LocationCreateCountryVI LocationCreateCountry = "VI"
+	// LocationCreateCountryWF is "WF".
+	LocationCreateCountryWF LocationCreateCountry = "WF"
+	// LocationCreateCountryEH is "EH".
+	LocationCreateCountryEH LocationCreateCountry = "EH"
+	// LocationCreateCountryYE is "YE".
+	LocationCreateCountryYE LocationCreateCountry = "YE"
+	// LocationCreateCountryZM is "ZM".
+	LocationCreateCountryZM LocationCreateCountry = "ZM"
+	// LocationCreateCountryZW is "ZW".
+	LocationCreateCountryZW LocationCreateCountry = "ZW"
+)
+
+// LocationsCustomFieldModel is a value of LocationsCustomField.Model.
+type LocationsCustomFieldModel string
+
+// The values of LocationsCustomFieldModel.
+const (
+	// LocationsCustomFieldModelContact is "contact".
+	LocationsCustomFieldModelContact LocationsCustomFieldModel = "contact"
+	// LocationsCustomFieldModelOpportunity is "opportunity".
+	LocationsCustomFieldModelOpportunity LocationsCustomFieldModel = "opportunity"
+)
+
+// IntervalType is a value of CustomRRulesOptions.IntervalType.
+type IntervalType string
+
+// The values of IntervalType.
+const (
+	// IntervalTypeYearly is "yearly".
+	IntervalTypeYearly IntervalType = "yearly"
+	// IntervalTypeMonthly is "monthly".
+	IntervalTypeMonthly IntervalType = "monthly"
+	// IntervalTypeWeekly is "weekly".
+	IntervalTypeWeekly IntervalType = "weekly"
+	// IntervalTypeDaily is "daily".
+	IntervalTypeDaily IntervalType = "daily"
+	// IntervalTypeHourly is "hourly".
+	IntervalTypeHourly IntervalType = "hourly"
+)
+
+// DayOfWeek is a value of CustomRRulesOptions.DayOfWeek.
+type DayOfWeek string
+
+// The values of DayOfWeek.
+const (
+	// DayOfWeekMO is "MO".
+	DayOfWeekMO DayOfWeek = "MO"
+	// DayOfWeekTU is "TU".
+	DayOfWeekTU DayOfWeek = "TU"
+	// DayOfWeekWE is "WE".
+	DayOfWeekWE DayOfWeek = "WE"
+	// DayOfWeekTH is "TH".
+	DayOfWeekTH DayOfWeek = "TH"
+	// DayOfWeekFR is "FR".
+	DayOfWeekFR DayOfWeek = "FR"
+	// DayOfWeekSA is "SA".
+	DayOfWeekSA DayOfWeek = "SA"
+	// DayOfWeekSU is "SU".
+	DayOfWeekSU DayOfWeek = "SU"
+)
+
 // LocationCreateRequest is the body of [LocationsService.Create].
 type LocationCreateRequest struct {
-	Name         string        `json:"name"`
-	Phone        *string       `json:"phone,omitempty"`
-	CompanyID    string        `json:"companyId"`
-	Address      *string       `json:"address,omitempty"`
-	City         *string       `json:"city,omitempty"`
-	State        *string       `json:"state,omitempty"`
-	Country      *string       `json:"country,omitempty"`
-	PostalCode   *string       `json:"postalCode,omitempty"`
-	Website      *string       `json:"website,omitempty"`
-	Timezone     *string       `json:"timezone,omitempty"`
-	ProspectInfo *ProspectInfo `json:"prospectInfo,omitempty"`
-	Settings     *Settings     `json:"settings,omitempty"`
-	Social       *Social       `json:"social,omitempty"`
-	Twilio       *Twilio       `json:"twilio,omitempty"`
-	Mailgun      *Mailgun      `json:"mailgun,omitempty"`
-	SnapshotID   *string       `json:"snapshotId,omitempty"`
+	Name         string                 `json:"name"`
+	Phone        *string                `json:"phone,omitempty"`
+	CompanyID    string                 `json:"companyId"`
+	Address      *string                `json:"address,omitempty"`
+	City         *string                `json:"city,omitempty"`
+	State        *string                `json:"state,omitempty"`
+	Country      *LocationCreateCountry `json:"country,omitempty"`
+	PostalCode   *string                `json:"postalCode,omitempty"`
+	Website      *string                `json:"website,omitempty"`
+	Timezone     *string                `json:"timezone,omitempty"`
+	ProspectInfo *ProspectInfo          `json:"prospectInfo,omitempty"`
+	Settings     *Settings              `json:"settings,omitempty"`
+	Social       *Social                `json:"social,omitempty"`
+	Twilio       *Twilio                `json:"twilio,omitempty"`
+	Mailgun      *Mailgun               `json:"mailgun,omitempty"`
+	SnapshotID   *string                `json:"snapshotId,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -160,21 +710,21 @@ func (r *Mailgun) validate(op *operation) error {
 
 // CreateLocationSuccessfulResponse is the answer of [LocationsService.Create].
 type CreateLocationSuccessfulResponse struct {
-	ID         string    `json:"id,omitempty"`
-	CompanyID  string    `json:"companyId,omitempty"`
-	Name       string    `json:"name,omitempty"`
-	Phone      string    `json:"phone,omitempty"`
-	Email      string    `json:"email,omitempty"`
-	Address    string    `json:"address,omitempty"`
-	City       string    `json:"city,omitempty"`
-	State      string    `json:"state,omitempty"`
-	Domain     string    `json:"domain,omitempty"`
-	Country    string    `json:"country,omitempty"`
-	PostalCode string    `json:"postalCode,omitempty"`
-	Website    string    `json:"website,omitempty"`
-	Timezone   string    `json:"timezone,omitempty"`
-	Settings   *Settings `json:"settings,omitempty"`
-	Social     *Social   `json:"social,omitempty"`
+	ID         string                `json:"id,omitempty"`
+	CompanyID  string                `json:"companyId,omitempty"`
+	Name       string                `json:"name,omitempty"`
+	Phone      string                `json:"phone,omitempty"`
+	Email      string                `json:"email,omitempty"`
+	Address    string                `json:"address,omitempty"`
+	City       string                `json:"city,omitempty"`
+	State      string                `json:"state,omitempty"`
+	Domain     string                `json:"domain,omitempty"`
+	Country    LocationCreateCountry `json:"country,omitempty"`
+	PostalCode string                `json:"postalCode,omitempty"`
+	Website    string                `json:"website,omitempty"`
+	Timezone   string                `json:"timezone,omitempty"`
+	Settings   *Settings             `json:"settings,omitempty"`
+	Social     *Social               `json:"social,omitempty"`
 }
 
 // Location is a get location.
@@ -233,22 +783,22 @@ type LocationsBusiness struct {
 
 // LocationUpdateRequest is the body of [LocationsService.Update].
 type LocationUpdateRequest struct {
-	Name         *string       `json:"name,omitempty"`
-	Phone        *string       `json:"phone,omitempty"`
-	CompanyID    string        `json:"companyId"`
-	Address      *string       `json:"address,omitempty"`
-	City         *string       `json:"city,omitempty"`
-	State        *string       `json:"state,omitempty"`
-	Country      *string       `json:"country,omitempty"`
-	PostalCode   *string       `json:"postalCode,omitempty"`
-	Website      *string       `json:"website,omitempty"`
-	Timezone     *string       `json:"timezone,omitempty"`
-	ProspectInfo *ProspectInfo `json:"prospectInfo,omitempty"`
-	Settings     *Settings     `json:"settings,omitempty"`
-	Social       *Social       `json:"social,omitempty"`
-	Twilio       *Twilio       `json:"twilio,omitempty"`
-	Mailgun      *Mailgun      `json:"mailgun,omitempty"`
-	Snapshot     *SnapshotPut  `json:"snapshot,omitempty"`
+	Name         *string                `json:"name,omitempty"`
+	Phone        *string                `json:"phone,omitempty"`
+	CompanyID    string                 `json:"companyId"`
+	Address      *string                `json:"address,omitempty"`
+	City         *string                `json:"city,omitempty"`
+	State        *string                `json:"state,omitempty"`
+	Country      *LocationCreateCountry `json:"country,omitempty"`
+	PostalCode   *string                `json:"postalCode,omitempty"`
+	Website      *string                `json:"website,omitempty"`
+	Timezone     *string                `json:"timezone,omitempty"`
+	ProspectInfo *ProspectInfo          `json:"prospectInfo,omitempty"`
+	Settings     *Settings              `json:"settings,omitempty"`
+	Social       *Social                `json:"social,omitempty"`
+	Twilio       *Twilio                `json:"twilio,omitempty"`
+	Mailgun      *Mailgun               `json:"mailgun,omitempty"`
+	Snapshot     *SnapshotPut           `json:"snapshot,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -281,32 +831,32 @@ type LocationDeletedSuccessfulResponse struct {
 
 // LocationsCustomField is a custom field.
 type LocationsCustomField struct {
-	ID                    string   `json:"id,omitempty"`
-	Name                  string   `json:"name,omitempty"`
-	FieldKey              string   `json:"fieldKey,omitempty"`
-	Placeholder           string   `json:"placeholder,omitempty"`
-	DataType              string   `json:"dataType,omitempty"`
-	Position              int      `json:"position,omitempty"`
-	PicklistOptions       []string `json:"picklistOptions,omitempty"`
-	PicklistImageOptions  []string `json:"picklistImageOptions,omitempty"`
-	IsAllowedCustomOption bool     `json:"isAllowedCustomOption,omitempty"`
-	IsMultiFileAllowed    bool     `json:"isMultiFileAllowed,omitempty"`
-	MaxFileLimit          int      `json:"maxFileLimit,omitempty"`
-	LocationID            string   `json:"locationId,omitempty"`
-	Model                 string   `json:"model,omitempty"`
+	ID                    string                    `json:"id,omitempty"`
+	Name                  string                    `json:"name,omitempty"`
+	FieldKey              string                    `json:"fieldKey,omitempty"`
+	Placeholder           string                    `json:"placeholder,omitempty"`
+	DataType              string                    `json:"dataType,omitempty"`
+	Position              int                       `json:"position,omitempty"`
+	PicklistOptions       []string                  `json:"picklistOptions,omitempty"`
+	PicklistImageOptions  []string                  `json:"picklistImageOptions,omitempty"`
+	IsAllowedCustomOption bool                      `json:"isAllowedCustomOption,omitempty"`
+	IsMultiFileAllowed    bool                      `json:"isMultiFileAllowed,omitempty"`
+	MaxFileLimit          int                       `json:"maxFileLimit,omitempty"`
+	LocationID            string                    `json:"locationId,omitempty"`
+	Model                 LocationsCustomFieldModel `json:"model,omitempty"`
 }
 
 // CustomFieldsCreateRequest is the body of [LocationsService.CreateCustomField].
 type CustomFieldsCreateRequest struct {
-	Name               string               `json:"name"`
-	DataType           string               `json:"dataType"`
-	Placeholder        *string              `json:"placeholder,omitempty"`
-	AcceptedFormat     []string             `json:"acceptedFormat,omitempty"`
-	IsMultipleFile     *bool                `json:"isMultipleFile,omitempty"`
-	MaxNumberOfFiles   *float64             `json:"maxNumberOfFiles,omitempty"`
-	TextBoxListOptions []TextBoxListOptions `json:"textBoxListOptions,omitempty"`
-	Position           *int                 `json:"position,omitempty"`
-	Model              *string              `json:"model,omitempty"`
+	Name               string                     `json:"name"`
+	DataType           string                     `json:"dataType"`
+	Placeholder        *string                    `json:"placeholder,omitempty"`
+	AcceptedFormat     []string                   `json:"acceptedFormat,omitempty"`
+	IsMultipleFile     *bool                      `json:"isMultipleFile,omitempty"`
+	MaxNumberOfFiles   *float64                   `json:"maxNumberOfFiles,omitempty"`
+	TextBoxListOptions []TextBoxListOptions       `json:"textBoxListOptions,omitempty"`
+	Position           *int                       `json:"position,omitempty"`
+	Model              *LocationsCustomFieldModel `json:"model,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -341,14 +891,14 @@ func (r *FileUploadBody) multipartFiles() (string, []Upload) {
 
 // CustomFieldsUpdateRequest is the body of [LocationsService.UpdateCustomField].
 type CustomFieldsUpdateRequest struct {
-	Name               string               `json:"name"`
-	Placeholder        *string              `json:"placeholder,omitempty"`
-	AcceptedFormat     []string             `json:"acceptedFormat,omitempty"`
-	IsMultipleFile     *bool                `json:"isMultipleFile,omitempty"`
-	MaxNumberOfFiles   *float64             `json:"maxNumberOfFiles,omitempty"`
-	TextBoxListOptions []TextBoxListOptions `json:"textBoxListOptions,omitempty"`
-	Position           *int                 `json:"position,omitempty"`
-	Model              *string              `json:"model,omitempty"`
+	Name               string                     `json:"name"`
+	Placeholder        *string                    `json:"placeholder,omitempty"`
+	AcceptedFormat     []string                   `json:"acceptedFormat,omitempty"`
+	IsMultipleFile     *bool                      `json:"isMultipleFile,omitempty"`
+	MaxNumberOfFiles   *float64                   `json:"maxNumberOfFiles,omitempty"`
+	TextBoxListOptions []TextBoxListOptions       `json:"textBoxListOptions,omitempty"`
+	Position           *int                       `json:"position,omitempty"`
+	Model              *LocationsCustomFieldModel `json:"model,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -415,16 +965,16 @@ func (r *RecurringTaskCreateRequest) validate(op *operation) error {
 
 // CustomRRulesOptions is a custom r rules options.
 type CustomRRulesOptions struct {
-	IntervalType        string    `json:"intervalType"`
-	Interval            int       `json:"interval"`
-	StartDate           Timestamp `json:"startDate"`
-	EndDate             Timestamp `json:"endDate,omitzero"`
-	DayOfMonth          *float64  `json:"dayOfMonth,omitempty"`
-	DayOfWeek           *string   `json:"dayOfWeek,omitempty"`
-	MonthOfYear         *float64  `json:"monthOfYear,omitempty"`
-	Count               *int      `json:"count,omitempty"`
-	CreateTaskIfOverDue *bool     `json:"createTaskIfOverDue,omitempty"`
-	DueAfterSeconds     int       `json:"dueAfterSeconds"`
+	IntervalType        IntervalType `json:"intervalType"`
+	Interval            int          `json:"interval"`
+	StartDate           Timestamp    `json:"startDate"`
+	EndDate             Timestamp    `json:"endDate,omitzero"`
+	DayOfMonth          *float64     `json:"dayOfMonth,omitempty"`
+	DayOfWeek           *DayOfWeek   `json:"dayOfWeek,omitempty"`
+	MonthOfYear         *float64     `json:"monthOfYear,omitempty"`
+	Count               *int         `json:"count,omitempty"`
+	CreateTaskIfOverDue *bool        `json:"createTaskIfOverDue,omitempty"`
+	DueAfterSeconds     int          `json:"dueAfterSeconds"`
 }
 
 // validate reports the first required field that is empty or out of range.

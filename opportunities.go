@@ -32,17 +32,58 @@ var (
 	opOpportunitiesUpdateStatus    = &operation{Name: "Opportunities.UpdateStatus", ID: "update-opportunity-status", Method: "PUT", Path: "/opportunities/{id}/status", Version: "2021-07-28"}
 )
 
+// OpportunityCreateStatus is a value of OpportunityCreateRequest.Status.
+type OpportunityCreateStatus string
+
+// The values of OpportunityCreateStatus.
+const (
+	// OpportunityCreateStatusOpen is "open".
+	OpportunityCreateStatusOpen OpportunityCreateStatus = "open"
+	// OpportunityCreateStatusWon is "won".
+	OpportunityCreateStatusWon OpportunityCreateStatus = "won"
+	// OpportunityCreateStatusLost is "lost".
+	OpportunityCreateStatusLost OpportunityCreateStatus = "lost"
+	// OpportunityCreateStatusAbandoned is "abandoned".
+	OpportunityCreateStatusAbandoned OpportunityCreateStatus = "abandoned"
+	// OpportunityCreateStatusAll is "all".
+	OpportunityCreateStatusAll OpportunityCreateStatus = "all"
+)
+
+// ColorRenderMode is a value of Pipeline.ColorRenderMode.
+type ColorRenderMode string
+
+// The values of ColorRenderMode.
+const (
+	// ColorRenderModeDot is "dot".
+	ColorRenderModeDot ColorRenderMode = "dot"
+	// ColorRenderModeBgTint is "bg-tint".
+	ColorRenderModeBgTint ColorRenderMode = "bg-tint"
+	// ColorRenderModeNone is "none".
+	ColorRenderModeNone ColorRenderMode = "none"
+)
+
+// FollowersActionType is a value of OpportunityUpsertRequest.FollowersActionType.
+type FollowersActionType string
+
+// The values of FollowersActionType.
+const (
+	// FollowersActionTypeAdd is "add".
+	FollowersActionTypeAdd FollowersActionType = "add"
+	// FollowersActionTypeRemove is "remove".
+	FollowersActionTypeRemove FollowersActionType = "remove"
+)
+
 // OpportunityCreateRequest is the body of [OpportunitiesService.Create].
 type OpportunityCreateRequest struct {
-	PipelineID      string            `json:"pipelineId"`
-	LocationID      string            `json:"locationId"`
-	Name            string            `json:"name"`
-	PipelineStageID *string           `json:"pipelineStageId,omitempty"`
-	Status          string            `json:"status"`
-	ContactID       string            `json:"contactId"`
-	MonetaryValue   *float64          `json:"monetaryValue,omitempty"`
-	AssignedTo      *string           `json:"assignedTo,omitempty"`
-	CustomFields    []json.RawMessage `json:"customFields,omitempty"`
+	PipelineID      string                  `json:"pipelineId"`
+	LocationID      string                  `json:"locationId"`
+	Name            string                  `json:"name"`
+	PipelineStageID *string                 `json:"pipelineStageId,omitempty"`
+	Status          OpportunityCreateStatus `json:"status"`
+	ContactID       string                  `json:"contactId"`
+	MonetaryValue   *float64                `json:"monetaryValue,omitempty"`
+	AssignedTo      *string                 `json:"assignedTo,omitempty"`
+	CustomFields    []json.RawMessage       `json:"customFields,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -161,7 +202,7 @@ type Pipeline struct {
 	ShowInFunnel              bool            `json:"showInFunnel,omitempty"`
 	ShowInPieChart            bool            `json:"showInPieChart,omitempty"`
 	LocationID                string          `json:"locationId,omitempty"`
-	ColorRenderMode           string          `json:"colorRenderMode,omitempty"`
+	ColorRenderMode           ColorRenderMode `json:"colorRenderMode,omitempty"`
 	DateAdded                 Timestamp       `json:"dateAdded,omitzero"`
 	DateUpdated               Timestamp       `json:"dateUpdated,omitzero"`
 	UseOpportunityProbability bool            `json:"useOpportunityProbability,omitempty"`
@@ -211,18 +252,18 @@ type AdditionalDetails struct {
 
 // OpportunityUpsertRequest is the body of [OpportunitiesService.Upsert].
 type OpportunityUpsertRequest struct {
-	ID                   *string         `json:"id,omitempty"`
-	PipelineID           string          `json:"pipelineId"`
-	LocationID           string          `json:"locationId"`
-	Followers            []string        `json:"followers"`
-	IsRemoveAllFollowers bool            `json:"isRemoveAllFollowers"`
-	FollowersActionType  string          `json:"followersActionType"`
-	Name                 *string         `json:"name,omitempty"`
-	Status               *string         `json:"status,omitempty"`
-	PipelineStageID      *string         `json:"pipelineStageId,omitempty"`
-	MonetaryValue        json.RawMessage `json:"monetaryValue,omitempty"`
-	AssignedTo           *string         `json:"assignedTo,omitempty"`
-	LostReasonID         *string         `json:"lostReasonId,omitempty"`
+	ID                   *string                  `json:"id,omitempty"`
+	PipelineID           string                   `json:"pipelineId"`
+	LocationID           string                   `json:"locationId"`
+	Followers            []string                 `json:"followers"`
+	IsRemoveAllFollowers bool                     `json:"isRemoveAllFollowers"`
+	FollowersActionType  FollowersActionType      `json:"followersActionType"`
+	Name                 *string                  `json:"name,omitempty"`
+	Status               *OpportunityCreateStatus `json:"status,omitempty"`
+	PipelineStageID      *string                  `json:"pipelineStageId,omitempty"`
+	MonetaryValue        json.RawMessage          `json:"monetaryValue,omitempty"`
+	AssignedTo           *string                  `json:"assignedTo,omitempty"`
+	LostReasonID         *string                  `json:"lostReasonId,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -250,13 +291,13 @@ type UpsertOpportunitySuccessfulResponse struct {
 
 // OpportunityUpdateRequest is the body of [OpportunitiesService.Update].
 type OpportunityUpdateRequest struct {
-	PipelineID      *string           `json:"pipelineId,omitempty"`
-	Name            *string           `json:"name,omitempty"`
-	PipelineStageID *string           `json:"pipelineStageId,omitempty"`
-	Status          *string           `json:"status,omitempty"`
-	MonetaryValue   *float64          `json:"monetaryValue,omitempty"`
-	AssignedTo      *string           `json:"assignedTo,omitempty"`
-	CustomFields    []json.RawMessage `json:"customFields,omitempty"`
+	PipelineID      *string                  `json:"pipelineId,omitempty"`
+	Name            *string                  `json:"name,omitempty"`
+	PipelineStageID *string                  `json:"pipelineStageId,omitempty"`
+	Status          *OpportunityCreateStatus `json:"status,omitempty"`
+	MonetaryValue   *float64                 `json:"monetaryValue,omitempty"`
+	AssignedTo      *string                  `json:"assignedTo,omitempty"`
+	CustomFields    []json.RawMessage        `json:"customFields,omitempty"`
 }
 
 // DeleteUpdateOpportunitySuccessfulResponse is the answer of [OpportunitiesService.Delete].
@@ -291,8 +332,8 @@ type DeleteFollowersSuccessfulResponse struct {
 
 // StatusUpdateRequest is the body of [OpportunitiesService.UpdateStatus].
 type StatusUpdateRequest struct {
-	Status       string  `json:"status"`
-	LostReasonID *string `json:"lostReasonId,omitempty"`
+	Status       OpportunityCreateStatus `json:"status"`
+	LostReasonID *string                 `json:"lostReasonId,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.

@@ -22,6 +22,21 @@ var (
 	opSnapshotsGetLatestPush   = &operation{Name: "Snapshots.GetLatestPush", ID: "get-latest-snapshot-push", Method: "GET", Path: "/snapshots/snapshot-status/{snapshotId}/location/{locationId}", Version: "2021-07-28"}
 )
 
+// ShareType is a value of SnapshotShareLinkRequestCreateRequest.ShareType.
+type ShareType string
+
+// The values of ShareType.
+const (
+	// ShareTypeLink is "link".
+	ShareTypeLink ShareType = "link"
+	// ShareTypePermanentLink is "permanent_link".
+	ShareTypePermanentLink ShareType = "permanent_link"
+	// ShareTypeAgencyLink is "agency_link".
+	ShareTypeAgencyLink ShareType = "agency_link"
+	// ShareTypeLocationLink is "location_link".
+	ShareTypeLocationLink ShareType = "location_link"
+)
+
 // Snapshot is a snapshots.
 type Snapshot struct {
 	ID   string `json:"id,omitempty"`
@@ -31,10 +46,10 @@ type Snapshot struct {
 
 // SnapshotShareLinkRequestCreateRequest is the body of [SnapshotsService.CreateShareLink].
 type SnapshotShareLinkRequestCreateRequest struct {
-	SnapshotID         string  `json:"snapshot_id"`
-	ShareType          string  `json:"share_type"`
-	RelationshipNumber *string `json:"relationship_number,omitempty"`
-	ShareLocationID    *string `json:"share_location_id,omitempty"`
+	SnapshotID         string    `json:"snapshot_id"`
+	ShareType          ShareType `json:"share_type"`
+	RelationshipNumber *string   `json:"relationship_number,omitempty"`
+	ShareLocationID    *string   `json:"share_location_id,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.

@@ -27,21 +27,439 @@ var (
 	opUsersDelete         = &operation{Name: "Users.Delete", ID: "delete-user", Method: "DELETE", Path: "/users/{userId}", Version: "2021-07-28"}
 )
 
+// PlatformLanguage is a value of User.PlatformLanguage.
+type PlatformLanguage string
+
+// The values of PlatformLanguage.
+const (
+	// PlatformLanguageEnUS is "en_US".
+	PlatformLanguageEnUS PlatformLanguage = "en_US"
+	// PlatformLanguageEs is "es".
+	PlatformLanguageEs PlatformLanguage = "es"
+	// PlatformLanguageFrCA is "fr_CA".
+	PlatformLanguageFrCA PlatformLanguage = "fr_CA"
+	// PlatformLanguageFrFR is "fr_FR".
+	PlatformLanguageFrFR PlatformLanguage = "fr_FR"
+	// PlatformLanguageNl is "nl".
+	PlatformLanguageNl PlatformLanguage = "nl"
+	// PlatformLanguageDe is "de".
+	PlatformLanguageDe PlatformLanguage = "de"
+	// PlatformLanguagePtPT is "pt_PT".
+	PlatformLanguagePtPT PlatformLanguage = "pt_PT"
+	// PlatformLanguagePtBR is "pt_BR".
+	PlatformLanguagePtBR PlatformLanguage = "pt_BR"
+	// PlatformLanguageIt is "it".
+	PlatformLanguageIt PlatformLanguage = "it"
+	// PlatformLanguageSv is "sv".
+	PlatformLanguageSv PlatformLanguage = "sv"
+	// PlatformLanguageDa is "da".
+	PlatformLanguageDa PlatformLanguage = "da"
+	// PlatformLanguageFi is "fi".
+	PlatformLanguageFi PlatformLanguage = "fi"
+	// PlatformLanguageNo is "no".
+	PlatformLanguageNo PlatformLanguage = "no"
+)
+
+// UserCreateScopes is a value of UserCreateRequest.Scopes.
+type UserCreateScopes string
+
+// The values of UserCreateScopes.
+const (
+	// UserCreateScopesCampaignsReadonly is "campaigns.readonly".
+	UserCreateScopesCampaignsReadonly UserCreateScopes = "campaigns.readonly"
+	// UserCreateScopesCampaignsWrite is "campaigns.write".
+	UserCreateScopesCampaignsWrite UserCreateScopes = "campaigns.write"
+	// UserCreateScopesCalendarsReadonly is "calendars.readonly".
+	UserCreateScopesCalendarsReadonly UserCreateScopes = "calendars.readonly"
+	// UserCreateScopesCalendarsEventsWrite is "calendars/events.write".
+	UserCreateScopesCalendarsEventsWrite UserCreateScopes = "calendars/events.write"
+	// UserCreateScopesCalendarsGroupsWrite is "calendars/groups.write".
+	UserCreateScopesCalendarsGroupsWrite UserCreateScopes = "calendars/groups.write"
+	// UserCreateScopesCalendarsWrite is "calendars.write".
+	UserCreateScopesCalendarsWrite UserCreateScopes = "calendars.write"
+	// UserCreateScopesContactsWrite is "contacts.write".
+	UserCreateScopesContactsWrite UserCreateScopes = "contacts.write"
+	// UserCreateScopesContactsBulkActionsWrite is "contacts/bulkActions.write".
+	UserCreateScopesContactsBulkActionsWrite UserCreateScopes = "contacts/bulkActions.write"
+	// UserCreateScopesWorkflowsReadonly is "workflows.readonly".
+	UserCreateScopesWorkflowsReadonly UserCreateScopes = "workflows.readonly"
+	// UserCreateScopesWorkflowsWrite is "workflows.write".
+	UserCreateScopesWorkflowsWrite UserCreateScopes = "workflows.write"
+	// UserCreateScopesTriggersWrite is "triggers.write".
+	UserCreateScopesTriggersWrite UserCreateScopes = "triggers.write"
+	// UserCreateScopesFunnelsWrite is "funnels.write".
+	UserCreateScopesFunnelsWrite UserCreateScopes = "funnels.write"
+	// UserCreateScopesFormsWrite is "forms.write".
+	UserCreateScopesFormsWrite UserCreateScopes = "forms.write"
+	// UserCreateScopesSurveysWrite is "surveys.write".
+	UserCreateScopesSurveysWrite UserCreateScopes = "surveys.write"
+	// UserCreateScopesQuizzesWrite is "quizzes.write".
+	UserCreateScopesQuizzesWrite UserCreateScopes = "quizzes.write"
+	// UserCreateScopesWebsitesWrite is "websites.write".
+	UserCreateScopesWebsitesWrite UserCreateScopes = "websites.write"
+	// UserCreateScopesMediasWrite is "medias.write".
+	UserCreateScopesMediasWrite UserCreateScopes = "medias.write"
+	// UserCreateScopesMediasReadonly is "medias.readonly".
+	UserCreateScopesMediasReadonly UserCreateScopes = "medias.readonly"
+	// UserCreateScopesOpportunitiesWrite is "opportunities.write".
+	UserCreateScopesOpportunitiesWrite UserCreateScopes = "opportunities.write"
+	// UserCreateScopesOpportunitiesLeadValueReadonly is "opportunities/leadValue.readonly".
+	UserCreateScopesOpportunitiesLeadValueReadonly UserCreateScopes = "opportunities/leadValue.readonly"
+	// UserCreateScopesOpportunitiesBulkActionsWrite is "opportunities/bulkActions.write".
+	UserCreateScopesOpportunitiesBulkActionsWrite UserCreateScopes = "opportunities/bulkActions.write"
+	// UserCreateScopesReportingPhoneReadonly is "reporting/phone.readonly".
+	UserCreateScopesReportingPhoneReadonly UserCreateScopes = "reporting/phone.readonly"
+	// UserCreateScopesReportingAdwordsReadonly is "reporting/adwords.readonly".
+	UserCreateScopesReportingAdwordsReadonly UserCreateScopes = "reporting/adwords.readonly"
+	// UserCreateScopesReportingFacebookAdsReadonly is "reporting/facebookAds.readonly".
+	UserCreateScopesReportingFacebookAdsReadonly UserCreateScopes = "reporting/facebookAds.readonly"
+	// UserCreateScopesReportingAttributionsReadonly is "reporting/attributions.readonly".
+	UserCreateScopesReportingAttributionsReadonly UserCreateScopes = "reporting/attributions.readonly"
+	// UserCreateScopesProspectingAuditReportWrite is "prospecting/auditReport.write".
+	UserCreateScopesProspectingAuditReportWrite UserCreateScopes = "prospecting/auditReport.write"
+	// UserCreateScopesReportingReportsReadonly is "reporting/reports.readonly".
+	UserCreateScopesReportingReportsReadonly UserCreateScopes = "reporting/reports.readonly"
+	// UserCreateScopesReportingAgentReadonly is "reporting/agent.readonly".
+	UserCreateScopesReportingAgentReadonly UserCreateScopes = "reporting/agent.readonly"
+	// UserCreateScopesReportingReportsWrite is "reporting/reports.write".
+	UserCreateScopesReportingReportsWrite UserCreateScopes = "reporting/reports.write"
+	// UserCreateScopesReportingStatsExport is "reporting/stats.export".
+	UserCreateScopesReportingStatsExport UserCreateScopes = "reporting/stats.export"
+	// UserCreateScopesPaymentsWrite is "payments.write".
+	UserCreateScopesPaymentsWrite UserCreateScopes = "payments.write"
+	// UserCreateScopesPaymentsRecordsWrite is "payments/records.write".
+	UserCreateScopesPaymentsRecordsWrite UserCreateScopes = "payments/records.write"
+	// UserCreateScopesPaymentsOrdersReadonly is "payments/orders.readonly".
+	UserCreateScopesPaymentsOrdersReadonly UserCreateScopes = "payments/orders.readonly"
+	// UserCreateScopesPaymentsOrdersExport is "payments/orders.export".
+	UserCreateScopesPaymentsOrdersExport UserCreateScopes = "payments/orders.export"
+	// UserCreateScopesPaymentsOrdersImport is "payments/orders.import".
+	UserCreateScopesPaymentsOrdersImport UserCreateScopes = "payments/orders.import"
+	// UserCreateScopesPaymentsOrdersCollectPayment is "payments/orders.collectPayment".
+	UserCreateScopesPaymentsOrdersCollectPayment UserCreateScopes = "payments/orders.collectPayment"
+	// UserCreateScopesPaymentsSubscriptionsReadonly is "payments/subscriptions.readonly".
+	UserCreateScopesPaymentsSubscriptionsReadonly UserCreateScopes = "payments/subscriptions.readonly"
+	// UserCreateScopesPaymentsSubscriptionsWrite is "payments/subscriptions.write".
+	UserCreateScopesPaymentsSubscriptionsWrite UserCreateScopes = "payments/subscriptions.write"
+	// UserCreateScopesPaymentsSubscriptionsUpdate is "payments/subscriptions.update".
+	UserCreateScopesPaymentsSubscriptionsUpdate UserCreateScopes = "payments/subscriptions.update"
+	// UserCreateScopesPaymentsSubscriptionsExport is "payments/subscriptions.export".
+	UserCreateScopesPaymentsSubscriptionsExport UserCreateScopes = "payments/subscriptions.export"
+	// UserCreateScopesPaymentsSubscriptionsPauseResumeCancel is "payments/subscriptions.pauseResumeCancel".
+	UserCreateScopesPaymentsSubscriptionsPauseResumeCancel UserCreateScopes = "payments/subscriptions.pauseResumeCancel"
+	// UserCreateScopesPaymentsSubscriptionsSharePaymentMethod is "payments/subscriptions.sharePaymentMethod".
+	UserCreateScopesPaymentsSubscriptionsSharePaymentMethod UserCreateScopes = "payments/subscriptions.sharePaymentMethod"
+	// UserCreateScopesPaymentsTransactionsReadonly is "payments/transactions.readonly".
+	UserCreateScopesPaymentsTransactionsReadonly UserCreateScopes = "payments/transactions.readonly"
+	// UserCreateScopesPaymentsTransactionsExport is "payments/transactions.export".
+	UserCreateScopesPaymentsTransactionsExport UserCreateScopes = "payments/transactions.export"
+	// UserCreateScopesPaymentsTransactionsImport is "payments/transactions.import".
+	UserCreateScopesPaymentsTransactionsImport UserCreateScopes = "payments/transactions.import"
+	// UserCreateScopesPaymentsTransactionsRefund is "payments/transactions.refund".
+	UserCreateScopesPaymentsTransactionsRefund UserCreateScopes = "payments/transactions.refund"
+	// UserCreateScopesPaymentsTransactionsViewReceipts is "payments/transactions.viewReceipts".
+	UserCreateScopesPaymentsTransactionsViewReceipts UserCreateScopes = "payments/transactions.viewReceipts"
+	// UserCreateScopesPaymentsTaxesSettingsReadonly is "payments/taxesSettings.readonly".
+	UserCreateScopesPaymentsTaxesSettingsReadonly UserCreateScopes = "payments/taxesSettings.readonly"
+	// UserCreateScopesPaymentsSettingsReadonly is "payments/settings.readonly".
+	UserCreateScopesPaymentsSettingsReadonly UserCreateScopes = "payments/settings.readonly"
+	// UserCreateScopesPaymentsTaxesSettingsUpdateInclusiveExclusive is "payments/taxesSettings.updateInclusiveExclusive".
+	UserCreateScopesPaymentsTaxesSettingsUpdateInclusiveExclusive UserCreateScopes = "payments/taxesSettings.updateInclusiveExclusive"
+	// UserCreateScopesPaymentsTaxesSettingsManageRates is "payments/taxesSettings.manageRates".
+	UserCreateScopesPaymentsTaxesSettingsManageRates UserCreateScopes = "payments/taxesSettings.manageRates"
+	// UserCreateScopesPaymentsTaxesSettingsConfigureAutomatic is "payments/taxesSettings.configureAutomatic".
+	UserCreateScopesPaymentsTaxesSettingsConfigureAutomatic UserCreateScopes = "payments/taxesSettings.configureAutomatic"
+	// UserCreateScopesProductsReadonly is "products.readonly".
+	UserCreateScopesProductsReadonly UserCreateScopes = "products.readonly"
+	// UserCreateScopesProductsWrite is "products.write".
+	UserCreateScopesProductsWrite UserCreateScopes = "products.write"
+	// UserCreateScopesProductsDelete is "products.delete".
+	UserCreateScopesProductsDelete UserCreateScopes = "products.delete"
+	// UserCreateScopesProductsDuplicate is "products.duplicate".
+	UserCreateScopesProductsDuplicate UserCreateScopes = "products.duplicate"
+	// UserCreateScopesProductsBulkActions is "products.bulkActions".
+	UserCreateScopesProductsBulkActions UserCreateScopes = "products.bulkActions"
+	// UserCreateScopesPaymentsSettingsWrite is "payments/settings.write".
+	UserCreateScopesPaymentsSettingsWrite UserCreateScopes = "payments/settings.write"
+	// UserCreateScopesPaymentsSettingsConfigureReceipt is "payments/settings.configureReceipt".
+	UserCreateScopesPaymentsSettingsConfigureReceipt UserCreateScopes = "payments/settings.configureReceipt"
+	// UserCreateScopesPaymentsSettingsConfigureSubscription is "payments/settings.configureSubscription".
+	UserCreateScopesPaymentsSettingsConfigureSubscription UserCreateScopes = "payments/settings.configureSubscription"
+	// UserCreateScopesInvoicesWrite is "invoices.write".
+	UserCreateScopesInvoicesWrite UserCreateScopes = "invoices.write"
+	// UserCreateScopesInvoicesReadonly is "invoices.readonly".
+	UserCreateScopesInvoicesReadonly UserCreateScopes = "invoices.readonly"
+	// UserCreateScopesInvoicesScheduleReadonly is "invoices/schedule.readonly".
+	UserCreateScopesInvoicesScheduleReadonly UserCreateScopes = "invoices/schedule.readonly"
+	// UserCreateScopesInvoicesScheduleWrite is "invoices/schedule.write".
+	UserCreateScopesInvoicesScheduleWrite UserCreateScopes = "invoices/schedule.write"
+	// UserCreateScopesInvoicesTemplateReadonly is "invoices/template.readonly".
+	UserCreateScopesInvoicesTemplateReadonly UserCreateScopes = "invoices/template.readonly"
+	// UserCreateScopesInvoicesTemplateWrite is "invoices/template.write".
+	UserCreateScopesInvoicesTemplateWrite UserCreateScopes = "invoices/template.write"
+	// UserCreateScopesReputationReviewWrite is "reputation/review.write".
+	UserCreateScopesReputationReviewWrite UserCreateScopes = "reputation/review.write"
+	// UserCreateScopesReputationListingWrite is "reputation/listing.write".
+	UserCreateScopesReputationListingWrite UserCreateScopes = "reputation/listing.write"
+	// UserCreateScopesReputationReviewsAIAgentsWrite is "reputation/reviewsAIAgents.write".
+	UserCreateScopesReputationReviewsAIAgentsWrite UserCreateScopes = "reputation/reviewsAIAgents.write"
+	// UserCreateScopesReputationGbpWrite is "reputation/gbp.write".
+	UserCreateScopesReputationGbpWrite UserCreateScopes = "reputation/gbp.write"
+	// UserCreateScopesConversationsWrite is "conversations.write".
+	UserCreateScopesConversationsWrite UserCreateScopes = "conversations.write"
+	// UserCreateScopesConversationsReadonly is "conversations.readonly".
+	UserCreateScopesConversationsReadonly UserCreateScopes = "conversations.readonly"
+	// UserCreateScopesConversationsMessageReadonly is "conversations/message.readonly".
+	UserCreateScopesConversationsMessageReadonly UserCreateScopes = "conversations/message.readonly"
+	// UserCreateScopesConversationsMessageWrite is "conversations/message.write".
+	UserCreateScopesConversationsMessageWrite UserCreateScopes = "conversations/message.write"
+	// UserCreateScopesContentAIWrite is "contentAI.write".
+	UserCreateScopesContentAIWrite UserCreateScopes = "contentAI.write"
+	// UserCreateScopesDashboardStatsReadonly is "dashboard/stats.readonly".
+	UserCreateScopesDashboardStatsReadonly UserCreateScopes = "dashboard/stats.readonly"
+	// UserCreateScopesLocationsTagsWrite is "locations/tags.write".
+	UserCreateScopesLocationsTagsWrite UserCreateScopes = "locations/tags.write"
+	// UserCreateScopesLocationsTagsReadonly is "locations/tags.readonly".
+	UserCreateScopesLocationsTagsReadonly UserCreateScopes = "locations/tags.readonly"
+	// UserCreateScopesMarketingWrite is "marketing.write".
+	UserCreateScopesMarketingWrite UserCreateScopes = "marketing.write"
+	// UserCreateScopesElizaWrite is "eliza.write".
+	UserCreateScopesElizaWrite UserCreateScopes = "eliza.write"
+	// UserCreateScopesSettingsWrite is "settings.write".
+	UserCreateScopesSettingsWrite UserCreateScopes = "settings.write"
+	// UserCreateScopesSocialplannerPostWrite is "socialplanner/post.write".
+	UserCreateScopesSocialplannerPostWrite UserCreateScopes = "socialplanner/post.write"
+	// UserCreateScopesSocialplannerAccountReadonly is "socialplanner/account.readonly".
+	UserCreateScopesSocialplannerAccountReadonly UserCreateScopes = "socialplanner/account.readonly"
+	// UserCreateScopesSocialplannerAccountWrite is "socialplanner/account.write".
+	UserCreateScopesSocialplannerAccountWrite UserCreateScopes = "socialplanner/account.write"
+	// UserCreateScopesSocialplannerCategoryReadonly is "socialplanner/category.readonly".
+	UserCreateScopesSocialplannerCategoryReadonly UserCreateScopes = "socialplanner/category.readonly"
+	// UserCreateScopesSocialplannerCategoryWrite is "socialplanner/category.write".
+	UserCreateScopesSocialplannerCategoryWrite UserCreateScopes = "socialplanner/category.write"
+	// UserCreateScopesSocialplannerCsvReadonly is "socialplanner/csv.readonly".
+	UserCreateScopesSocialplannerCsvReadonly UserCreateScopes = "socialplanner/csv.readonly"
+	// UserCreateScopesSocialplannerCsvWrite is "socialplanner/csv.write".
+	UserCreateScopesSocialplannerCsvWrite UserCreateScopes = "socialplanner/csv.write"
+	// UserCreateScopesSocialplannerGroupWrite is "socialplanner/group.write".
+	UserCreateScopesSocialplannerGroupWrite UserCreateScopes = "socialplanner/group.write"
+	// UserCreateScopesSocialplannerHashtagReadonly is "socialplanner/hashtag.readonly".
+	UserCreateScopesSocialplannerHashtagReadonly UserCreateScopes = "socialplanner/hashtag.readonly"
+	// UserCreateScopesSocialplannerHashtagWrite is "socialplanner/hashtag.write".
+	UserCreateScopesSocialplannerHashtagWrite UserCreateScopes = "socialplanner/hashtag.write"
+	// UserCreateScopesSocialplannerOauthReadonly is "socialplanner/oauth.readonly".
+	UserCreateScopesSocialplannerOauthReadonly UserCreateScopes = "socialplanner/oauth.readonly"
+	// UserCreateScopesSocialplannerOauthWrite is "socialplanner/oauth.write".
+	UserCreateScopesSocialplannerOauthWrite UserCreateScopes = "socialplanner/oauth.write"
+	// UserCreateScopesSocialplannerPostReadonly is "socialplanner/post.readonly".
+	UserCreateScopesSocialplannerPostReadonly UserCreateScopes = "socialplanner/post.readonly"
+	// UserCreateScopesSocialplannerRecurringReadonly is "socialplanner/recurring.readonly".
+	UserCreateScopesSocialplannerRecurringReadonly UserCreateScopes = "socialplanner/recurring.readonly"
+	// UserCreateScopesSocialplannerRecurringWrite is "socialplanner/recurring.write".
+	UserCreateScopesSocialplannerRecurringWrite UserCreateScopes = "socialplanner/recurring.write"
+	// UserCreateScopesSocialplannerReviewReadonly is "socialplanner/review.readonly".
+	UserCreateScopesSocialplannerReviewReadonly UserCreateScopes = "socialplanner/review.readonly"
+	// UserCreateScopesSocialplannerReviewWrite is "socialplanner/review.write".
+	UserCreateScopesSocialplannerReviewWrite UserCreateScopes = "socialplanner/review.write"
+	// UserCreateScopesSocialplannerRssReadonly is "socialplanner/rss.readonly".
+	UserCreateScopesSocialplannerRssReadonly UserCreateScopes = "socialplanner/rss.readonly"
+	// UserCreateScopesSocialplannerRssWrite is "socialplanner/rss.write".
+	UserCreateScopesSocialplannerRssWrite UserCreateScopes = "socialplanner/rss.write"
+	// UserCreateScopesSocialplannerSearchReadonly is "socialplanner/search.readonly".
+	UserCreateScopesSocialplannerSearchReadonly UserCreateScopes = "socialplanner/search.readonly"
+	// UserCreateScopesSocialplannerSettingReadonly is "socialplanner/setting.readonly".
+	UserCreateScopesSocialplannerSettingReadonly UserCreateScopes = "socialplanner/setting.readonly"
+	// UserCreateScopesSocialplannerSettingWrite is "socialplanner/setting.write".
+	UserCreateScopesSocialplannerSettingWrite UserCreateScopes = "socialplanner/setting.write"
+	// UserCreateScopesSocialplannerStatReadonly is "socialplanner/stat.readonly".
+	UserCreateScopesSocialplannerStatReadonly UserCreateScopes = "socialplanner/stat.readonly"
+	// UserCreateScopesSocialplannerTagReadonly is "socialplanner/tag.readonly".
+	UserCreateScopesSocialplannerTagReadonly UserCreateScopes = "socialplanner/tag.readonly"
+	// UserCreateScopesSocialplannerTagWrite is "socialplanner/tag.write".
+	UserCreateScopesSocialplannerTagWrite UserCreateScopes = "socialplanner/tag.write"
+	// UserCreateScopesSocialplannerFiltersReadonly is "socialplanner/filters.readonly".
+	UserCreateScopesSocialplannerFiltersReadonly UserCreateScopes = "socialplanner/filters.readonly"
+	// UserCreateScopesSocialplannerMediasReadonly is "socialplanner/medias.readonly".
+	UserCreateScopesSocialplannerMediasReadonly UserCreateScopes = "socialplanner/medias.readonly"
+	// UserCreateScopesSocialplannerMediasWrite is "socialplanner/medias.write".
+	UserCreateScopesSocialplannerMediasWrite UserCreateScopes = "socialplanner/medias.write"
+	// UserCreateScopesSocialplannerWatermarksReadonly is "socialplanner/watermarks.readonly".
+	UserCreateScopesSocialplannerWatermarksReadonly UserCreateScopes = "socialplanner/watermarks.readonly"
+	// UserCreateScopesSocialplannerWatermarksWrite is "socialplanner/watermarks.write".
+	UserCreateScopesSocialplannerWatermarksWrite UserCreateScopes = "socialplanner/watermarks.write"
+	// UserCreateScopesSocialplannerMetatagReadonly is "socialplanner/metatag.readonly".
+	UserCreateScopesSocialplannerMetatagReadonly UserCreateScopes = "socialplanner/metatag.readonly"
+	// UserCreateScopesSocialplannerFacebookReadonly is "socialplanner/facebook.readonly".
+	UserCreateScopesSocialplannerFacebookReadonly UserCreateScopes = "socialplanner/facebook.readonly"
+	// UserCreateScopesSocialplannerLinkedinReadonly is "socialplanner/linkedin.readonly".
+	UserCreateScopesSocialplannerLinkedinReadonly UserCreateScopes = "socialplanner/linkedin.readonly"
+	// UserCreateScopesSocialplannerTwitterReadonly is "socialplanner/twitter.readonly".
+	UserCreateScopesSocialplannerTwitterReadonly UserCreateScopes = "socialplanner/twitter.readonly"
+	// UserCreateScopesSocialplannerNotificationReadonly is "socialplanner/notification.readonly".
+	UserCreateScopesSocialplannerNotificationReadonly UserCreateScopes = "socialplanner/notification.readonly"
+	// UserCreateScopesSocialplannerNotificationWrite is "socialplanner/notification.write".
+	UserCreateScopesSocialplannerNotificationWrite UserCreateScopes = "socialplanner/notification.write"
+	// UserCreateScopesSocialplannerSnapshotReadonly is "socialplanner/snapshot.readonly".
+	UserCreateScopesSocialplannerSnapshotReadonly UserCreateScopes = "socialplanner/snapshot.readonly"
+	// UserCreateScopesSocialplannerSnapshotWrite is "socialplanner/snapshot.write".
+	UserCreateScopesSocialplannerSnapshotWrite UserCreateScopes = "socialplanner/snapshot.write"
+	// UserCreateScopesMarketingAffiliateWrite is "marketing/affiliate.write".
+	UserCreateScopesMarketingAffiliateWrite UserCreateScopes = "marketing/affiliate.write"
+	// UserCreateScopesBlogsWrite is "blogs.write".
+	UserCreateScopesBlogsWrite UserCreateScopes = "blogs.write"
+	// UserCreateScopesMembershipWrite is "membership.write".
+	UserCreateScopesMembershipWrite UserCreateScopes = "membership.write"
+	// UserCreateScopesCommunitiesWrite is "communities.write".
+	UserCreateScopesCommunitiesWrite UserCreateScopes = "communities.write"
+	// UserCreateScopesGokollabWrite is "gokollab.write".
+	UserCreateScopesGokollabWrite UserCreateScopes = "gokollab.write"
+	// UserCreateScopesCertificatesWrite is "certificates.write".
+	UserCreateScopesCertificatesWrite UserCreateScopes = "certificates.write"
+	// UserCreateScopesCertificatesReadonly is "certificates.readonly".
+	UserCreateScopesCertificatesReadonly UserCreateScopes = "certificates.readonly"
+	// UserCreateScopesAdPublishingWrite is "adPublishing.write".
+	UserCreateScopesAdPublishingWrite UserCreateScopes = "adPublishing.write"
+	// UserCreateScopesAdPublishingReadonly is "adPublishing.readonly".
+	UserCreateScopesAdPublishingReadonly UserCreateScopes = "adPublishing.readonly"
+	// UserCreateScopesProspectingWrite is "prospecting.write".
+	UserCreateScopesProspectingWrite UserCreateScopes = "prospecting.write"
+	// UserCreateScopesProspectingReadonly is "prospecting.readonly".
+	UserCreateScopesProspectingReadonly UserCreateScopes = "prospecting.readonly"
+	// UserCreateScopesProspectingReportsReadonly is "prospecting/reports.readonly".
+	UserCreateScopesProspectingReportsReadonly UserCreateScopes = "prospecting/reports.readonly"
+	// UserCreateScopesPrivateIntegrationLocationReadonly is "private-integration-location.readonly".
+	UserCreateScopesPrivateIntegrationLocationReadonly UserCreateScopes = "private-integration-location.readonly"
+	// UserCreateScopesPrivateIntegrationLocationWrite is "private-integration-location.write".
+	UserCreateScopesPrivateIntegrationLocationWrite UserCreateScopes = "private-integration-location.write"
+	// UserCreateScopesPrivateIntegrationCompanyReadonly is "private-integration-company.readonly".
+	UserCreateScopesPrivateIntegrationCompanyReadonly UserCreateScopes = "private-integration-company.readonly"
+	// UserCreateScopesPrivateIntegrationCompanyWrite is "private-integration-company.write".
+	UserCreateScopesPrivateIntegrationCompanyWrite UserCreateScopes = "private-integration-company.write"
+	// UserCreateScopesNativeIntegrationsReadonly is "native-integrations.readonly".
+	UserCreateScopesNativeIntegrationsReadonly UserCreateScopes = "native-integrations.readonly"
+	// UserCreateScopesNativeIntegrationsWrite is "native-integrations.write".
+	UserCreateScopesNativeIntegrationsWrite UserCreateScopes = "native-integrations.write"
+	// UserCreateScopesWordpressWrite is "wordpress.write".
+	UserCreateScopesWordpressWrite UserCreateScopes = "wordpress.write"
+	// UserCreateScopesWordpressRead is "wordpress.read".
+	UserCreateScopesWordpressRead UserCreateScopes = "wordpress.read"
+	// UserCreateScopesCustomMenuLinkWrite is "custom-menu-link.write".
+	UserCreateScopesCustomMenuLinkWrite UserCreateScopes = "custom-menu-link.write"
+	// UserCreateScopesQrcodesWrite is "qrcodes.write".
+	UserCreateScopesQrcodesWrite UserCreateScopes = "qrcodes.write"
+	// UserCreateScopesUsersTeamManagementWrite is "users/team-management.write".
+	UserCreateScopesUsersTeamManagementWrite UserCreateScopes = "users/team-management.write"
+	// UserCreateScopesUsersTeamManagementReadonly is "users/team-management.readonly".
+	UserCreateScopesUsersTeamManagementReadonly UserCreateScopes = "users/team-management.readonly"
+	// UserCreateScopesLoginasWrite is "loginas.write".
+	UserCreateScopesLoginasWrite UserCreateScopes = "loginas.write"
+	// UserCreateScopesUsersSsoLoginManagementWrite is "users-sso-login-management.write".
+	UserCreateScopesUsersSsoLoginManagementWrite UserCreateScopes = "users-sso-login-management.write"
+	// UserCreateScopesUsersSsoLoginManagementReadonly is "users-sso-login-management.readonly".
+	UserCreateScopesUsersSsoLoginManagementReadonly UserCreateScopes = "users-sso-login-management.readonly"
+	// UserCreateScopesSsoConfigWrite is "sso-config.write".
+	UserCreateScopesSsoConfigWrite UserCreateScopes = "sso-config.write"
+	// UserCreateScopesSnapshotsAPIReadonly is "snapshots/api.readonly".
+	UserCreateScopesSnapshotsAPIReadonly UserCreateScopes = "snapshots/api.readonly"
+	// UserCreateScopesSnapshotsAPICreate is "snapshots/api.create".
+	UserCreateScopesSnapshotsAPICreate UserCreateScopes = "snapshots/api.create"
+	// UserCreateScopesSnapshotsAPIEdit is "snapshots/api.edit".
+	UserCreateScopesSnapshotsAPIEdit UserCreateScopes = "snapshots/api.edit"
+	// UserCreateScopesSnapshotsAPIPush is "snapshots/api.push".
+	UserCreateScopesSnapshotsAPIPush UserCreateScopes = "snapshots/api.push"
+	// UserCreateScopesSnapshotsAPIRefresh is "snapshots/api.refresh".
+	UserCreateScopesSnapshotsAPIRefresh UserCreateScopes = "snapshots/api.refresh"
+	// UserCreateScopesSnapshotsAPIShare is "snapshots/api.share".
+	UserCreateScopesSnapshotsAPIShare UserCreateScopes = "snapshots/api.share"
+	// UserCreateScopesSnapshotsAPIDelete is "snapshots/api.delete".
+	UserCreateScopesSnapshotsAPIDelete UserCreateScopes = "snapshots/api.delete"
+	// UserCreateScopesInternaltoolsLocationTransferWrite is "internaltools.location-transfer.write".
+	UserCreateScopesInternaltoolsLocationTransferWrite UserCreateScopes = "internaltools.location-transfer.write"
+	// UserCreateScopesInternaltoolsLocationTransferReadonly is "internaltools.location-transfer.readonly".
+	UserCreateScopesInternaltoolsLocationTransferReadonly UserCreateScopes = "internaltools.location-transfer.readonly"
+	// UserCreateScopesAffiliateportalWrite is "affiliateportal.write".
+	UserCreateScopesAffiliateportalWrite UserCreateScopes = "affiliateportal.write"
+	// UserCreateScopesAffiliateportalReadonly is "affiliateportal.readonly".
+	UserCreateScopesAffiliateportalReadonly UserCreateScopes = "affiliateportal.readonly"
+	// UserCreateScopesCompaniesWrite is "companies.write".
+	UserCreateScopesCompaniesWrite UserCreateScopes = "companies.write"
+	// UserCreateScopesInternaltoolsBillingWrite is "internaltools.billing.write".
+	UserCreateScopesInternaltoolsBillingWrite UserCreateScopes = "internaltools.billing.write"
+	// UserCreateScopesInternaltoolsBillingReadonly is "internaltools.billing.readonly".
+	UserCreateScopesInternaltoolsBillingReadonly UserCreateScopes = "internaltools.billing.readonly"
+	// UserCreateScopesInternaltoolsBillingCommonReadonly is "internaltools.billing-common.readonly".
+	UserCreateScopesInternaltoolsBillingCommonReadonly UserCreateScopes = "internaltools.billing-common.readonly"
+	// UserCreateScopesInternaltoolsBillingCommonWrite is "internaltools.billing-common.write".
+	UserCreateScopesInternaltoolsBillingCommonWrite UserCreateScopes = "internaltools.billing-common.write"
+	// UserCreateScopesVoiceAiAgentsWrite is "voice-ai-agents.write".
+	UserCreateScopesVoiceAiAgentsWrite UserCreateScopes = "voice-ai-agents.write"
+	// UserCreateScopesVoiceAiAgentsReadonly is "voice-ai-agents.readonly".
+	UserCreateScopesVoiceAiAgentsReadonly UserCreateScopes = "voice-ai-agents.readonly"
+	// UserCreateScopesVoiceAiCommonReadonly is "voice-ai-common.readonly".
+	UserCreateScopesVoiceAiCommonReadonly UserCreateScopes = "voice-ai-common.readonly"
+	// UserCreateScopesVoiceAiCommonWrite is "voice-ai-common.write".
+	UserCreateScopesVoiceAiCommonWrite UserCreateScopes = "voice-ai-common.write"
+	// UserCreateScopesVoiceAiAgentGoalsReadonly is "voice-ai-agent-goals.readonly".
+	UserCreateScopesVoiceAiAgentGoalsReadonly UserCreateScopes = "voice-ai-agent-goals.readonly"
+	// UserCreateScopesVoiceAiAgentGoalsWrite is "voice-ai-agent-goals.write".
+	UserCreateScopesVoiceAiAgentGoalsWrite UserCreateScopes = "voice-ai-agent-goals.write"
+	// UserCreateScopesVoiceAiDashboardReadonly is "voice-ai-dashboard.readonly".
+	UserCreateScopesVoiceAiDashboardReadonly UserCreateScopes = "voice-ai-dashboard.readonly"
+	// UserCreateScopesAgencyLaunchpadWrite is "agency/launchpad.write".
+	UserCreateScopesAgencyLaunchpadWrite UserCreateScopes = "agency/launchpad.write"
+	// UserCreateScopesAgencyLaunchpadReadonly is "agency/launchpad.readonly".
+	UserCreateScopesAgencyLaunchpadReadonly UserCreateScopes = "agency/launchpad.readonly"
+	// UserCreateScopesLaunchpadLocationWrite is "launchpad/location.write".
+	UserCreateScopesLaunchpadLocationWrite UserCreateScopes = "launchpad/location.write"
+	// UserCreateScopesLaunchpadLocationReadonly is "launchpad/location.readonly".
+	UserCreateScopesLaunchpadLocationReadonly UserCreateScopes = "launchpad/location.readonly"
+	// UserCreateScopesTextAiAgentsWrite is "text-ai-agents.write".
+	UserCreateScopesTextAiAgentsWrite UserCreateScopes = "text-ai-agents.write"
+	// UserCreateScopesTextAiAgentGoalsReadonly is "text-ai-agent-goals.readonly".
+	UserCreateScopesTextAiAgentGoalsReadonly UserCreateScopes = "text-ai-agent-goals.readonly"
+	// UserCreateScopesTextAiAgentGoalsWrite is "text-ai-agent-goals.write".
+	UserCreateScopesTextAiAgentGoalsWrite UserCreateScopes = "text-ai-agent-goals.write"
+	// UserCreateScopesTextAiAgentTrainingWrite is "text-ai-agent-training.write".
+	UserCreateScopesTextAiAgentTrainingWrite UserCreateScopes = "text-ai-agent-training.write"
+	// UserCreateScopesTextAiAgentsDashboardReadonly is "text-ai-agents-dashboard.readonly".
+	UserCreateScopesTextAiAgentsDashboardReadonly UserCreateScopes = "text-ai-agents-dashboard.readonly"
+	// UserCreateScopesLocationsCreate is "locations.create".
+	UserCreateScopesLocationsCreate UserCreateScopes = "locations.create"
+	// UserCreateScopesLocationsDelete is "locations.delete".
+	UserCreateScopesLocationsDelete UserCreateScopes = "locations.delete"
+	// UserCreateScopesLocationsExportList is "locations.export.list".
+	UserCreateScopesLocationsExportList UserCreateScopes = "locations.export.list"
+	// UserCreateScopesLocationsFeaturesLimitsManage is "locations.features-limits.manage".
+	UserCreateScopesLocationsFeaturesLimitsManage UserCreateScopes = "locations.features-limits.manage"
+	// UserCreateScopesLocationsPauseResume is "locations.pause-resume".
+	UserCreateScopesLocationsPauseResume UserCreateScopes = "locations.pause-resume"
+	// UserCreateScopesLocationsAgencySubaccountsManage is "locations.agency-subaccounts.manage".
+	UserCreateScopesLocationsAgencySubaccountsManage UserCreateScopes = "locations.agency-subaccounts.manage"
+	// UserCreateScopesLocationsBillingManage is "locations.billing.manage".
+	UserCreateScopesLocationsBillingManage UserCreateScopes = "locations.billing.manage"
+	// UserCreateScopesLocationsDetailsManage is "locations.details.manage".
+	UserCreateScopesLocationsDetailsManage UserCreateScopes = "locations.details.manage"
+	// UserCreateScopesAuditLogsReadonly is "audit-logs.readonly".
+	UserCreateScopesAuditLogsReadonly UserCreateScopes = "audit-logs.readonly"
+	// UserCreateScopesAuditLogsExport is "audit-logs.export".
+	UserCreateScopesAuditLogsExport UserCreateScopes = "audit-logs.export"
+)
+
 // User is an user.
 type User struct {
-	ID               string          `json:"id,omitempty"`
-	Name             string          `json:"name,omitempty"`
-	FirstName        string          `json:"firstName,omitempty"`
-	LastName         string          `json:"lastName,omitempty"`
-	Email            string          `json:"email,omitempty"`
-	Phone            string          `json:"phone,omitempty"`
-	Extension        string          `json:"extension,omitempty"`
-	Permissions      *Permissions    `json:"permissions,omitempty"`
-	Scopes           []string        `json:"scopes,omitempty"`
-	Roles            *Role           `json:"roles,omitempty"`
-	Deleted          bool            `json:"deleted,omitempty"`
-	LcPhone          json.RawMessage `json:"lcPhone,omitempty"`
-	PlatformLanguage string          `json:"platformLanguage,omitempty"`
+	ID               string           `json:"id,omitempty"`
+	Name             string           `json:"name,omitempty"`
+	FirstName        string           `json:"firstName,omitempty"`
+	LastName         string           `json:"lastName,omitempty"`
+	Email            string           `json:"email,omitempty"`
+	Phone            string           `json:"phone,omitempty"`
+	Extension        string           `json:"extension,omitempty"`
+	Permissions      *Permissions     `json:"permissions,omitempty"`
+	Scopes           []string         `json:"scopes,omitempty"`
+	Roles            *Role            `json:"roles,omitempty"`
+	Deleted          bool             `json:"deleted,omitempty"`
+	LcPhone          json.RawMessage  `json:"lcPhone,omitempty"`
+	PlatformLanguage PlatformLanguage `json:"platformLanguage,omitempty"`
 }
 
 // Permissions is a permissions.
@@ -96,21 +514,21 @@ type Role struct {
 
 // UserCreateRequest is the body of [UsersService.Create].
 type UserCreateRequest struct {
-	CompanyID            string            `json:"companyId"`
-	FirstName            string            `json:"firstName"`
-	LastName             string            `json:"lastName"`
-	Email                string            `json:"email"`
-	Password             string            `json:"password"`
-	Phone                *string           `json:"phone,omitempty"`
-	Type                 string            `json:"type"`
-	Role                 string            `json:"role"`
-	LocationIDs          []string          `json:"locationIds"`
-	Permissions          *Permissions      `json:"permissions,omitempty"`
-	Scopes               []string          `json:"scopes,omitempty"`
-	ScopesAssignedToOnly []string          `json:"scopesAssignedToOnly,omitempty"`
-	ProfilePhoto         *string           `json:"profilePhoto,omitempty"`
-	TwilioPhone          map[string]string `json:"twilioPhone,omitempty"`
-	PlatformLanguage     *string           `json:"platformLanguage,omitempty"`
+	CompanyID            string             `json:"companyId"`
+	FirstName            string             `json:"firstName"`
+	LastName             string             `json:"lastName"`
+	Email                string             `json:"email"`
+	Password             string             `json:"password"`
+	Phone                *string            `json:"phone,omitempty"`
+	Type                 string             `json:"type"`
+	Role                 string             `json:"role"`
+	LocationIDs          []string           `json:"locationIds"`
+	Permissions          *Permissions       `json:"permissions,omitempty"`
+	Scopes               []UserCreateScopes `json:"scopes,omitempty"`
+	ScopesAssignedToOnly []UserCreateScopes `json:"scopesAssignedToOnly,omitempty"`
+	ProfilePhoto         *string            `json:"profilePhoto,omitempty"`
+	TwilioPhone          map[string]string  `json:"twilioPhone,omitempty"`
+	PlatformLanguage     *PlatformLanguage  `json:"platformLanguage,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -144,21 +562,21 @@ func (r *UserCreateRequest) validate(op *operation) error {
 
 // UserSuccessfulResponse is the answer of [UsersService.Create].
 type UserSuccessfulResponse struct {
-	ID                   string          `json:"id,omitempty"`
-	Name                 string          `json:"name,omitempty"`
-	FirstName            string          `json:"firstName,omitempty"`
-	LastName             string          `json:"lastName,omitempty"`
-	Email                string          `json:"email,omitempty"`
-	Phone                string          `json:"phone,omitempty"`
-	Extension            string          `json:"extension,omitempty"`
-	Permissions          *Permissions    `json:"permissions,omitempty"`
-	Scopes               []string        `json:"scopes,omitempty"`
-	Roles                *Role           `json:"roles,omitempty"`
-	LcPhone              json.RawMessage `json:"lcPhone,omitempty"`
-	PlatformLanguage     string          `json:"platformLanguage,omitempty"`
-	ScopesAssignedToOnly []string        `json:"scopesAssignedToOnly,omitempty"`
-	TotpEnabled          bool            `json:"totpEnabled,omitempty"`
-	Deleted              bool            `json:"deleted,omitempty"`
+	ID                   string           `json:"id,omitempty"`
+	Name                 string           `json:"name,omitempty"`
+	FirstName            string           `json:"firstName,omitempty"`
+	LastName             string           `json:"lastName,omitempty"`
+	Email                string           `json:"email,omitempty"`
+	Phone                string           `json:"phone,omitempty"`
+	Extension            string           `json:"extension,omitempty"`
+	Permissions          *Permissions     `json:"permissions,omitempty"`
+	Scopes               []string         `json:"scopes,omitempty"`
+	Roles                *Role            `json:"roles,omitempty"`
+	LcPhone              json.RawMessage  `json:"lcPhone,omitempty"`
+	PlatformLanguage     PlatformLanguage `json:"platformLanguage,omitempty"`
+	ScopesAssignedToOnly []string         `json:"scopesAssignedToOnly,omitempty"`
+	TotpEnabled          bool             `json:"totpEnabled,omitempty"`
+	Deleted              bool             `json:"deleted,omitempty"`
 }
 
 // ByEmailFilterRequest is the body of [UsersService.FilterByEmail].
@@ -184,21 +602,21 @@ func (r *ByEmailFilterRequest) validate(op *operation) error {
 
 // UserUpdateRequest is the body of [UsersService.Update].
 type UserUpdateRequest struct {
-	FirstName            *string           `json:"firstName,omitempty"`
-	LastName             *string           `json:"lastName,omitempty"`
-	Email                *string           `json:"email,omitempty"`
-	Password             *string           `json:"password,omitempty"`
-	Phone                *string           `json:"phone,omitempty"`
-	Type                 *string           `json:"type,omitempty"`
-	Role                 *string           `json:"role,omitempty"`
-	CompanyID            *string           `json:"companyId,omitempty"`
-	LocationIDs          []string          `json:"locationIds,omitempty"`
-	Permissions          *Permissions      `json:"permissions,omitempty"`
-	Scopes               []string          `json:"scopes,omitempty"`
-	ScopesAssignedToOnly []string          `json:"scopesAssignedToOnly,omitempty"`
-	ProfilePhoto         *string           `json:"profilePhoto,omitempty"`
-	TwilioPhone          map[string]string `json:"twilioPhone,omitempty"`
-	PlatformLanguage     *string           `json:"platformLanguage,omitempty"`
+	FirstName            *string            `json:"firstName,omitempty"`
+	LastName             *string            `json:"lastName,omitempty"`
+	Email                *string            `json:"email,omitempty"`
+	Password             *string            `json:"password,omitempty"`
+	Phone                *string            `json:"phone,omitempty"`
+	Type                 *string            `json:"type,omitempty"`
+	Role                 *string            `json:"role,omitempty"`
+	CompanyID            *string            `json:"companyId,omitempty"`
+	LocationIDs          []string           `json:"locationIds,omitempty"`
+	Permissions          *Permissions       `json:"permissions,omitempty"`
+	Scopes               []UserCreateScopes `json:"scopes,omitempty"`
+	ScopesAssignedToOnly []UserCreateScopes `json:"scopesAssignedToOnly,omitempty"`
+	ProfilePhoto         *string            `json:"profilePhoto,omitempty"`
+	TwilioPhone          map[string]string  `json:"twilioPhone,omitempty"`
+	PlatformLanguage     *PlatformLanguage  `json:"platformLanguage,omitempty"`
 }
 
 // DeleteUserSuccessfulResponse is the answer of [UsersService.Delete].

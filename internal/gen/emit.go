@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/format"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,7 +99,8 @@ func emitService(m *model) ([]byte, error) {
 	}
 	f.p(")\n\n")
 
-	for _, e := range svc.Enums {
+	enums := append(slices.Clone(svc.Enums), derefEnums(m.enums)...)
+	for _, e := range enums {
 		f.comment("", e.Doc)
 		f.p("type %s string\n\n", e.Name)
 		f.p("// The values of %s.\nconst (\n", e.Name)
@@ -175,7 +177,7 @@ func (t *goType) checks(recv string) []string {
 		s := fl.Schema
 		if fl.Required {
 			switch {
-			case fl.Type == "string":
+			case fl.Type == "string" || enumNames[fl.Type]:
 				out = append(out, fmt.Sprintf("if %s == \"\" {\nreturn missing(op, %q)\n}", x, fl.JSON))
 			case strings.HasPrefix(fl.Type, "[]"):
 				out = append(out, fmt.Sprintf("if len(%s) == 0 {\nreturn missing(op, %q)\n}", x, fl.JSON))
@@ -772,4 +774,12 @@ return metaPages(ctx, (*service)(s), %[3]s, first, base.Limit, func(ctx context.
 }
 
 `, op.Options, first, op.Var, item, set, op.Name, iterArgs(op))
+}
+
+func derefEnums(es []*Enum) []Enum {
+	out := make([]Enum, len(es))
+	for i, e := range es {
+		out[i] = *e
+	}
+	return out
 }

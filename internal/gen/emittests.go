@@ -333,7 +333,7 @@ func (m *model) emitOpTest(f *file, op *goOp, pre string, files map[string][]byt
 			}
 			zero := ""
 			switch {
-			case fl.Type == "string":
+			case fl.Type == "string" || enumNames[fl.Type]:
 				zero = `""`
 			case strings.HasPrefix(fl.Type, "[]"):
 				zero = "nil"

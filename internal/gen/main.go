@@ -71,6 +71,7 @@ func generate(specDir string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var models []*model
 	reg := newRegistry()
+	enumNames, globalEnums = map[string]bool{}, map[string]string{} // one run's enums
 	for _, svc := range services {
 		if !svc.Auto {
 			// A hand-named service claims its names first.
@@ -81,6 +82,7 @@ func generate(specDir string) (map[string][]byte, error) {
 		}
 	}
 	for _, svc := range services {
+		svc.reg = reg
 		if svc.Auto {
 			if err := autoFill(specDir, svc, reg); err != nil {
 				return nil, fmt.Errorf("%s: %w", svc.Name, err)

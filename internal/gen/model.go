@@ -20,7 +20,68 @@ type model struct {
 	byName   map[string]*goType
 	bySchema map[string]*goType // spec schema name → Go type
 	ops      []*goOp
-	gaps     []gap // default rules applied while typing fields (Auto)
+	gaps     []gap            // default rules applied while typing fields (Auto)
+	enums    []*Enum          // string enums of the spec, typed (Auto)
+	enumBy   map[string]*Enum // by their sorted values
+}
+
+// enumType names the typed string of a spec enum (Auto): the property's
+// name, prefixed with its owner's when another enum took it. Identical
+// value sets share one type.
+func (m *model) enumType(owner, prop string, values []string) string {
+	key := strings.Join(slices.Sorted(slices.Values(values)), "\x00")
+	if e := m.enumBy[key]; e != nil {
+		return e.Name
+	}
+	if name, ok := globalEnums[key]; ok {
+		return name // declared by another service
+	}
+	reg := m.svc.reg
+	taken := func(n string) bool {
+		if m.byName[n] != nil || slices.Contains(coreNames, n) || (reg != nil && reg.owner[n] != "") {
+			return true
+		}
+		for _, e := range m.enums {
+			if e.Name == n {
+				return true
+			}
+		}
+		return false
+	}
+	name := exportName(prop)
+	if len(words(prop)) < 2 || taken(name) {
+		// One word (Type, Status) says nothing alone: the owner's name
+		// goes first.
+		name = strings.TrimSuffix(owner, "Request") + exportName(prop)
+	}
+	if taken(name) {
+		name = m.svc.Name + name
+	}
+	for i := 2; taken(name); i++ {
+		name = fmt.Sprintf("%s%s%d", owner, exportName(prop), i)
+	}
+	e := &Enum{Name: name, Doc: fmt.Sprintf("%s is a value of %s.%s.", name, owner, exportName(prop))}
+	seen := map[string]bool{}
+	for _, v := range values {
+		c := name + exportName(v)
+		if exportName(v) == "" || seen[c] {
+			return "" // values that make no constant names: keep a string
+		}
+		seen[c] = true
+		e.Values = append(e.Values, EnumValue{Name: c, Value: v, Doc: fmt.Sprintf("%s is %q.", c, v)})
+	}
+	if m.enumBy == nil {
+		m.enumBy = map[string]*Enum{}
+	}
+	m.enumBy[key] = e
+	m.enums = append(m.enums, e)
+	enumNames[name] = true
+	globalEnums[key] = name
+	if reg != nil {
+		reg.owner[name] = "enum:" + key
+		reg.server[name] = m.svc.Name
+	}
+	return name
 }
 
 type goType struct {
@@ -695,7 +756,7 @@ func kindOf(goType string) kind {
 		return kPointer
 	case goType == "any":
 		return kAny
-	case goType == "string", goType == "bool", goType == "int", goType == "int64", goType == "float64":
+	case goType == "string", goType == "bool", goType == "int", goType == "int64", goType == "float64", enumNames[goType]:
 		return kScalar
 	}
 	return kStruct
@@ -745,6 +806,11 @@ func (m *model) propType(doc *Doc, s *Schema, prop, owner string) (string, error
 				return "int", nil
 			}
 			return "float64", nil
+		case s.Type == "string" && len(s.enumStrings()) > 1 && len(s.enumStrings()) == len(s.Enum) && !strings.HasSuffix(owner, " envelope"):
+			if name := m.enumType(owner, prop, s.enumStrings()); name != "" {
+				return name, nil
+			}
+			return "string", nil
 		case s.Type == "string" && s.Format == "date-time":
 			return "Timestamp", nil
 		case s.Type == "string" && dateLike(prop, s) && len(s.Example) > 0 && exampleIsTime(s.Example):
@@ -1003,3 +1069,11 @@ func exampleText(s *Schema) string {
 
 // sliceTypes are the core's named list types, which fields hold by value.
 var sliceTypes = map[string]bool{"OpenHours": true}
+
+// enumNames are the typed strings of every model, which fields treat as
+// scalars (pointers in requests, values in responses).
+var enumNames = map[string]bool{}
+
+// globalEnums are the enums declared so far, by their sorted values, so
+// that one value set has one type across services.
+var globalEnums = map[string]string{}

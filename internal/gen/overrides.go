@@ -50,10 +50,11 @@ type Service struct {
 	// none, when the file's other operations do not tell.
 	Version string
 
-	loaded  *Doc     // the spec as autoFill changed it
-	loader  *loader  // its loader
-	gaps    []gap    // what the default rules filled
-	skipped []string // operations autoFill could not generate
+	reg     *registry // the names of every service
+	loaded  *Doc      // the spec as autoFill changed it
+	loader  *loader   // its loader
+	gaps    []gap     // what the default rules filled
+	skipped []string  // operations autoFill could not generate
 }
 
 // Replacement is a schema written by hand where the spec has none.
