@@ -1131,12 +1131,11 @@ func (s *ContactsService) ListByBusiness(ctx context.Context, businessID, locati
 	return root.Contacts, resp, nil
 }
 
-// ListByBusinessIter yields every contact attached to the business,
-// fetching pages of opts.Limit (25 by default) lazily as the loop asks for
-// more, starting at opts.Skip. It stops after a short page, once skip reaches
-// the count the API reports, or at the first error, which it yields; the page
-// ceiling ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may
-// be nil.
+// ListByBusinessIter yields every item of [ContactsService.ListByBusiness], fetching pages of
+// opts.Limit (25 by default) lazily as the loop asks for more, starting at
+// opts.Skip. It stops after a short page, once the count the API reports is
+// reached, or at the first error, which it yields; the page ceiling
+// ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may be nil.
 //
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/contacts/get-contacts-by-businessId
 func (s *ContactsService) ListByBusinessIter(ctx context.Context, businessID, locationID string, opts *ContactsByBusinessOptions) iter.Seq2[*Contact, error] {
@@ -1144,20 +1143,13 @@ func (s *ContactsService) ListByBusinessIter(ctx context.Context, businessID, lo
 	if opts != nil {
 		base = *opts
 	}
-	limit := base.Limit
-	if limit <= 0 {
-		limit = 25
+	if base.Limit <= 0 {
+		base.Limit = 25
 	}
-	return paginate(ctx, (*service)(s), opContactsListByBusiness, base.Skip, func(ctx context.Context, skip int) ([]Contact, int, bool, error) {
+	return offsetPages(ctx, (*service)(s), opContactsListByBusiness, base.Skip, base.Limit, func(ctx context.Context, at int) ([]Contact, *Response, error) {
 		o := base
-		o.Skip = skip
-		items, resp, err := s.ListByBusiness(ctx, businessID, locationID, &o)
-		if err != nil || len(items) == 0 {
-			return nil, skip, false, err
-		}
-		next := skip + len(items)
-		more := len(items) >= limit && (resp.Total == 0 || next < resp.Total)
-		return items, next, more, nil
+		o.Skip = at
+		return s.ListByBusiness(ctx, businessID, locationID, &o)
 	})
 }
 

@@ -135,11 +135,7 @@ func emitService(m *model) ([]byte, error) {
 		case "meta":
 			emitMetaIter(f, m, op)
 		case "skip", "offset":
-			if m.svc.Auto {
-				emitOffsetIter(f, m, op)
-			} else {
-				emitSkipIter(f, m, op)
-			}
+			emitOffsetIter(f, m, op)
 		default:
 			return nil, fmt.Errorf("%s: unknown paging %q", op.ID, op.Paging)
 		}
@@ -586,43 +582,6 @@ type searchCursor struct {
 `, item, op.Var, op.Name)
 }
 
-func emitSkipIter(f *file, m *model, op *goOp) {
-	item := iterHead(f, m, op, op.Name+`Iter yields every contact attached to the business,
-fetching pages of opts.Limit (25 by default) lazily as the loop asks for
-more, starting at opts.Skip. It stops after a short page, once skip reaches
-the count the API reports, or at the first error, which it yields; the page
-ceiling ([WithMaxPages]) ends it with a [*PageError]. opts is copied; it may
-be nil.`)
-	var args []string
-	for _, p := range op.PathParams {
-		args = append(args, p.Go)
-	}
-	for _, p := range op.ReqQuery {
-		args = append(args, p.Go)
-	}
-	f.p(`base := %[1]s{}
-if opts != nil {
-	base = *opts
-}
-limit := base.Limit
-if limit <= 0 {
-	limit = 25
-}
-return paginate(ctx, (*service)(s), %[5]s, base.Skip, func(ctx context.Context, skip int) ([]%[2]s, int, bool, error) {
-	o := base
-	o.Skip = skip
-	items, resp, err := s.%[3]s(ctx, %[4]s, &o)
-	if err != nil || len(items) == 0 {
-		return nil, skip, false, err
-	}
-	next := skip + len(items)
-	more := len(items) >= limit && (resp.Total == 0 || next < resp.Total)
-	return items, next, more, nil
-})
-}
-
-`, op.Options, item, op.Name, strings.Join(args, ", "), op.Var)
-}
 
 // emitOffsetIter writes the iterator of a list paged by skip (or offset)
 // and limit, for any service: it runs on the core's offsetPages.
