@@ -332,7 +332,13 @@ func TestOAuthCrashDuringRefresh(t *testing.T) {
 
 		// The next process refreshes with what the store holds: its clock
 		// is past the expiry of anything the child saved.
-		e.clk.Set(h.Start.Add(48 * time.Hour))
+		// Past every token the child can have saved: its clock runs an
+		// hour per refresh, and a fast child refreshes dozens of times
+		// before the kill. (With 48 hours here, a child that had gone
+		// past them left a token the parent took as fresh without asking
+		// HighLevel, while the child's last refresh, still in the socket,
+		// spent it: the next child then met Invalid grant.)
+		e.clk.Set(h.Start.Add(365 * 24 * time.Hour))
 		_, err = e.app.TokenSource(e.loc.ID).Token()
 		if cp.lost {
 			require.ErrorIs(t, err, ErrReauthorize, "%s: the spent pair is reported, once", cp.point)
@@ -388,7 +394,13 @@ func TestOAuthCrashAtRandomMoments(t *testing.T) {
 		require.NoError(t, err, "the token file is whole")
 		require.NotEmpty(t, tok.RefreshToken)
 
-		e.clk.Set(h.Start.Add(48 * time.Hour))
+		// Past every token the child can have saved: its clock runs an
+		// hour per refresh, and a fast child refreshes dozens of times
+		// before the kill. (With 48 hours here, a child that had gone
+		// past them left a token the parent took as fresh without asking
+		// HighLevel, while the child's last refresh, still in the socket,
+		// spent it: the next child then met Invalid grant.)
+		e.clk.Set(h.Start.Add(365 * 24 * time.Hour))
 		_, err = e.app.TokenSource(e.loc.ID).Token()
 		switch {
 		case err == nil:
