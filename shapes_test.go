@@ -1,8 +1,10 @@
 package ghl
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -70,4 +72,44 @@ func TestArrayAnswer(t *testing.T) {
 	got, _, err = client.Calendars.ListResources(t.Context(), "equipments", "loc", nil)
 	assert.Nil(t, got)
 	assert.ErrorIs(t, err, ErrEmptyResponse)
+}
+
+// Calendar events have no cursor: the range is read window by window, an
+// event spanning two windows is yielded once, empty windows are passed.
+func TestListEventsIterWalksWindows(t *testing.T) {
+	t.Parallel()
+	client, mock := newContactsTestClient(t)
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	w := EventsWindow.Milliseconds()
+	f := from.UnixMilli()
+	q := func(a, b int64) string {
+		return fmt.Sprintf("calendarId=cal1&endTime=%d&locationId=loc&startTime=%d", b, a)
+	}
+	answers := map[string]string{
+		q(f, f+w):            `{"events":[{"id":"e1"},{"id":"e2"}]}`,
+		q(f+w, f+2*w):        `{"events":[{"id":"e2"}]}`, // e2 spans the boundary
+		q(f+2*w, f+3*w):      `{"events":[]}`,
+		q(f+3*w, f+3*w+1000): `{"events":[{"id":"e3"}]}`,
+	}
+	var asked []string
+	mock.RegisterResponder("GET", "=~^https://ghl.test/calendars/events", func(r *http.Request) (*http.Response, error) {
+		asked = append(asked, r.URL.RawQuery)
+		body, ok := answers[r.URL.RawQuery]
+		if !ok {
+			return httpmock.NewStringResponse(400, `{"statusCode":400,"message":"unexpected window `+r.URL.RawQuery+`"}`), nil
+		}
+		return httpmock.NewStringResponse(200, body), nil
+	})
+	var ids []string
+	to := time.UnixMilli(f + 3*w + 1000)
+	for ev, err := range client.Calendars.ListEventsIter(t.Context(), "loc", from, to, &CalendarsListEventsOptions{CalendarID: "cal1"}) {
+		require.NoError(t, err)
+		ids = append(ids, ev.ID)
+	}
+	assert.Equal(t, []string{"e1", "e2", "e3"}, ids)
+	assert.Len(t, asked, 4, "one request per window, the last one cut at to")
+
+	for _, err := range client.Calendars.ListEventsIter(t.Context(), "loc", to, from, nil) {
+		assert.ErrorIs(t, err, ErrInvalidArgument)
+	}
 }
