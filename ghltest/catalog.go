@@ -114,7 +114,7 @@ var tagKind = &kind{
 var userKind = &kind{
 	name: "users", many: "users", notFound: "User not found",
 	fields: parseFields("firstName:string lastName:string email:string phone:string permissions:object " +
-		"scopes:array scopesAssignedToOnly:array platformLanguage:string"),
+		"scopes:array platformLanguage:string"),
 	links: func(d map[string]any) []string {
 		roles, _ := d["roles"].(map[string]any)
 		return stringsOf(roles["locationIds"])
