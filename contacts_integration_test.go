@@ -126,7 +126,11 @@ func TestContactsRoundTripOnEmulator(t *testing.T) {
 	assert.True(t, done.Succeeded)
 	assert.Empty(t, srv.Notes(created.ID))
 
-	// Campaigns, workflows, followers.
+	// Campaigns, workflows, followers. Enrolment refers to existing ones.
+	for kind, id := range map[string]string{"campaigns": "camp1", "workflows": "wf1"} {
+		srv.Store(loc.ID).Put(kind, map[string]any{"id": id})
+	}
+	srv.Store(loc.ID).Put("campaigns", map[string]any{"id": "camp2"})
 	done, _, err = c.Contacts.AddToCampaign(ctx, created.ID, "camp1")
 	require.NoError(t, err)
 	assert.True(t, done.Succeeded)

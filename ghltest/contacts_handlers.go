@@ -626,7 +626,7 @@ func (s *Server) bulkBusiness(c *reqCtx) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if bv != nil {
-		if b := s.st.businesses[bid]; b == nil || b.LocationID != locID {
+		if s.st.locations[locID].res.peek("businesses").get(bid) == nil {
 			c.badRequest("Business not found")
 			return
 		}
@@ -757,7 +757,7 @@ func (s *Server) addCampaign(c *reqCtx) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ct := c.contactLocked(); ct != nil {
+	if loc, ct := c.contactLocked(); ct != nil && c.enrolmentLocked(loc, campaignKind) {
 		if id := c.param("campaignId"); !slices.Contains(ct.campaigns, id) {
 			ct.campaigns = append(ct.campaigns, id)
 		}
@@ -768,7 +768,7 @@ func (s *Server) addCampaign(c *reqCtx) {
 func (s *Server) removeCampaign(c *reqCtx) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ct := c.contactLocked(); ct != nil {
+	if loc, ct := c.contactLocked(); ct != nil && c.enrolmentLocked(loc, campaignKind) {
 		id := c.param("campaignId")
 		ct.campaigns = slices.DeleteFunc(ct.campaigns, func(x string) bool { return x == id })
 		c.rawJSON(http.StatusOK, succeded)
@@ -782,6 +782,16 @@ func (s *Server) removeAllCampaigns(c *reqCtx) {
 		ct.campaigns = nil
 		c.rawJSON(http.StatusOK, succeded)
 	}
+}
+
+// enrolmentLocked answers 404 unless the campaign or workflow the path
+// names (the route's last parameter) exists in the contact's location.
+func (c *reqCtx) enrolmentLocked(loc *location, k *kind) bool {
+	if loc.res.peek(k.name).get(c.lastParam()) == nil {
+		c.notFound(k.notFound)
+		return false
+	}
+	return true
 }
 
 func (c *reqCtx) workflowBody() bool {
@@ -805,7 +815,7 @@ func (s *Server) addWorkflow(c *reqCtx) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ct := c.contactLocked(); ct != nil {
+	if loc, ct := c.contactLocked(); ct != nil && c.enrolmentLocked(loc, workflowKind) {
 		if id := c.param("workflowId"); !slices.Contains(ct.workflows, id) {
 			ct.workflows = append(ct.workflows, id)
 		}
@@ -819,7 +829,7 @@ func (s *Server) removeWorkflow(c *reqCtx) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ct := c.contactLocked(); ct != nil {
+	if loc, ct := c.contactLocked(); ct != nil && c.enrolmentLocked(loc, workflowKind) {
 		id := c.param("workflowId")
 		ct.workflows = slices.DeleteFunc(ct.workflows, func(x string) bool { return x == id })
 		c.rawJSON(http.StatusOK, succeded)

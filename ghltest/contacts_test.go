@@ -339,6 +339,12 @@ func TestTagsFollowersCampaignsWorkflows(t *testing.T) {
 		t.Errorf("stored followers %v", c["followers"])
 	}
 
+	a.do("POST", base+"/campaigns/Y2I9XM7aO1hncuSOlc9L", map[string]any{}).errorBody(t, 404, "Campaign not found")
+	a.do("POST", base+"/workflow/wf1", nil).errorBody(t, 404, "Workflow not found")
+	st := srv.Store(loc.ID)
+	st.Put("campaigns", map[string]any{"id": "Y2I9XM7aO1hncuSOlc9L", "name": "Spring"})
+	st.Put("campaigns", map[string]any{"id": "c2"})
+	st.Put("workflows", map[string]any{"id": "wf1"})
 	r = a.do("POST", base+"/campaigns/Y2I9XM7aO1hncuSOlc9L", map[string]any{}).expect(t, 201)
 	if string(r.raw) != `{"succeded":true}` {
 		t.Errorf("add campaign %s", r.raw)

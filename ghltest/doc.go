@@ -18,7 +18,12 @@
 //
 // State is shared by every request and readable directly for assertions
 // ([Server.Contact], [Server.Notes], [Server.Tasks], ...); helpers such as
-// [Server.AddContact] write it without HTTP. [Server.Requests] is a log of
+// [Server.AddContact] write it without HTTP. Resources other than contacts
+// live in a generic store, one per location (and per company, for users):
+// [Server.Store] reads and writes records of any kind by kind and ID
+// (srv.Store(loc.ID).Get("businesses", id), List("workflows"),
+// Put("campaigns", map[string]any{"name": "Spring"}), Delete), with the
+// spec's field names. [Server.Requests] is a log of
 // what the server received (method, path, query, headers, body, Version),
 // and [Server.Stats] counts requests, 429s, invalid grants and refreshes.
 // The same server runs as a program: see cmd/ghl-emulator.
@@ -44,14 +49,38 @@
 // The emulator routes every operation of HighLevel's 41 v2 specs (576
 // operations, apps/*.json), from a table generated into routes_gen.go by
 // ghltest/internal/routegen (the emulator's own reading of the specs; it
-// shares nothing with the SDK's generator). All 32 operations of
-// apps/contacts.json (contacts CRUD, upsert, search, duplicate lookup,
-// business contacts, tasks, notes, tags, bulk tags, bulk business,
-// followers, campaigns, workflows, appointments) work on real state, plus
-// POST /oauth/token, POST /oauth/locationToken and
-// GET /oauth/installedLocations of apps/oauth.json. Response bodies use the
-// spec's field names exactly, including its spelling "succeded".
-// Unknown request fields are ignored; known ones are type-checked.
+// shares nothing with the SDK's generator). 70 operations work on real
+// state:
+//
+//   - all 32 of apps/contacts.json (contacts CRUD, upsert, search,
+//     duplicate lookup, business contacts, tasks, notes, tags, bulk tags,
+//     bulk business, followers, campaigns, workflows, appointments);
+//   - POST /oauth/token, POST /oauth/locationToken and
+//     GET /oauth/installedLocations of apps/oauth.json;
+//   - businesses (CRUD, list by location with skip and limit; contacts
+//     link to them by businessId, and deleting a business detaches them);
+//   - users (CRUD; GET /users/search by companyId with query, locationId,
+//     type, role, ids, skip and limit; POST /users/search/filter-by-email;
+//     GET /users/?locationId=, the users whose roles.locationIds has it);
+//   - GET /workflows/ and GET /campaigns/ (status filter) list what the
+//     store holds (seed them with Store.Put); adding a contact to, or
+//     removing it from, a workflow or campaign that does not exist in its
+//     location answers 404 "Workflow not found" / "Campaign not found";
+//   - locations: POST /locations/, GET /locations/search, GET, PUT and
+//     DELETE /locations/{locationId} (agency token of the location's
+//     company; a location token reads its own location), and their
+//     customFields (fieldKey derived from the name, e.g. "contact.pin_code";
+//     contacts may refer to it by key), customValues and tags, each CRUD;
+//     settings.allowDuplicateContact is the location's duplicate rule
+//     ([Server.SetAllowDuplicates]);
+//   - GET /companies/{companyId} for the agency token's company.
+//
+// Response bodies use the spec's envelope keys, field names and statuses
+// exactly, including its spellings "succeded" and "buiseness" and its 200
+// for POST /locations/{locationId}/tags. Unknown request fields are
+// ignored; known ones are type-checked. A companyId that is not the
+// token's company answers 403 {"statusCode":403,"message":"The token does
+// not have access to this company"}.
 //
 // Every other operation gets the same token, rate-limit and Version checks,
 // then the spec's required query parameters and required top-level JSON body
@@ -98,7 +127,7 @@
 //	401 bad Version         {"statusCode":401,"message":"version header is invalid","traceId":"..."}
 //	403 other location      {"statusCode":403,"message":"The token does not have access to this location","traceId":"..."}
 //	404 unknown route       {"statusCode":404,"message":"Cannot GET /x","error":"Not Found","traceId":"..."}
-//	404 unknown entity      {"statusCode":404,"message":"Contact not found","error":"Not Found","traceId":"..."} (also Task, Note)
+//	404 unknown entity      {"statusCode":404,"message":"Contact not found","error":"Not Found","traceId":"..."} (also Task, Note, Business, User, Workflow, Campaign, Location, Custom field, Custom value, Tag)
 //	422 validation          {"statusCode":422,"message":["locationId should not be empty",...],"error":"Unprocessable Entity","traceId":"..."}
 //	501 not emulated        {"statusCode":501,"message":"ghltest: operation <operationId> (<METHOD> <path>) is not emulated yet","error":"Not Implemented","traceId":"..."}
 //	429 rate limited        {"statusCode":429,"message":"Too Many Requests","traceId":"..."}
@@ -173,6 +202,11 @@
 // GET /contacts/business/{businessId} pages with skip and limit (numeric
 // strings, defaults "0" and "25") and answers {"contacts":[...],"count":N}
 // with the total count.
+//
+// The generic store lists records in creation order. GET /businesses/
+// (default limit 100), GET /users/search (25, with "count") and
+// GET /locations/search (10) page with skip and limit, numeric strings;
+// the other lists answer every record.
 //
 // # Data formats
 //

@@ -18,6 +18,7 @@ type reqCtx struct {
 	r       *http.Request
 	body    []byte
 	traceID string
+	rt      *route   // the operation routed to
 	params  []string // name, value pairs from the route pattern
 	pbuf    [2 * maxParams]string
 	p       *principal

@@ -345,7 +345,7 @@ func (s *Server) process(c *reqCtx) {
 		c.unauthorized(msgWrongAuthClass, true)
 		return
 	}
-	c.params = params
+	c.rt, c.params = rt, params
 	if h := s.handlers[i]; h != nil {
 		h(c)
 		return
@@ -357,4 +357,5 @@ func (s *Server) registerRoutes() {
 	s.handlers = make([]func(*reqCtx), len(table().routes))
 	s.registerContactRoutes()
 	s.registerOAuthRoutes()
+	s.registerCatalogRoutes()
 }

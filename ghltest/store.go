@@ -19,8 +19,8 @@ type store struct {
 	deleted        map[string]bool // IDs of deleted contacts
 	tasks          map[string]*task
 	notes          map[string]*note
-	businesses     map[string]*business
 	events         map[string]map[string]any
+	seq            uint64 // last record sequence number of the generic store
 }
 
 func (st *store) init() {
@@ -34,7 +34,6 @@ func (st *store) init() {
 	st.deleted = map[string]bool{}
 	st.tasks = map[string]*task{}
 	st.notes = map[string]*note{}
-	st.businesses = map[string]*business{}
 	st.events = map[string]map[string]any{}
 }
 
@@ -43,6 +42,7 @@ type company struct {
 	token            string
 	locations        []*location
 	installs         map[string]*companyInstall // by app ID
+	res              scope                      // generic store (users)
 }
 
 type companyInstall struct {
@@ -60,12 +60,8 @@ type location struct {
 	byPhone                      map[string][]*contact
 	cfKeys                       map[string]string    // custom field key -> id
 	installs                     map[string]time.Time // app ID -> installedAt
-}
-
-type business struct {
-	ID         string `json:"id"`
-	Name       string `json:"name"`
-	LocationID string `json:"locationId"`
+	doc                          map[string]any       // other fields of the location (phone, city, settings...)
+	res                          scope                // generic store (businesses, workflows, ...)
 }
 
 // principalKind tells location (Sub-Account) from company (Agency) tokens.
@@ -219,7 +215,7 @@ func (s *Server) AddLocation(l Location) *Location {
 	loc := &location{
 		id: l.ID, companyID: co.id, name: l.Name, address: l.Address, token: l.Token, active: true,
 		byEmail: map[string][]*contact{}, byPhone: map[string][]*contact{},
-		cfKeys: map[string]string{}, installs: map[string]time.Time{},
+		cfKeys: map[string]string{}, installs: map[string]time.Time{}, doc: map[string]any{},
 	}
 	s.st.locations[l.ID] = loc
 	co.locations = append(co.locations, loc)
@@ -300,12 +296,8 @@ func (s *Server) SetAllowDuplicates(locationID string, allow bool) {
 
 // AddBusiness adds a business (company record of a contact) to a location
 // and returns its ID, a 24-hex-character ObjectID as HighLevel uses for
-// businesses. It panics if the location is unknown.
+// businesses. It is Store(locationID).Put("businesses", {"name": name}).
+// It panics if the location is unknown.
 func (s *Server) AddBusiness(locationID, name string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.mustLocationLocked(locationID)
-	b := &business{ID: newObjectID(s.rng, s.now()), Name: name, LocationID: locationID}
-	s.st.businesses[b.ID] = b
-	return b.ID
+	return s.Store(locationID).Put("businesses", map[string]any{"name": name})
 }

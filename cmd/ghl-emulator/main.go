@@ -45,6 +45,10 @@
 // (as POST /contacts/ takes them, plus id, dateAdded, type, followers,
 // businessId); "businessName" links a contact to a business of its location
 // by name, and "tasks", "notes" and "appointments" are created for it.
+// "records" holds records of any kind of ghltest's generic store, by kind,
+// with the API's field names (workflows, campaigns, customFields,
+// customValues, tags, businesses; users go to the location's company and,
+// without "roles", join the location).
 //
 //	{
 //	  "apps": [{"clientId": "6578278e879ad2646715ba9c-lq4abcde", "clientSecret": "secret"}],
@@ -56,6 +60,8 @@
 //	    "allowDuplicates": false,
 //	    "seedContacts": 50,
 //	    "businesses": [{"name": "Acme Corp"}],
+//	    "records": {"workflows": [{"id": "78559bb3-b920-461e-b010-7b2a2816d2a9", "name": "Onboarding", "status": "published"}],
+//	                "users": [{"firstName": "John", "lastName": "Deo", "email": "john@deo.com"}]},
 //	    "contacts": [{
 //	      "firstName": "Rosan", "lastName": "Deo", "email": "rosan@deos.com", "phone": "+18888888888",
 //	      "tags": ["vip"], "businessName": "Acme Corp",

@@ -21,6 +21,7 @@ const seedJSON = `{
       "id": "ve9EPM428h8vShlRW1KT", "name": "Acme Plumbing", "companyId": "l1C08ntBrFjLS0elLIYU",
       "token": "pit-acme-dev-token", "seedContacts": 3,
       "businesses": [{"name": "Acme Corp"}],
+      "records": {"workflows": [{"id": "wf-onboarding", "name": "Onboarding"}], "users": [{"firstName": "John", "email": "john@deo.com"}]},
       "contacts": [{
         "firstName": "Rosan", "lastName": "Deo", "email": "rosan@deos.com", "tags": ["vip"], "businessName": "Acme Corp",
         "tasks": [{"title": "Call back", "dueDate": "2025-01-10T10:00:00Z", "completed": false}],
@@ -154,6 +155,14 @@ func TestRunSeedFile(t *testing.T) {
 		if l, _ := body[key].([]any); status != 200 || len(l) != 1 {
 			t.Errorf("%s: %d %v", path, status, body)
 		}
+	}
+	status, body = get(t, base, "/workflows/?locationId=ve9EPM428h8vShlRW1KT", tok)
+	if l, _ := body["workflows"].([]any); status != 200 || len(l) != 1 || l[0].(map[string]any)["name"] != "Onboarding" {
+		t.Errorf("seeded workflows: %d %v", status, body)
+	}
+	status, body = get(t, base, "/users/?locationId=ve9EPM428h8vShlRW1KT", tok)
+	if l, _ := body["users"].([]any); status != 200 || len(l) != 1 || l[0].(map[string]any)["email"] != "john@deo.com" {
+		t.Errorf("seeded users: %d %v", status, body)
 	}
 	status, _ = get(t, base, "/oauth/installedLocations?companyId=l1C08ntBrFjLS0elLIYU&appId=6578278e879ad2646715ba9c", vars["GHL_COMPANY_TOKEN"])
 	if status != 200 {

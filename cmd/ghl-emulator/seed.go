@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 
 	"github.com/salesnexus/ghl-go/ghltest"
 )
@@ -28,6 +30,10 @@ type seedLocation struct {
 	SeedContacts    int                     `json:"seedContacts"`
 	Businesses      []struct{ Name string } `json:"businesses"`
 	Contacts        []map[string]any        `json:"contacts"`
+	// Records holds records of any kind of the generic store by kind
+	// ("workflows", "campaigns", "customFields", "users", ...), as
+	// ghltest's Store.Put takes them; users go to the location's company.
+	Records map[string][]map[string]any `json:"records"`
 }
 
 // seeded is a location created from the seed, for printing.
@@ -81,6 +87,18 @@ func applySeed(srv *ghltest.Server, s *seedFileData) (locs []seeded, err error) 
 		businesses := map[string]string{}
 		for _, b := range sl.Businesses {
 			businesses[b.Name] = srv.AddBusiness(loc.ID, b.Name)
+		}
+		for _, kind := range slices.Sorted(maps.Keys(sl.Records)) {
+			st := srv.Store(loc.ID)
+			for _, rec := range sl.Records[kind] {
+				if kind == "users" {
+					st = srv.Store(loc.CompanyID)
+					if _, ok := rec["roles"]; !ok {
+						rec["roles"] = map[string]any{"type": "account", "role": "user", "locationIds": []string{loc.ID}}
+					}
+				}
+				st.Put(kind, rec)
+			}
 		}
 		if sl.SeedContacts > 0 {
 			srv.SeedContacts(loc.ID, sl.SeedContacts)
