@@ -294,7 +294,7 @@ func TestLocationCustomFieldsValuesAndTagsOnEmulator(t *testing.T) {
 
 	// Custom fields.
 	cf, resp, err := c.Locations.CreateCustomField(ctx, locID, &ghl.CustomFieldsCreateRequest{
-		Name: "Pin Code", DataType: "TEXT", Placeholder: ghl.Ptr("Pin"), Model: ghl.Ptr("contact"),
+		Name: "Pin Code", DataType: "TEXT", Placeholder: ghl.Ptr("Pin"), Model: ghl.Ptr(ghl.LocationsCustomFieldModelContact),
 	})
 	require.NoError(t, err)
 	assert.Equal(t, 201, resp.StatusCode)
@@ -303,7 +303,7 @@ func TestLocationCustomFieldsValuesAndTagsOnEmulator(t *testing.T) {
 	got, _, err := c.Locations.GetCustomField(ctx, locID, cf.ID)
 	require.NoError(t, err)
 	assert.Equal(t, "Pin", got.Placeholder)
-	_, _, err = c.Locations.CreateCustomField(ctx, locID, &ghl.CustomFieldsCreateRequest{Name: "Deal size", DataType: "NUMERICAL", Model: ghl.Ptr("opportunity")})
+	_, _, err = c.Locations.CreateCustomField(ctx, locID, &ghl.CustomFieldsCreateRequest{Name: "Deal size", DataType: "NUMERICAL", Model: ghl.Ptr(ghl.LocationsCustomFieldModelOpportunity)})
 	require.NoError(t, err)
 	fields, _, err := c.Locations.ListCustomFields(ctx, locID, nil)
 	require.NoError(t, err)
