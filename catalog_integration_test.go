@@ -274,7 +274,7 @@ func TestLocationsAndCompaniesOnEmulator(t *testing.T) {
 	assert.Equal(t, "Denver", got.City)
 	assert.Equal(t, "Branch", got.Name)
 
-	del, _, err := ac.Locations.Delete(ctx, created.ID, "false")
+	del, _, err := ac.Locations.Delete(ctx, created.ID, false)
 	require.NoError(t, err)
 	assert.True(t, del.Success)
 	assert.Equal(t, "Deleted location with id: "+created.ID, del.Message)

@@ -1303,16 +1303,13 @@ func (s *LocationsService) Update(ctx context.Context, locationID string, req *L
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/delete-location
 //
 //meta:operation DELETE /locations/{locationId}
-func (s *LocationsService) Delete(ctx context.Context, locationID, deleteTwilioAccount string) (*LocationDeletedSuccessfulResponse, *Response, error) {
+func (s *LocationsService) Delete(ctx context.Context, locationID string, deleteTwilioAccount bool) (*LocationDeletedSuccessfulResponse, *Response, error) {
 	path, err := opLocationsDelete.expand(locationID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if deleteTwilioAccount == "" {
-		return nil, nil, missing(opLocationsDelete, "deleteTwilioAccount")
-	}
 	q := url.Values{}
-	q.Set("deleteTwilioAccount", deleteTwilioAccount)
+	q.Set("deleteTwilioAccount", strconv.FormatBool(deleteTwilioAccount))
 	out := new(LocationDeletedSuccessfulResponse)
 	resp, err := (*service)(s).call(ctx, opLocationsDelete, path, q, nil, out)
 	if err != nil {

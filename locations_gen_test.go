@@ -285,8 +285,8 @@ func TestLocationsUpdateRequiresFields(t *testing.T) {
 func TestLocationsDelete(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId", query: "deleteTwilioAccount=example-deleteTwilioAccount", version: "2021-07-28", body: "", status: 200, response: "delete-location.response.json", fileField: ""}))
-	got, resp, err := client.Locations.Delete(context.Background(), "example-locationId", "example-deleteTwilioAccount")
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "DELETE", path: "/locations/example-locationId", query: "deleteTwilioAccount=true", version: "2021-07-28", body: "", status: 200, response: "delete-location.response.json", fileField: ""}))
+	got, resp, err := client.Locations.Delete(context.Background(), "example-locationId", true)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -312,15 +312,11 @@ func TestLocationsDeleteRejectsBadArguments(t *testing.T) {
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Locations.Delete(context.Background(), "", "example-deleteTwilioAccount")
+		_, _, err := c.Locations.Delete(context.Background(), "", true)
 		return err
 	})
 	check(t, "locationId", func(c *Client) error {
-		_, _, err := c.Locations.Delete(context.Background(), "..", "example-deleteTwilioAccount")
-		return err
-	})
-	check(t, "deleteTwilioAccount", func(c *Client) error {
-		_, _, err := c.Locations.Delete(context.Background(), "example-locationId", "")
+		_, _, err := c.Locations.Delete(context.Background(), "..", true)
 		return err
 	})
 }

@@ -343,6 +343,9 @@ func (m *model) emitMethod(f *file, op *goOp) {
 		f.p("path, err := %s.expand(%s)\nif err != nil {\nreturn %s, nil, err\n}\n", op.Var, strings.Join(args, ", "), zero)
 	}
 	for _, q := range op.ReqQuery {
+		if q.Type == "bool" {
+			continue // false is a value
+		}
 		f.p("if %s == \"\" {\nreturn %s, nil, missing(%s, %q)\n}\n", q.Go, zero, op.Var, q.Spec)
 	}
 	if op.Body != nil && op.BodyArray {
@@ -381,6 +384,11 @@ func (m *model) emitMethod(f *file, op *goOp) {
 		query = "q"
 	}
 	for _, q := range op.ReqQuery {
+		if q.Type == "bool" {
+			f.use("strconv")
+			f.p("q.Set(%q, strconv.FormatBool(%s))\n", q.Spec, q.Go)
+			continue
+		}
 		f.p("q.Set(%q, %s)\n", q.Spec, q.Go)
 	}
 	// Body.
@@ -581,7 +589,6 @@ type searchCursor struct {
 
 `, item, op.Var, op.Name)
 }
-
 
 // emitOffsetIter writes the iterator of a list paged by skip (or offset)
 // and limit, for any service: it runs on the core's offsetPages.

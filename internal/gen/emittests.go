@@ -133,9 +133,12 @@ func (op *goOp) callArgsEmpty(badIndex int, badExpr string, emptyIndex int, opts
 		args = append(args, v)
 	}
 	for i, q := range op.ReqQuery {
-		if i == emptyIndex {
+		switch {
+		case q.Type == "bool":
+			args = append(args, "true")
+		case i == emptyIndex:
 			args = append(args, `""`)
-		} else {
+		default:
 			args = append(args, strconv.Quote(q.Example))
 		}
 	}
@@ -318,7 +321,9 @@ func (m *model) emitOpTest(f *file, op *goOp, pre string, files map[string][]byt
 			}
 		}
 		for i, q := range op.ReqQuery {
-			call(q.Spec, op.callArgsEmpty(-1, "", i, "opts", "req"))
+			if q.Type != "bool" {
+				call(q.Spec, op.callArgsEmpty(-1, "", i, "opts", "req"))
+			}
 		}
 		if op.BodyReq {
 			call("body", op.callArgs(-1, "", false, "opts", "nil"))

@@ -385,6 +385,9 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 				}
 				m.gaps = append(m.gaps, gap_(m.svc.Name, o.ID, "query "+p.Name, "required paging parameter", "Options field, sent always (default "+qp.Default+")"))
 				op.OptQuery = append(op.OptQuery, qp)
+			case p.Required && m.svc.Auto && p.Schema != nil && p.Schema.Type == "boolean":
+				qp.Type, qp.Example = "bool", "true"
+				op.ReqQuery = append(op.ReqQuery, qp)
 			case p.Required:
 				qp.Type = "string"
 				op.ReqQuery = append(op.ReqQuery, qp)
