@@ -5,7 +5,7 @@
 //     its tasks, notes and appointments;
 //  2. task and note enrichment: create a task, update it, complete it, add and
 //     read notes;
-//  3. business context: list the contacts of a business.
+//  3. business context: read the contact's business and list its contacts.
 //
 // With no GHL_ACCESS_TOKEN set it starts the ghltest emulator in-process and
 // seeds a location, so it runs anywhere:
@@ -215,13 +215,22 @@ func flowEnrich(ctx context.Context, r *report, client *ghl.Client, contactID st
 	return nil
 }
 
-// flowBusiness is flow 3: the contacts of the contact's business.
+// flowBusiness is flow 3: the contact's business and its contacts.
 func flowBusiness(ctx context.Context, r *report, client *ghl.Client, locationID string, contact *ghl.Contact) error {
 	r.section("3. Business context")
 	if contact == nil || contact.BusinessID == "" {
 		r.printf("The contact belongs to no business; nothing to list.\n")
 		return nil
 	}
+	biz, _, err := client.Businesses.Get(ctx, contact.BusinessID)
+	if err != nil {
+		return fmt.Errorf("get business: %w", err)
+	}
+	r.printf("Business %q (%s)", biz.Name, biz.ID)
+	if biz.City != "" {
+		r.printf(" in %s", biz.City)
+	}
+	r.printf(".\n")
 	n := 0
 	for c, err := range client.Contacts.ListByBusinessIter(ctx, contact.BusinessID, locationID, &ghl.ContactsByBusinessOptions{Limit: 2}) {
 		if err != nil {

@@ -35,7 +35,7 @@ func TestQuickstartOnEmulator(t *testing.T) {
 	assert.Regexp(t, regexp.MustCompile(`Created task [A-Za-z0-9]{20} "Call Jane about the renewal"`), got)
 	// 1 upsert + get + 3 reads + 4 task/note writes... each counted once:
 	// no request was retried or sent twice.
-	assert.Contains(t, got, "Done: 13 HTTP requests.")
+	assert.Contains(t, got, "Done: 14 HTTP requests.")
 }
 
 func TestQuickstartNeedsLocationWithToken(t *testing.T) {
