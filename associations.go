@@ -31,24 +31,37 @@ var (
 
 // GetPostSuccessfulResponse is the answer of [AssociationsService.Find].
 type GetPostSuccessfulResponse struct {
-	LocationID        string          `json:"locationId"`
-	ID                string          `json:"id"`
-	Key               string          `json:"key"`
-	FirstObjectLabel  json.RawMessage `json:"firstObjectLabel"`
-	FirstObjectKey    json.RawMessage `json:"firstObjectKey"`
+	LocationID string `json:"locationId"`
+	ID         string `json:"id"`
+	// Key: First Objects Association Label (custom_objects.children).
+	Key string `json:"key"`
+	// FirstObjectLabel: First Objects Association Label
+	// (custom_objects.children).
+	FirstObjectLabel json.RawMessage `json:"firstObjectLabel"`
+	// FirstObjectKey: First Objects Key.
+	FirstObjectKey json.RawMessage `json:"firstObjectKey"`
+	// SecondObjectLabel: Second Object Association Label (contact).
 	SecondObjectLabel json.RawMessage `json:"secondObjectLabel"`
-	SecondObjectKey   json.RawMessage `json:"secondObjectKey"`
-	AssociationType   json.RawMessage `json:"associationType"`
+	// SecondObjectKey: Second Objects Key.
+	SecondObjectKey json.RawMessage `json:"secondObjectKey"`
+	// AssociationType: Association Type can be USER_DEFINED or SYSTEM_DEFINED.
+	AssociationType json.RawMessage `json:"associationType"`
 }
 
 // AssociationReqCreateRequest is the body of [AssociationsService.Create].
 type AssociationReqCreateRequest struct {
-	LocationID        string          `json:"locationId"`
-	Key               string          `json:"key"`
-	FirstObjectLabel  json.RawMessage `json:"firstObjectLabel"`
-	FirstObjectKey    json.RawMessage `json:"firstObjectKey"`
+	LocationID string `json:"locationId"`
+	// Key: Association's Unique key.
+	Key string `json:"key"`
+	// FirstObjectLabel: First Objects Association Label
+	// (custom_objects.children).
+	FirstObjectLabel json.RawMessage `json:"firstObjectLabel"`
+	// FirstObjectKey: First Objects Key.
+	FirstObjectKey json.RawMessage `json:"firstObjectKey"`
+	// SecondObjectLabel: Second Object Association Label (contact).
 	SecondObjectLabel json.RawMessage `json:"secondObjectLabel"`
-	SecondObjectKey   json.RawMessage `json:"secondObjectKey"`
+	// SecondObjectKey: Second Objects Key.
+	SecondObjectKey json.RawMessage `json:"secondObjectKey"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -64,9 +77,16 @@ func (r *AssociationReqCreateRequest) validate(op *operation) error {
 
 // RelationReqCreateRequest is the body of [AssociationsService.CreateRelation].
 type RelationReqCreateRequest struct {
-	LocationID     string `json:"locationId"`
-	AssociationID  string `json:"associationId"`
-	FirstRecordID  string `json:"firstRecordId"`
+	// LocationID: Your Sub Account's ID.
+	LocationID string `json:"locationId"`
+	// AssociationID: Association's Id.
+	AssociationID string `json:"associationId"`
+	// FirstRecordID: First Record's Id.
+	FirstRecordID string `json:"firstRecordId"`
+	// SecondRecordID: Second Record's Id.For instance, if you have an
+	// association between a contact and a custom object, and you specify the
+	// custom object as the second entity while creating the association, then
+	// your secondRecordId would be the customObject record Id.
 	SecondRecordID string `json:"secondRecordId"`
 }
 
@@ -95,7 +115,9 @@ type AssociationReqUpdateRequest struct {
 
 // DeleteAssociationsResponse is the answer of [AssociationsService.Delete].
 type DeleteAssociationsResponse struct {
-	Deleted bool   `json:"deleted"`
+	// Deleted: Deletion status.
+	Deleted bool `json:"deleted"`
+	// ID: Association Id.
 	ID      string `json:"id"`
 	Message string `json:"message"`
 }

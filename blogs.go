@@ -62,20 +62,26 @@ type Category struct {
 
 // BlogPostParamsCreateRequest is the body of [BlogsService.CreatePost].
 type BlogPostParamsCreateRequest struct {
-	Title         string                     `json:"title"`
-	LocationID    string                     `json:"locationId"`
-	BlogID        string                     `json:"blogId"`
-	ImageURL      string                     `json:"imageUrl"`
-	Description   string                     `json:"description"`
-	RawHTML       string                     `json:"rawHTML"`
-	Status        BlogPostParamsCreateStatus `json:"status"`
-	ImageAltText  string                     `json:"imageAltText"`
-	Categories    []string                   `json:"categories"`
-	Tags          []string                   `json:"tags,omitempty"`
-	Author        string                     `json:"author"`
-	URLSlug       string                     `json:"urlSlug"`
-	CanonicalLink *string                    `json:"canonicalLink,omitempty"`
-	PublishedAt   Timestamp                  `json:"publishedAt"`
+	Title      string `json:"title"`
+	LocationID string `json:"locationId"`
+	// BlogID: You can find the blog id from blog site dashboard link.
+	BlogID       string                     `json:"blogId"`
+	ImageURL     string                     `json:"imageUrl"`
+	Description  string                     `json:"description"`
+	RawHTML      string                     `json:"rawHTML"`
+	Status       BlogPostParamsCreateStatus `json:"status"`
+	ImageAltText string                     `json:"imageAltText"`
+	// Categories: This needs to be array of category ids, which you can get
+	// from the category get api call.
+	Categories []string `json:"categories"`
+	Tags       []string `json:"tags,omitempty"`
+	// Author: This needs to be author id, which you can get from the author
+	// get api call.
+	Author        string  `json:"author"`
+	URLSlug       string  `json:"urlSlug"`
+	CanonicalLink *string `json:"canonicalLink,omitempty"`
+	// PublishedAt: Provide ISO timestamp.
+	PublishedAt Timestamp `json:"publishedAt"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -121,43 +127,64 @@ func (r *BlogPostParamsCreateRequest) validate(op *operation) error {
 
 // Blog is a blog post response.
 type Blog struct {
-	Categories    []string  `json:"categories"`
-	Tags          []string  `json:"tags,omitempty"`
-	Archived      bool      `json:"archived"`
-	ID            string    `json:"_id"`
-	Title         string    `json:"title"`
-	Description   string    `json:"description"`
-	ImageURL      string    `json:"imageUrl"`
-	Status        string    `json:"status"`
-	ImageAltText  string    `json:"imageAltText"`
-	URLSlug       string    `json:"urlSlug"`
-	CanonicalLink string    `json:"canonicalLink,omitempty"`
-	Author        string    `json:"author,omitempty"`
-	PublishedAt   Timestamp `json:"publishedAt"`
-	UpdatedAt     Timestamp `json:"updatedAt"`
+	// Categories: Array of category IDs associated with the blog post.
+	Categories []string `json:"categories"`
+	// Tags: Array of tags associated with the blog post.
+	Tags []string `json:"tags,omitempty"`
+	// Archived: Indicates whether the blog post is archived.
+	Archived bool `json:"archived"`
+	// ID: Unique identifier of the blog post.
+	ID string `json:"_id"`
+	// Title: Title of the blog post.
+	Title string `json:"title"`
+	// Description: Description of the blog post.
+	Description string `json:"description"`
+	// ImageURL: URL of the image associated with the blog post.
+	ImageURL string `json:"imageUrl"`
+	// Status: Publication status of the blog post.
+	Status string `json:"status"`
+	// ImageAltText: Alternative text for the blog post image.
+	ImageAltText string `json:"imageAltText"`
+	// URLSlug: URL slug for the blog post.
+	URLSlug string `json:"urlSlug"`
+	// CanonicalLink: Canonical link of the blog post.
+	CanonicalLink string `json:"canonicalLink,omitempty"`
+	// Author: Identifier of the author of the blog post.
+	Author string `json:"author,omitempty"`
+	// PublishedAt: Timestamp when the blog post was published.
+	PublishedAt Timestamp `json:"publishedAt"`
+	// UpdatedAt: Timestamp when the blog post was last updated.
+	UpdatedAt Timestamp `json:"updatedAt"`
 }
 
 // URLSlugCheckResponse is the answer of [BlogsService.CheckURLSlugExists].
 type URLSlugCheckResponse struct {
+	// Exists: Indicates whether the url slug exists or not.
 	Exists bool `json:"exists"`
 }
 
 // BlogPostParamsUpdateRequest is the body of [BlogsService.UpdatePost].
 type BlogPostParamsUpdateRequest struct {
-	Title         string                     `json:"title"`
-	LocationID    string                     `json:"locationId"`
-	BlogID        string                     `json:"blogId"`
-	ImageURL      string                     `json:"imageUrl"`
-	Description   string                     `json:"description"`
-	RawHTML       string                     `json:"rawHTML"`
-	Status        BlogPostParamsCreateStatus `json:"status"`
-	ImageAltText  string                     `json:"imageAltText"`
-	Categories    []string                   `json:"categories"`
-	Tags          []string                   `json:"tags,omitempty"`
-	Author        string                     `json:"author"`
-	URLSlug       string                     `json:"urlSlug"`
-	CanonicalLink *string                    `json:"canonicalLink,omitempty"`
-	PublishedAt   Timestamp                  `json:"publishedAt"`
+	Title      string `json:"title"`
+	LocationID string `json:"locationId"`
+	// BlogID: You can find the blog id from blog site dashboard link.
+	BlogID       string                     `json:"blogId"`
+	ImageURL     string                     `json:"imageUrl"`
+	Description  string                     `json:"description"`
+	RawHTML      string                     `json:"rawHTML"`
+	Status       BlogPostParamsCreateStatus `json:"status"`
+	ImageAltText string                     `json:"imageAltText"`
+	// Categories: This needs to be array of category ids, which you can get
+	// from the category get api call.
+	Categories []string `json:"categories"`
+	Tags       []string `json:"tags,omitempty"`
+	// Author: This needs to be author id, which you can get from the author
+	// get api call.
+	Author        string  `json:"author"`
+	URLSlug       string  `json:"urlSlug"`
+	CanonicalLink *string `json:"canonicalLink,omitempty"`
+	// PublishedAt: Provide ISO timestamp.
+	PublishedAt Timestamp `json:"publishedAt"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -203,7 +230,9 @@ func (r *BlogPostParamsUpdateRequest) validate(op *operation) error {
 
 // BlogResponse is a blog response.
 type BlogResponse struct {
-	ID   string `json:"_id"`
+	// ID: Unique identifier of the blog.
+	ID string `json:"_id"`
+	// Name: Name of the blog.
 	Name string `json:"name"`
 }
 

@@ -27,8 +27,11 @@ var (
 
 // Business is a business.
 type Business struct {
-	ID          string          `json:"id"`
-	Name        string          `json:"name"`
+	// ID: Business Id.
+	ID string `json:"id"`
+	// Name: Business Name.
+	Name string `json:"name"`
+	// Phone: phone number.
 	Phone       string          `json:"phone,omitempty"`
 	Email       string          `json:"email,omitempty"`
 	Website     string          `json:"website,omitempty"`
@@ -39,10 +42,13 @@ type Business struct {
 	PostalCode  string          `json:"postalCode,omitempty"`
 	Country     string          `json:"country,omitempty"`
 	UpdatedBy   json.RawMessage `json:"updatedBy,omitempty"`
-	LocationID  string          `json:"locationId"`
-	CreatedBy   json.RawMessage `json:"createdBy,omitempty"`
-	CreatedAt   Timestamp       `json:"createdAt,omitzero"`
-	UpdatedAt   Timestamp       `json:"updatedAt,omitzero"`
+	// LocationID: locaitonId.
+	LocationID string          `json:"locationId"`
+	CreatedBy  json.RawMessage `json:"createdBy,omitempty"`
+	// CreatedAt: Creation Time.
+	CreatedAt Timestamp `json:"createdAt,omitzero"`
+	// UpdatedAt: Last updation time.
+	UpdatedAt Timestamp `json:"updatedAt,omitzero"`
 }
 
 // BusinessCreateRequest is the body of [BusinessesService.Create].
@@ -73,7 +79,9 @@ func (r *BusinessCreateRequest) validate(op *operation) error {
 
 // UpdateBusinessResponse is the answer of [BusinessesService.Create].
 type UpdateBusinessResponse struct {
-	Success   bool      `json:"success"`
+	// Success: Success Value.
+	Success bool `json:"success"`
+	// Buiseness: Business Response.
 	Buiseness *Business `json:"buiseness"`
 }
 
@@ -93,6 +101,7 @@ type BusinessUpdateRequest struct {
 
 // DeleteBusinessResponse is the answer of [BusinessesService.Delete].
 type DeleteBusinessResponse struct {
+	// Success: Success value.
 	Success bool `json:"success"`
 }
 

@@ -406,73 +406,118 @@ const (
 
 // Calendar is a calendar.
 type Calendar struct {
-	IsActive                              bool                            `json:"isActive,omitempty"`
-	Notifications                         []CalendarNotification          `json:"notifications,omitempty"`
-	LocationID                            string                          `json:"locationId"`
-	GroupID                               string                          `json:"groupId,omitempty"`
-	TeamMembers                           []TeamMemberResponse            `json:"teamMembers,omitempty"`
-	EventType                             EventType                       `json:"eventType,omitempty"`
-	Name                                  string                          `json:"name"`
-	Description                           string                          `json:"description,omitempty"`
-	Slug                                  string                          `json:"slug,omitempty"`
-	WidgetSlug                            string                          `json:"widgetSlug,omitempty"`
-	CalendarType                          CalendarType                    `json:"calendarType,omitempty"`
-	WidgetType                            WidgetType                      `json:"widgetType,omitempty"`
-	EventTitle                            string                          `json:"eventTitle,omitempty"`
-	EventColor                            string                          `json:"eventColor,omitempty"`
-	MeetingLocation                       string                          `json:"meetingLocation,omitempty"`
-	LocationConfigurations                []LocationConfigurationResponse `json:"locationConfigurations,omitempty"`
-	SlotDuration                          float64                         `json:"slotDuration,omitempty"`
-	SlotDurationUnit                      SlotDurationUnit                `json:"slotDurationUnit,omitempty"`
-	SlotInterval                          float64                         `json:"slotInterval,omitempty"`
-	SlotIntervalUnit                      SlotDurationUnit                `json:"slotIntervalUnit,omitempty"`
-	SlotBuffer                            float64                         `json:"slotBuffer,omitempty"`
-	SlotBufferUnit                        SlotDurationUnit                `json:"slotBufferUnit,omitempty"`
-	PreBuffer                             float64                         `json:"preBuffer,omitempty"`
-	PreBufferUnit                         SlotDurationUnit                `json:"preBufferUnit,omitempty"`
-	AppoinmentPerSlot                     float64                         `json:"appoinmentPerSlot,omitempty"`
-	AppoinmentPerDay                      float64                         `json:"appoinmentPerDay,omitempty"`
-	AllowBookingAfter                     float64                         `json:"allowBookingAfter,omitempty"`
-	AllowBookingAfterUnit                 AllowBookingAfterUnit           `json:"allowBookingAfterUnit,omitempty"`
-	AllowBookingFor                       float64                         `json:"allowBookingFor,omitempty"`
-	AllowBookingForUnit                   AllowBookingForUnit             `json:"allowBookingForUnit,omitempty"`
-	OpenHours                             OpenHours                       `json:"openHours,omitempty"`
-	EnableRecurring                       bool                            `json:"enableRecurring,omitempty"`
-	Recurring                             *Recurring                      `json:"recurring,omitempty"`
-	FormID                                string                          `json:"formId,omitempty"`
-	StickyContact                         bool                            `json:"stickyContact,omitempty"`
-	IsLivePaymentMode                     bool                            `json:"isLivePaymentMode,omitempty"`
-	AutoConfirm                           bool                            `json:"autoConfirm,omitempty"`
-	ShouldSendAlertEmailsToAssignedMember bool                            `json:"shouldSendAlertEmailsToAssignedMember,omitempty"`
-	AlertEmail                            string                          `json:"alertEmail,omitempty"`
-	GoogleInvitationEmails                bool                            `json:"googleInvitationEmails,omitempty"`
-	AllowReschedule                       bool                            `json:"allowReschedule,omitempty"`
-	AllowCancellation                     bool                            `json:"allowCancellation,omitempty"`
-	ShouldAssignContactToTeamMember       bool                            `json:"shouldAssignContactToTeamMember,omitempty"`
-	ShouldSkipAssigningContactForExisting bool                            `json:"shouldSkipAssigningContactForExisting,omitempty"`
-	Notes                                 string                          `json:"notes,omitempty"`
-	PixelID                               string                          `json:"pixelId,omitempty"`
-	FormSubmitType                        FormSubmitType                  `json:"formSubmitType,omitempty"`
-	FormSubmitRedirectURL                 string                          `json:"formSubmitRedirectURL,omitempty"`
-	FormSubmitThanksMessage               string                          `json:"formSubmitThanksMessage,omitempty"`
-	AvailabilityType                      float64                         `json:"availabilityType,omitempty"`
-	Availabilities                        []Availability                  `json:"availabilities,omitempty"`
-	GuestType                             GuestType                       `json:"guestType,omitempty"`
-	ConsentLabel                          string                          `json:"consentLabel,omitempty"`
-	CalendarCoverImage                    string                          `json:"calendarCoverImage,omitempty"`
-	LookBusyConfig                        *LookBusyConfiguration          `json:"lookBusyConfig,omitempty"`
-	ID                                    string                          `json:"id"`
-	AppointmentPerSlot                    int                             `json:"appointmentPerSlot,omitempty"`
+	// IsActive: Should the created calendar be active or draft.
+	IsActive bool `json:"isActive,omitempty"`
+	// Notifications: 🚨 Deprecated! Please use 'Calendar Notifications APIs'
+	// instead.
+	Notifications []CalendarNotification `json:"notifications,omitempty"`
+	LocationID    string                 `json:"locationId"`
+	GroupID       string                 `json:"groupId,omitempty"`
+	// TeamMembers: Team members are for calendars of type: Round Robin,
+	// Collective, Class, Service. Personal calendar must have exactly one team
+	// member.
+	TeamMembers  []TeamMemberResponse `json:"teamMembers,omitempty"`
+	EventType    EventType            `json:"eventType,omitempty"`
+	Name         string               `json:"name"`
+	Description  string               `json:"description,omitempty"`
+	Slug         string               `json:"slug,omitempty"`
+	WidgetSlug   string               `json:"widgetSlug,omitempty"`
+	CalendarType CalendarType         `json:"calendarType,omitempty"`
+	// WidgetType: Calendar widget type. Choose "default" for "neo" and
+	// "classic" for "classic" layout.
+	WidgetType WidgetType `json:"widgetType,omitempty"`
+	EventTitle string     `json:"eventTitle,omitempty"`
+	EventColor string     `json:"eventColor,omitempty"`
+	// MeetingLocation: 🚨 Deprecated! Use `locationConfigurations.location`
+	// or `teamMembers[].locationConfigurations.location` instead.
+	MeetingLocation string `json:"meetingLocation,omitempty"`
+	// LocationConfigurations: Meeting location configuration for event
+	// calendar.
+	LocationConfigurations []LocationConfigurationResponse `json:"locationConfigurations,omitempty"`
+	// SlotDuration: This controls the duration of the meeting.
+	SlotDuration float64 `json:"slotDuration,omitempty"`
+	// SlotDurationUnit: Unit for slot duration.
+	SlotDurationUnit SlotDurationUnit `json:"slotDurationUnit,omitempty"`
+	// SlotInterval: Slot interval reflects the amount of time the between
+	// booking slots that will be shown in the calendar.
+	SlotInterval float64 `json:"slotInterval,omitempty"`
+	// SlotIntervalUnit: Unit for slot interval.
+	SlotIntervalUnit SlotDurationUnit `json:"slotIntervalUnit,omitempty"`
+	// SlotBuffer: Slot-Buffer is additional time that can be added after an
+	// appointment, allowing for extra time to wrap up.
+	SlotBuffer float64 `json:"slotBuffer,omitempty"`
+	// SlotBufferUnit: Unit for slot buffer.
+	SlotBufferUnit SlotDurationUnit `json:"slotBufferUnit,omitempty"`
+	// PreBuffer: Pre-Buffer is additional time that can be added before an
+	// appointment, allowing for extra time to get ready.
+	PreBuffer float64 `json:"preBuffer,omitempty"`
+	// PreBufferUnit: Unit for pre-buffer.
+	PreBufferUnit SlotDurationUnit `json:"preBufferUnit,omitempty"`
+	// AppoinmentPerSlot: Maximum bookings per slot (per user). Maximum seats
+	// per slot in case of Class Booking Calendar.
+	AppoinmentPerSlot float64 `json:"appoinmentPerSlot,omitempty"`
+	// AppoinmentPerDay: Number of appointments that can be booked for a given
+	// day.
+	AppoinmentPerDay float64 `json:"appoinmentPerDay,omitempty"`
+	// AllowBookingAfter: Minimum scheduling notice for events.
+	AllowBookingAfter float64 `json:"allowBookingAfter,omitempty"`
+	// AllowBookingAfterUnit: Unit for minimum scheduling notice.
+	AllowBookingAfterUnit AllowBookingAfterUnit `json:"allowBookingAfterUnit,omitempty"`
+	// AllowBookingFor: Minimum number of days/weeks/months for which to allow
+	// booking events.
+	AllowBookingFor float64 `json:"allowBookingFor,omitempty"`
+	// AllowBookingForUnit: Unit for controlling the duration for which booking
+	// would be allowed for.
+	AllowBookingForUnit AllowBookingForUnit `json:"allowBookingForUnit,omitempty"`
+	// OpenHours: This is only to set the standard availability. For custom
+	// availability, use the availabilities property.
+	OpenHours OpenHours `json:"openHours,omitempty"`
+	// EnableRecurring: Enable recurring appointments for the calendars. Please
+	// note that only one member should be added in the calendar to enable
+	// this.
+	EnableRecurring                       bool           `json:"enableRecurring,omitempty"`
+	Recurring                             *Recurring     `json:"recurring,omitempty"`
+	FormID                                string         `json:"formId,omitempty"`
+	StickyContact                         bool           `json:"stickyContact,omitempty"`
+	IsLivePaymentMode                     bool           `json:"isLivePaymentMode,omitempty"`
+	AutoConfirm                           bool           `json:"autoConfirm,omitempty"`
+	ShouldSendAlertEmailsToAssignedMember bool           `json:"shouldSendAlertEmailsToAssignedMember,omitempty"`
+	AlertEmail                            string         `json:"alertEmail,omitempty"`
+	GoogleInvitationEmails                bool           `json:"googleInvitationEmails,omitempty"`
+	AllowReschedule                       bool           `json:"allowReschedule,omitempty"`
+	AllowCancellation                     bool           `json:"allowCancellation,omitempty"`
+	ShouldAssignContactToTeamMember       bool           `json:"shouldAssignContactToTeamMember,omitempty"`
+	ShouldSkipAssigningContactForExisting bool           `json:"shouldSkipAssigningContactForExisting,omitempty"`
+	Notes                                 string         `json:"notes,omitempty"`
+	PixelID                               string         `json:"pixelId,omitempty"`
+	FormSubmitType                        FormSubmitType `json:"formSubmitType,omitempty"`
+	FormSubmitRedirectURL                 string         `json:"formSubmitRedirectURL,omitempty"`
+	FormSubmitThanksMessage               string         `json:"formSubmitThanksMessage,omitempty"`
+	// AvailabilityType: Determines which availability type to consider: -
+	// **1**: Only custom availabilities will be used.
+	AvailabilityType float64 `json:"availabilityType,omitempty"`
+	// Availabilities: This is only to set the custom availability. For
+	// standard availability, use the openHours property.
+	Availabilities     []Availability `json:"availabilities,omitempty"`
+	GuestType          GuestType      `json:"guestType,omitempty"`
+	ConsentLabel       string         `json:"consentLabel,omitempty"`
+	CalendarCoverImage string         `json:"calendarCoverImage,omitempty"`
+	// LookBusyConfig: Look Busy Configuration.
+	LookBusyConfig     *LookBusyConfiguration `json:"lookBusyConfig,omitempty"`
+	ID                 string                 `json:"id"`
+	AppointmentPerSlot int                    `json:"appointmentPerSlot,omitempty"`
 }
 
 // CalendarNotification is a calendar notification.
 type CalendarNotification struct {
+	// Type: Calendar Notification.
 	Type                      *string `json:"type,omitempty"`
 	ShouldSendToContact       bool    `json:"shouldSendToContact"`
 	ShouldSendToGuest         bool    `json:"shouldSendToGuest"`
 	ShouldSendToUser          bool    `json:"shouldSendToUser"`
 	ShouldSendToSelectedUsers bool    `json:"shouldSendToSelectedUsers"`
-	SelectedUsers             string  `json:"selectedUsers"`
+	// SelectedUsers: Comma separated emails.
+	SelectedUsers string `json:"selectedUsers"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -485,19 +530,32 @@ func (r *CalendarNotification) validate(op *operation) error {
 
 // TeamMemberResponse is a team member response.
 type TeamMemberResponse struct {
-	UserID                 string                          `json:"userId"`
-	Priority               float64                         `json:"priority,omitempty"`
-	MeetingLocationType    MeetingLocationType             `json:"meetingLocationType,omitempty"`
-	MeetingLocation        string                          `json:"meetingLocation,omitempty"`
-	IsPrimary              bool                            `json:"isPrimary,omitempty"`
+	UserID   string  `json:"userId"`
+	Priority float64 `json:"priority,omitempty"`
+	// MeetingLocationType: 🚨 Deprecated! Use `locationConfigurations.kind`
+	// instead.
+	MeetingLocationType MeetingLocationType `json:"meetingLocationType,omitempty"`
+	// MeetingLocation: 🚨 Deprecated! Use `locationConfigurations.location`
+	// instead.
+	MeetingLocation string `json:"meetingLocation,omitempty"`
+	// IsPrimary: Marks a user as primary. This property is required in case of
+	// collective booking calendars. Only one user can be primary.
+	IsPrimary bool `json:"isPrimary,omitempty"`
+	// LocationConfigurations: Meeting location configurations.
 	LocationConfigurations []LocationConfigurationResponse `json:"locationConfigurations,omitempty"`
 }
 
 // LocationConfigurationResponse is a location configuration response.
 type LocationConfigurationResponse struct {
-	Kind      LocationConfigurationResponseKind `json:"kind"`
-	Location  string                            `json:"location,omitempty"`
-	MeetingID string                            `json:"meetingId,omitempty"`
+	// Kind: Type of meeting location.
+	// zoom_conference/google_conference/ms_teams_conference is not supported
+	// in event calendar type.
+	Kind LocationConfigurationResponseKind `json:"kind"`
+	// Location: Address for meeting location. Not applicable on
+	// "zoom_conference", "google_conference" and "ms_teams_conference" kind.
+	Location string `json:"location,omitempty"`
+	// MeetingID: Unique ID used to select a specific meeting location.
+	MeetingID string `json:"meetingId,omitempty"`
 }
 
 // OpenHour is an open hour.
@@ -533,14 +591,21 @@ func (r *Hour) validate(op *operation) error {
 
 // Recurring is a recurring.
 type Recurring struct {
-	Freq                        *RecurringFreq               `json:"freq,omitempty"`
-	Count                       *int                         `json:"count,omitempty"`
-	BookingOption               *BookingOption               `json:"bookingOption,omitempty"`
+	Freq *RecurringFreq `json:"freq,omitempty"`
+	// Count: Number of recurrences.
+	Count *int `json:"count,omitempty"`
+	// BookingOption: This setting contols what to do incase a recurring slot
+	// is unavailable.
+	BookingOption *BookingOption `json:"bookingOption,omitempty"`
+	// BookingOverlapDefaultStatus: This setting contols what to do incase a
+	// recurring slot is unavailable.
 	BookingOverlapDefaultStatus *BookingOverlapDefaultStatus `json:"bookingOverlapDefaultStatus,omitempty"`
 }
 
 // Availability is an availability.
 type Availability struct {
+	// Date: Formulate the date string in the format of `<YYYY-MM-DD in local
+	// timezone>T00:00:00.000Z`.
 	Date    Timestamp `json:"date"`
 	Hours   []Hour    `json:"hours"`
 	Deleted *bool     `json:"deleted,omitempty"`
@@ -559,67 +624,112 @@ func (r *Availability) validate(op *operation) error {
 
 // LookBusyConfiguration is a look busy configuration.
 type LookBusyConfiguration struct {
-	Enabled            bool    `json:"enabled"`
+	// Enabled: Apply Look Busy.
+	Enabled bool `json:"enabled"`
+	// LookBusyPercentage: Percentage of slots that will be hidden.
 	LookBusyPercentage float64 `json:"LookBusyPercentage"`
 }
 
 // CalendarCreateRequest is the body of [CalendarsService.Create].
 type CalendarCreateRequest struct {
-	IsActive                              *bool                   `json:"isActive,omitempty"`
-	Notifications                         []CalendarNotification  `json:"notifications,omitempty"`
-	LocationID                            string                  `json:"locationId"`
-	GroupID                               *string                 `json:"groupId,omitempty"`
-	TeamMembers                           []TeamMember            `json:"teamMembers,omitempty"`
-	EventType                             *EventType              `json:"eventType,omitempty"`
-	Name                                  string                  `json:"name"`
-	Description                           *string                 `json:"description,omitempty"`
-	Slug                                  *string                 `json:"slug,omitempty"`
-	WidgetSlug                            *string                 `json:"widgetSlug,omitempty"`
-	CalendarType                          *CalendarType           `json:"calendarType,omitempty"`
-	WidgetType                            *WidgetType             `json:"widgetType,omitempty"`
-	EventTitle                            *string                 `json:"eventTitle,omitempty"`
-	EventColor                            *string                 `json:"eventColor,omitempty"`
-	MeetingLocation                       *string                 `json:"meetingLocation,omitempty"`
-	LocationConfigurations                []LocationConfiguration `json:"locationConfigurations,omitempty"`
-	SlotDuration                          *float64                `json:"slotDuration,omitempty"`
-	SlotDurationUnit                      *SlotDurationUnit       `json:"slotDurationUnit,omitempty"`
-	SlotInterval                          *float64                `json:"slotInterval,omitempty"`
-	SlotIntervalUnit                      *SlotDurationUnit       `json:"slotIntervalUnit,omitempty"`
-	SlotBuffer                            *float64                `json:"slotBuffer,omitempty"`
-	SlotBufferUnit                        *SlotDurationUnit       `json:"slotBufferUnit,omitempty"`
-	PreBuffer                             *float64                `json:"preBuffer,omitempty"`
-	PreBufferUnit                         *SlotDurationUnit       `json:"preBufferUnit,omitempty"`
-	AppoinmentPerSlot                     *float64                `json:"appoinmentPerSlot,omitempty"`
-	AppoinmentPerDay                      *float64                `json:"appoinmentPerDay,omitempty"`
-	AllowBookingAfter                     *float64                `json:"allowBookingAfter,omitempty"`
-	AllowBookingAfterUnit                 *AllowBookingAfterUnit  `json:"allowBookingAfterUnit,omitempty"`
-	AllowBookingFor                       *float64                `json:"allowBookingFor,omitempty"`
-	AllowBookingForUnit                   *AllowBookingForUnit    `json:"allowBookingForUnit,omitempty"`
-	OpenHours                             OpenHours               `json:"openHours,omitempty"`
-	EnableRecurring                       *bool                   `json:"enableRecurring,omitempty"`
-	Recurring                             *Recurring              `json:"recurring,omitempty"`
-	FormID                                *string                 `json:"formId,omitempty"`
-	StickyContact                         *bool                   `json:"stickyContact,omitempty"`
-	IsLivePaymentMode                     *bool                   `json:"isLivePaymentMode,omitempty"`
-	AutoConfirm                           *bool                   `json:"autoConfirm,omitempty"`
-	ShouldSendAlertEmailsToAssignedMember *bool                   `json:"shouldSendAlertEmailsToAssignedMember,omitempty"`
-	AlertEmail                            *string                 `json:"alertEmail,omitempty"`
-	GoogleInvitationEmails                *bool                   `json:"googleInvitationEmails,omitempty"`
-	AllowReschedule                       *bool                   `json:"allowReschedule,omitempty"`
-	AllowCancellation                     *bool                   `json:"allowCancellation,omitempty"`
-	ShouldAssignContactToTeamMember       *bool                   `json:"shouldAssignContactToTeamMember,omitempty"`
-	ShouldSkipAssigningContactForExisting *bool                   `json:"shouldSkipAssigningContactForExisting,omitempty"`
-	Notes                                 *string                 `json:"notes,omitempty"`
-	PixelID                               *string                 `json:"pixelId,omitempty"`
-	FormSubmitType                        *FormSubmitType         `json:"formSubmitType,omitempty"`
-	FormSubmitRedirectURL                 *string                 `json:"formSubmitRedirectURL,omitempty"`
-	FormSubmitThanksMessage               *string                 `json:"formSubmitThanksMessage,omitempty"`
-	AvailabilityType                      *float64                `json:"availabilityType,omitempty"`
-	Availabilities                        []Availability          `json:"availabilities,omitempty"`
-	GuestType                             *GuestType              `json:"guestType,omitempty"`
-	ConsentLabel                          *string                 `json:"consentLabel,omitempty"`
-	CalendarCoverImage                    *string                 `json:"calendarCoverImage,omitempty"`
-	LookBusyConfig                        *LookBusyConfiguration  `json:"lookBusyConfig,omitempty"`
+	// IsActive: Should the created calendar be active or draft.
+	IsActive *bool `json:"isActive,omitempty"`
+	// Notifications: 🚨 Deprecated! Please use 'Calendar Notifications APIs'
+	// instead.
+	Notifications []CalendarNotification `json:"notifications,omitempty"`
+	LocationID    string                 `json:"locationId"`
+	GroupID       *string                `json:"groupId,omitempty"`
+	// TeamMembers: Team members are required for calendars of type: Round
+	// Robin, Collective, Class, Service. Personal calendar must have exactly
+	// one team member.
+	TeamMembers  []TeamMember  `json:"teamMembers,omitempty"`
+	EventType    *EventType    `json:"eventType,omitempty"`
+	Name         string        `json:"name"`
+	Description  *string       `json:"description,omitempty"`
+	Slug         *string       `json:"slug,omitempty"`
+	WidgetSlug   *string       `json:"widgetSlug,omitempty"`
+	CalendarType *CalendarType `json:"calendarType,omitempty"`
+	// WidgetType: Calendar widget type. Choose "default" for "neo" and
+	// "classic" for "classic" layout.
+	WidgetType *WidgetType `json:"widgetType,omitempty"`
+	EventTitle *string     `json:"eventTitle,omitempty"`
+	EventColor *string     `json:"eventColor,omitempty"`
+	// MeetingLocation: 🚨 Deprecated! Use `locationConfigurations.location`
+	// or `teamMembers[].locationConfigurations.location` instead.
+	MeetingLocation *string `json:"meetingLocation,omitempty"`
+	// LocationConfigurations: Meeting location configuration for event
+	// calendar.
+	LocationConfigurations []LocationConfiguration `json:"locationConfigurations,omitempty"`
+	// SlotDuration: This controls the duration of the meeting.
+	SlotDuration *float64 `json:"slotDuration,omitempty"`
+	// SlotDurationUnit: Unit for slot duration.
+	SlotDurationUnit *SlotDurationUnit `json:"slotDurationUnit,omitempty"`
+	// SlotInterval: Slot interval reflects the amount of time the between
+	// booking slots that will be shown in the calendar.
+	SlotInterval *float64 `json:"slotInterval,omitempty"`
+	// SlotIntervalUnit: Unit for slot interval.
+	SlotIntervalUnit *SlotDurationUnit `json:"slotIntervalUnit,omitempty"`
+	// SlotBuffer: Slot-Buffer is additional time that can be added after an
+	// appointment, allowing for extra time to wrap up.
+	SlotBuffer *float64 `json:"slotBuffer,omitempty"`
+	// SlotBufferUnit: Unit for slot buffer.
+	SlotBufferUnit *SlotDurationUnit `json:"slotBufferUnit,omitempty"`
+	// PreBuffer: Pre-Buffer is additional time that can be added before an
+	// appointment, allowing for extra time to get ready.
+	PreBuffer *float64 `json:"preBuffer,omitempty"`
+	// PreBufferUnit: Unit for pre-buffer.
+	PreBufferUnit *SlotDurationUnit `json:"preBufferUnit,omitempty"`
+	// AppoinmentPerSlot: Maximum bookings per slot (per user). Maximum seats
+	// per slot in case of Class Booking Calendar.
+	AppoinmentPerSlot *float64 `json:"appoinmentPerSlot,omitempty"`
+	// AppoinmentPerDay: Number of appointments that can be booked for a given
+	// day.
+	AppoinmentPerDay *float64 `json:"appoinmentPerDay,omitempty"`
+	// AllowBookingAfter: Minimum scheduling notice for events.
+	AllowBookingAfter *float64 `json:"allowBookingAfter,omitempty"`
+	// AllowBookingAfterUnit: Unit for minimum scheduling notice.
+	AllowBookingAfterUnit *AllowBookingAfterUnit `json:"allowBookingAfterUnit,omitempty"`
+	// AllowBookingFor: Minimum number of days/weeks/months for which to allow
+	// booking events.
+	AllowBookingFor *float64 `json:"allowBookingFor,omitempty"`
+	// AllowBookingForUnit: Unit for controlling the duration for which booking
+	// would be allowed for.
+	AllowBookingForUnit *AllowBookingForUnit `json:"allowBookingForUnit,omitempty"`
+	// OpenHours: This is only to set the standard availability. For custom
+	// availability, use the availabilities property.
+	OpenHours OpenHours `json:"openHours,omitempty"`
+	// EnableRecurring: Enable recurring appointments for the calendars. Please
+	// note that only one member should be added in the calendar to enable
+	// this.
+	EnableRecurring                       *bool           `json:"enableRecurring,omitempty"`
+	Recurring                             *Recurring      `json:"recurring,omitempty"`
+	FormID                                *string         `json:"formId,omitempty"`
+	StickyContact                         *bool           `json:"stickyContact,omitempty"`
+	IsLivePaymentMode                     *bool           `json:"isLivePaymentMode,omitempty"`
+	AutoConfirm                           *bool           `json:"autoConfirm,omitempty"`
+	ShouldSendAlertEmailsToAssignedMember *bool           `json:"shouldSendAlertEmailsToAssignedMember,omitempty"`
+	AlertEmail                            *string         `json:"alertEmail,omitempty"`
+	GoogleInvitationEmails                *bool           `json:"googleInvitationEmails,omitempty"`
+	AllowReschedule                       *bool           `json:"allowReschedule,omitempty"`
+	AllowCancellation                     *bool           `json:"allowCancellation,omitempty"`
+	ShouldAssignContactToTeamMember       *bool           `json:"shouldAssignContactToTeamMember,omitempty"`
+	ShouldSkipAssigningContactForExisting *bool           `json:"shouldSkipAssigningContactForExisting,omitempty"`
+	Notes                                 *string         `json:"notes,omitempty"`
+	PixelID                               *string         `json:"pixelId,omitempty"`
+	FormSubmitType                        *FormSubmitType `json:"formSubmitType,omitempty"`
+	FormSubmitRedirectURL                 *string         `json:"formSubmitRedirectURL,omitempty"`
+	FormSubmitThanksMessage               *string         `json:"formSubmitThanksMessage,omitempty"`
+	// AvailabilityType: Determines which availability type to consider: -
+	// **1**: Only custom availabilities will be used.
+	AvailabilityType *float64 `json:"availabilityType,omitempty"`
+	// Availabilities: This is only to set the custom availability. For
+	// standard availability, use the openHours property.
+	Availabilities     []Availability `json:"availabilities,omitempty"`
+	GuestType          *GuestType     `json:"guestType,omitempty"`
+	ConsentLabel       *string        `json:"consentLabel,omitempty"`
+	CalendarCoverImage *string        `json:"calendarCoverImage,omitempty"`
+	// LookBusyConfig: Look Busy Configuration.
+	LookBusyConfig *LookBusyConfiguration `json:"lookBusyConfig,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -635,11 +745,19 @@ func (r *CalendarCreateRequest) validate(op *operation) error {
 
 // TeamMember is a team member.
 type TeamMember struct {
-	UserID                 string                  `json:"userId"`
-	Priority               *float64                `json:"priority,omitempty"`
-	MeetingLocationType    *MeetingLocationType    `json:"meetingLocationType,omitempty"`
-	MeetingLocation        *string                 `json:"meetingLocation,omitempty"`
-	IsPrimary              *bool                   `json:"isPrimary,omitempty"`
+	UserID   string   `json:"userId"`
+	Priority *float64 `json:"priority,omitempty"`
+	// MeetingLocationType: 🚨 Deprecated! Use `locationConfigurations.kind`
+	// instead.
+	MeetingLocationType *MeetingLocationType `json:"meetingLocationType,omitempty"`
+	// MeetingLocation: 🚨 Deprecated! Use `locationConfigurations.location`
+	// instead.
+	MeetingLocation *string `json:"meetingLocation,omitempty"`
+	// IsPrimary: Marks a user as primary. This property is required in case of
+	// collective booking calendars. Only one user can be primary.
+	IsPrimary *bool `json:"isPrimary,omitempty"`
+	// LocationConfigurations: Meeting location configuration for event
+	// calendar.
 	LocationConfigurations []LocationConfiguration `json:"locationConfigurations,omitempty"`
 }
 
@@ -653,8 +771,13 @@ func (r *TeamMember) validate(op *operation) error {
 
 // LocationConfiguration is a location configuration.
 type LocationConfiguration struct {
-	Kind     LocationConfigurationResponseKind `json:"kind"`
-	Location *string                           `json:"location,omitempty"`
+	// Kind: Type of meeting location.
+	// zoom_conference/google_conference/ms_teams_conference is not supported
+	// in event calendar type.
+	Kind LocationConfigurationResponseKind `json:"kind"`
+	// Location: Address for meeting location. Not applicable on
+	// "zoom_conference", "google_conference" and "ms_teams_conference" kind.
+	Location *string `json:"location,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -684,7 +807,8 @@ type NoteCreatedBy struct {
 // NotesRequest is the body of [CalendarsService.CreateAppointmentNote].
 type NotesRequest struct {
 	UserID *string `json:"userId,omitempty"`
-	Body   string  `json:"body"`
+	// Body: Note body.
+	Body string `json:"body"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -705,30 +829,45 @@ type DeleteNoteSuccessfulResponse struct {
 
 // Event is a calendar event.
 type Event struct {
-	ID                string                        `json:"id"`
-	Address           string                        `json:"address,omitempty"`
-	Title             string                        `json:"title"`
-	CalendarID        string                        `json:"calendarId"`
-	LocationID        string                        `json:"locationId"`
-	ContactID         string                        `json:"contactId"`
-	GroupID           string                        `json:"groupId"`
-	AppointmentStatus string                        `json:"appointmentStatus"`
-	AssignedUserID    string                        `json:"assignedUserId"`
-	Users             []string                      `json:"users"`
-	Notes             string                        `json:"notes,omitempty"`
-	Description       string                        `json:"description,omitempty"`
-	IsRecurring       bool                          `json:"isRecurring,omitempty"`
-	Rrule             string                        `json:"rrule,omitempty"`
-	StartTime         Timestamp                     `json:"startTime"`
-	EndTime           Timestamp                     `json:"endTime"`
-	DateAdded         Timestamp                     `json:"dateAdded"`
-	DateUpdated       Timestamp                     `json:"dateUpdated"`
-	AssignedResources []string                      `json:"assignedResources,omitempty"`
-	CreatedBy         *CalendarEventCreatedBy       `json:"createdBy,omitempty"`
-	MasterEventID     string                        `json:"masterEventId,omitempty"`
-	Deleted           bool                          `json:"deleted,omitempty"`
-	AppoinmentStatus  string                        `json:"appoinmentStatus,omitempty"`
-	AppointmentMeta   *CalendarEventAppointmentMeta `json:"appointmentMeta,omitempty"`
+	// ID: Event Id or Instance id for a recurring event.
+	ID string `json:"id"`
+	// Address: Calendar Event address.
+	Address string `json:"address,omitempty"`
+	// Title: Calendar Event title.
+	Title             string `json:"title"`
+	CalendarID        string `json:"calendarId"`
+	LocationID        string `json:"locationId"`
+	ContactID         string `json:"contactId"`
+	GroupID           string `json:"groupId"`
+	AppointmentStatus string `json:"appointmentStatus"`
+	// AssignedUserID: AssignedUser - the primary owner of an appointment.
+	AssignedUserID string `json:"assignedUserId"`
+	// Users: Users - the secondary owners of an appointment.
+	Users       []string `json:"users"`
+	Notes       string   `json:"notes,omitempty"`
+	Description string   `json:"description,omitempty"`
+	// IsRecurring: true if the event is recurring otherwise false.
+	IsRecurring bool `json:"isRecurring,omitempty"`
+	// Rrule: RRULE as per the iCalendar (RFC 5545) specification for recurring
+	// events. DTSTART is not required, instance ids are calculated on the
+	// basis of startTime of the event.
+	Rrule       string    `json:"rrule,omitempty"`
+	StartTime   Timestamp `json:"startTime"`
+	EndTime     Timestamp `json:"endTime"`
+	DateAdded   Timestamp `json:"dateAdded"`
+	DateUpdated Timestamp `json:"dateUpdated"`
+	// AssignedResources: Ids of associated resources rooms and/or equipments.
+	AssignedResources []string                `json:"assignedResources,omitempty"`
+	CreatedBy         *CalendarEventCreatedBy `json:"createdBy,omitempty"`
+	// MasterEventID: Master event id for a recurring instance.
+	MasterEventID string `json:"masterEventId,omitempty"`
+	// Deleted: Deleted is true for a cancelled or deleted appointment, which
+	// must not be treated as live.
+	Deleted bool `json:"deleted,omitempty"`
+	// AppoinmentStatus: AppoinmentStatus is the status under the API's
+	// misspelled key, sent beside appointmentStatus.
+	AppoinmentStatus string                        `json:"appoinmentStatus,omitempty"`
+	AppointmentMeta  *CalendarEventAppointmentMeta `json:"appointmentMeta,omitempty"`
 }
 
 // CalendarEventCreatedBy is a calendar event created by.
@@ -744,23 +883,40 @@ type CalendarEventAppointmentMeta struct {
 
 // AppointmentCreateRequest is the body of [CalendarsService.CreateAppointment].
 type AppointmentCreateRequest struct {
-	Title                    *string                               `json:"title,omitempty"`
-	MeetingLocationType      *AppointmentCreateMeetingLocationType `json:"meetingLocationType,omitempty"`
-	MeetingLocationID        *string                               `json:"meetingLocationId,omitempty"`
-	OverrideLocationConfig   *bool                                 `json:"overrideLocationConfig,omitempty"`
-	AppointmentStatus        *AppointmentStatus                    `json:"appointmentStatus,omitempty"`
-	AssignedUserID           *string                               `json:"assignedUserId,omitempty"`
-	Description              *string                               `json:"description,omitempty"`
-	Address                  *string                               `json:"address,omitempty"`
-	IgnoreDateRange          *bool                                 `json:"ignoreDateRange,omitempty"`
-	ToNotify                 *bool                                 `json:"toNotify,omitempty"`
-	IgnoreFreeSlotValidation *bool                                 `json:"ignoreFreeSlotValidation,omitempty"`
-	Rrule                    *string                               `json:"rrule,omitempty"`
-	CalendarID               string                                `json:"calendarId"`
-	LocationID               string                                `json:"locationId"`
-	ContactID                string                                `json:"contactId"`
-	StartTime                Timestamp                             `json:"startTime"`
-	EndTime                  Timestamp                             `json:"endTime,omitzero"`
+	Title *string `json:"title,omitempty"`
+	// MeetingLocationType: Meeting location type. - If `address` is provided
+	// in the request body, the `meetingLocationType` defaults to **custom**.
+	MeetingLocationType *AppointmentCreateMeetingLocationType `json:"meetingLocationType,omitempty"`
+	// MeetingLocationID: The unique identifier for the meeting location. -
+	// This value can be found in `calendar.locationConfigurations`or
+	// `calendar.teamMembers[].locationConfigurations`.
+	MeetingLocationID *string `json:"meetingLocationId,omitempty"`
+	// OverrideLocationConfig: Flag to override location config - **false** -
+	// If only `meetingLocationId` is provided - **true** - If only
+	// `meetingLocationType` is provided.
+	OverrideLocationConfig *bool              `json:"overrideLocationConfig,omitempty"`
+	AppointmentStatus      *AppointmentStatus `json:"appointmentStatus,omitempty"`
+	AssignedUserID         *string            `json:"assignedUserId,omitempty"`
+	// Description: Appointment Description.
+	Description *string `json:"description,omitempty"`
+	// Address: Appointment Address.
+	Address *string `json:"address,omitempty"`
+	// IgnoreDateRange: If set to true, the minimum scheduling notice and date
+	// range would be ignored.
+	IgnoreDateRange *bool `json:"ignoreDateRange,omitempty"`
+	// ToNotify: If set to false, the automations will not run.
+	ToNotify *bool `json:"toNotify,omitempty"`
+	// IgnoreFreeSlotValidation: If true the time slot validation would be
+	// avoided for any appointment creation (even the ignoreDateRange).
+	IgnoreFreeSlotValidation *bool `json:"ignoreFreeSlotValidation,omitempty"`
+	// Rrule: RRULE as per the iCalendar (RFC 5545) specification for recurring
+	// events.
+	Rrule      *string   `json:"rrule,omitempty"`
+	CalendarID string    `json:"calendarId"`
+	LocationID string    `json:"locationId"`
+	ContactID  string    `json:"contactId"`
+	StartTime  Timestamp `json:"startTime"`
+	EndTime    Timestamp `json:"endTime,omitzero"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -791,35 +947,59 @@ type AppointmentSchemaResponse struct {
 	MeetingLocationType string                                     `json:"meetingLocationType,omitempty"`
 	AppointmentStatus   AppointmentSchemaResponseAppointmentStatus `json:"appointmentStatus,omitempty"`
 	AssignedUserID      string                                     `json:"assignedUserId,omitempty"`
-	Address             string                                     `json:"address,omitempty"`
-	IsRecurring         bool                                       `json:"isRecurring,omitempty"`
-	Rrule               string                                     `json:"rrule,omitempty"`
-	ID                  string                                     `json:"id"`
+	// Address: Appointment Address.
+	Address string `json:"address,omitempty"`
+	// IsRecurring: true if the event is recurring otherwise false.
+	IsRecurring bool `json:"isRecurring,omitempty"`
+	// Rrule: RRULE as per the iCalendar (RFC 5545) specification for recurring
+	// events.
+	Rrule string `json:"rrule,omitempty"`
+	ID    string `json:"id"`
 }
 
 // AppointmentEditRequest is the body of [CalendarsService.UpdateAppointment].
 type AppointmentEditRequest struct {
-	Title                    *string                               `json:"title,omitempty"`
-	MeetingLocationType      *AppointmentCreateMeetingLocationType `json:"meetingLocationType,omitempty"`
-	MeetingLocationID        *string                               `json:"meetingLocationId,omitempty"`
-	OverrideLocationConfig   *bool                                 `json:"overrideLocationConfig,omitempty"`
-	AppointmentStatus        *AppointmentStatus                    `json:"appointmentStatus,omitempty"`
-	AssignedUserID           *string                               `json:"assignedUserId,omitempty"`
-	Description              *string                               `json:"description,omitempty"`
-	Address                  *string                               `json:"address,omitempty"`
-	IgnoreDateRange          *bool                                 `json:"ignoreDateRange,omitempty"`
-	ToNotify                 *bool                                 `json:"toNotify,omitempty"`
-	IgnoreFreeSlotValidation *bool                                 `json:"ignoreFreeSlotValidation,omitempty"`
-	Rrule                    *string                               `json:"rrule,omitempty"`
-	CalendarID               *string                               `json:"calendarId,omitempty"`
-	StartTime                Timestamp                             `json:"startTime,omitzero"`
-	EndTime                  Timestamp                             `json:"endTime,omitzero"`
+	Title *string `json:"title,omitempty"`
+	// MeetingLocationType: Meeting location type. - If `address` is provided
+	// in the request body, the `meetingLocationType` defaults to **custom**.
+	MeetingLocationType *AppointmentCreateMeetingLocationType `json:"meetingLocationType,omitempty"`
+	// MeetingLocationID: The unique identifier for the meeting location. -
+	// This value can be found in `calendar.locationConfigurations`or
+	// `calendar.teamMembers[].locationConfigurations`.
+	MeetingLocationID *string `json:"meetingLocationId,omitempty"`
+	// OverrideLocationConfig: Flag to override location config - **false** -
+	// If only `meetingLocationId` is provided - **true** - If only
+	// `meetingLocationType` is provided.
+	OverrideLocationConfig *bool              `json:"overrideLocationConfig,omitempty"`
+	AppointmentStatus      *AppointmentStatus `json:"appointmentStatus,omitempty"`
+	AssignedUserID         *string            `json:"assignedUserId,omitempty"`
+	// Description: Appointment Description.
+	Description *string `json:"description,omitempty"`
+	// Address: Appointment Address.
+	Address *string `json:"address,omitempty"`
+	// IgnoreDateRange: If set to true, the minimum scheduling notice and date
+	// range would be ignored.
+	IgnoreDateRange *bool `json:"ignoreDateRange,omitempty"`
+	// ToNotify: If set to false, the automations will not run.
+	ToNotify *bool `json:"toNotify,omitempty"`
+	// IgnoreFreeSlotValidation: If true the time slot validation would be
+	// avoided for any appointment creation (even the ignoreDateRange).
+	IgnoreFreeSlotValidation *bool `json:"ignoreFreeSlotValidation,omitempty"`
+	// Rrule: RRULE as per the iCalendar (RFC 5545) specification for recurring
+	// events.
+	Rrule      *string   `json:"rrule,omitempty"`
+	CalendarID *string   `json:"calendarId,omitempty"`
+	StartTime  Timestamp `json:"startTime,omitzero"`
+	EndTime    Timestamp `json:"endTime,omitzero"`
 }
 
 // BlockSlotCreateRequest is the body of [CalendarsService.CreateBlockSlot].
 type BlockSlotCreateRequest struct {
-	Title          *string   `json:"title,omitempty"`
-	CalendarID     string    `json:"calendarId"`
+	Title *string `json:"title,omitempty"`
+	// CalendarID: Either calendarId or assignedUserId can be set, not both.
+	CalendarID string `json:"calendarId"`
+	// AssignedUserID: Either calendarId or assignedUserId can be set, not
+	// both.
 	AssignedUserID *string   `json:"assignedUserId,omitempty"`
 	LocationID     string    `json:"locationId"`
 	StartTime      Timestamp `json:"startTime,omitzero"`
@@ -850,8 +1030,11 @@ type BlockedSlotSuccessfulResponse struct {
 
 // BlockSlotEditRequest is the body of [CalendarsService.UpdateBlockSlot].
 type BlockSlotEditRequest struct {
-	Title          *string   `json:"title,omitempty"`
-	CalendarID     string    `json:"calendarId"`
+	Title *string `json:"title,omitempty"`
+	// CalendarID: Either calendarId or assignedUserId can be set, not both.
+	CalendarID string `json:"calendarId"`
+	// AssignedUserID: Either calendarId or assignedUserId can be set, not
+	// both.
 	AssignedUserID *string   `json:"assignedUserId,omitempty"`
 	LocationID     string    `json:"locationId"`
 	StartTime      Timestamp `json:"startTime,omitzero"`
@@ -965,26 +1148,39 @@ type GroupStatusUpdateParamsRequest struct {
 
 // CalendarResourceByIDResponse is a calendar resource by id response.
 type CalendarResourceByIDResponse struct {
-	LocationID   string       `json:"locationId"`
+	// LocationID: Location ID of the resource.
+	LocationID string `json:"locationId"`
+	// Name: Name of the resource.
 	Name         string       `json:"name"`
 	ResourceType ResourceType `json:"resourceType"`
-	IsActive     bool         `json:"isActive"`
-	Description  string       `json:"description,omitempty"`
-	Quantity     float64      `json:"quantity,omitempty"`
-	OutOfService float64      `json:"outOfService,omitempty"`
-	Capacity     float64      `json:"capacity,omitempty"`
-	CalendarIDs  []string     `json:"calendarIds"`
+	// IsActive: Whether the resource is active.
+	IsActive bool `json:"isActive"`
+	// Description: Description of the resource.
+	Description string `json:"description,omitempty"`
+	// Quantity: Quantity of the resource.
+	Quantity float64 `json:"quantity,omitempty"`
+	// OutOfService: Indicates if the resource is out of service.
+	OutOfService float64 `json:"outOfService,omitempty"`
+	// Capacity: Capacity of the resource.
+	Capacity    float64  `json:"capacity,omitempty"`
+	CalendarIDs []string `json:"calendarIds"`
 }
 
 // CalendarResourceCreateRequest is the body of [CalendarsService.CreateResource].
 type CalendarResourceCreateRequest struct {
-	LocationID   string   `json:"locationId"`
-	Name         string   `json:"name"`
-	Description  string   `json:"description"`
-	Quantity     float64  `json:"quantity"`
-	OutOfService float64  `json:"outOfService"`
-	Capacity     float64  `json:"capacity"`
-	CalendarIDs  []string `json:"calendarIds"`
+	LocationID  string `json:"locationId"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// Quantity: Quantity of the equipment.
+	Quantity float64 `json:"quantity"`
+	// OutOfService: Quantity of the out of service equipment.
+	OutOfService float64 `json:"outOfService"`
+	// Capacity: Capacity of the room.
+	Capacity float64 `json:"capacity"`
+	// CalendarIDs: Service calendar IDs to be mapped with the resource. One
+	// equipment can only be mapped with one service calendar. One room can be
+	// mapped with multiple service calendars.
+	CalendarIDs []string `json:"calendarIds"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -1006,26 +1202,39 @@ func (r *CalendarResourceCreateRequest) validate(op *operation) error {
 
 // CalendarResourceUpdateRequest is the body of [CalendarsService.UpdateResource].
 type CalendarResourceUpdateRequest struct {
-	LocationID   *string  `json:"locationId,omitempty"`
-	Name         *string  `json:"name,omitempty"`
-	Description  *string  `json:"description,omitempty"`
-	Quantity     *float64 `json:"quantity,omitempty"`
+	LocationID  *string `json:"locationId,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// Quantity: Quantity of the equipment.
+	Quantity *float64 `json:"quantity,omitempty"`
+	// OutOfService: Quantity of the out of service equipment.
 	OutOfService *float64 `json:"outOfService,omitempty"`
-	Capacity     *float64 `json:"capacity,omitempty"`
-	CalendarIDs  []string `json:"calendarIds,omitempty"`
-	IsActive     *bool    `json:"isActive,omitempty"`
+	// Capacity: Capacity of the room.
+	Capacity *float64 `json:"capacity,omitempty"`
+	// CalendarIDs: Service calendar IDs to be mapped with the resource. One
+	// equipment can only be mapped with one service calendar. One room can be
+	// mapped with multiple service calendars.
+	CalendarIDs []string `json:"calendarIds,omitempty"`
+	IsActive    *bool    `json:"isActive,omitempty"`
 }
 
 // CalendarResourceResponse is the answer of [CalendarsService.UpdateResource].
 type CalendarResourceResponse struct {
-	LocationID   string       `json:"locationId"`
+	// LocationID: Location ID of the resource.
+	LocationID string `json:"locationId"`
+	// Name: Name of the resource.
 	Name         string       `json:"name"`
 	ResourceType ResourceType `json:"resourceType"`
-	IsActive     bool         `json:"isActive"`
-	Description  string       `json:"description,omitempty"`
-	Quantity     float64      `json:"quantity,omitempty"`
-	OutOfService float64      `json:"outOfService,omitempty"`
-	Capacity     float64      `json:"capacity,omitempty"`
+	// IsActive: Whether the resource is active.
+	IsActive bool `json:"isActive"`
+	// Description: Description of the resource.
+	Description string `json:"description,omitempty"`
+	// Quantity: Quantity of the resource.
+	Quantity float64 `json:"quantity,omitempty"`
+	// OutOfService: Indicates if the resource is out of service.
+	OutOfService float64 `json:"outOfService,omitempty"`
+	// Capacity: Capacity of the resource.
+	Capacity float64 `json:"capacity,omitempty"`
 }
 
 // ResourceDeleteResponse is the answer of [CalendarsService.DeleteResource].
@@ -1035,12 +1244,18 @@ type ResourceDeleteResponse struct {
 
 // ScheduleCreateRequest is the body of [CalendarsService.CreateSchedule].
 type ScheduleCreateRequest struct {
-	Rules       []ScheduleRule `json:"rules,omitempty"`
-	Timezone    string         `json:"timezone"`
-	LocationID  string         `json:"locationId"`
-	Name        string         `json:"name"`
-	UserID      string         `json:"userId"`
-	CalendarIDs []string       `json:"calendarIds,omitempty"`
+	// Rules: Schedule rules defining when the schedule is active.
+	Rules []ScheduleRule `json:"rules,omitempty"`
+	// Timezone: Timezone for the schedule (IANA timezone identifier).
+	Timezone string `json:"timezone"`
+	// LocationID: Location ID where this schedule applies.
+	LocationID string `json:"locationId"`
+	// Name: Human-readable name for the schedule.
+	Name string `json:"name"`
+	// UserID: User ID associated with the schedule.
+	UserID string `json:"userId"`
+	// CalendarIDs: Calendar IDs associated with the schedule.
+	CalendarIDs []string `json:"calendarIds,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -1062,10 +1277,15 @@ func (r *ScheduleCreateRequest) validate(op *operation) error {
 
 // ScheduleRule is a schedule rule.
 type ScheduleRule struct {
-	Type      ScheduleRuleType   `json:"type"`
+	// Type: Type of schedule rule - weekday (recurring) or date (specific
+	// date).
+	Type ScheduleRuleType `json:"type"`
+	// Intervals: Time intervals for the rule (e.g., 9 AM to 5 PM).
 	Intervals []ScheduleInterval `json:"intervals"`
-	Date      *string            `json:"date,omitempty"`
-	Day       *ScheduleRuleDay   `json:"day,omitempty"`
+	// Date: Specific date in YYYY-MM-DD format (only for date-type rules).
+	Date *string `json:"date,omitempty"`
+	// Day: Day of week (only for weekday-type rules).
+	Day *ScheduleRuleDay `json:"day,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -1081,8 +1301,10 @@ func (r *ScheduleRule) validate(op *operation) error {
 
 // ScheduleInterval is a schedule interval.
 type ScheduleInterval struct {
+	// From: Start time in HH:MM format (24-hour format).
 	From string `json:"from"`
-	To   string `json:"to"`
+	// To: End time in HH:MM format (24-hour format).
+	To string `json:"to"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -1098,27 +1320,41 @@ func (r *ScheduleInterval) validate(op *operation) error {
 
 // Schedule is a schedule object response.
 type Schedule struct {
-	ID          string         `json:"id"`
-	Name        string         `json:"name"`
-	LocationID  string         `json:"locationId"`
-	Rules       []ScheduleRule `json:"rules"`
-	Timezone    string         `json:"timezone"`
-	DateAdded   Timestamp      `json:"dateAdded"`
-	DateUpdated Timestamp      `json:"dateUpdated"`
-	UserID      string         `json:"userId"`
-	CalendarIDs []string       `json:"calendarIds,omitempty"`
-	Deleted     bool           `json:"deleted"`
+	// ID: Unique identifier for the schedule.
+	ID string `json:"id"`
+	// Name: Human-readable name for the schedule.
+	Name string `json:"name"`
+	// LocationID: Location ID where this schedule applies.
+	LocationID string `json:"locationId"`
+	// Rules: Schedule rules defining when the schedule is active.
+	Rules []ScheduleRule `json:"rules"`
+	// Timezone: Timezone for the schedule (IANA timezone identifier).
+	Timezone string `json:"timezone"`
+	// DateAdded: ISO date string when the schedule was created.
+	DateAdded Timestamp `json:"dateAdded"`
+	// DateUpdated: ISO date string when the schedule was last updated.
+	DateUpdated Timestamp `json:"dateUpdated"`
+	// UserID: User ID associated with the schedule.
+	UserID string `json:"userId"`
+	// CalendarIDs: Calendar IDs associated with the schedule.
+	CalendarIDs []string `json:"calendarIds,omitempty"`
+	// Deleted: Whether the schedule has been deleted.
+	Deleted bool `json:"deleted"`
 }
 
 // ScheduleUpdateRequest is the body of [CalendarsService.UpdateSchedule].
 type ScheduleUpdateRequest struct {
-	Name     *string        `json:"name,omitempty"`
-	Rules    []ScheduleRule `json:"rules,omitempty"`
-	Timezone *string        `json:"timezone,omitempty"`
+	// Name: Human-readable name for the schedule.
+	Name *string `json:"name,omitempty"`
+	// Rules: Updated schedule rules defining when the schedule is active.
+	Rules []ScheduleRule `json:"rules,omitempty"`
+	// Timezone: Updated timezone for the schedule (IANA timezone identifier).
+	Timezone *string `json:"timezone,omitempty"`
 }
 
 // CalendarsDeleteScheduleResponse is the answer of [CalendarsService.DeleteSchedule].
 type CalendarsDeleteScheduleResponse struct {
+	// Success: Whether the deletion was successful.
 	Success bool `json:"success,omitempty"`
 }
 
@@ -1134,66 +1370,107 @@ type CalendarsRemoveCalendarFromScheduleResponse struct {
 
 // CalendarUpdateRequest is the body of [CalendarsService.Update].
 type CalendarUpdateRequest struct {
-	Notifications                         []CalendarNotification  `json:"notifications,omitempty"`
-	GroupID                               *string                 `json:"groupId,omitempty"`
-	TeamMembers                           []TeamMember            `json:"teamMembers,omitempty"`
-	EventType                             *EventType              `json:"eventType,omitempty"`
-	Name                                  *string                 `json:"name,omitempty"`
-	Description                           *string                 `json:"description,omitempty"`
-	Slug                                  *string                 `json:"slug,omitempty"`
-	WidgetSlug                            *string                 `json:"widgetSlug,omitempty"`
-	WidgetType                            *WidgetType             `json:"widgetType,omitempty"`
-	EventTitle                            *string                 `json:"eventTitle,omitempty"`
-	EventColor                            *string                 `json:"eventColor,omitempty"`
-	LocationConfigurations                []LocationConfiguration `json:"locationConfigurations,omitempty"`
-	MeetingLocation                       *string                 `json:"meetingLocation,omitempty"`
-	SlotDuration                          *float64                `json:"slotDuration,omitempty"`
-	SlotDurationUnit                      *SlotDurationUnit       `json:"slotDurationUnit,omitempty"`
-	PreBufferUnit                         *SlotDurationUnit       `json:"preBufferUnit,omitempty"`
-	SlotInterval                          *float64                `json:"slotInterval,omitempty"`
-	SlotIntervalUnit                      *SlotDurationUnit       `json:"slotIntervalUnit,omitempty"`
-	SlotBuffer                            *float64                `json:"slotBuffer,omitempty"`
-	PreBuffer                             *float64                `json:"preBuffer,omitempty"`
-	AppoinmentPerSlot                     *float64                `json:"appoinmentPerSlot,omitempty"`
-	AppoinmentPerDay                      *float64                `json:"appoinmentPerDay,omitempty"`
-	AllowBookingAfter                     *float64                `json:"allowBookingAfter,omitempty"`
-	AllowBookingAfterUnit                 *AllowBookingAfterUnit  `json:"allowBookingAfterUnit,omitempty"`
-	AllowBookingFor                       *float64                `json:"allowBookingFor,omitempty"`
-	AllowBookingForUnit                   *AllowBookingForUnit    `json:"allowBookingForUnit,omitempty"`
-	OpenHours                             OpenHours               `json:"openHours,omitempty"`
-	EnableRecurring                       *bool                   `json:"enableRecurring,omitempty"`
-	Recurring                             *Recurring              `json:"recurring,omitempty"`
-	FormID                                *string                 `json:"formId,omitempty"`
-	StickyContact                         *bool                   `json:"stickyContact,omitempty"`
-	IsLivePaymentMode                     *bool                   `json:"isLivePaymentMode,omitempty"`
-	AutoConfirm                           *bool                   `json:"autoConfirm,omitempty"`
-	ShouldSendAlertEmailsToAssignedMember *bool                   `json:"shouldSendAlertEmailsToAssignedMember,omitempty"`
-	AlertEmail                            *string                 `json:"alertEmail,omitempty"`
-	GoogleInvitationEmails                *bool                   `json:"googleInvitationEmails,omitempty"`
-	AllowReschedule                       *bool                   `json:"allowReschedule,omitempty"`
-	AllowCancellation                     *bool                   `json:"allowCancellation,omitempty"`
-	ShouldAssignContactToTeamMember       *bool                   `json:"shouldAssignContactToTeamMember,omitempty"`
-	ShouldSkipAssigningContactForExisting *bool                   `json:"shouldSkipAssigningContactForExisting,omitempty"`
-	Notes                                 *string                 `json:"notes,omitempty"`
-	PixelID                               *string                 `json:"pixelId,omitempty"`
-	FormSubmitType                        *FormSubmitType         `json:"formSubmitType,omitempty"`
-	FormSubmitRedirectURL                 *string                 `json:"formSubmitRedirectURL,omitempty"`
-	FormSubmitThanksMessage               *string                 `json:"formSubmitThanksMessage,omitempty"`
-	AvailabilityType                      *float64                `json:"availabilityType,omitempty"`
-	Availabilities                        []UpdateAvailability    `json:"availabilities,omitempty"`
-	GuestType                             *GuestType              `json:"guestType,omitempty"`
-	ConsentLabel                          *string                 `json:"consentLabel,omitempty"`
-	CalendarCoverImage                    *string                 `json:"calendarCoverImage,omitempty"`
-	LookBusyConfig                        *LookBusyConfiguration  `json:"lookBusyConfig,omitempty"`
-	IsActive                              *bool                   `json:"isActive,omitempty"`
+	// Notifications: 🚨 Deprecated! Please use 'Calendar Notifications APIs'
+	// instead.
+	Notifications []CalendarNotification `json:"notifications,omitempty"`
+	GroupID       *string                `json:"groupId,omitempty"`
+	// TeamMembers: Team members are required for calendars of type: Round
+	// Robin, Collective, Class, Service. Personal calendar must have exactly
+	// one team member.
+	TeamMembers []TeamMember `json:"teamMembers,omitempty"`
+	EventType   *EventType   `json:"eventType,omitempty"`
+	Name        *string      `json:"name,omitempty"`
+	Description *string      `json:"description,omitempty"`
+	Slug        *string      `json:"slug,omitempty"`
+	WidgetSlug  *string      `json:"widgetSlug,omitempty"`
+	// WidgetType: Calendar widget type. Choose "default" for "neo" and
+	// "classic" for "classic" layout.
+	WidgetType *WidgetType `json:"widgetType,omitempty"`
+	EventTitle *string     `json:"eventTitle,omitempty"`
+	EventColor *string     `json:"eventColor,omitempty"`
+	// LocationConfigurations: Meeting location configuration for event
+	// calendar.
+	LocationConfigurations []LocationConfiguration `json:"locationConfigurations,omitempty"`
+	// MeetingLocation: 🚨 Deprecated! Use `locationConfigurations.location`
+	// or `teamMembers[].locationConfigurations.location` instead.
+	MeetingLocation *string `json:"meetingLocation,omitempty"`
+	// SlotDuration: This controls the duration of the meeting.
+	SlotDuration *float64 `json:"slotDuration,omitempty"`
+	// SlotDurationUnit: Unit for slot duration.
+	SlotDurationUnit *SlotDurationUnit `json:"slotDurationUnit,omitempty"`
+	// PreBufferUnit: Unit for pre-buffer.
+	PreBufferUnit *SlotDurationUnit `json:"preBufferUnit,omitempty"`
+	// SlotInterval: Slot interval reflects the amount of time the between
+	// booking slots that will be shown in the calendar.
+	SlotInterval *float64 `json:"slotInterval,omitempty"`
+	// SlotIntervalUnit: Unit for slot interval.
+	SlotIntervalUnit *SlotDurationUnit `json:"slotIntervalUnit,omitempty"`
+	// SlotBuffer: Slot-Buffer is additional time that can be added after an
+	// appointment, allowing for extra time to wrap up.
+	SlotBuffer *float64 `json:"slotBuffer,omitempty"`
+	// PreBuffer: Pre-Buffer is additional time that can be added before an
+	// appointment, allowing for extra time to get ready.
+	PreBuffer         *float64 `json:"preBuffer,omitempty"`
+	AppoinmentPerSlot *float64 `json:"appoinmentPerSlot,omitempty"`
+	// AppoinmentPerDay: Number of appointments that can be booked for a given
+	// day.
+	AppoinmentPerDay *float64 `json:"appoinmentPerDay,omitempty"`
+	// AllowBookingAfter: Minimum scheduling notice for events.
+	AllowBookingAfter *float64 `json:"allowBookingAfter,omitempty"`
+	// AllowBookingAfterUnit: Unit for minimum scheduling notice.
+	AllowBookingAfterUnit *AllowBookingAfterUnit `json:"allowBookingAfterUnit,omitempty"`
+	// AllowBookingFor: Minimum number of days/weeks/months for which to allow
+	// booking events.
+	AllowBookingFor *float64 `json:"allowBookingFor,omitempty"`
+	// AllowBookingForUnit: Unit for controlling the duration for which booking
+	// would be allowed for.
+	AllowBookingForUnit *AllowBookingForUnit `json:"allowBookingForUnit,omitempty"`
+	OpenHours           OpenHours            `json:"openHours,omitempty"`
+	// EnableRecurring: Enable recurring appointments for the calendars. Please
+	// note that only one member should be added in the calendar to enable
+	// this.
+	EnableRecurring                       *bool           `json:"enableRecurring,omitempty"`
+	Recurring                             *Recurring      `json:"recurring,omitempty"`
+	FormID                                *string         `json:"formId,omitempty"`
+	StickyContact                         *bool           `json:"stickyContact,omitempty"`
+	IsLivePaymentMode                     *bool           `json:"isLivePaymentMode,omitempty"`
+	AutoConfirm                           *bool           `json:"autoConfirm,omitempty"`
+	ShouldSendAlertEmailsToAssignedMember *bool           `json:"shouldSendAlertEmailsToAssignedMember,omitempty"`
+	AlertEmail                            *string         `json:"alertEmail,omitempty"`
+	GoogleInvitationEmails                *bool           `json:"googleInvitationEmails,omitempty"`
+	AllowReschedule                       *bool           `json:"allowReschedule,omitempty"`
+	AllowCancellation                     *bool           `json:"allowCancellation,omitempty"`
+	ShouldAssignContactToTeamMember       *bool           `json:"shouldAssignContactToTeamMember,omitempty"`
+	ShouldSkipAssigningContactForExisting *bool           `json:"shouldSkipAssigningContactForExisting,omitempty"`
+	Notes                                 *string         `json:"notes,omitempty"`
+	PixelID                               *string         `json:"pixelId,omitempty"`
+	FormSubmitType                        *FormSubmitType `json:"formSubmitType,omitempty"`
+	FormSubmitRedirectURL                 *string         `json:"formSubmitRedirectURL,omitempty"`
+	FormSubmitThanksMessage               *string         `json:"formSubmitThanksMessage,omitempty"`
+	// AvailabilityType: Determines which availability type to consider: -
+	// **1**: Only custom availabilities will be used.
+	AvailabilityType *float64 `json:"availabilityType,omitempty"`
+	// Availabilities: This is only to set the custom availability. For
+	// standard availability, use the openHours property.
+	Availabilities     []UpdateAvailability `json:"availabilities,omitempty"`
+	GuestType          *GuestType           `json:"guestType,omitempty"`
+	ConsentLabel       *string              `json:"consentLabel,omitempty"`
+	CalendarCoverImage *string              `json:"calendarCoverImage,omitempty"`
+	// LookBusyConfig: Look Busy Configuration.
+	LookBusyConfig *LookBusyConfiguration `json:"lookBusyConfig,omitempty"`
+	IsActive       *bool                  `json:"isActive,omitempty"`
 }
 
 // UpdateAvailability is an update availability.
 type UpdateAvailability struct {
+	// Date: Formulate the date string in the format of `<YYYY-MM-DD in local
+	// timezone>T00:00:00.000Z`.
 	Date    Timestamp `json:"date"`
 	Hours   []Hour    `json:"hours"`
 	Deleted *bool     `json:"deleted,omitempty"`
-	ID      *string   `json:"id,omitempty"`
+	// ID: The ID of the custom availability object. It is required while
+	// updating or deleting the existing custom date availability.
+	ID *string `json:"id,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -1219,6 +1496,7 @@ type Slots struct {
 
 // CalendarNotificationResponse is the answer of [CalendarsService.FindEventNotification].
 type CalendarNotificationResponse struct {
+	// ID: Notification ID.
 	ID                        string                              `json:"_id,omitempty"`
 	ReceiverType              ReceiverType                        `json:"receiverType,omitempty"`
 	AdditionalEmailIDs        []string                            `json:"additionalEmailIds,omitempty"`
@@ -1244,21 +1522,43 @@ type Schedules struct {
 
 // CalendarNotificationCreateRequest is the body of [CalendarsService.CreateEventNotification].
 type CalendarNotificationCreateRequest struct {
-	ReceiverType           ReceiverType                        `json:"receiverType"`
-	Channel                CalendarNotificationResponseChannel `json:"channel"`
-	NotificationType       NotificationType                    `json:"notificationType"`
-	IsActive               *bool                               `json:"isActive,omitempty"`
-	TemplateID             *string                             `json:"templateId,omitempty"`
-	Body                   *string                             `json:"body,omitempty"`
-	Subject                *string                             `json:"subject,omitempty"`
-	AfterTime              []Schedules                         `json:"afterTime,omitempty"`
-	BeforeTime             []Schedules                         `json:"beforeTime,omitempty"`
-	AdditionalEmailIDs     []string                            `json:"additionalEmailIds,omitempty"`
-	AdditionalPhoneNumbers []string                            `json:"additionalPhoneNumbers,omitempty"`
-	SelectedUsers          []string                            `json:"selectedUsers,omitempty"`
-	FromAddress            *string                             `json:"fromAddress,omitempty"`
-	FromName               *string                             `json:"fromName,omitempty"`
-	FromNumber             *string                             `json:"fromNumber,omitempty"`
+	// ReceiverType: notification recipient type.
+	ReceiverType ReceiverType `json:"receiverType"`
+	// Channel: Notification channel.
+	Channel          CalendarNotificationResponseChannel `json:"channel"`
+	NotificationType NotificationType                    `json:"notificationType"`
+	// IsActive: Is the notification active.
+	IsActive *bool `json:"isActive,omitempty"`
+	// TemplateID: Template ID for email notification. Not necessary for in-App
+	// notification.
+	TemplateID *string `json:"templateId,omitempty"`
+	// Body: Body for email notification. Not necessary for in-App
+	// notification.
+	Body *string `json:"body,omitempty"`
+	// Subject: Subject for email notification. Not necessary for in-App
+	// notification.
+	Subject *string `json:"subject,omitempty"`
+	// AfterTime: Specifies the time after which the follow-up notification
+	// should be sent. This is not required for other notification types.
+	AfterTime []Schedules `json:"afterTime,omitempty"`
+	// BeforeTime: Specifies the time before which the reminder notification
+	// should be sent. This is not required for other notification types.
+	BeforeTime []Schedules `json:"beforeTime,omitempty"`
+	// AdditionalEmailIDs: Additional email addresses to receive notifications.
+	AdditionalEmailIDs []string `json:"additionalEmailIds,omitempty"`
+	// AdditionalPhoneNumbers: Additional phone numbers to receive
+	// notifications.
+	AdditionalPhoneNumbers []string `json:"additionalPhoneNumbers,omitempty"`
+	// SelectedUsers: Selected users for in-App and business email
+	// notifications. Supports user IDs and special keyword
+	// "sub_account_admin".
+	SelectedUsers []string `json:"selectedUsers,omitempty"`
+	// FromAddress: from address for email notification.
+	FromAddress *string `json:"fromAddress,omitempty"`
+	// FromName: from name for email/sms notification.
+	FromName *string `json:"fromName,omitempty"`
+	// FromNumber: from number for sms notification.
+	FromNumber *string `json:"fromNumber,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -1277,22 +1577,44 @@ func (r *CalendarNotificationCreateRequest) validate(op *operation) error {
 
 // CalendarNotificationsUpdateRequest is the body of [CalendarsService.UpdateEventNotification].
 type CalendarNotificationsUpdateRequest struct {
-	ReceiverType           *ReceiverType                        `json:"receiverType,omitempty"`
-	AdditionalEmailIDs     []string                             `json:"additionalEmailIds,omitempty"`
-	AdditionalPhoneNumbers []string                             `json:"additionalPhoneNumbers,omitempty"`
-	SelectedUsers          []string                             `json:"selectedUsers,omitempty"`
-	Channel                *CalendarNotificationResponseChannel `json:"channel,omitempty"`
-	NotificationType       *NotificationType                    `json:"notificationType,omitempty"`
-	IsActive               *bool                                `json:"isActive,omitempty"`
-	Deleted                *bool                                `json:"deleted,omitempty"`
-	TemplateID             *string                              `json:"templateId,omitempty"`
-	Body                   *string                              `json:"body,omitempty"`
-	Subject                *string                              `json:"subject,omitempty"`
-	AfterTime              []Schedules                          `json:"afterTime,omitempty"`
-	BeforeTime             []Schedules                          `json:"beforeTime,omitempty"`
-	FromAddress            *string                              `json:"fromAddress,omitempty"`
-	FromNumber             *string                              `json:"fromNumber,omitempty"`
-	FromName               *string                              `json:"fromName,omitempty"`
+	// ReceiverType: Notification recipient type.
+	ReceiverType *ReceiverType `json:"receiverType,omitempty"`
+	// AdditionalEmailIDs: Additional email addresses to receive notifications.
+	AdditionalEmailIDs []string `json:"additionalEmailIds,omitempty"`
+	// AdditionalPhoneNumbers: Additional phone numbers to receive
+	// notifications.
+	AdditionalPhoneNumbers []string `json:"additionalPhoneNumbers,omitempty"`
+	// SelectedUsers: Selected users for in-App and business email
+	// notifications. Supports user IDs and special keyword
+	// "sub_account_admin".
+	SelectedUsers []string `json:"selectedUsers,omitempty"`
+	// Channel: Notification channel.
+	Channel          *CalendarNotificationResponseChannel `json:"channel,omitempty"`
+	NotificationType *NotificationType                    `json:"notificationType,omitempty"`
+	// IsActive: Is the notification active.
+	IsActive *bool `json:"isActive,omitempty"`
+	// Deleted: Marks the notification as deleted (soft delete).
+	Deleted *bool `json:"deleted,omitempty"`
+	// TemplateID: Template ID for email notification.
+	TemplateID *string `json:"templateId,omitempty"`
+	// Body: Body for email notification. Not necessary for in-App
+	// notification.
+	Body *string `json:"body,omitempty"`
+	// Subject: Subject for email notification. Not necessary for in-App
+	// notification.
+	Subject *string `json:"subject,omitempty"`
+	// AfterTime: Specifies the time after which the follow-up notification
+	// should be sent. This is not required for other notification types.
+	AfterTime []Schedules `json:"afterTime,omitempty"`
+	// BeforeTime: Specifies the time before which the reminder notification
+	// should be sent. This is not required for other notification types.
+	BeforeTime []Schedules `json:"beforeTime,omitempty"`
+	// FromAddress: From address for email notification.
+	FromAddress *string `json:"fromAddress,omitempty"`
+	// FromNumber: from number for sms notification.
+	FromNumber *string `json:"fromNumber,omitempty"`
+	// FromName: From name for email/sms notification.
+	FromName *string `json:"fromName,omitempty"`
 }
 
 // CalendarsListOptions holds the optional query parameters of [CalendarsService.List].

@@ -20,78 +20,95 @@ var (
 
 // Company is a get company by id.
 type Company struct {
-	ID                             string          `json:"id,omitempty"`
-	Name                           string          `json:"name,omitempty"`
-	Email                          string          `json:"email,omitempty"`
-	LogoURL                        string          `json:"logoUrl,omitempty"`
-	Phone                          string          `json:"phone,omitempty"`
-	Website                        string          `json:"website,omitempty"`
-	Domain                         string          `json:"domain,omitempty"`
-	SpareDomain                    string          `json:"spareDomain,omitempty"`
-	PrivacyPolicy                  string          `json:"privacyPolicy,omitempty"`
-	TermsConditions                string          `json:"termsConditions,omitempty"`
-	Address                        string          `json:"address,omitempty"`
-	City                           string          `json:"city,omitempty"`
-	PostalCode                     string          `json:"postalCode,omitempty"`
-	Country                        string          `json:"country,omitempty"`
-	State                          string          `json:"state,omitempty"`
-	Timezone                       string          `json:"timezone,omitempty"`
-	RelationshipNumber             string          `json:"relationshipNumber,omitempty"`
-	Subdomain                      string          `json:"subdomain,omitempty"`
-	Plan                           float64         `json:"plan,omitempty"`
-	Currency                       string          `json:"currency,omitempty"`
-	CustomerType                   string          `json:"customerType,omitempty"`
-	TermsOfServiceVersion          string          `json:"termsOfServiceVersion,omitempty"`
-	TermsOfServiceAcceptedBy       string          `json:"termsOfServiceAcceptedBy,omitempty"`
-	TwilioTrialMode                bool            `json:"twilioTrialMode,omitempty"`
-	TwilioFreeCredits              float64         `json:"twilioFreeCredits,omitempty"`
-	TermsOfServiceAcceptedDate     string          `json:"termsOfServiceAcceptedDate,omitempty"`
-	PrivacyPolicyVersion           string          `json:"privacyPolicyVersion,omitempty"`
-	PrivacyPolicyAcceptedBy        string          `json:"privacyPolicyAcceptedBy,omitempty"`
-	PrivacyPolicyAcceptedDate      string          `json:"privacyPolicyAcceptedDate,omitempty"`
-	AffiliatePolicyVersion         string          `json:"affiliatePolicyVersion,omitempty"`
-	AffiliatePolicyAcceptedBy      string          `json:"affiliatePolicyAcceptedBy,omitempty"`
-	AffiliatePolicyAcceptedDate    string          `json:"affiliatePolicyAcceptedDate,omitempty"`
-	IsReselling                    bool            `json:"isReselling,omitempty"`
-	OnboardingInfo                 *IOnboarding    `json:"onboardingInfo,omitempty"`
-	UpgradeEnabledForClients       bool            `json:"upgradeEnabledForClients,omitempty"`
-	CancelEnabledForClients        bool            `json:"cancelEnabledForClients,omitempty"`
-	AutoSuspendEnabled             bool            `json:"autoSuspendEnabled,omitempty"`
-	SaasSettings                   json.RawMessage `json:"saasSettings,omitempty"`
-	StripeConnectID                string          `json:"stripeConnectId,omitempty"`
-	EnableDepreciatedFeatures      bool            `json:"enableDepreciatedFeatures,omitempty"`
-	PremiumUpgraded                bool            `json:"premiumUpgraded,omitempty"`
-	Status                         string          `json:"status,omitempty"`
-	LocationCount                  int             `json:"locationCount,omitempty"`
-	DisableEmailService            bool            `json:"disableEmailService,omitempty"`
-	ReferralID                     string          `json:"referralId,omitempty"`
-	IsEnterpriseAccount            bool            `json:"isEnterpriseAccount,omitempty"`
-	BusinessNiche                  string          `json:"businessNiche,omitempty"`
-	BusinessCategory               string          `json:"businessCategory,omitempty"`
-	BusinessAffinityGroup          string          `json:"businessAffinityGroup,omitempty"`
-	IsSandboxAccount               bool            `json:"isSandboxAccount,omitempty"`
-	EnableNewSubAccountDefaultData bool            `json:"enableNewSubAccountDefaultData,omitempty"`
+	ID                          string       `json:"id,omitempty"`
+	Name                        string       `json:"name,omitempty"`
+	Email                       string       `json:"email,omitempty"`
+	LogoURL                     string       `json:"logoUrl,omitempty"`
+	Phone                       string       `json:"phone,omitempty"`
+	Website                     string       `json:"website,omitempty"`
+	Domain                      string       `json:"domain,omitempty"`
+	SpareDomain                 string       `json:"spareDomain,omitempty"`
+	PrivacyPolicy               string       `json:"privacyPolicy,omitempty"`
+	TermsConditions             string       `json:"termsConditions,omitempty"`
+	Address                     string       `json:"address,omitempty"`
+	City                        string       `json:"city,omitempty"`
+	PostalCode                  string       `json:"postalCode,omitempty"`
+	Country                     string       `json:"country,omitempty"`
+	State                       string       `json:"state,omitempty"`
+	Timezone                    string       `json:"timezone,omitempty"`
+	RelationshipNumber          string       `json:"relationshipNumber,omitempty"`
+	Subdomain                   string       `json:"subdomain,omitempty"`
+	Plan                        float64      `json:"plan,omitempty"`
+	Currency                    string       `json:"currency,omitempty"`
+	CustomerType                string       `json:"customerType,omitempty"`
+	TermsOfServiceVersion       string       `json:"termsOfServiceVersion,omitempty"`
+	TermsOfServiceAcceptedBy    string       `json:"termsOfServiceAcceptedBy,omitempty"`
+	TwilioTrialMode             bool         `json:"twilioTrialMode,omitempty"`
+	TwilioFreeCredits           float64      `json:"twilioFreeCredits,omitempty"`
+	TermsOfServiceAcceptedDate  string       `json:"termsOfServiceAcceptedDate,omitempty"`
+	PrivacyPolicyVersion        string       `json:"privacyPolicyVersion,omitempty"`
+	PrivacyPolicyAcceptedBy     string       `json:"privacyPolicyAcceptedBy,omitempty"`
+	PrivacyPolicyAcceptedDate   string       `json:"privacyPolicyAcceptedDate,omitempty"`
+	AffiliatePolicyVersion      string       `json:"affiliatePolicyVersion,omitempty"`
+	AffiliatePolicyAcceptedBy   string       `json:"affiliatePolicyAcceptedBy,omitempty"`
+	AffiliatePolicyAcceptedDate string       `json:"affiliatePolicyAcceptedDate,omitempty"`
+	IsReselling                 bool         `json:"isReselling,omitempty"`
+	OnboardingInfo              *IOnboarding `json:"onboardingInfo,omitempty"`
+	// UpgradeEnabledForClients: Flag to set if upgrade plan is enabled.
+	UpgradeEnabledForClients bool `json:"upgradeEnabledForClients,omitempty"`
+	// CancelEnabledForClients: Flag to set if cancel plan is enabled.
+	CancelEnabledForClients bool `json:"cancelEnabledForClients,omitempty"`
+	// AutoSuspendEnabled: Flag to set if auto suspend is enabled.
+	AutoSuspendEnabled        bool            `json:"autoSuspendEnabled,omitempty"`
+	SaasSettings              json.RawMessage `json:"saasSettings,omitempty"`
+	StripeConnectID           string          `json:"stripeConnectId,omitempty"`
+	EnableDepreciatedFeatures bool            `json:"enableDepreciatedFeatures,omitempty"`
+	// PremiumUpgraded: If you want to enable / disable Priority Support for
+	// any agency. Default value is false.
+	PremiumUpgraded     bool   `json:"premiumUpgraded,omitempty"`
+	Status              string `json:"status,omitempty"`
+	LocationCount       int    `json:"locationCount,omitempty"`
+	DisableEmailService bool   `json:"disableEmailService,omitempty"`
+	ReferralID          string `json:"referralId,omitempty"`
+	IsEnterpriseAccount bool   `json:"isEnterpriseAccount,omitempty"`
+	// BusinessNiche: The business niche in which the agency is operating.
+	BusinessNiche    string `json:"businessNiche,omitempty"`
+	BusinessCategory string `json:"businessCategory,omitempty"`
+	// BusinessAffinityGroup: The affinity group of the agency.
+	BusinessAffinityGroup string `json:"businessAffinityGroup,omitempty"`
+	IsSandboxAccount      bool   `json:"isSandboxAccount,omitempty"`
+	// EnableNewSubAccountDefaultData: Flag to determine if new sub-accounts
+	// should use default data.
+	EnableNewSubAccountDefaultData bool `json:"enableNewSubAccountDefaultData,omitempty"`
 }
 
 // IOnboarding is an i onboarding.
 type IOnboarding struct {
-	Pending                     bool            `json:"pending"`
-	HaveWebsite                 bool            `json:"haveWebsite,omitempty"`
-	WebsiteURL                  string          `json:"websiteUrl,omitempty"`
-	IndustryServed              string          `json:"industryServed,omitempty"`
-	CustomerCount               string          `json:"customerCount,omitempty"`
-	Tools                       []string        `json:"tools,omitempty"`
-	Location                    bool            `json:"location,omitempty"`
-	ConversationDemo            bool            `json:"conversationDemo,omitempty"`
-	LocationID                  string          `json:"locationId,omitempty"`
-	SnapshotID                  string          `json:"snapshotId,omitempty"`
-	PlanID                      string          `json:"planId,omitempty"`
-	AffiliateSignup             bool            `json:"affiliateSignup,omitempty"`
-	HasJoinedKickoffCall        bool            `json:"hasJoinedKickoffCall,omitempty"`
-	KickoffActionTaken          bool            `json:"kickoffActionTaken,omitempty"`
-	HasJoinedImplementationCall bool            `json:"hasJoinedImplementationCall,omitempty"`
-	Version                     string          `json:"version,omitempty"`
-	MetaData                    json.RawMessage `json:"metaData,omitempty"`
+	Pending          bool     `json:"pending"`
+	HaveWebsite      bool     `json:"haveWebsite,omitempty"`
+	WebsiteURL       string   `json:"websiteUrl,omitempty"`
+	IndustryServed   string   `json:"industryServed,omitempty"`
+	CustomerCount    string   `json:"customerCount,omitempty"`
+	Tools            []string `json:"tools,omitempty"`
+	Location         bool     `json:"location,omitempty"`
+	ConversationDemo bool     `json:"conversationDemo,omitempty"`
+	LocationID       string   `json:"locationId,omitempty"`
+	SnapshotID       string   `json:"snapshotId,omitempty"`
+	// PlanID: Selected agency plan unique plan Id.
+	PlanID string `json:"planId,omitempty"`
+	// AffiliateSignup: Set to true if it is from affiliate.
+	AffiliateSignup bool `json:"affiliateSignup,omitempty"`
+	// HasJoinedKickoffCall: Set to true if user joined onboarding call.
+	HasJoinedKickoffCall bool `json:"hasJoinedKickoffCall,omitempty"`
+	// KickoffActionTaken: Set to true if user joined onboarding call.
+	KickoffActionTaken bool `json:"kickoffActionTaken,omitempty"`
+	// HasJoinedImplementationCall: Set to true if user joined implementation
+	// call.
+	HasJoinedImplementationCall bool `json:"hasJoinedImplementationCall,omitempty"`
+	// Version: This helps in A/B tracking of onboarding flow.
+	Version string `json:"version,omitempty"`
+	// MetaData: metaData for onboarding.
+	MetaData json.RawMessage `json:"metaData,omitempty"`
 }
 
 // Get sends GET /companies/{companyId}: Get Company.

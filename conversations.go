@@ -407,8 +407,10 @@ const (
 
 // ConversationCreateRequest is the body of [ConversationsService.Create].
 type ConversationCreateRequest struct {
+	// LocationID: Location ID as string.
 	LocationID string `json:"locationId"`
-	ContactID  string `json:"contactId"`
+	// ContactID: Contact ID as string.
+	ContactID string `json:"contactId"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -424,59 +426,109 @@ func (r *ConversationCreateRequest) validate(op *operation) error {
 
 // CreateConversationSuccessResponse is the answer of [ConversationsService.Create].
 type CreateConversationSuccessResponse struct {
-	Success      bool                        `json:"success"`
+	// Success: Indicates whether the API request was successful.
+	Success bool `json:"success"`
+	// Conversation: Conversation data of the provided conversation ID.
 	Conversation *ConversationCreateResponse `json:"conversation"`
 }
 
 // ConversationCreateResponse is a conversation create response.
 type ConversationCreateResponse struct {
-	ID              string    `json:"id"`
-	DateUpdated     Timestamp `json:"dateUpdated"`
-	DateAdded       Timestamp `json:"dateAdded"`
-	Deleted         bool      `json:"deleted"`
-	ContactID       string    `json:"contactId"`
-	LocationID      string    `json:"locationId"`
+	// ID: Unique identifier for the conversation.
+	ID string `json:"id"`
+	// DateUpdated: Date when the conversation was last updated.
+	DateUpdated Timestamp `json:"dateUpdated"`
+	// DateAdded: Date when the conversation was created.
+	DateAdded Timestamp `json:"dateAdded"`
+	// Deleted: Flag indicating if this conversation has been deleted.
+	Deleted bool `json:"deleted"`
+	// ContactID: Unique identifier of the contact associated with this
+	// conversation.
+	ContactID string `json:"contactId"`
+	// LocationID: Unique identifier of the business location where this
+	// conversation takes place.
+	LocationID string `json:"locationId"`
+	// LastMessageDate: Date of the last message in the conversation.
 	LastMessageDate Timestamp `json:"lastMessageDate"`
-	AssignedTo      string    `json:"assignedTo,omitempty"`
+	// AssignedTo: Unique identifier of the team member assigned to this
+	// conversation.
+	AssignedTo string `json:"assignedTo,omitempty"`
 }
 
 // GetMessageTranscriptionResponse is the answer of [ConversationsService.GetMessageTranscription].
 type GetMessageTranscriptionResponse struct {
-	MediaChannel  float64 `json:"mediaChannel"`
-	SentenceIndex int     `json:"sentenceIndex"`
-	StartTime     float64 `json:"startTime"`
-	EndTime       float64 `json:"endTime"`
-	Transcript    string  `json:"transcript"`
-	Confidence    float64 `json:"confidence"`
+	// MediaChannel: Media channel describes the user interaction channel.
+	MediaChannel float64 `json:"mediaChannel"`
+	// SentenceIndex: Index of the sentence in the transcription.
+	SentenceIndex int `json:"sentenceIndex"`
+	// StartTime: Start time of the sentence in milliseconds.
+	StartTime float64 `json:"startTime"`
+	// EndTime: End time of the sentence in milliseconds.
+	EndTime float64 `json:"endTime"`
+	// Transcript: Transcript of the sentence.
+	Transcript string `json:"transcript"`
+	// Confidence: Confidence of the transcription.
+	Confidence float64 `json:"confidence"`
 }
 
 // MessageBodySendRequest is the body of [ConversationsService.SendNewMessage].
 type MessageBodySendRequest struct {
-	Type                   MessageBodySendType   `json:"type"`
-	SubType                json.RawMessage       `json:"subType"`
-	ContactID              string                `json:"contactId"`
-	AppointmentID          *string               `json:"appointmentId,omitempty"`
-	Attachments            []string              `json:"attachments,omitempty"`
-	EmailFrom              *string               `json:"emailFrom,omitempty"`
-	EmailCc                []string              `json:"emailCc,omitempty"`
-	EmailBcc               []string              `json:"emailBcc,omitempty"`
-	Html                   *string               `json:"html,omitempty"`
-	Message                *string               `json:"message,omitempty"`
-	Subject                *string               `json:"subject,omitempty"`
-	ReplyMessageID         *string               `json:"replyMessageId,omitempty"`
-	TemplateID             *string               `json:"templateId,omitempty"`
-	ThreadID               *string               `json:"threadId,omitempty"`
-	ScheduledTimestamp     *float64              `json:"scheduledTimestamp,omitempty"`
-	ConversationProviderID *string               `json:"conversationProviderId,omitempty"`
-	EmailTo                *string               `json:"emailTo,omitempty"`
-	CustomSubtypeID        *string               `json:"customSubtypeId,omitempty"`
-	EmailReplyMode         *EmailReplyMode       `json:"emailReplyMode,omitempty"`
-	FromNumber             *string               `json:"fromNumber,omitempty"`
-	ToNumber               *string               `json:"toNumber,omitempty"`
-	Forward                *ForwardConfig        `json:"forward,omitempty"`
-	Status                 MessageBodySendStatus `json:"status"`
-	UsesNativeSchedulingAi *bool                 `json:"usesNativeSchedulingAi,omitempty"`
-	OptimizationPeriod     *OptimizationPeriod   `json:"optimizationPeriod,omitempty"`
+	// Type: Type of message being sent.
+	Type MessageBodySendType `json:"type"`
+	// SubType: Type of message being sent.
+	SubType json.RawMessage `json:"subType"`
+	// ContactID: ID of the contact receiving the message.
+	ContactID string `json:"contactId"`
+	// AppointmentID: ID of the associated appointment.
+	AppointmentID *string `json:"appointmentId,omitempty"`
+	// Attachments: Array of attachment URLs.
+	Attachments []string `json:"attachments,omitempty"`
+	// EmailFrom: Email address to send from.
+	EmailFrom *string `json:"emailFrom,omitempty"`
+	// EmailCc: Array of CC email addresses.
+	EmailCc []string `json:"emailCc,omitempty"`
+	// EmailBcc: Array of BCC email addresses.
+	EmailBcc []string `json:"emailBcc,omitempty"`
+	// Html: HTML content of the message.
+	Html *string `json:"html,omitempty"`
+	// Message: Text content of the message.
+	Message *string `json:"message,omitempty"`
+	// Subject: Subject line for email messages.
+	Subject *string `json:"subject,omitempty"`
+	// ReplyMessageID: ID of message being replied to.
+	ReplyMessageID *string `json:"replyMessageId,omitempty"`
+	// TemplateID: ID of message template.
+	TemplateID *string `json:"templateId,omitempty"`
+	// ThreadID: ID of message thread. For email messages, this is the message
+	// ID that contains multiple email messages in the thread.
+	ThreadID *string `json:"threadId,omitempty"`
+	// ScheduledTimestamp: UTC Timestamp (in seconds) at which the message
+	// should be scheduled.
+	ScheduledTimestamp *float64 `json:"scheduledTimestamp,omitempty"`
+	// ConversationProviderID: ID of conversation provider.
+	ConversationProviderID *string `json:"conversationProviderId,omitempty"`
+	// EmailTo: Email address to send to, if different from contact's primary
+	// email. This should be a valid email address associated with the contact.
+	EmailTo *string `json:"emailTo,omitempty"`
+	// CustomSubtypeID: Custom subtype ID for email unsubscription preferences.
+	// Only applies to email messages.
+	CustomSubtypeID *string `json:"customSubtypeId,omitempty"`
+	// EmailReplyMode: Mode for email replies.
+	EmailReplyMode *EmailReplyMode `json:"emailReplyMode,omitempty"`
+	// FromNumber: Phone number used as the sender number for outbound
+	// messages.
+	FromNumber *string `json:"fromNumber,omitempty"`
+	// ToNumber: Recipient phone number for outbound messages.
+	ToNumber *string `json:"toNumber,omitempty"`
+	// Forward: Forwarding configuration for emails.
+	Forward *ForwardConfig `json:"forward,omitempty"`
+	// Status: Message status.
+	Status MessageBodySendStatus `json:"status"`
+	// UsesNativeSchedulingAi: Whether the scheduled email uses native AI for
+	// the email scheduling.
+	UsesNativeSchedulingAi *bool `json:"usesNativeSchedulingAi,omitempty"`
+	// OptimizationPeriod: Optimization period in hours (24h, 48h, or 72h).
+	OptimizationPeriod *OptimizationPeriod `json:"optimizationPeriod,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -495,107 +547,177 @@ func (r *MessageBodySendRequest) validate(op *operation) error {
 
 // ForwardConfig is a forward config.
 type ForwardConfig struct {
-	IsForwarded             bool    `json:"isForwarded"`
-	ForwardWholeThread      *bool   `json:"forwardWholeThread,omitempty"`
-	MessageID               *string `json:"messageId,omitempty"`
-	EmailMessageID          *string `json:"emailMessageId,omitempty"`
-	SourceContactID         *string `json:"sourceContactId,omitempty"`
-	SourceConversationID    *string `json:"sourceConversationId,omitempty"`
-	ToEmail                 *string `json:"toEmail,omitempty"`
-	RecipientContactID      *string `json:"recipientContactId,omitempty"`
+	// IsForwarded: Specify if this is a forwarded email.
+	IsForwarded bool `json:"isForwarded"`
+	// ForwardWholeThread: Specify if forwarding the whole thread or just a
+	// single email.
+	ForwardWholeThread *bool `json:"forwardWholeThread,omitempty"`
+	// MessageID: Message ID of the email thread being forwarded (source) -
+	// REQUIRED for forwarding.
+	MessageID *string `json:"messageId,omitempty"`
+	// EmailMessageID: Email Message ID of the specific email being forwarded
+	// (source) - Required for single email forward, ignored for thread
+	// forward.
+	EmailMessageID *string `json:"emailMessageId,omitempty"`
+	// SourceContactID: Contact ID where the forwarded email originated from
+	// (source) - Auto-populated if not provided.
+	SourceContactID *string `json:"sourceContactId,omitempty"`
+	// SourceConversationID: Conversation ID where the forwarded email
+	// originated from (source) - Auto-populated if not provided.
+	SourceConversationID *string `json:"sourceConversationId,omitempty"`
+	// ToEmail: Email address to forward to (destination).
+	ToEmail *string `json:"toEmail,omitempty"`
+	// RecipientContactID: Contact ID of recipient when forwarding
+	// (destination).
+	RecipientContactID *string `json:"recipientContactId,omitempty"`
+	// RecipientConversationID: Conversation ID of recipient when forwarding
+	// (destination).
 	RecipientConversationID *string `json:"recipientConversationId,omitempty"`
 }
 
 // ForwardResponse is a forward response.
 type ForwardResponse struct {
-	ForwardWholeThread      bool   `json:"forwardWholeThread,omitempty"`
-	MessageID               string `json:"messageId,omitempty"`
-	EmailMessageID          string `json:"emailMessageId,omitempty"`
-	SourceContactID         string `json:"sourceContactId,omitempty"`
-	SourceConversationID    string `json:"sourceConversationId,omitempty"`
-	ForwardToEmail          string `json:"forwardToEmail,omitempty"`
-	RecipientContactID      string `json:"recipientContactId,omitempty"`
+	// ForwardWholeThread: Whether the entire thread was forwarded.
+	ForwardWholeThread bool `json:"forwardWholeThread,omitempty"`
+	// MessageID: Message ID of the forwarded message (source).
+	MessageID string `json:"messageId,omitempty"`
+	// EmailMessageID: Email Message ID of the forwarded email (source).
+	EmailMessageID string `json:"emailMessageId,omitempty"`
+	// SourceContactID: Contact ID where the forwarded email originated from
+	// (source).
+	SourceContactID string `json:"sourceContactId,omitempty"`
+	// SourceConversationID: Conversation ID where the forwarded email
+	// originated from (source).
+	SourceConversationID string `json:"sourceConversationId,omitempty"`
+	// ForwardToEmail: Email address the message was forwarded to
+	// (destination).
+	ForwardToEmail string `json:"forwardToEmail,omitempty"`
+	// RecipientContactID: Contact ID of the recipient of the forwarded email
+	// (destination).
+	RecipientContactID string `json:"recipientContactId,omitempty"`
+	// RecipientConversationID: Conversation ID of the recipient of the
+	// forwarded email (destination).
 	RecipientConversationID string `json:"recipientConversationId,omitempty"`
 }
 
 // CancelScheduledResponse is the answer of [ConversationsService.CancelScheduledEmailMessage].
 type CancelScheduledResponse struct {
-	Status  float64 `json:"status"`
-	Message string  `json:"message"`
+	// Status: HTTP Status code of the request.
+	Status float64 `json:"status"`
+	// Message: Error message of the request.
+	Message string `json:"message"`
 }
 
 // GetEmailMessageResponse is the answer of [ConversationsService.GetEmailByID].
 type GetEmailMessageResponse struct {
-	ID                     string                           `json:"id"`
-	AltID                  string                           `json:"altId,omitempty"`
-	ThreadID               string                           `json:"threadId"`
-	LocationID             string                           `json:"locationId"`
-	ContactID              string                           `json:"contactId"`
-	ConversationID         string                           `json:"conversationId"`
-	DateAdded              Timestamp                        `json:"dateAdded"`
-	Subject                string                           `json:"subject,omitempty"`
-	Body                   string                           `json:"body"`
-	Direction              GetEmailMessageResponseDirection `json:"direction"`
-	Status                 GetEmailMessageResponseStatus    `json:"status,omitempty"`
-	ContentType            string                           `json:"contentType"`
-	Attachments            []string                         `json:"attachments,omitempty"`
-	Provider               string                           `json:"provider,omitempty"`
-	From                   string                           `json:"from"`
-	To                     []string                         `json:"to"`
-	Cc                     []string                         `json:"cc,omitempty"`
-	Bcc                    []string                         `json:"bcc,omitempty"`
-	ReplyToMessageID       string                           `json:"replyToMessageId,omitempty"`
-	Source                 GetEmailMessageResponseSource    `json:"source,omitempty"`
-	ConversationProviderID string                           `json:"conversationProviderId,omitempty"`
+	ID string `json:"id"`
+	// AltID: External Id.
+	AltID string `json:"altId,omitempty"`
+	// ThreadID: Message Id or thread Id.
+	ThreadID       string                           `json:"threadId"`
+	LocationID     string                           `json:"locationId"`
+	ContactID      string                           `json:"contactId"`
+	ConversationID string                           `json:"conversationId"`
+	DateAdded      Timestamp                        `json:"dateAdded"`
+	Subject        string                           `json:"subject,omitempty"`
+	Body           string                           `json:"body"`
+	Direction      GetEmailMessageResponseDirection `json:"direction"`
+	Status         GetEmailMessageResponseStatus    `json:"status,omitempty"`
+	ContentType    string                           `json:"contentType"`
+	// Attachments: An array of attachment URLs.
+	Attachments []string `json:"attachments,omitempty"`
+	Provider    string   `json:"provider,omitempty"`
+	// From: Name and Email Id of the sender.
+	From string `json:"from"`
+	// To: List of email Ids of the receivers.
+	To []string `json:"to"`
+	// Cc: List of email Ids of the people in the cc field.
+	Cc []string `json:"cc,omitempty"`
+	// Bcc: List of email Ids of the people in the bcc field.
+	Bcc []string `json:"bcc,omitempty"`
+	// ReplyToMessageID: In case of reply, email message Id of the reply to
+	// email.
+	ReplyToMessageID string `json:"replyToMessageId,omitempty"`
+	// Source: Email source.
+	Source                 GetEmailMessageResponseSource `json:"source,omitempty"`
+	ConversationProviderID string                        `json:"conversationProviderId,omitempty"`
 }
 
 // Message is a get message response.
 type Message struct {
-	ID                     string                           `json:"id"`
-	Type                   float64                          `json:"type"`
-	MessageType            MessageType                      `json:"messageType"`
-	LocationID             string                           `json:"locationId"`
-	ContactID              string                           `json:"contactId"`
-	ConversationID         string                           `json:"conversationId"`
-	DateAdded              Timestamp                        `json:"dateAdded"`
-	Body                   string                           `json:"body,omitempty"`
-	Direction              GetEmailMessageResponseDirection `json:"direction"`
-	Status                 MessageStatus                    `json:"status,omitempty"`
-	ContentType            string                           `json:"contentType"`
-	Attachments            []string                         `json:"attachments,omitempty"`
-	Meta                   *MessageMeta                     `json:"meta,omitempty"`
-	Source                 GetEmailMessageResponseSource    `json:"source,omitempty"`
-	UserID                 string                           `json:"userId,omitempty"`
-	ConversationProviderID string                           `json:"conversationProviderId,omitempty"`
-	ChatWidgetID           string                           `json:"chatWidgetId,omitempty"`
+	ID   string  `json:"id"`
+	Type float64 `json:"type"`
+	// MessageType: Type of the message as a string.
+	MessageType    MessageType                      `json:"messageType"`
+	LocationID     string                           `json:"locationId"`
+	ContactID      string                           `json:"contactId"`
+	ConversationID string                           `json:"conversationId"`
+	DateAdded      Timestamp                        `json:"dateAdded"`
+	Body           string                           `json:"body,omitempty"`
+	Direction      GetEmailMessageResponseDirection `json:"direction"`
+	Status         MessageStatus                    `json:"status,omitempty"`
+	ContentType    string                           `json:"contentType"`
+	// Attachments: An array of attachment URLs. Attachments will be empty for
+	// Call and Voicemails, type 1 and 10. Please use get call recording API to
+	// fetch call recording and voicemails.
+	Attachments []string     `json:"attachments,omitempty"`
+	Meta        *MessageMeta `json:"meta,omitempty"`
+	// Source: Message source.
+	Source                 GetEmailMessageResponseSource `json:"source,omitempty"`
+	UserID                 string                        `json:"userId,omitempty"`
+	ConversationProviderID string                        `json:"conversationProviderId,omitempty"`
+	ChatWidgetID           string                        `json:"chatWidgetId,omitempty"`
 }
 
 // MessageMeta is a message meta.
 type MessageMeta struct {
-	CallDuration string          `json:"callDuration,omitempty"`
-	CallStatus   CallStatus      `json:"callStatus,omitempty"`
-	Email        json.RawMessage `json:"email,omitempty"`
+	// CallDuration: Call duration in seconds.
+	CallDuration string `json:"callDuration,omitempty"`
+	// CallStatus: Call status - can be pending, completed, answered, busy,
+	// no-answer, failed, canceled, or voicemail.
+	CallStatus CallStatus `json:"callStatus,omitempty"`
+	// Email: meta will contain email, for message type 3 (email). messageIds
+	// is list of all email message ids under the message thread.
+	Email json.RawMessage `json:"email,omitempty"`
 }
 
 // ProcessMessageBody is the body of [ConversationsService.AddInboundMessage].
 type ProcessMessageBody struct {
-	Type                   ProcessMessageBodyType `json:"type"`
-	Attachments            []string               `json:"attachments,omitempty"`
-	Message                *string                `json:"message,omitempty"`
-	ConversationID         string                 `json:"conversationId"`
-	ContactID              string                 `json:"contactId"`
-	ConversationProviderID string                 `json:"conversationProviderId"`
-	Html                   *string                `json:"html,omitempty"`
-	Subject                *string                `json:"subject,omitempty"`
-	EmailFrom              *string                `json:"emailFrom,omitempty"`
-	EmailTo                *string                `json:"emailTo,omitempty"`
-	EmailCc                []string               `json:"emailCc,omitempty"`
-	EmailBcc               []string               `json:"emailBcc,omitempty"`
-	EmailMessageID         *string                `json:"emailMessageId,omitempty"`
-	AltID                  *string                `json:"altId,omitempty"`
-	Direction              json.RawMessage        `json:"direction,omitempty"`
-	Date                   Timestamp              `json:"date,omitzero"`
-	Call                   *CallData              `json:"call,omitempty"`
+	// Type: Message Type.
+	Type ProcessMessageBodyType `json:"type"`
+	// Attachments: Array of attachments.
+	Attachments []string `json:"attachments,omitempty"`
+	// Message: Message Body.
+	Message                *string `json:"message,omitempty"`
+	ConversationID         string  `json:"conversationId"`
+	ContactID              string  `json:"contactId"`
+	ConversationProviderID string  `json:"conversationProviderId"`
+	// Html: HTML Body of Email.
+	Html *string `json:"html,omitempty"`
+	// Subject: Subject of the Email.
+	Subject *string `json:"subject,omitempty"`
+	// EmailFrom: Email address to send from. This field is associated with the
+	// contact record and cannot be dynamically changed.
+	EmailFrom *string `json:"emailFrom,omitempty"`
+	// EmailTo: Recipient email address. This field is associated with the
+	// contact record and cannot be dynamically changed.
+	EmailTo *string `json:"emailTo,omitempty"`
+	// EmailCc: List of email address to CC.
+	EmailCc []string `json:"emailCc,omitempty"`
+	// EmailBcc: List of email address to BCC.
+	EmailBcc []string `json:"emailBcc,omitempty"`
+	// EmailMessageID: Send the email message id for which this email should be
+	// threaded. This is for replying to a specific email.
+	EmailMessageID *string `json:"emailMessageId,omitempty"`
+	// AltID: external mail provider's message id.
+	AltID *string `json:"altId,omitempty"`
+	// Direction: Message direction, if required can be set manually, default
+	// is outbound.
+	Direction json.RawMessage `json:"direction,omitempty"`
+	// Date: Date of the inbound message.
+	Date Timestamp `json:"date,omitzero"`
+	// Call: Phone call dialer and receiver information.
+	Call *CallData `json:"call,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -617,15 +739,19 @@ func (r *ProcessMessageBody) validate(op *operation) error {
 
 // CallData is a call data.
 type CallData struct {
-	To     *string     `json:"to,omitempty"`
-	From   *string     `json:"from,omitempty"`
+	// To: Phone number of the receiver.
+	To *string `json:"to,omitempty"`
+	// From: Phone number of the dialer.
+	From *string `json:"from,omitempty"`
+	// Status: Call status.
 	Status *CallStatus `json:"status,omitempty"`
 }
 
 // ProcessMessageResponse is the answer of [ConversationsService.AddInboundMessage].
 type ProcessMessageResponse struct {
-	Success        bool      `json:"success"`
-	ConversationID string    `json:"conversationId"`
+	Success        bool   `json:"success"`
+	ConversationID string `json:"conversationId"`
+	// MessageID: This is the main Message ID.
 	MessageID      string    `json:"messageId"`
 	Message        string    `json:"message"`
 	ContactID      string    `json:"contactId,omitempty"`
@@ -635,13 +761,18 @@ type ProcessMessageResponse struct {
 
 // ProcessOutboundMessageBody is the body of [ConversationsService.AddOutboundMessage].
 type ProcessOutboundMessageBody struct {
-	Type                   string    `json:"type"`
-	Attachments            []string  `json:"attachments,omitempty"`
-	ConversationID         string    `json:"conversationId"`
-	ConversationProviderID string    `json:"conversationProviderId"`
-	AltID                  *string   `json:"altId,omitempty"`
-	Date                   Timestamp `json:"date,omitzero"`
-	Call                   *CallData `json:"call,omitempty"`
+	// Type: Message Type.
+	Type string `json:"type"`
+	// Attachments: Array of attachments.
+	Attachments            []string `json:"attachments,omitempty"`
+	ConversationID         string   `json:"conversationId"`
+	ConversationProviderID string   `json:"conversationProviderId"`
+	// AltID: external mail provider's message id.
+	AltID *string `json:"altId,omitempty"`
+	// Date: Date of the outbound message.
+	Date Timestamp `json:"date,omitzero"`
+	// Call: Phone call dialer and receiver information.
+	Call *CallData `json:"call,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -660,9 +791,11 @@ func (r *ProcessOutboundMessageBody) validate(op *operation) error {
 
 // ReviewReplySendRequest is the body of [ConversationsService.SendReviewReply].
 type ReviewReplySendRequest struct {
+	// ConversationID: Conversation ID (must have reviewId).
 	ConversationID string `json:"conversationId"`
 	LocationID     string `json:"locationId"`
-	Message        string `json:"message"`
+	// Message: Review reply message text.
+	Message string `json:"message"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -685,8 +818,11 @@ type FilesUploadRequest struct {
 	ContactID      string   `json:"contactId"`
 	LocationID     string   `json:"locationId"`
 	AttachmentUrls []string `json:"attachmentUrls"`
-	ChatServiceSid *string  `json:"chatServiceSid,omitempty"`
-	IsGroupSMS     *string  `json:"isGroupSms,omitempty"`
+	// ChatServiceSid: Twilio chat service SID for group SMS uploads.
+	ChatServiceSid *string `json:"chatServiceSid,omitempty"`
+	// IsGroupSMS: Flag to indicate group SMS upload flow. When true, only 1
+	// file upload is allowed per request.
+	IsGroupSMS *string `json:"isGroupSms,omitempty"`
 	// Files are the files to upload, sent as multipart parts named fileAttachment unless an Upload names its Field.
 	Files []Upload `json:"-"`
 }
@@ -715,11 +851,14 @@ func (r *FilesUploadRequest) multipartFiles() (string, []Upload) {
 
 // FileUploadCompleteRequest is the body of [ConversationsService.CompleteFileUpload].
 type FileUploadCompleteRequest struct {
-	UploadID       string `json:"uploadId"`
+	// UploadID: Upload ID from request response.
+	UploadID string `json:"uploadId"`
+	// FilePath: File path from request response.
 	FilePath       string `json:"filePath"`
 	LocationID     string `json:"locationId"`
 	ConversationID string `json:"conversationId"`
-	Filename       string `json:"filename"`
+	// Filename: Original filename (for response mapping).
+	Filename string `json:"filename"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -744,18 +883,25 @@ func (r *FileUploadCompleteRequest) validate(op *operation) error {
 
 // CompleteFileUploadResponse is the answer of [ConversationsService.CompleteFileUpload].
 type CompleteFileUploadResponse struct {
+	// UploadedFiles: Map of filename to public URL.
 	UploadedFiles json.RawMessage `json:"uploadedFiles"`
-	Metadata      json.RawMessage `json:"metadata"`
+	// Metadata: File metadata.
+	Metadata json.RawMessage `json:"metadata"`
 }
 
 // FileUploadInitiateRequest is the body of [ConversationsService.InitiateFileUpload].
 type FileUploadInitiateRequest struct {
-	LocationID     string   `json:"locationId"`
-	ConversationID string   `json:"conversationId"`
-	Filename       string   `json:"filename"`
-	ContentType    string   `json:"contentType"`
-	FileSize       *float64 `json:"fileSize,omitempty"`
-	Channel        string   `json:"channel"`
+	LocationID     string `json:"locationId"`
+	ConversationID string `json:"conversationId"`
+	// Filename: Original filename with extension.
+	Filename string `json:"filename"`
+	// ContentType: MIME type of the file.
+	ContentType string `json:"contentType"`
+	// FileSize: File size in bytes (optional, for pre-validation).
+	FileSize *float64 `json:"fileSize,omitempty"`
+	// Channel: Channel type for size limits (WHATSAPP for 100MB limit, others
+	// for 5MB).
+	Channel string `json:"channel"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -780,15 +926,23 @@ func (r *FileUploadInitiateRequest) validate(op *operation) error {
 
 // InitiateFileUploadResponse is the answer of [ConversationsService.InitiateFileUpload].
 type InitiateFileUploadResponse struct {
-	UploadURL   string  `json:"uploadUrl"`
-	UploadID    string  `json:"uploadId"`
-	FilePath    string  `json:"filePath"`
-	ExpiresAt   float64 `json:"expiresAt"`
+	// UploadURL: Signed URL for direct upload to GCS. Use PUT request with
+	// file content.
+	UploadURL string `json:"uploadUrl"`
+	// UploadID: Unique upload ID for tracking and completing the upload.
+	UploadID string `json:"uploadId"`
+	// FilePath: File path in GCS bucket (needed for confirmation endpoint).
+	FilePath string `json:"filePath"`
+	// ExpiresAt: URL expiration timestamp (Unix milliseconds).
+	ExpiresAt float64 `json:"expiresAt"`
+	// MaxFileSize: Maximum allowed file size in bytes.
 	MaxFileSize float64 `json:"maxFileSize"`
 }
 
 // MessageAttachmentsAddRequest is the body of [ConversationsService.AddMessageAttachments].
 type MessageAttachmentsAddRequest struct {
+	// Attachments: Array of attachment URLs to set on the message (replaces
+	// existing). Maximum 5 URLs.
 	Attachments []string `json:"attachments"`
 }
 
@@ -802,10 +956,13 @@ func (r *MessageAttachmentsAddRequest) validate(op *operation) error {
 
 // MessageStatusUpdateRequest is the body of [ConversationsService.UpdateMessageStatus].
 type MessageStatusUpdateRequest struct {
-	Status         MessageBodySendStatus `json:"status"`
-	Error          *ConversationsError   `json:"error,omitempty"`
-	EmailMessageID *string               `json:"emailMessageId,omitempty"`
-	Recipients     []string              `json:"recipients,omitempty"`
+	// Status: Message status.
+	Status MessageBodySendStatus `json:"status"`
+	// Error: Error object from the conversation provider.
+	Error          *ConversationsError `json:"error,omitempty"`
+	EmailMessageID *string             `json:"emailMessageId,omitempty"`
+	// Recipients: Email delivery status for additional email recipients.
+	Recipients []string `json:"recipients,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -818,8 +975,11 @@ func (r *MessageStatusUpdateRequest) validate(op *operation) error {
 
 // ConversationsError is an error.
 type ConversationsError struct {
-	Code    string `json:"code"`
-	Type    string `json:"type"`
+	// Code: Error Code.
+	Code string `json:"code"`
+	// Type: Error Type.
+	Type string `json:"type"`
+	// Message: Error Message.
 	Message string `json:"message"`
 }
 
@@ -839,10 +999,14 @@ func (r *ConversationsError) validate(op *operation) error {
 
 // CustomSubtypeCreateRequest is the body of [ConversationsService.CreateCustomSubtype].
 type CustomSubtypeCreateRequest struct {
-	Name        string                     `json:"name"`
-	Description *string                    `json:"description,omitempty"`
-	Channel     CustomSubtypeCreateChannel `json:"channel"`
-	Language    string                     `json:"language"`
+	// Name: Name of the custom subtype (max 100 characters).
+	Name string `json:"name"`
+	// Description: Description of the custom subtype (max 100 characters).
+	Description *string `json:"description,omitempty"`
+	// Channel: Communication channel.
+	Channel CustomSubtypeCreateChannel `json:"channel"`
+	// Language: Language code.
+	Language string `json:"language"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -867,9 +1031,14 @@ func (r *CustomSubtypeCreateRequest) validate(op *operation) error {
 
 // CustomSubtypeUpdateRequest is the body of [ConversationsService.UpdateCustomSubtype].
 type CustomSubtypeUpdateRequest struct {
-	Name                      *string `json:"name,omitempty"`
-	Description               *string `json:"description,omitempty"`
-	Archived                  *bool   `json:"archived,omitempty"`
+	// Name: Name of the custom subtype (max 100 characters).
+	Name *string `json:"name,omitempty"`
+	// Description: Description of the custom subtype (max 100 characters).
+	Description *string `json:"description,omitempty"`
+	// Archived: Whether the custom subtype is archived.
+	Archived *bool `json:"archived,omitempty"`
+	// ResubscriptionLegalFormID: Resubscription legal form ID (optional when
+	// archiving).
 	ResubscriptionLegalFormID *string `json:"resubscription_legal_form_id,omitempty"`
 }
 
@@ -886,12 +1055,17 @@ func (r *CustomSubtypeUpdateRequest) validate(op *operation) error {
 
 // UserSubscriptionChangeRequest is the body of [ConversationsService.UpdateUserSubscription].
 type UserSubscriptionChangeRequest struct {
-	LocationID         string              `json:"locationId"`
-	ContactID          string              `json:"contactId"`
-	Email              string              `json:"email"`
+	LocationID string `json:"locationId"`
+	ContactID  string `json:"contactId"`
+	// Email: Email address.
+	Email string `json:"email"`
+	// SubscriptionAction: Subscription action details.
 	SubscriptionAction *SubscriptionAction `json:"subscription_action"`
-	LegalReason        *string             `json:"legal_reason,omitempty"`
-	LegalDescription   *string             `json:"legal_description,omitempty"`
+	// LegalReason: Legal reason for the change (required only for resubscribe
+	// and resub_all actions).
+	LegalReason *string `json:"legal_reason,omitempty"`
+	// LegalDescription: Legal description/details.
+	LegalDescription *string `json:"legal_description,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -910,10 +1084,15 @@ func (r *UserSubscriptionChangeRequest) validate(op *operation) error {
 
 // SubscriptionAction is a subscription action.
 type SubscriptionAction struct {
-	Type          SubscriptionActionType `json:"type"`
-	SubtypeName   *string                `json:"subtype_name,omitempty"`
-	SubtypeID     *string                `json:"subtype_id,omitempty"`
-	SubtypeStatus SubtypeStatus          `json:"subtype_status"`
+	// Type: Type of subscription action.
+	Type SubscriptionActionType `json:"type"`
+	// SubtypeName: Subscription type name (required for default types: "One on
+	// One").
+	SubtypeName *string `json:"subtype_name,omitempty"`
+	// SubtypeID: Custom subscription type ID (required for custom types).
+	SubtypeID *string `json:"subtype_id,omitempty"`
+	// SubtypeStatus: Subscription status.
+	SubtypeStatus SubtypeStatus `json:"subtype_status"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -929,8 +1108,11 @@ func (r *SubscriptionAction) validate(op *operation) error {
 
 // UserTypingBody is the body of [ConversationsService.SendAgentTyping].
 type UserTypingBody struct {
-	LocationID     string `json:"locationId"`
-	IsTyping       string `json:"isTyping"`
+	LocationID string `json:"locationId"`
+	// IsTyping: Typing status.
+	IsTyping string `json:"isTyping"`
+	// VisitorID: visitorId is the Unique ID assigned to each Live chat
+	// visitor.
 	VisitorID      string `json:"visitorId"`
 	ConversationID string `json:"conversationId"`
 }
@@ -959,38 +1141,70 @@ type CreateLiveChatMessageFeedbackResponse struct {
 
 // Conversation is a conversation.
 type Conversation struct {
-	ID              string           `json:"id"`
-	ContactID       string           `json:"contactId"`
-	LocationID      string           `json:"locationId"`
-	LastMessageBody string           `json:"lastMessageBody"`
-	LastMessageType MessageType      `json:"lastMessageType"`
-	Type            ConversationType `json:"type"`
-	UnreadCount     int              `json:"unreadCount"`
-	FullName        string           `json:"fullName"`
-	ContactName     string           `json:"contactName"`
-	Email           string           `json:"email"`
-	Phone           string           `json:"phone"`
+	// ID: Conversation Id.
+	ID         string `json:"id"`
+	ContactID  string `json:"contactId"`
+	LocationID string `json:"locationId"`
+	// LastMessageBody: Content of the most recent message in the conversation.
+	LastMessageBody string `json:"lastMessageBody"`
+	// LastMessageType: Channel/type of the most recent message (SMS, Email,
+	// Call, etc).
+	LastMessageType MessageType `json:"lastMessageType"`
+	// Type: Primary channel/type of the conversation (Phone, Email, etc).
+	Type ConversationType `json:"type"`
+	// UnreadCount: Number of unread messages in this conversation.
+	UnreadCount int `json:"unreadCount"`
+	// FullName: Complete name of the contact (first and last name).
+	FullName string `json:"fullName"`
+	// ContactName: Alternative display name for the contact - used when full
+	// name is not available.
+	ContactName string `json:"contactName"`
+	// Email: Primary email address of the contact.
+	Email string `json:"email"`
+	// Phone: Primary phone number of the contact.
+	Phone string `json:"phone"`
 }
 
 // GetConversationByIDResponse is the answer of [ConversationsService.Get].
 type GetConversationByIDResponse struct {
-	ContactID   string  `json:"contactId"`
-	LocationID  string  `json:"locationId"`
-	Deleted     bool    `json:"deleted"`
-	Inbox       bool    `json:"inbox"`
-	Type        float64 `json:"type"`
-	UnreadCount int     `json:"unreadCount"`
-	AssignedTo  string  `json:"assignedTo,omitempty"`
-	ID          string  `json:"id"`
-	Starred     bool    `json:"starred,omitempty"`
+	// ContactID: Unique identifier of the contact associated with this
+	// conversation.
+	ContactID string `json:"contactId"`
+	// LocationID: Unique identifier of the business location where this
+	// conversation takes place.
+	LocationID string `json:"locationId"`
+	// Deleted: Flag indicating if this conversation has been moved to
+	// trash/deleted.
+	Deleted bool `json:"deleted"`
+	// Inbox: Flag indicating if this conversation is currently in the main
+	// inbox view.
+	Inbox bool `json:"inbox"`
+	// Type: Communication channel type for this conversation: 1 (Phone), 2
+	// (Email), 3 (Facebook Messenger), 4 (Review), 5 (Group SMS), 6 (Internal
+	// Chat - coming soon).
+	Type float64 `json:"type"`
+	// UnreadCount: Number of messages in this conversation that have not been
+	// read by the user.
+	UnreadCount int `json:"unreadCount"`
+	// AssignedTo: Unique identifier of the team member currently responsible
+	// for handling this conversation.
+	AssignedTo string `json:"assignedTo,omitempty"`
+	// ID: Unique identifier for this specific conversation thread.
+	ID string `json:"id"`
+	// Starred: Flag indicating if this conversation has been marked as
+	// important/starred by the user.
+	Starred bool `json:"starred,omitempty"`
 }
 
 // ConversationUpdateRequest is the body of [ConversationsService.Update].
 type ConversationUpdateRequest struct {
-	LocationID  string          `json:"locationId"`
-	UnreadCount *int            `json:"unreadCount,omitempty"`
-	Starred     *bool           `json:"starred,omitempty"`
-	Feedback    json.RawMessage `json:"feedback,omitempty"`
+	// LocationID: Location ID as string.
+	LocationID string `json:"locationId"`
+	// UnreadCount: Count of unread messages in the conversation.
+	UnreadCount *int `json:"unreadCount,omitempty"`
+	// Starred: Starred status of the conversation.
+	Starred  *bool           `json:"starred,omitempty"`
+	Feedback json.RawMessage `json:"feedback,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -1003,28 +1217,44 @@ func (r *ConversationUpdateRequest) validate(op *operation) error {
 
 // GetConversationSuccessfulResponse is the answer of [ConversationsService.Update].
 type GetConversationSuccessfulResponse struct {
-	Success      bool                       `json:"success"`
+	// Success: Boolean value as the API response.
+	Success bool `json:"success"`
+	// Conversation: Conversation data of the provided conversation ID.
 	Conversation *ConversationsConversation `json:"conversation"`
 }
 
 // ConversationsConversation is a conversation.
 type ConversationsConversation struct {
-	ID              string      `json:"id,omitempty"`
-	LocationID      string      `json:"locationId"`
-	ContactID       string      `json:"contactId"`
-	AssignedTo      string      `json:"assignedTo,omitempty"`
-	UserID          string      `json:"userId,omitempty"`
-	LastMessageBody string      `json:"lastMessageBody,omitempty"`
-	LastMessageDate string      `json:"lastMessageDate,omitempty"`
+	// ID: Contact ID as string.
+	ID string `json:"id,omitempty"`
+	// LocationID: Location ID as string.
+	LocationID string `json:"locationId"`
+	// ContactID: Contact ID as string.
+	ContactID string `json:"contactId"`
+	// AssignedTo: Assigned User ID as string.
+	AssignedTo string `json:"assignedTo,omitempty"`
+	// UserID: User ID as string.
+	UserID string `json:"userId,omitempty"`
+	// LastMessageBody: Last message body as string.
+	LastMessageBody string `json:"lastMessageBody,omitempty"`
+	// LastMessageDate: Last message date as UTC.
+	LastMessageDate string `json:"lastMessageDate,omitempty"`
+	// LastMessageType: Type of the last message sent/received in the
+	// conversation.
 	LastMessageType MessageType `json:"lastMessageType,omitempty"`
-	UnreadCount     int         `json:"unreadCount,omitempty"`
-	Inbox           bool        `json:"inbox,omitempty"`
-	Starred         bool        `json:"starred,omitempty"`
-	Deleted         bool        `json:"deleted"`
+	// UnreadCount: Count of unread messages in the conversation.
+	UnreadCount int `json:"unreadCount,omitempty"`
+	// Inbox: Inbox status of the conversation.
+	Inbox bool `json:"inbox,omitempty"`
+	// Starred: Starred status of the conversation.
+	Starred bool `json:"starred,omitempty"`
+	// Deleted: Deleted status of the conversation.
+	Deleted bool `json:"deleted"`
 }
 
 // DeleteConversationSuccessfulResponse is the answer of [ConversationsService.Delete].
 type DeleteConversationSuccessfulResponse struct {
+	// Success: Boolean value as the API response.
 	Success bool `json:"success"`
 }
 

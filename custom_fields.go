@@ -120,19 +120,37 @@ const (
 
 // CustomFieldsCustomFieldsCreateRequest is the body of [CustomFieldsService.Create].
 type CustomFieldsCustomFieldsCreateRequest struct {
-	LocationID        string               `json:"locationId"`
-	Name              *string              `json:"name,omitempty"`
-	Description       *string              `json:"description,omitempty"`
-	Placeholder       *string              `json:"placeholder,omitempty"`
-	ShowInForms       bool                 `json:"showInForms"`
-	Options           []CustomFieldsOption `json:"options,omitempty"`
-	AcceptedFormats   *AcceptedFormats     `json:"acceptedFormats,omitempty"`
-	DataType          DataType             `json:"dataType"`
-	FieldKey          string               `json:"fieldKey"`
-	ObjectKey         string               `json:"objectKey"`
-	MaxFileLimit      *int                 `json:"maxFileLimit,omitempty"`
-	AllowCustomOption *bool                `json:"allowCustomOption,omitempty"`
-	ParentID          string               `json:"parentId"`
+	LocationID string `json:"locationId"`
+	// Name: Field name.
+	Name *string `json:"name,omitempty"`
+	// Description: Description of the field.
+	Description *string `json:"description,omitempty"`
+	// Placeholder: Placeholder text for the field.
+	Placeholder *string `json:"placeholder,omitempty"`
+	// ShowInForms: Whether the field should be shown in forms.
+	ShowInForms bool `json:"showInForms"`
+	// Options: Options for the field (Optional, valid only for SINGLE_OPTIONS,
+	// MULTIPLE_OPTIONS, RADIO, CHECKBOX, TEXTBOX_LIST type).
+	Options []CustomFieldsOption `json:"options,omitempty"`
+	// AcceptedFormats: Allowed file formats for uploads. Options include:
+	// .pdf, .docx, .doc, .jpg, .jpeg, .png, .gif, .csv, .xlsx, .xls, all.
+	AcceptedFormats *AcceptedFormats `json:"acceptedFormats,omitempty"`
+	// DataType: Type of field that you are trying to create.
+	DataType DataType `json:"dataType"`
+	// FieldKey: Field key.
+	FieldKey string `json:"fieldKey"`
+	// ObjectKey: The key for your custom object. This key uniquely identifies
+	// the custom object. Example: "custom_object.pet" for a custom object
+	// related to pets.
+	ObjectKey string `json:"objectKey"`
+	// MaxFileLimit: Maximum file limit for uploads. Applicable only for fields
+	// with a data type of FILE_UPLOAD.
+	MaxFileLimit *int `json:"maxFileLimit,omitempty"`
+	// AllowCustomOption: Determines if users can add a custom option value
+	// different from the predefined options in records for RADIO type fields.
+	AllowCustomOption *bool `json:"allowCustomOption,omitempty"`
+	// ParentID: ID of the parent folder.
+	ParentID string `json:"parentId"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -157,9 +175,14 @@ func (r *CustomFieldsCustomFieldsCreateRequest) validate(op *operation) error {
 
 // CustomFieldsOption is an option.
 type CustomFieldsOption struct {
-	Key   string  `json:"key"`
-	Label string  `json:"label"`
-	URL   *string `json:"url,omitempty"`
+	// Key: Key of the option (Included in Create and Response, excluded in
+	// Update).
+	Key string `json:"key"`
+	// Label: Value of the option.
+	Label string `json:"label"`
+	// URL: URL associated with the option (Optional, valid only for RADIO
+	// type).
+	URL *string `json:"url,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -175,27 +198,51 @@ func (r *CustomFieldsOption) validate(op *operation) error {
 
 // Field is an i custom field.
 type Field struct {
-	LocationID        string               `json:"locationId"`
-	Name              string               `json:"name,omitempty"`
-	Description       string               `json:"description,omitempty"`
-	Placeholder       string               `json:"placeholder,omitempty"`
-	ShowInForms       bool                 `json:"showInForms"`
-	Options           []CustomFieldsOption `json:"options,omitempty"`
-	AcceptedFormats   AcceptedFormats      `json:"acceptedFormats,omitempty"`
-	ID                string               `json:"id"`
-	ObjectKey         string               `json:"objectKey"`
-	DataType          FieldDataType        `json:"dataType"`
-	ParentID          string               `json:"parentId"`
-	FieldKey          string               `json:"fieldKey"`
-	AllowCustomOption bool                 `json:"allowCustomOption,omitempty"`
-	MaxFileLimit      int                  `json:"maxFileLimit,omitempty"`
-	DateAdded         Timestamp            `json:"dateAdded"`
-	DateUpdated       Timestamp            `json:"dateUpdated"`
+	LocationID string `json:"locationId"`
+	// Name: Field name.
+	Name string `json:"name,omitempty"`
+	// Description: Description of the field.
+	Description string `json:"description,omitempty"`
+	// Placeholder: Placeholder text for the field.
+	Placeholder string `json:"placeholder,omitempty"`
+	// ShowInForms: Whether the field should be shown in forms.
+	ShowInForms bool `json:"showInForms"`
+	// Options: Options for the field (Optional, valid only for SINGLE_OPTIONS,
+	// MULTIPLE_OPTIONS, RADIO, CHECKBOX, TEXTBOX_LIST type).
+	Options []CustomFieldsOption `json:"options,omitempty"`
+	// AcceptedFormats: Allowed file formats for uploads. Options include:
+	// .pdf, .docx, .doc, .jpg, .jpeg, .png, .gif, .csv, .xlsx, .xls, all.
+	AcceptedFormats AcceptedFormats `json:"acceptedFormats,omitempty"`
+	// ID: Unique identifier of the object.
+	ID string `json:"id"`
+	// ObjectKey: The key for your custom / standard object. This key uniquely
+	// identifies the custom object. Example: "custom_object.pet" for a custom
+	// object related to pets.
+	ObjectKey string `json:"objectKey"`
+	// DataType: Type of field that you are trying to create.
+	DataType FieldDataType `json:"dataType"`
+	// ParentID: ID of the parent folder.
+	ParentID string `json:"parentId"`
+	// FieldKey: Field key.
+	FieldKey string `json:"fieldKey"`
+	// AllowCustomOption: Determines if users can add a custom option value
+	// different from the predefined options in records for RADIO type fields.
+	AllowCustomOption bool `json:"allowCustomOption,omitempty"`
+	// MaxFileLimit: Maximum file limit for uploads.
+	MaxFileLimit int `json:"maxFileLimit,omitempty"`
+	// DateAdded: Date and time when the object was added.
+	DateAdded Timestamp `json:"dateAdded"`
+	// DateUpdated: Date and time when the object was last updated.
+	DateUpdated Timestamp `json:"dateUpdated"`
 }
 
 // FolderCreateRequest is the body of [CustomFieldsService.CreateFolder].
 type FolderCreateRequest struct {
-	ObjectKey  string `json:"objectKey"`
+	// ObjectKey: The key for your custom object. This key uniquely identifies
+	// the custom object. Example: "custom_object.pet" for a custom object
+	// related to pets.
+	ObjectKey string `json:"objectKey"`
+	// Name: Field name.
 	Name       string `json:"name"`
 	LocationID string `json:"locationId"`
 }
@@ -216,14 +263,20 @@ func (r *FolderCreateRequest) validate(op *operation) error {
 
 // ICustomFieldFolder is the answer of [CustomFieldsService.CreateFolder].
 type ICustomFieldFolder struct {
-	ID         string `json:"id"`
+	// ID: Unique identifier of the object.
+	ID string `json:"id"`
+	// ObjectKey: The key for your custom object. This key uniquely identifies
+	// the custom object. Example: "custom_object.pet" for a custom object
+	// related to pets.
 	ObjectKey  string `json:"objectKey"`
 	LocationID string `json:"locationId"`
-	Name       string `json:"name"`
+	// Name: Field name.
+	Name string `json:"name"`
 }
 
 // FolderUpdateRequest is the body of [CustomFieldsService.UpdateFolder].
 type FolderUpdateRequest struct {
+	// Name: Field name.
 	Name       string `json:"name"`
 	LocationID string `json:"locationId"`
 }
@@ -248,20 +301,31 @@ type CustomFolderDeleteResponse struct {
 
 // CustomFieldsResponse is the answer of [CustomFieldsService.GetByObjectKey].
 type CustomFieldsResponse struct {
-	Fields  []Field `json:"fields,omitempty"`
+	// Fields: Custom Fields for the object.
+	Fields []Field `json:"fields,omitempty"`
+	// Folders: Custom Fields folder for the object.
 	Folders []Field `json:"folders,omitempty"`
 }
 
 // CustomFieldsCustomFieldsUpdateRequest is the body of [CustomFieldsService.Update].
 type CustomFieldsCustomFieldsUpdateRequest struct {
-	LocationID      string               `json:"locationId"`
-	Name            *string              `json:"name,omitempty"`
-	Description     *string              `json:"description,omitempty"`
-	Placeholder     *string              `json:"placeholder,omitempty"`
-	ShowInForms     bool                 `json:"showInForms"`
-	Options         []CustomFieldsOption `json:"options,omitempty"`
-	AcceptedFormats *AcceptedFormats     `json:"acceptedFormats,omitempty"`
-	MaxFileLimit    *int                 `json:"maxFileLimit,omitempty"`
+	LocationID string `json:"locationId"`
+	// Name: Field name.
+	Name *string `json:"name,omitempty"`
+	// Description: Description of the field.
+	Description *string `json:"description,omitempty"`
+	// Placeholder: Placeholder text for the field.
+	Placeholder *string `json:"placeholder,omitempty"`
+	// ShowInForms: Whether the field should be shown in forms.
+	ShowInForms bool `json:"showInForms"`
+	// Options: Options for the field.
+	Options []CustomFieldsOption `json:"options,omitempty"`
+	// AcceptedFormats: Allowed file formats for uploads. Options include:
+	// .pdf, .docx, .doc, .jpg, .jpeg, .png, .gif, .csv, .xlsx, .xls, all.
+	AcceptedFormats *AcceptedFormats `json:"acceptedFormats,omitempty"`
+	// MaxFileLimit: Maximum file limit for uploads. Applicable only for fields
+	// with a data type of FILE_UPLOAD.
+	MaxFileLimit *int `json:"maxFileLimit,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.

@@ -601,22 +601,42 @@ const (
 
 // LocationCreateRequest is the body of [LocationsService.Create].
 type LocationCreateRequest struct {
-	Name         string                 `json:"name"`
-	Phone        *string                `json:"phone,omitempty"`
-	CompanyID    string                 `json:"companyId"`
-	Address      *string                `json:"address,omitempty"`
-	City         *string                `json:"city,omitempty"`
-	State        *string                `json:"state,omitempty"`
-	Country      *LocationCreateCountry `json:"country,omitempty"`
-	PostalCode   *string                `json:"postalCode,omitempty"`
-	Website      *string                `json:"website,omitempty"`
-	Timezone     *string                `json:"timezone,omitempty"`
-	ProspectInfo *ProspectInfo          `json:"prospectInfo,omitempty"`
-	Settings     *Settings              `json:"settings,omitempty"`
-	Social       *Social                `json:"social,omitempty"`
-	Twilio       *Twilio                `json:"twilio,omitempty"`
-	Mailgun      *Mailgun               `json:"mailgun,omitempty"`
-	SnapshotID   *string                `json:"snapshotId,omitempty"`
+	// Name: The name for the sub-account/location.
+	Name string `json:"name"`
+	// Phone: The phone number of the business for which sub-account is created
+	// with the appropriate country-code.
+	Phone *string `json:"phone,omitempty"`
+	// CompanyID: Company/Agency Id.
+	CompanyID string `json:"companyId"`
+	// Address: The address of the business for which sub-account is created.
+	Address *string `json:"address,omitempty"`
+	// City: The city where the business is located for which sub-account is
+	// created.
+	City *string `json:"city,omitempty"`
+	// State: The state in which the business operates for which sub-account is
+	// created.
+	State *string `json:"state,omitempty"`
+	// Country: The 2 letter country-code in which the business is present for
+	// which sub-account is created.
+	Country *LocationCreateCountry `json:"country,omitempty"`
+	// PostalCode: The postal code of the business for which sub-account is
+	// created.
+	PostalCode *string `json:"postalCode,omitempty"`
+	// Website: The website of the business for which sub-account is created.
+	Website *string `json:"website,omitempty"`
+	// Timezone: The timezone of the business for which sub-account is created.
+	Timezone     *string       `json:"timezone,omitempty"`
+	ProspectInfo *ProspectInfo `json:"prospectInfo,omitempty"`
+	// Settings: The default settings for location.
+	Settings *Settings `json:"settings,omitempty"`
+	// Social: The social media links for location.
+	Social *Social `json:"social,omitempty"`
+	// Twilio: The twilio credentials for location.
+	Twilio *Twilio `json:"twilio,omitempty"`
+	// Mailgun: The mailgun credentials for location.
+	Mailgun *Mailgun `json:"mailgun,omitempty"`
+	// SnapshotID: The snapshot ID to be loaded into the location.
+	SnapshotID *string `json:"snapshotId,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -632,9 +652,12 @@ func (r *LocationCreateRequest) validate(op *operation) error {
 
 // ProspectInfo is a prospect info.
 type ProspectInfo struct {
+	// FirstName: First name of the prospect.
 	FirstName string `json:"firstName"`
-	LastName  string `json:"lastName"`
-	Email     string `json:"email"`
+	// LastName: Last name of the prospect.
+	LastName string `json:"lastName"`
+	// Email: Email of the prospect.
+	Email string `json:"email"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -661,22 +684,34 @@ type Settings struct {
 
 // Social is a social.
 type Social struct {
-	FacebookURL    *string `json:"facebookUrl,omitempty"`
-	GooglePlus     *string `json:"googlePlus,omitempty"`
-	LinkedIn       *string `json:"linkedIn,omitempty"`
-	Foursquare     *string `json:"foursquare,omitempty"`
-	Twitter        *string `json:"twitter,omitempty"`
-	Yelp           *string `json:"yelp,omitempty"`
-	Instagram      *string `json:"instagram,omitempty"`
-	Youtube        *string `json:"youtube,omitempty"`
-	Pinterest      *string `json:"pinterest,omitempty"`
-	BlogRss        *string `json:"blogRss,omitempty"`
+	FacebookURL *string `json:"facebookUrl,omitempty"`
+	// GooglePlus: Googleplus URL.
+	GooglePlus *string `json:"googlePlus,omitempty"`
+	// LinkedIn: LinkedIn URL.
+	LinkedIn *string `json:"linkedIn,omitempty"`
+	// Foursquare: Foursquare URL.
+	Foursquare *string `json:"foursquare,omitempty"`
+	// Twitter: Twitter URL.
+	Twitter *string `json:"twitter,omitempty"`
+	// Yelp: Yelp URL.
+	Yelp *string `json:"yelp,omitempty"`
+	// Instagram: Instagram URL.
+	Instagram *string `json:"instagram,omitempty"`
+	// Youtube: Instagram URL.
+	Youtube *string `json:"youtube,omitempty"`
+	// Pinterest: Instagram URL.
+	Pinterest *string `json:"pinterest,omitempty"`
+	// BlogRss: Instagram URL.
+	BlogRss *string `json:"blogRss,omitempty"`
+	// GooglePlacesID: Google Business Places ID.
 	GooglePlacesID *string `json:"googlePlacesId,omitempty"`
 }
 
 // Twilio is a twilio.
 type Twilio struct {
-	Sid       string `json:"sid"`
+	// Sid: SID provided by Twilio.
+	Sid string `json:"sid"`
+	// AuthToken: Auth token provided by Twilio.
 	AuthToken string `json:"authToken"`
 }
 
@@ -693,7 +728,9 @@ func (r *Twilio) validate(op *operation) error {
 
 // Mailgun is a mailgun.
 type Mailgun struct {
+	// APIKey: API key provided by Mailgun.
 	APIKey string `json:"apiKey"`
+	// Domain: Domain connected with Mailgun.
 	Domain string `json:"domain"`
 }
 
@@ -710,38 +747,75 @@ func (r *Mailgun) validate(op *operation) error {
 
 // CreateLocationSuccessfulResponse is the answer of [LocationsService.Create].
 type CreateLocationSuccessfulResponse struct {
-	ID         string                `json:"id,omitempty"`
-	CompanyID  string                `json:"companyId,omitempty"`
-	Name       string                `json:"name,omitempty"`
-	Phone      string                `json:"phone,omitempty"`
-	Email      string                `json:"email,omitempty"`
-	Address    string                `json:"address,omitempty"`
-	City       string                `json:"city,omitempty"`
-	State      string                `json:"state,omitempty"`
-	Domain     string                `json:"domain,omitempty"`
-	Country    LocationCreateCountry `json:"country,omitempty"`
-	PostalCode string                `json:"postalCode,omitempty"`
-	Website    string                `json:"website,omitempty"`
-	Timezone   string                `json:"timezone,omitempty"`
-	Settings   *Settings             `json:"settings,omitempty"`
-	Social     *Social               `json:"social,omitempty"`
+	// ID: Location Id.
+	ID string `json:"id,omitempty"`
+	// CompanyID: Company/Agency Id.
+	CompanyID string `json:"companyId,omitempty"`
+	// Name: The name for the sub-account/location.
+	Name string `json:"name,omitempty"`
+	// Phone: The phone number of the business for which sub-account is
+	// created.
+	Phone string `json:"phone,omitempty"`
+	// Email: The email for the sub-account/location.
+	Email string `json:"email,omitempty"`
+	// Address: The address of the business for which sub-account is created.
+	Address string `json:"address,omitempty"`
+	// City: The city where the business is located for which sub-account is
+	// created.
+	City string `json:"city,omitempty"`
+	// State: The state in which the business operates for which sub-account is
+	// created.
+	State  string `json:"state,omitempty"`
+	Domain string `json:"domain,omitempty"`
+	// Country: The country in which the business is present for which
+	// sub-account is created.
+	Country LocationCreateCountry `json:"country,omitempty"`
+	// PostalCode: The postal code of the business for which sub-account is
+	// created.
+	PostalCode string `json:"postalCode,omitempty"`
+	// Website: The website of the business for which sub-account is created.
+	Website string `json:"website,omitempty"`
+	// Timezone: The timezone of the business for which sub-account is created.
+	Timezone string `json:"timezone,omitempty"`
+	// Settings: The default settings for location.
+	Settings *Settings `json:"settings,omitempty"`
+	// Social: The social media links for location.
+	Social *Social `json:"social,omitempty"`
 }
 
 // Location is a get location.
 type Location struct {
-	ID         string    `json:"id,omitempty"`
-	Name       string    `json:"name,omitempty"`
-	Phone      string    `json:"phone,omitempty"`
-	Email      string    `json:"email,omitempty"`
-	Address    string    `json:"address,omitempty"`
-	City       string    `json:"city,omitempty"`
-	State      string    `json:"state,omitempty"`
-	Country    string    `json:"country,omitempty"`
-	PostalCode string    `json:"postalCode,omitempty"`
-	Website    string    `json:"website,omitempty"`
-	Timezone   string    `json:"timezone,omitempty"`
-	Settings   *Settings `json:"settings,omitempty"`
-	Social     *Social   `json:"social,omitempty"`
+	// ID: Location Id.
+	ID string `json:"id,omitempty"`
+	// Name: The name for the sub-account/location.
+	Name string `json:"name,omitempty"`
+	// Phone: The phone number of the business for which sub-account is
+	// created.
+	Phone string `json:"phone,omitempty"`
+	// Email: The email for the sub-account/location.
+	Email string `json:"email,omitempty"`
+	// Address: The address of the business for which sub-account is created.
+	Address string `json:"address,omitempty"`
+	// City: The city where the business is located for which sub-account is
+	// created.
+	City string `json:"city,omitempty"`
+	// State: The state in which the business operates for which sub-account is
+	// created.
+	State string `json:"state,omitempty"`
+	// Country: The country in which the business is present for which
+	// sub-account is created.
+	Country string `json:"country,omitempty"`
+	// PostalCode: The postal code of the business for which sub-account is
+	// created.
+	PostalCode string `json:"postalCode,omitempty"`
+	// Website: The website of the business for which sub-account is created.
+	Website string `json:"website,omitempty"`
+	// Timezone: The timezone of the business for which sub-account is created.
+	Timezone string `json:"timezone,omitempty"`
+	// Settings: The default settings for location.
+	Settings *Settings `json:"settings,omitempty"`
+	// Social: The social media links for location.
+	Social *Social `json:"social,omitempty"`
 }
 
 // LocationsLocation is a get location by id.
@@ -783,22 +857,42 @@ type LocationsBusiness struct {
 
 // LocationUpdateRequest is the body of [LocationsService.Update].
 type LocationUpdateRequest struct {
-	Name         *string                `json:"name,omitempty"`
-	Phone        *string                `json:"phone,omitempty"`
-	CompanyID    string                 `json:"companyId"`
-	Address      *string                `json:"address,omitempty"`
-	City         *string                `json:"city,omitempty"`
-	State        *string                `json:"state,omitempty"`
-	Country      *LocationCreateCountry `json:"country,omitempty"`
-	PostalCode   *string                `json:"postalCode,omitempty"`
-	Website      *string                `json:"website,omitempty"`
-	Timezone     *string                `json:"timezone,omitempty"`
-	ProspectInfo *ProspectInfo          `json:"prospectInfo,omitempty"`
-	Settings     *Settings              `json:"settings,omitempty"`
-	Social       *Social                `json:"social,omitempty"`
-	Twilio       *Twilio                `json:"twilio,omitempty"`
-	Mailgun      *Mailgun               `json:"mailgun,omitempty"`
-	Snapshot     *SnapshotPut           `json:"snapshot,omitempty"`
+	// Name: The name for the sub-account/location.
+	Name *string `json:"name,omitempty"`
+	// Phone: The phone number of the business for which sub-account is
+	// created.
+	Phone *string `json:"phone,omitempty"`
+	// CompanyID: Company/Agency Id.
+	CompanyID string `json:"companyId"`
+	// Address: The address of the business for which sub-account is created.
+	Address *string `json:"address,omitempty"`
+	// City: The city where the business is located for which sub-account is
+	// created.
+	City *string `json:"city,omitempty"`
+	// State: The state in which the business operates for which sub-account is
+	// created.
+	State *string `json:"state,omitempty"`
+	// Country: The country in which the business is present for which
+	// sub-account is created.
+	Country *LocationCreateCountry `json:"country,omitempty"`
+	// PostalCode: The postal code of the business for which sub-account is
+	// created.
+	PostalCode *string `json:"postalCode,omitempty"`
+	// Website: The website of the business for which sub-account is created.
+	Website *string `json:"website,omitempty"`
+	// Timezone: The timezone of the business for which sub-account is created.
+	Timezone     *string       `json:"timezone,omitempty"`
+	ProspectInfo *ProspectInfo `json:"prospectInfo,omitempty"`
+	// Settings: The default settings for location.
+	Settings *Settings `json:"settings,omitempty"`
+	// Social: The social media links for location.
+	Social *Social `json:"social,omitempty"`
+	// Twilio: The twilio credentials for location.
+	Twilio *Twilio `json:"twilio,omitempty"`
+	// Mailgun: The mailgun credentials for location.
+	Mailgun *Mailgun `json:"mailgun,omitempty"`
+	// Snapshot: The snapshot to be updated in the location.
+	Snapshot *SnapshotPut `json:"snapshot,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -811,8 +905,11 @@ func (r *LocationUpdateRequest) validate(op *operation) error {
 
 // SnapshotPut is a snapshot put.
 type SnapshotPut struct {
-	ID       string `json:"id"`
-	Override *bool  `json:"override,omitempty"`
+	// ID: Snaptshot ID.
+	ID string `json:"id"`
+	// Override: If you want override all conflicted assets then pass true.
+	// Default value is false.
+	Override *bool `json:"override,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -825,38 +922,42 @@ func (r *SnapshotPut) validate(op *operation) error {
 
 // LocationDeletedSuccessfulResponse is the answer of [LocationsService.Delete].
 type LocationDeletedSuccessfulResponse struct {
-	Success bool   `json:"success"`
+	// Success: Success status of the API.
+	Success bool `json:"success"`
+	// Message: Success message of the API.
 	Message string `json:"message"`
 }
 
 // LocationsCustomField is a custom field.
 type LocationsCustomField struct {
-	ID                    string                    `json:"id,omitempty"`
-	Name                  string                    `json:"name,omitempty"`
-	FieldKey              string                    `json:"fieldKey,omitempty"`
-	Placeholder           string                    `json:"placeholder,omitempty"`
-	DataType              string                    `json:"dataType,omitempty"`
-	Position              int                       `json:"position,omitempty"`
-	PicklistOptions       []string                  `json:"picklistOptions,omitempty"`
-	PicklistImageOptions  []string                  `json:"picklistImageOptions,omitempty"`
-	IsAllowedCustomOption bool                      `json:"isAllowedCustomOption,omitempty"`
-	IsMultiFileAllowed    bool                      `json:"isMultiFileAllowed,omitempty"`
-	MaxFileLimit          int                       `json:"maxFileLimit,omitempty"`
-	LocationID            string                    `json:"locationId,omitempty"`
-	Model                 LocationsCustomFieldModel `json:"model,omitempty"`
+	ID                    string   `json:"id,omitempty"`
+	Name                  string   `json:"name,omitempty"`
+	FieldKey              string   `json:"fieldKey,omitempty"`
+	Placeholder           string   `json:"placeholder,omitempty"`
+	DataType              string   `json:"dataType,omitempty"`
+	Position              int      `json:"position,omitempty"`
+	PicklistOptions       []string `json:"picklistOptions,omitempty"`
+	PicklistImageOptions  []string `json:"picklistImageOptions,omitempty"`
+	IsAllowedCustomOption bool     `json:"isAllowedCustomOption,omitempty"`
+	IsMultiFileAllowed    bool     `json:"isMultiFileAllowed,omitempty"`
+	MaxFileLimit          int      `json:"maxFileLimit,omitempty"`
+	LocationID            string   `json:"locationId,omitempty"`
+	// Model: Model of the custom field.
+	Model LocationsCustomFieldModel `json:"model,omitempty"`
 }
 
 // CustomFieldsCreateRequest is the body of [LocationsService.CreateCustomField].
 type CustomFieldsCreateRequest struct {
-	Name               string                     `json:"name"`
-	DataType           string                     `json:"dataType"`
-	Placeholder        *string                    `json:"placeholder,omitempty"`
-	AcceptedFormat     []string                   `json:"acceptedFormat,omitempty"`
-	IsMultipleFile     *bool                      `json:"isMultipleFile,omitempty"`
-	MaxNumberOfFiles   *float64                   `json:"maxNumberOfFiles,omitempty"`
-	TextBoxListOptions []TextBoxListOptions       `json:"textBoxListOptions,omitempty"`
-	Position           *int                       `json:"position,omitempty"`
-	Model              *LocationsCustomFieldModel `json:"model,omitempty"`
+	Name               string               `json:"name"`
+	DataType           string               `json:"dataType"`
+	Placeholder        *string              `json:"placeholder,omitempty"`
+	AcceptedFormat     []string             `json:"acceptedFormat,omitempty"`
+	IsMultipleFile     *bool                `json:"isMultipleFile,omitempty"`
+	MaxNumberOfFiles   *float64             `json:"maxNumberOfFiles,omitempty"`
+	TextBoxListOptions []TextBoxListOptions `json:"textBoxListOptions,omitempty"`
+	Position           *int                 `json:"position,omitempty"`
+	// Model: Model of the custom field you want to create.
+	Model *LocationsCustomFieldModel `json:"model,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -878,7 +979,9 @@ type TextBoxListOptions struct {
 
 // FileUploadBody is the body of [LocationsService.UploadFileCustomFields].
 type FileUploadBody struct {
-	ID       *string `json:"id,omitempty"`
+	// ID: Id(Contact Id/Opportunity Id/Custom Field Id).
+	ID *string `json:"id,omitempty"`
+	// MaxFiles: Max number of files.
 	MaxFiles *string `json:"maxFiles,omitempty"`
 	// Files are the files to upload, sent as multipart parts named file unless an Upload names its Field.
 	Files []Upload `json:"-"`
@@ -891,14 +994,15 @@ func (r *FileUploadBody) multipartFiles() (string, []Upload) {
 
 // CustomFieldsUpdateRequest is the body of [LocationsService.UpdateCustomField].
 type CustomFieldsUpdateRequest struct {
-	Name               string                     `json:"name"`
-	Placeholder        *string                    `json:"placeholder,omitempty"`
-	AcceptedFormat     []string                   `json:"acceptedFormat,omitempty"`
-	IsMultipleFile     *bool                      `json:"isMultipleFile,omitempty"`
-	MaxNumberOfFiles   *float64                   `json:"maxNumberOfFiles,omitempty"`
-	TextBoxListOptions []TextBoxListOptions       `json:"textBoxListOptions,omitempty"`
-	Position           *int                       `json:"position,omitempty"`
-	Model              *LocationsCustomFieldModel `json:"model,omitempty"`
+	Name               string               `json:"name"`
+	Placeholder        *string              `json:"placeholder,omitempty"`
+	AcceptedFormat     []string             `json:"acceptedFormat,omitempty"`
+	IsMultipleFile     *bool                `json:"isMultipleFile,omitempty"`
+	MaxNumberOfFiles   *float64             `json:"maxNumberOfFiles,omitempty"`
+	TextBoxListOptions []TextBoxListOptions `json:"textBoxListOptions,omitempty"`
+	Position           *int                 `json:"position,omitempty"`
+	// Model: Model of the custom field you want to update.
+	Model *LocationsCustomFieldModel `json:"model,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -947,12 +1051,18 @@ type CustomValueDeleteSuccessfulResponse struct {
 
 // RecurringTaskCreateRequest is the body of [LocationsService.CreateRecurringTask].
 type RecurringTaskCreateRequest struct {
-	Title              string               `json:"title"`
-	Description        *string              `json:"description,omitempty"`
-	ContactIDs         []string             `json:"contactIds,omitempty"`
-	Owners             []string             `json:"owners,omitempty"`
-	RruleOptions       *CustomRRulesOptions `json:"rruleOptions"`
-	IgnoreTaskCreation *bool                `json:"ignoreTaskCreation,omitempty"`
+	// Title: Name of the task.
+	Title string `json:"title"`
+	// Description: Description of the task.
+	Description *string `json:"description,omitempty"`
+	// ContactIDs: Contact Id.
+	ContactIDs []string `json:"contactIds,omitempty"`
+	// Owners: Assigned To.
+	Owners []string `json:"owners,omitempty"`
+	// RruleOptions: Recurring rules.
+	RruleOptions *CustomRRulesOptions `json:"rruleOptions"`
+	// IgnoreTaskCreation: Create initial task or not.
+	IgnoreTaskCreation *bool `json:"ignoreTaskCreation,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -965,16 +1075,19 @@ func (r *RecurringTaskCreateRequest) validate(op *operation) error {
 
 // CustomRRulesOptions is a custom r rules options.
 type CustomRRulesOptions struct {
-	IntervalType        IntervalType `json:"intervalType"`
-	Interval            int          `json:"interval"`
-	StartDate           Timestamp    `json:"startDate"`
-	EndDate             Timestamp    `json:"endDate,omitzero"`
-	DayOfMonth          *float64     `json:"dayOfMonth,omitempty"`
-	DayOfWeek           *DayOfWeek   `json:"dayOfWeek,omitempty"`
-	MonthOfYear         *float64     `json:"monthOfYear,omitempty"`
-	Count               *int         `json:"count,omitempty"`
-	CreateTaskIfOverDue *bool        `json:"createTaskIfOverDue,omitempty"`
-	DueAfterSeconds     int          `json:"dueAfterSeconds"`
+	IntervalType IntervalType `json:"intervalType"`
+	Interval     int          `json:"interval"`
+	StartDate    Timestamp    `json:"startDate"`
+	EndDate      Timestamp    `json:"endDate,omitzero"`
+	// DayOfMonth: 1, 2, 3, ..., 27, 31.
+	DayOfMonth *float64   `json:"dayOfMonth,omitempty"`
+	DayOfWeek  *DayOfWeek `json:"dayOfWeek,omitempty"`
+	// MonthOfYear: 1, 2, ....., 11, 12.
+	MonthOfYear *float64 `json:"monthOfYear,omitempty"`
+	// Count: Max number of task executions.
+	Count               *int  `json:"count,omitempty"`
+	CreateTaskIfOverDue *bool `json:"createTaskIfOverDue,omitempty"`
+	DueAfterSeconds     int   `json:"dueAfterSeconds"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -990,12 +1103,16 @@ func (r *CustomRRulesOptions) validate(op *operation) error {
 
 // RecurringTask is a recurring task response.
 type RecurringTask struct {
-	ID              string               `json:"id"`
-	Title           string               `json:"title"`
-	Description     string               `json:"description"`
-	LocationID      string               `json:"locationId"`
-	UpdatedAt       Timestamp            `json:"updatedAt"`
-	CreatedAt       Timestamp            `json:"createdAt"`
+	// ID: Recurring Task Id.
+	ID string `json:"id"`
+	// Title: Name of the task.
+	Title string `json:"title"`
+	// Description: Description of the task.
+	Description string    `json:"description"`
+	LocationID  string    `json:"locationId"`
+	UpdatedAt   Timestamp `json:"updatedAt"`
+	CreatedAt   Timestamp `json:"createdAt"`
+	// RruleOptions: Recurring rules.
 	RruleOptions    *CustomRRulesOptions `json:"rruleOptions"`
 	TotalOccurrence float64              `json:"totalOccurrence"`
 	Deleted         bool                 `json:"deleted"`
@@ -1005,16 +1122,23 @@ type RecurringTask struct {
 
 // RecurringTaskUpdateRequest is the body of [LocationsService.UpdateRecurringTask].
 type RecurringTaskUpdateRequest struct {
-	Title              *string              `json:"title,omitempty"`
-	Description        *string              `json:"description,omitempty"`
-	ContactIDs         []string             `json:"contactIds,omitempty"`
-	Owners             []string             `json:"owners,omitempty"`
-	RruleOptions       *CustomRRulesOptions `json:"rruleOptions,omitempty"`
-	IgnoreTaskCreation *bool                `json:"ignoreTaskCreation,omitempty"`
+	// Title: Name of the task.
+	Title *string `json:"title,omitempty"`
+	// Description: Description of the task.
+	Description *string `json:"description,omitempty"`
+	// ContactIDs: Contact Id.
+	ContactIDs []string `json:"contactIds,omitempty"`
+	// Owners: Assigned To.
+	Owners []string `json:"owners,omitempty"`
+	// RruleOptions: Recurring rules.
+	RruleOptions *CustomRRulesOptions `json:"rruleOptions,omitempty"`
+	// IgnoreTaskCreation: Create initial task or not.
+	IgnoreTaskCreation *bool `json:"ignoreTaskCreation,omitempty"`
 }
 
 // DeleteRecurringTaskResponse is the answer of [LocationsService.DeleteRecurringTask].
 type DeleteRecurringTaskResponse struct {
+	// ID: Recurring Task Id.
 	ID      string `json:"id"`
 	Success bool   `json:"success"`
 }
@@ -1028,6 +1152,7 @@ type Tag struct {
 
 // TagBody is the body of [LocationsService.CreateTag].
 type TagBody struct {
+	// Name: Tag name.
 	Name string `json:"name"`
 }
 
@@ -1046,13 +1171,20 @@ type LocationTagDeleteSuccessfulResponse struct {
 
 // TaskSearchParamsRequest is the body of [LocationsService.SearchTasks].
 type TaskSearchParamsRequest struct {
-	ContactID  []string `json:"contactId,omitempty"`
-	Completed  *bool    `json:"completed,omitempty"`
+	// ContactID: Contact Ids.
+	ContactID []string `json:"contactId,omitempty"`
+	// Completed: Task Completed Or Pending.
+	Completed *bool `json:"completed,omitempty"`
+	// AssignedTo: Assigned User Ids.
 	AssignedTo []string `json:"assignedTo,omitempty"`
-	Query      *string  `json:"query,omitempty"`
-	Limit      *int     `json:"limit,omitempty"`
-	Skip       *int     `json:"skip,omitempty"`
-	BusinessID *string  `json:"businessId,omitempty"`
+	// Query: Search Value.
+	Query *string `json:"query,omitempty"`
+	// Limit: Limit To Api.
+	Limit *int `json:"limit,omitempty"`
+	// Skip: Number Of Tasks To Skip.
+	Skip *int `json:"skip,omitempty"`
+	// BusinessID: Bussiness Id.
+	BusinessID *string `json:"businessId,omitempty"`
 }
 
 // GetSMSTemplateResponse is a get sms template response.

@@ -83,7 +83,8 @@ type OpportunityCreateRequest struct {
 	ContactID       string                  `json:"contactId"`
 	MonetaryValue   *float64                `json:"monetaryValue,omitempty"`
 	AssignedTo      *string                 `json:"assignedTo,omitempty"`
-	CustomFields    []json.RawMessage       `json:"customFields,omitempty"`
+	// CustomFields: Add custom fields to opportunities.
+	CustomFields []json.RawMessage `json:"customFields,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -108,7 +109,9 @@ func (r *OpportunityCreateRequest) validate(op *operation) error {
 
 // CustomFieldsInputString is a custom fields input string.
 type CustomFieldsInputString struct {
-	ID         string `json:"id,omitempty"`
+	// ID: Pass either `id` or `key` of custom field.
+	ID string `json:"id,omitempty"`
+	// Key: Pass either `id` or `key` of custom field.
 	Key        string `json:"key,omitempty"`
 	FieldValue string `json:"field_value,omitempty"`
 }
@@ -172,7 +175,8 @@ type SearchOpportunitiesContactResponse struct {
 
 // CustomFieldResponse is a custom field response.
 type CustomFieldResponse struct {
-	ID         string          `json:"id"`
+	ID string `json:"id"`
+	// FieldValue: The value of the custom field.
 	FieldValue json.RawMessage `json:"fieldValue"`
 }
 
@@ -187,7 +191,9 @@ type SearchOpportunitiesResponseInternalSource struct {
 
 // LostReason is a lost reason response.
 type LostReason struct {
-	ID         string    `json:"id,omitempty"`
+	// ID: lost reason id.
+	ID string `json:"id,omitempty"`
+	// Name: lost reason name.
 	Name       string    `json:"name,omitempty"`
 	LocationID string    `json:"locationId,omitempty"`
 	UpdatedAt  Timestamp `json:"updatedAt,omitzero"`
@@ -196,12 +202,13 @@ type LostReason struct {
 
 // Pipeline is a pipelines response.
 type Pipeline struct {
-	ID                        string          `json:"id,omitempty"`
-	Name                      string          `json:"name,omitempty"`
-	Stages                    []PipelineStage `json:"stages,omitempty"`
-	ShowInFunnel              bool            `json:"showInFunnel,omitempty"`
-	ShowInPieChart            bool            `json:"showInPieChart,omitempty"`
-	LocationID                string          `json:"locationId,omitempty"`
+	ID             string          `json:"id,omitempty"`
+	Name           string          `json:"name,omitempty"`
+	Stages         []PipelineStage `json:"stages,omitempty"`
+	ShowInFunnel   bool            `json:"showInFunnel,omitempty"`
+	ShowInPieChart bool            `json:"showInPieChart,omitempty"`
+	LocationID     string          `json:"locationId,omitempty"`
+	// ColorRenderMode: How pipeline/stage colors are rendered.
 	ColorRenderMode           ColorRenderMode `json:"colorRenderMode,omitempty"`
 	DateAdded                 Timestamp       `json:"dateAdded,omitzero"`
 	DateUpdated               Timestamp       `json:"dateUpdated,omitzero"`
@@ -252,9 +259,11 @@ type AdditionalDetails struct {
 
 // OpportunityUpsertRequest is the body of [OpportunitiesService.Upsert].
 type OpportunityUpsertRequest struct {
-	ID                   *string                  `json:"id,omitempty"`
-	PipelineID           string                   `json:"pipelineId"`
-	LocationID           string                   `json:"locationId"`
+	// ID: opportunityId.
+	ID         *string `json:"id,omitempty"`
+	PipelineID string  `json:"pipelineId"`
+	LocationID string  `json:"locationId"`
+	// Followers: contactId.
 	Followers            []string                 `json:"followers"`
 	IsRemoveAllFollowers bool                     `json:"isRemoveAllFollowers"`
 	FollowersActionType  FollowersActionType      `json:"followersActionType"`
@@ -285,6 +294,7 @@ func (r *OpportunityUpsertRequest) validate(op *operation) error {
 
 // UpsertOpportunitySuccessfulResponse is the answer of [OpportunitiesService.Upsert].
 type UpsertOpportunitySuccessfulResponse struct {
+	// Opportunity: Updated / New Opportunity.
 	Opportunity json.RawMessage `json:"opportunity"`
 	New         bool            `json:"new"`
 }
@@ -297,7 +307,8 @@ type OpportunityUpdateRequest struct {
 	Status          *OpportunityCreateStatus `json:"status,omitempty"`
 	MonetaryValue   *float64                 `json:"monetaryValue,omitempty"`
 	AssignedTo      *string                  `json:"assignedTo,omitempty"`
-	CustomFields    []json.RawMessage        `json:"customFields,omitempty"`
+	// CustomFields: Update custom fields to opportunities.
+	CustomFields []json.RawMessage `json:"customFields,omitempty"`
 }
 
 // DeleteUpdateOpportunitySuccessfulResponse is the answer of [OpportunitiesService.Delete].

@@ -39,17 +39,26 @@ const (
 
 // Snapshot is a snapshots.
 type Snapshot struct {
-	ID   string `json:"id,omitempty"`
+	// ID: Snapshot Id.
+	ID string `json:"id,omitempty"`
+	// Name: Name of the snapshot.
 	Name string `json:"name,omitempty"`
+	// Type: Type of snapshot - own or imported.
 	Type string `json:"type,omitempty"`
 }
 
 // SnapshotShareLinkRequestCreateRequest is the body of [SnapshotsService.CreateShareLink].
 type SnapshotShareLinkRequestCreateRequest struct {
-	SnapshotID         string    `json:"snapshot_id"`
-	ShareType          ShareType `json:"share_type"`
-	RelationshipNumber *string   `json:"relationship_number,omitempty"`
-	ShareLocationID    *string   `json:"share_location_id,omitempty"`
+	// SnapshotID: id for snapshot to be shared.
+	SnapshotID string `json:"snapshot_id"`
+	// ShareType: Type of share link to generate.
+	ShareType ShareType `json:"share_type"`
+	// RelationshipNumber: Comma separated Relationship number of Agencies to
+	// create agency restricted share link.
+	RelationshipNumber *string `json:"relationship_number,omitempty"`
+	// ShareLocationID: Comma separated Sub-Account ids to create sub-account
+	// restricted share link.
+	ShareLocationID *string `json:"share_location_id,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -65,25 +74,36 @@ func (r *SnapshotShareLinkRequestCreateRequest) validate(op *operation) error {
 
 // CreateSnapshotShareLinkSuccessfulResponse is the answer of [SnapshotsService.CreateShareLink].
 type CreateSnapshotShareLinkSuccessfulResponse struct {
-	ID        string `json:"id,omitempty"`
+	// ID: id for shared snapshot.
+	ID string `json:"id,omitempty"`
+	// ShareLink: Share Link for snapshot.
 	ShareLink string `json:"shareLink,omitempty"`
 }
 
 // SnapshotStatus is a snapshot status.
 type SnapshotStatus struct {
-	ID         string    `json:"id,omitempty"`
-	LocationID string    `json:"locationId,omitempty"`
-	Status     string    `json:"status,omitempty"`
-	DateAdded  Timestamp `json:"dateAdded,omitzero"`
+	// ID: Document id.
+	ID string `json:"id,omitempty"`
+	// LocationID: Sub-account id.
+	LocationID string `json:"locationId,omitempty"`
+	// Status: Status of snapshot push.
+	Status string `json:"status,omitempty"`
+	// DateAdded: Timestamp of when snapshot processing starts for sub-account.
+	DateAdded Timestamp `json:"dateAdded,omitzero"`
 }
 
 // SnapshotStatusSchemaWithAssets is a snapshot status schema with assets.
 type SnapshotStatusSchemaWithAssets struct {
-	ID         string   `json:"id,omitempty"`
-	LocationID string   `json:"locationId,omitempty"`
-	Status     string   `json:"status,omitempty"`
-	Completed  []string `json:"completed,omitempty"`
-	Pending    []string `json:"pending,omitempty"`
+	// ID: Document id.
+	ID string `json:"id,omitempty"`
+	// LocationID: Sub-account id.
+	LocationID string `json:"locationId,omitempty"`
+	// Status: Status of snapshot push.
+	Status string `json:"status,omitempty"`
+	// Completed: List of completed assets.
+	Completed []string `json:"completed,omitempty"`
+	// Pending: List of pending assets.
+	Pending []string `json:"pending,omitempty"`
 }
 
 // SnapshotsListPushesOptions holds the optional query parameters of [SnapshotsService.ListPushes].

@@ -447,18 +447,20 @@ const (
 
 // User is an user.
 type User struct {
-	ID               string           `json:"id,omitempty"`
-	Name             string           `json:"name,omitempty"`
-	FirstName        string           `json:"firstName,omitempty"`
-	LastName         string           `json:"lastName,omitempty"`
-	Email            string           `json:"email,omitempty"`
-	Phone            string           `json:"phone,omitempty"`
-	Extension        string           `json:"extension,omitempty"`
-	Permissions      *Permissions     `json:"permissions,omitempty"`
-	Scopes           []string         `json:"scopes,omitempty"`
-	Roles            *Role            `json:"roles,omitempty"`
-	Deleted          bool             `json:"deleted,omitempty"`
-	LcPhone          json.RawMessage  `json:"lcPhone,omitempty"`
+	ID          string       `json:"id,omitempty"`
+	Name        string       `json:"name,omitempty"`
+	FirstName   string       `json:"firstName,omitempty"`
+	LastName    string       `json:"lastName,omitempty"`
+	Email       string       `json:"email,omitempty"`
+	Phone       string       `json:"phone,omitempty"`
+	Extension   string       `json:"extension,omitempty"`
+	Permissions *Permissions `json:"permissions,omitempty"`
+	Scopes      []string     `json:"scopes,omitempty"`
+	Roles       *Role        `json:"roles,omitempty"`
+	Deleted     bool         `json:"deleted,omitempty"`
+	// LcPhone: LC Phone Inbound Phone Numbers.
+	LcPhone json.RawMessage `json:"lcPhone,omitempty"`
+	// PlatformLanguage: Platform language preference for the user.
 	PlatformLanguage PlatformLanguage `json:"platformLanguage,omitempty"`
 }
 
@@ -514,21 +516,30 @@ type Role struct {
 
 // UserCreateRequest is the body of [UsersService.Create].
 type UserCreateRequest struct {
-	CompanyID            string             `json:"companyId"`
-	FirstName            string             `json:"firstName"`
-	LastName             string             `json:"lastName"`
-	Email                string             `json:"email"`
-	Password             string             `json:"password"`
-	Phone                *string            `json:"phone,omitempty"`
-	Type                 string             `json:"type"`
-	Role                 string             `json:"role"`
-	LocationIDs          []string           `json:"locationIds"`
-	Permissions          *Permissions       `json:"permissions,omitempty"`
-	Scopes               []UserCreateScopes `json:"scopes,omitempty"`
+	CompanyID   string       `json:"companyId"`
+	FirstName   string       `json:"firstName"`
+	LastName    string       `json:"lastName"`
+	Email       string       `json:"email"`
+	Password    string       `json:"password"`
+	Phone       *string      `json:"phone,omitempty"`
+	Type        string       `json:"type"`
+	Role        string       `json:"role"`
+	LocationIDs []string     `json:"locationIds"`
+	Permissions *Permissions `json:"permissions,omitempty"`
+	// Scopes: Scopes allowed for users. Only scopes that have been passed will
+	// be enabled. Note:- If passed empty all the scopes will be get disabled.
+	Scopes []UserCreateScopes `json:"scopes,omitempty"`
+	// ScopesAssignedToOnly: Assigned Scopes allowed for users. Only scopes
+	// that have been passed will be enabled. If passed empty all the assigned
+	// scopes will be get disabled.
 	ScopesAssignedToOnly []UserCreateScopes `json:"scopesAssignedToOnly,omitempty"`
 	ProfilePhoto         *string            `json:"profilePhoto,omitempty"`
-	TwilioPhone          map[string]string  `json:"twilioPhone,omitempty"`
-	PlatformLanguage     *PlatformLanguage  `json:"platformLanguage,omitempty"`
+	// TwilioPhone: Per-location inbound Twilio number in E.164 format, keyed
+	// by location id (Call and Voicemail Inbound Number for direct Twilio, not
+	// LC Phone).
+	TwilioPhone map[string]string `json:"twilioPhone,omitempty"`
+	// PlatformLanguage: Platform language preference for the user.
+	PlatformLanguage *PlatformLanguage `json:"platformLanguage,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -562,17 +573,19 @@ func (r *UserCreateRequest) validate(op *operation) error {
 
 // UserSuccessfulResponse is the answer of [UsersService.Create].
 type UserSuccessfulResponse struct {
-	ID                   string           `json:"id,omitempty"`
-	Name                 string           `json:"name,omitempty"`
-	FirstName            string           `json:"firstName,omitempty"`
-	LastName             string           `json:"lastName,omitempty"`
-	Email                string           `json:"email,omitempty"`
-	Phone                string           `json:"phone,omitempty"`
-	Extension            string           `json:"extension,omitempty"`
-	Permissions          *Permissions     `json:"permissions,omitempty"`
-	Scopes               []string         `json:"scopes,omitempty"`
-	Roles                *Role            `json:"roles,omitempty"`
-	LcPhone              json.RawMessage  `json:"lcPhone,omitempty"`
+	ID          string       `json:"id,omitempty"`
+	Name        string       `json:"name,omitempty"`
+	FirstName   string       `json:"firstName,omitempty"`
+	LastName    string       `json:"lastName,omitempty"`
+	Email       string       `json:"email,omitempty"`
+	Phone       string       `json:"phone,omitempty"`
+	Extension   string       `json:"extension,omitempty"`
+	Permissions *Permissions `json:"permissions,omitempty"`
+	Scopes      []string     `json:"scopes,omitempty"`
+	Roles       *Role        `json:"roles,omitempty"`
+	// LcPhone: LC Phone Inbound Phone Numbers.
+	LcPhone json.RawMessage `json:"lcPhone,omitempty"`
+	// PlatformLanguage: Platform language preference for the user.
 	PlatformLanguage     PlatformLanguage `json:"platformLanguage,omitempty"`
 	ScopesAssignedToOnly []string         `json:"scopesAssignedToOnly,omitempty"`
 	TotpEnabled          bool             `json:"totpEnabled,omitempty"`
@@ -581,11 +594,18 @@ type UserSuccessfulResponse struct {
 
 // ByEmailFilterRequest is the body of [UsersService.FilterByEmail].
 type ByEmailFilterRequest struct {
-	CompanyID  string  `json:"companyId"`
-	Emails     string  `json:"emails"`
-	Deleted    *bool   `json:"deleted,omitempty"`
-	Skip       *string `json:"skip,omitempty"`
-	Limit      *string `json:"limit,omitempty"`
+	// CompanyID: Company ID to filter users.
+	CompanyID string `json:"companyId"`
+	// Emails: Comma-separated list of email addresses to filter users.
+	Emails string `json:"emails"`
+	// Deleted: Filter deleted users.
+	Deleted *bool `json:"deleted,omitempty"`
+	// Skip: No of results to be skipped before returning the result.
+	Skip *string `json:"skip,omitempty"`
+	// Limit: No of results to be limited before returning the result.
+	Limit *string `json:"limit,omitempty"`
+	// Projection: Projection fields to return. Use "all" for all fields, or
+	// specify comma-separated field names. Default returns only id and email.
 	Projection *string `json:"projection,omitempty"`
 }
 
@@ -602,21 +622,32 @@ func (r *ByEmailFilterRequest) validate(op *operation) error {
 
 // UserUpdateRequest is the body of [UsersService.Update].
 type UserUpdateRequest struct {
-	FirstName            *string            `json:"firstName,omitempty"`
-	LastName             *string            `json:"lastName,omitempty"`
-	Email                *string            `json:"email,omitempty"`
-	Password             *string            `json:"password,omitempty"`
-	Phone                *string            `json:"phone,omitempty"`
-	Type                 *string            `json:"type,omitempty"`
-	Role                 *string            `json:"role,omitempty"`
-	CompanyID            *string            `json:"companyId,omitempty"`
-	LocationIDs          []string           `json:"locationIds,omitempty"`
-	Permissions          *Permissions       `json:"permissions,omitempty"`
-	Scopes               []UserCreateScopes `json:"scopes,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+	LastName  *string `json:"lastName,omitempty"`
+	// Email: Email update is no longer supported due to security reasons.
+	Email    *string `json:"email,omitempty"`
+	Password *string `json:"password,omitempty"`
+	Phone    *string `json:"phone,omitempty"`
+	Type     *string `json:"type,omitempty"`
+	Role     *string `json:"role,omitempty"`
+	// CompanyID: Company/Agency Id. Required for Agency Level access.
+	CompanyID   *string      `json:"companyId,omitempty"`
+	LocationIDs []string     `json:"locationIds,omitempty"`
+	Permissions *Permissions `json:"permissions,omitempty"`
+	// Scopes: Scopes allowed for users. Only scopes that have been passed will
+	// be enabled. If passed empty all the scopes will be get disabled.
+	Scopes []UserCreateScopes `json:"scopes,omitempty"`
+	// ScopesAssignedToOnly: Assigned Scopes allowed for users. Only scopes
+	// that have been passed will be enabled. If passed empty all the assigned
+	// scopes will be get disabled.
 	ScopesAssignedToOnly []UserCreateScopes `json:"scopesAssignedToOnly,omitempty"`
 	ProfilePhoto         *string            `json:"profilePhoto,omitempty"`
-	TwilioPhone          map[string]string  `json:"twilioPhone,omitempty"`
-	PlatformLanguage     *PlatformLanguage  `json:"platformLanguage,omitempty"`
+	// TwilioPhone: Per-location inbound Twilio number in E.164 format, keyed
+	// by location id (Call and Voicemail Inbound Number for direct Twilio, not
+	// LC Phone).
+	TwilioPhone map[string]string `json:"twilioPhone,omitempty"`
+	// PlatformLanguage: Platform language preference for the user.
+	PlatformLanguage *PlatformLanguage `json:"platformLanguage,omitempty"`
 }
 
 // DeleteUserSuccessfulResponse is the answer of [UsersService.Delete].

@@ -686,7 +686,11 @@ func (m *model) buildFields(t *goType) error {
 			if name == "" {
 				name = exportName(k)
 			}
-			gf := &goField{JSON: k, Name: name, Base: base, Doc: ov.Doc, Schema: ps}
+			doc := ov.Doc
+			if doc == "" && m.svc.Auto && ps != nil {
+				doc = fieldDoc(name, ps.Description)
+			}
+			gf := &goField{JSON: k, Name: name, Base: base, Doc: doc, Schema: ps}
 			byJSON[k] = gf
 			t.Fields = append(t.Fields, gf)
 		}
@@ -1080,3 +1084,29 @@ var enumNames = map[string]bool{}
 // globalEnums are the enums declared so far, by their sorted values, so
 // that one value set has one type across services.
 var globalEnums = map[string]string{}
+
+// fieldDoc is a field's doc comment from the spec's description: the Go
+// name, then HighLevel's words (a long description is cut after its first
+// sentence).
+func fieldDoc(name, desc string) string {
+	desc = strings.Join(strings.Fields(desc), " ")
+	letters := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, strings.ToLower(s))
+	}
+	if desc == "" || letters(desc) == letters(name) {
+		return "" // "Email: email." says nothing
+	}
+	if i := strings.Index(desc, ". "); i > 0 && len(desc) > 200 {
+		desc = desc[:i]
+	}
+	if len(desc) > 300 {
+		desc = desc[:297] + "..."
+	}
+	desc = strings.TrimSuffix(desc, ".")
+	return wrap(name+": "+desc+".", 72)
+}
