@@ -147,9 +147,13 @@ const (
 	quotaInterval = time.Second
 )
 
-// quotaLimit is the shared limiter's: 1 + 99 per second never puts more
-// than 100 in a second, and uses 99% of it.
-var quotaLimit = ghl.RateLimit{Requests: 99, Interval: quotaInterval, Burst: 1}
+// quotaLimit is the shared limiter's: 1 + 96 per second leaves three
+// slots a second (about 30 ms) for the jitter between the slot Redis
+// reserved and the request's arrival at the server: timers and the
+// scheduler of three processes on a loaded CI machine (with 1 + 99, a
+// run under -race beside other tests once put 101 in one of the
+// emulator's windows).
+var quotaLimit = ghl.RateLimit{Requests: 96, Interval: quotaInterval, Burst: 1}
 
 func childSync() error {
 	rdb, err := dialRedis()
@@ -195,8 +199,10 @@ func childSync() error {
 // least 95% of it.
 //
 //	go test -run TestReplicasShareOneQuota -v ./ghlredis
+//
+// It does not run in parallel with the other tests of the package, whose
+// thousand goroutines per process would add to the jitter it measures.
 func TestReplicasShareOneQuota(t *testing.T) {
-	t.Parallel()
 	srv := ghltest.NewServer(ghltest.WithRateLimit(quotaMax, quotaInterval, ghltest.DefaultRateLimitDaily),
 		ghltest.WithRequestLogLimit(1<<16))
 	t.Cleanup(srv.Close)
