@@ -188,6 +188,23 @@ func WithRateLimiter(l *RateLimiter) Option {
 	}
 }
 
+// WithLimiter makes the client's rate limiting go through l, such as a
+// limiter shared by every replica of a connector (the ghlredis package's),
+// in place of in-memory token buckets. A *RateLimiter is used as it is, as
+// with [WithRateLimiter].
+func WithLimiter(l Limiter) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("ghl: WithLimiter: limiter is nil")
+		}
+		if rl, ok := l.(*RateLimiter); ok && rl == nil {
+			return errors.New("ghl: WithLimiter: limiter is nil")
+		}
+		c.limiter = NewSharedRateLimiter(l)
+		return nil
+	}
+}
+
 // DefaultMaxPages is the most pages one iteration reads unless
 // [WithMaxPages] or [ContextWithMaxPages] raise it: 100,000 pages, or
 // 10 million contacts at 100 a page.

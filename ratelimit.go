@@ -108,19 +108,80 @@ func (l RateLimit) validate() error {
 	return nil
 }
 
+// Fit returns the limit to apply to a server that reported r: l as it is,
+// or lowered when the burst limit r reports (X-RateLimit-Max per
+// X-RateLimit-Interval-Milliseconds) is tighter, so that no window of the
+// server's interval ever holds more than r.Max requests. HighLevel sets
+// limits per app, location or Private Integration, and X-RateLimit-Max
+// always shows the one applied. A disabled l, or an r without both headers,
+// returns l. [RateLimiter] fits its buckets this way; a shared [Limiter]
+// should too.
+func (l RateLimit) Fit(r Rate) RateLimit {
+	if l.Disabled || l.Requests <= 0 || r.Max <= 0 || r.Interval <= 0 {
+		return l
+	}
+	cfgLimit := rate.Every(l.Interval / time.Duration(l.Requests))
+	burst := min(l.Burst, max(1, r.Max/10))
+	sustained := r.Max - burst
+	if sustained <= 0 {
+		sustained, burst = 1, 1
+	}
+	if rate.Every(r.Interval/time.Duration(sustained)) < cfgLimit {
+		return RateLimit{Requests: sustained, Interval: r.Interval, Burst: burst}
+	}
+	return l
+}
+
+// Limiter is what the client's rate limiting goes through, one budget per
+// key (a location or company ID, or a hash of a static token). The default
+// is the in-memory [*RateLimiter]; a limiter shared by several processes
+// (such as the ghlredis package's) replaces it with [WithLimiter], so that
+// replicas of one connector stay within one quota together.
+//
+// The client calls DailySpent before the first attempt of a call and
+// before every retry, Wait before every attempt, and Observe after every
+// response. An implementation must be safe for concurrent use.
+type Limiter interface {
+	// Wait blocks until key's budget allows one more request, or ctx is
+	// done. An error stops the call: the client returns it wrapped in a
+	// *RequestError (a *RateLimitError is returned as it is, for a daily
+	// quota the limiter knows is spent), and does not retry.
+	Wait(ctx context.Context, key string) error
+	// Observe records the quota HighLevel reported on a response for key:
+	// the limiter should lower its rate to a tighter X-RateLimit-Max (see
+	// [RateLimit.Fit]) and remember a spent daily quota
+	// (X-RateLimit-Daily-Remaining: 0) until it comes back. It is called on
+	// the response path and must return quickly; a shared implementation
+	// bounds its own I/O and treats it as best effort.
+	Observe(key string, r Rate)
+	// DailySpent reports how long key's daily quota is still known to be
+	// spent, or 0 when it is not: the call is then refused with a
+	// *RateLimitError (Daily) without being sent. It must not block; a
+	// shared implementation answers from what it last learned.
+	DailySpent(key string) time.Duration
+}
+
 // RateLimiter holds one token bucket per location or company, and the daily
 // quota HighLevel last reported for each. One busy location never slows
 // another. It is safe for concurrent use and may be shared by clients.
+// It is the default [Limiter].
 type RateLimiter struct {
 	cfg RateLimit
 	now func() time.Time
+	// shared, when not nil, holds the budgets instead of the buckets'
+	// token buckets (see WithLimiter); the buckets then only record the
+	// quota last reported, for Last.
+	shared Limiter
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
 }
 
 type bucket struct {
-	lim *rate.Limiter // nil when disabled
+	lim *rate.Limiter // nil when disabled or shared
+
+	shared Limiter // the RateLimiter's, when it has one
+	key    string  // the bucket's key, for shared
 
 	mu          sync.Mutex
 	last        Rate
@@ -144,8 +205,8 @@ func (rl *RateLimiter) bucket(key string) *bucket {
 	defer rl.mu.Unlock()
 	b := rl.buckets[key]
 	if b == nil {
-		b = &bucket{}
-		if !rl.cfg.Disabled {
+		b = &bucket{shared: rl.shared, key: key}
+		if rl.shared == nil && !rl.cfg.Disabled {
 			every := rl.cfg.Interval / time.Duration(rl.cfg.Requests)
 			b.lim = rate.NewLimiter(rate.Every(every), rl.cfg.Burst)
 		}
@@ -166,6 +227,13 @@ func (rl *RateLimiter) Last(key string) (Rate, bool) {
 // checkDaily returns a *RateLimitError when the daily quota of key is known
 // to be spent, so the request is not sent.
 func (rl *RateLimiter) checkDaily(b *bucket, op *operation) error {
+	if b.shared != nil {
+		if d := b.shared.DailySpent(b.key); d > 0 {
+			last, _ := rl.Last(b.key)
+			return &RateLimitError{Operation: op.Name, Rate: last, Daily: true, RetryAfter: d}
+		}
+		return nil
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.dailyUntil.IsZero() {
@@ -181,14 +249,37 @@ func (rl *RateLimiter) checkDaily(b *bucket, op *operation) error {
 
 // wait blocks until the bucket allows one more request, or ctx is done.
 func (b *bucket) wait(ctx context.Context) error {
+	if b.shared != nil {
+		return b.sharedWait(ctx)
+	}
 	if b.lim == nil {
 		return nil
 	}
 	return b.lim.Wait(ctx)
 }
 
+// sharedWait waits on the shared limiter, naming the operation in a
+// *RateLimitError it returns.
+func (b *bucket) sharedWait(ctx context.Context) error {
+	err := b.shared.Wait(ctx, b.key)
+	var rl *RateLimitError
+	if err != nil && errors.As(err, &rl) && rl.Operation == "" {
+		if st := stateFrom(ctx); st != nil {
+			rl.Operation = st.op.Name
+		}
+	}
+	return err
+}
+
 // observe records the quota a response reported.
 func (rl *RateLimiter) observe(b *bucket, r Rate) {
+	if b.shared != nil {
+		b.mu.Lock()
+		b.last, b.hasObserved = r, true
+		b.mu.Unlock()
+		b.shared.Observe(b.key, r)
+		return
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.last = r
@@ -210,17 +301,39 @@ func (rl *RateLimiter) observe(b *bucket, r Rate) {
 // Integration, and X-RateLimit-Max always shows the one applied), so that no
 // window of the server's interval ever holds more than limit.
 func (rl *RateLimiter) fit(limit int, interval time.Duration) (rate.Limit, int) {
-	cfgLimit := rate.Every(rl.cfg.Interval / time.Duration(rl.cfg.Requests))
-	burst := min(rl.cfg.Burst, max(1, limit/10))
-	sustained := limit - burst
-	if sustained <= 0 {
-		sustained, burst = 1, 1
+	f := rl.cfg.Fit(Rate{Max: limit, Interval: interval})
+	return rate.Every(f.Interval / time.Duration(f.Requests)), f.Burst
+}
+
+// Wait blocks until key's bucket allows one more request, or ctx is done
+// ([Limiter]).
+func (rl *RateLimiter) Wait(ctx context.Context, key string) error {
+	return rl.bucket(key).wait(ctx)
+}
+
+// Observe records the quota a response for key reported, fitting key's
+// bucket to a tighter server limit ([Limiter]).
+func (rl *RateLimiter) Observe(key string, r Rate) { rl.observe(rl.bucket(key), r) }
+
+// DailySpent reports how long key's daily quota is still known to be
+// spent, or 0 ([Limiter]).
+func (rl *RateLimiter) DailySpent(key string) time.Duration {
+	var rle *RateLimitError
+	if errors.As(rl.checkDaily(rl.bucket(key), &operation{}), &rle) {
+		return rle.RetryAfter
 	}
-	serverLimit := rate.Every(interval / time.Duration(sustained))
-	if serverLimit < cfgLimit {
-		return serverLimit, burst
+	return 0
+}
+
+// NewSharedRateLimiter returns a *RateLimiter whose budgets are held by l
+// (a limiter shared by several processes), for [WithRateLimiter]; it still
+// records the quota last reported per key for [RateLimiter.Last].
+// [WithLimiter] does the same in one step.
+func NewSharedRateLimiter(l Limiter) *RateLimiter {
+	if rl, ok := l.(*RateLimiter); ok {
+		return rl
 	}
-	return cfgLimit, rl.cfg.Burst
+	return &RateLimiter{cfg: DefaultRateLimit(), now: time.Now, shared: l, buckets: make(map[string]*bucket)}
 }
 
 // nextDailyReset estimates when a spent daily quota comes back. HighLevel
