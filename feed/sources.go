@@ -87,7 +87,7 @@ func ContactsSnapshot(c *ghl.Client, locationID string, opts *ContactsOptions) *
 			r.Sort = []ghl.ContactSearchSort{{Field: "dateAdded", Direction: "asc"}}
 			return c.Contacts.SearchIter(ctx, &r)
 		},
-		ID: func(ct *ghl.Contact) string { return ct.ID },
+		ID:   func(ct *ghl.Contact) string { return ct.ID },
 		Hash: contactHash,
 	}
 }

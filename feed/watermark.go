@@ -77,8 +77,8 @@ func (w *Watermark[T]) overlap() int64 {
 
 // waterState is a watermark checkpoint.
 type waterState struct {
-	mark   int64            // the watermark, epoch ms; MinInt64 for none
-	caught int64            // CaughtUp, epoch ms; 0 for none
+	mark   int64                // the watermark, epoch ms; MinInt64 for none
+	caught int64                // CaughtUp, epoch ms; 0 for none
 	seen   map[string]seenEntry // ID -> what was delivered, within the overlap
 }
 
