@@ -99,12 +99,14 @@ func contactHash(ct *ghl.Contact) uint64 {
 	return HashJSON(&cp)
 }
 
-// Users is a snapshot feed of a location's users (Users.ListByLocation: 1
+// Users is a snapshot feed of a location's users (Users.ListByLocation, which
+// HighLevel marks deprecated but is the list a location token reads: 1
 // request per cycle).
 func Users(c *ghl.Client, locationID string) *Snapshot[ghl.User] {
 	return &Snapshot[ghl.User]{
 		Name: "users",
 		Read: FromList(func(ctx context.Context) ([]ghl.User, *ghl.Response, error) {
+			//lint:ignore SA1019 the one users list a location token may read; Users.Search takes an agency's company ID
 			return c.Users.ListByLocation(ctx, locationID)
 		}),
 		ID: func(u *ghl.User) string { return u.ID },

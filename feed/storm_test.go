@@ -29,7 +29,7 @@ type storm struct {
 	names   int
 	live    []string
 	created map[string]bool // IDs created during the storm
-	changes map[string]int // mutations by kind
+	changes map[string]int  // mutations by kind
 }
 
 func (s *storm) mutate() {
