@@ -56,7 +56,10 @@ type Watermark[T any] struct {
 	Overlap time.Duration
 	// Start is where a feed without a checkpoint begins: zero reads every
 	// record (all delivered as Created); a time reads only the records
-	// updated from Start minus Overlap on.
+	// updated from Start on (from Start minus Overlap when Start is within
+	// two overlaps of now). A watermark more than two overlaps behind the
+	// cycle's start (a first read, a catch-up under a budget) reads from
+	// the watermark itself, without the overlap.
 	Start time.Time
 }
 
