@@ -248,6 +248,9 @@ func (t *coreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, &sendError{final: true, err: err} // cancelled before sending
 	}
+	if b := budgetFrom(ctx); b != nil && !b.take() {
+		return nil, &sendError{final: true, err: ErrBudgetSpent}
+	}
 	log := t.client.logger
 	debug := log.Enabled(ctx, slog.LevelDebug)
 	var start time.Time

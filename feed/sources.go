@@ -1,0 +1,203 @@
+package feed
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	ghl "github.com/salesnexus/ghl-go"
+)
+
+// ContactsOptions narrows the contacts feeds ([Contacts] and
+// [ContactsSnapshot]).
+type ContactsOptions struct {
+	// PageLimit is the page size, 1 to 500; 0 is 500, the fewest requests.
+	PageLimit int
+	// Query and Filters narrow the search as in [ghl.ContactSearchRequest];
+	// the feed adds its own dateUpdated filter to Filters (AND).
+	Query   string
+	Filters []ghl.ContactSearchFilter
+	// Overlap and Start are those of [Watermark] (Contacts only).
+	Overlap time.Duration
+	Start   time.Time
+}
+
+func (o *ContactsOptions) request(locationID string) ghl.ContactSearchRequest {
+	r := ghl.ContactSearchRequest{LocationID: locationID, PageLimit: 500}
+	if o != nil {
+		if o.PageLimit > 0 {
+			r.PageLimit = o.PageLimit
+		}
+		r.Query = o.Query
+		r.Filters = append([]ghl.ContactSearchFilter(nil), o.Filters...)
+	}
+	return r
+}
+
+// Contacts is a watermark feed of a location's contacts: every cycle is one
+// Contacts.Search (through SearchIter) filtered on dateUpdated at or after
+// the watermark minus the overlap and sorted by dateUpdated, oldest first,
+// paged by searchAfter. A cycle costs ceil((n+1)/PageLimit) requests for n
+// contacts updated since the watermark minus the overlap: 1 when nothing
+// changed. Deletions are not reported (see [ContactsSnapshot]).
+func Contacts(c *ghl.Client, locationID string, opts *ContactsOptions) *Watermark[ghl.Contact] {
+	base := opts.request(locationID)
+	w := &Watermark[ghl.Contact]{
+		Name: "contacts",
+		Read: func(ctx context.Context, since time.Time) iter.Seq2[*ghl.Contact, error] {
+			r := base
+			r.Filters = append([]ghl.ContactSearchFilter(nil), base.Filters...)
+			if !since.IsZero() {
+				r.Filters = append(r.Filters, ghl.ContactSearchFilter{Field: "dateUpdated", Operator: "range",
+					Value: map[string]any{"gte": since.UTC().Format("2006-01-02T15:04:05.000Z")}})
+			}
+			r.Sort = []ghl.ContactSearchSort{{Field: "dateUpdated", Direction: "asc"}}
+			return c.Contacts.SearchIter(ctx, &r)
+		},
+		ID:      func(ct *ghl.Contact) string { return ct.ID },
+		Version: func(ct *ghl.Contact) time.Time { return contactVersion(ct) },
+		Created: func(ct *ghl.Contact) time.Time { return ct.DateAdded.Time },
+		Hash:    contactHash,
+	}
+	if opts != nil {
+		w.Overlap, w.Start = opts.Overlap, opts.Start
+	}
+	return w
+}
+
+// contactVersion is dateUpdated, or dateAdded for a contact never updated.
+func contactVersion(ct *ghl.Contact) time.Time {
+	if ct.DateUpdated.IsZero() {
+		return ct.DateAdded.Time
+	}
+	return ct.DateUpdated.Time
+}
+
+// ContactsSnapshot is a snapshot feed of a location's contacts: every cycle
+// reads them all (Contacts.SearchIter sorted by dateAdded, paged by
+// searchAfter, so that a deletion while paging shifts nothing), which
+// costs ceil((N+1)/PageLimit) requests for N contacts, and reports
+// deletions too. The hash leaves out the search cursor.
+func ContactsSnapshot(c *ghl.Client, locationID string, opts *ContactsOptions) *Snapshot[ghl.Contact] {
+	base := opts.request(locationID)
+	return &Snapshot[ghl.Contact]{
+		Name: "contacts-snapshot",
+		Read: func(ctx context.Context) iter.Seq2[*ghl.Contact, error] {
+			r := base
+			r.Sort = []ghl.ContactSearchSort{{Field: "dateAdded", Direction: "asc"}}
+			return c.Contacts.SearchIter(ctx, &r)
+		},
+		ID:   func(ct *ghl.Contact) string { return ct.ID },
+		Hash: contactHash,
+	}
+}
+
+// contactHash hashes a contact without its search cursor.
+func contactHash(ct *ghl.Contact) uint64 {
+	cp := *ct
+	cp.SearchAfter = nil
+	return HashJSON(&cp)
+}
+
+// Users is a snapshot feed of a location's users (Users.ListByLocation, which
+// HighLevel marks deprecated but is the list a location token reads: 1
+// request per cycle).
+func Users(c *ghl.Client, locationID string) *Snapshot[ghl.User] {
+	return &Snapshot[ghl.User]{
+		Name: "users",
+		Read: FromList(func(ctx context.Context) ([]ghl.User, *ghl.Response, error) {
+			//lint:ignore SA1019 the one users list a location token may read; Users.Search takes an agency's company ID
+			return c.Users.ListByLocation(ctx, locationID)
+		}),
+		ID: func(u *ghl.User) string { return u.ID },
+	}
+}
+
+// Workflows is a snapshot feed of a location's workflows (Workflows.List:
+// 1 request per cycle).
+func Workflows(c *ghl.Client, locationID string) *Snapshot[ghl.Workflow] {
+	return &Snapshot[ghl.Workflow]{
+		Name: "workflows",
+		Read: FromList(func(ctx context.Context) ([]ghl.Workflow, *ghl.Response, error) {
+			return c.Workflows.List(ctx, locationID)
+		}),
+		ID: func(w *ghl.Workflow) string { return w.ID },
+	}
+}
+
+// Calendars is a snapshot feed of a location's calendars (Calendars.List:
+// 1 request per cycle); opts may be nil.
+func Calendars(c *ghl.Client, locationID string, opts *ghl.CalendarsListOptions) *Snapshot[ghl.Calendar] {
+	return &Snapshot[ghl.Calendar]{
+		Name: "calendars",
+		Read: FromList(func(ctx context.Context) ([]ghl.Calendar, *ghl.Response, error) {
+			return c.Calendars.List(ctx, locationID, opts)
+		}),
+		ID: func(cal *ghl.Calendar) string { return cal.ID },
+	}
+}
+
+// CalendarGroups is a snapshot feed of a location's calendar groups
+// (Calendars.ListGroups: 1 request per cycle).
+func CalendarGroups(c *ghl.Client, locationID string) *Snapshot[ghl.Group] {
+	return &Snapshot[ghl.Group]{
+		Name: "calendar-groups",
+		Read: FromList(func(ctx context.Context) ([]ghl.Group, *ghl.Response, error) {
+			return c.Calendars.ListGroups(ctx, locationID)
+		}),
+		ID: func(g *ghl.Group) string { return g.ID },
+	}
+}
+
+// Pipelines is a snapshot feed of a location's opportunity pipelines and
+// their stages (Opportunities.ListPipelines: 1 request per cycle).
+func Pipelines(c *ghl.Client, locationID string) *Snapshot[ghl.Pipeline] {
+	return &Snapshot[ghl.Pipeline]{
+		Name: "pipelines",
+		Read: FromList(func(ctx context.Context) ([]ghl.Pipeline, *ghl.Response, error) {
+			return c.Opportunities.ListPipelines(ctx, locationID)
+		}),
+		ID: func(p *ghl.Pipeline) string { return p.ID },
+	}
+}
+
+// Campaigns is a snapshot feed of a location's campaigns (Campaigns.List:
+// 1 request per cycle); opts may be nil.
+func Campaigns(c *ghl.Client, locationID string, opts *ghl.CampaignsListOptions) *Snapshot[ghl.Campaign] {
+	return &Snapshot[ghl.Campaign]{
+		Name: "campaigns",
+		Read: FromList(func(ctx context.Context) ([]ghl.Campaign, *ghl.Response, error) {
+			return c.Campaigns.List(ctx, locationID, opts)
+		}),
+		ID: func(cp *ghl.Campaign) string { return cp.ID },
+	}
+}
+
+// BlogPosts is a snapshot feed of the posts of a blog (Blogs.ListPostsIter:
+// ceil((N+1)/Limit) requests per cycle). The list is paged by offset, so
+// deletions are confirmed by a second read ([Snapshot].ConfirmDeletes).
+func BlogPosts(c *ghl.Client, locationID, blogID string, opts *ghl.BlogsListPostsOptions) *Snapshot[ghl.Blog] {
+	return &Snapshot[ghl.Blog]{
+		Name: "blog-posts",
+		Read: func(ctx context.Context) iter.Seq2[*ghl.Blog, error] {
+			return c.Blogs.ListPostsIter(ctx, locationID, blogID, opts)
+		},
+		ID:             func(b *ghl.Blog) string { return b.ID },
+		ConfirmDeletes: true,
+	}
+}
+
+// Opportunities is a snapshot feed of a location's opportunities, narrowed
+// by opts (a pipeline, a stage, a status), through Opportunities.SearchIter
+// (paged by meta's startAfter cursors: ceil((N+1)/Limit) requests per
+// cycle). The search filters by creation date only, not by update, so it
+// cannot carry a watermark.
+func Opportunities(c *ghl.Client, locationID string, opts *ghl.OpportunitiesSearchOptions) *Snapshot[ghl.Opportunity] {
+	return &Snapshot[ghl.Opportunity]{
+		Name: "opportunities",
+		Read: func(ctx context.Context) iter.Seq2[*ghl.Opportunity, error] {
+			return c.Opportunities.SearchIter(ctx, locationID, opts)
+		},
+		ID: func(o *ghl.Opportunity) string { return o.ID },
+	}
+}
