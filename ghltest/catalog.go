@@ -256,6 +256,8 @@ func (s *Server) registerCatalogRoutes() {
 	s.handle("POST", "/users/search/filter-by-email", s.filterUsersByEmail)
 
 	s.registerLocationRoutes()
+	s.registerOpportunityRoutes()
+	s.registerConversationRoutes()
 }
 
 // userFilter is the search of GET /users/search: query (a substring of the

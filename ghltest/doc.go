@@ -49,7 +49,7 @@
 // The emulator routes every operation of HighLevel's 41 v2 specs (576
 // operations, apps/*.json), from a table generated into routes_gen.go by
 // ghltest/internal/routegen (the emulator's own reading of the specs; it
-// shares nothing with the SDK's generator). 70 operations work on real
+// shares nothing with the SDK's generator). 96 operations work on real
 // state:
 //
 //   - all 32 of apps/contacts.json (contacts CRUD, upsert, search,
@@ -73,7 +73,34 @@
 //     contacts may refer to it by key), customValues and tags, each CRUD;
 //     settings.allowDuplicateContact is the location's duplicate rule
 //     ([Server.SetAllowDuplicates]);
-//   - GET /companies/{companyId} for the agency token's company.
+//   - GET /companies/{companyId} for the agency token's company;
+//   - all 12 of apps/opportunities.json: pipelines with stages ({id, name,
+//     position, showInFunnel, showInPieChart}) and lost reasons, seeded per
+//     location on first use ([Server.Pipelines]; "Sales Pipeline" and
+//     "Onboarding"), opportunities CRUD ([Server.AddOpportunity]; pipeline,
+//     stage and contact checked, the contact embedded, monetaryValue a
+//     number with cents), PUT .../status (open, won, lost, abandoned),
+//     followers add and remove, POST /opportunities/upsert (matches by id,
+//     else by pipelineId + contactId, else creates; answers "new"),
+//     GET /opportunities/search (snake_case filters, q, order, newest first,
+//     limit 20..100, page or the startAfterId/startAfter cursor in meta) and
+//     POST /opportunities/search (query, page, searchAfter, filters);
+//   - 14 of apps/conversations.json: one conversation per contact
+//     ([Server.AddConversation], [Server.AddMessage] with a [MessageSeed],
+//     [Server.SeedConversation] for SMS, email and a recorded call),
+//     GET /conversations/search ({conversations, total}; contactId, query,
+//     status, sort, startAfterDate, limit), POST /conversations/, GET, PUT and
+//     DELETE /conversations/{id} (GET answers the type as a number, as the
+//     spec does), GET /conversations/{id}/messages (newest first, limit and
+//     lastMessageId; nested {"messages":{"lastMessageId","nextPage",
+//     "messages"}} as the live API answers), GET /conversations/messages/{id}
+//     ({"message":{...}}, as the live API answers), GET
+//     /conversations/messages/email/{id}, PUT .../status, POST
+//     /conversations/messages (an outbound message in the contact's
+//     conversation), the live-chat typing indicator (201 {"success":true}),
+//     a call's recording (audio/x-wav, "attachment; filename=audio.wav") and
+//     transcription (the spec's single object, and text/plain as
+//     transcription.txt).
 //
 // Response bodies use the spec's envelope keys, field names and statuses
 // exactly, including its spellings "succeded" and "buiseness" and its 200
@@ -127,7 +154,7 @@
 //	401 bad Version         {"statusCode":401,"message":"version header is invalid","traceId":"..."}
 //	403 other location      {"statusCode":403,"message":"The token does not have access to this location","traceId":"..."}
 //	404 unknown route       {"statusCode":404,"message":"Cannot GET /x","error":"Not Found","traceId":"..."}
-//	404 unknown entity      {"statusCode":404,"message":"Contact not found","error":"Not Found","traceId":"..."} (also Task, Note, Business, User, Workflow, Campaign, Location, Custom field, Custom value, Tag)
+//	404 unknown entity      {"statusCode":404,"message":"Contact not found","error":"Not Found","traceId":"..."} (also Task, Note, Business, User, Workflow, Campaign, Location, Custom field, Custom value, Tag, Opportunity, Conversation, Message, Email, Recording, Transcription)
 //	422 validation          {"statusCode":422,"message":["locationId should not be empty",...],"error":"Unprocessable Entity","traceId":"..."}
 //	501 not emulated        {"statusCode":501,"message":"ghltest: operation <operationId> (<METHOD> <path>) is not emulated yet","error":"Not Implemented","traceId":"..."}
 //	429 rate limited        {"statusCode":429,"message":"Too Many Requests","traceId":"..."}

@@ -111,10 +111,10 @@ func (c *reqCtx) setHeaders(h http.Header, contentLength int) {
 		c.rl = c.s.rl.peek("")
 	}
 	c.rl.set(h)
+	h.Set("Content-Type", "application/json; charset=utf-8") // a handler's own header overrides it
 	for _, kv := range c.headers {
 		h.Set(kv[0], kv[1])
 	}
-	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(contentLength))
 }
 
