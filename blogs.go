@@ -26,19 +26,19 @@ var (
 	opBlogsList                     = &operation{Name: "Blogs.List", ID: "get-blogs", Method: "GET", Path: "/blogs/site/all", Version: "2021-07-28"}
 )
 
-// BlogPostParamsCreateStatus is a value of BlogPostParamsCreateRequest.Status.
-type BlogPostParamsCreateStatus string
+// BlogParamsStatus is a value of BlogPostParamsCreateRequest.Status.
+type BlogParamsStatus string
 
-// The values of BlogPostParamsCreateStatus.
+// The values of BlogParamsStatus.
 const (
-	// BlogPostParamsCreateStatusDRAFT is "DRAFT".
-	BlogPostParamsCreateStatusDRAFT BlogPostParamsCreateStatus = "DRAFT"
-	// BlogPostParamsCreateStatusPUBLISHED is "PUBLISHED".
-	BlogPostParamsCreateStatusPUBLISHED BlogPostParamsCreateStatus = "PUBLISHED"
-	// BlogPostParamsCreateStatusSCHEDULED is "SCHEDULED".
-	BlogPostParamsCreateStatusSCHEDULED BlogPostParamsCreateStatus = "SCHEDULED"
-	// BlogPostParamsCreateStatusARCHIVED is "ARCHIVED".
-	BlogPostParamsCreateStatusARCHIVED BlogPostParamsCreateStatus = "ARCHIVED"
+	// BlogParamsStatusDRAFT is "DRAFT".
+	BlogParamsStatusDRAFT BlogParamsStatus = "DRAFT"
+	// BlogParamsStatusPUBLISHED is "PUBLISHED".
+	BlogParamsStatusPUBLISHED BlogParamsStatus = "PUBLISHED"
+	// BlogParamsStatusSCHEDULED is "SCHEDULED".
+	BlogParamsStatusSCHEDULED BlogParamsStatus = "SCHEDULED"
+	// BlogParamsStatusARCHIVED is "ARCHIVED".
+	BlogParamsStatusARCHIVED BlogParamsStatus = "ARCHIVED"
 )
 
 // Author is an author response.
@@ -65,12 +65,12 @@ type BlogPostParamsCreateRequest struct {
 	Title      string `json:"title"`
 	LocationID string `json:"locationId"`
 	// BlogID: You can find the blog id from blog site dashboard link.
-	BlogID       string                     `json:"blogId"`
-	ImageURL     string                     `json:"imageUrl"`
-	Description  string                     `json:"description"`
-	RawHTML      string                     `json:"rawHTML"`
-	Status       BlogPostParamsCreateStatus `json:"status"`
-	ImageAltText string                     `json:"imageAltText"`
+	BlogID       string           `json:"blogId"`
+	ImageURL     string           `json:"imageUrl"`
+	Description  string           `json:"description"`
+	RawHTML      string           `json:"rawHTML"`
+	Status       BlogParamsStatus `json:"status"`
+	ImageAltText string           `json:"imageAltText"`
 	// Categories: This needs to be array of category ids, which you can get
 	// from the category get api call.
 	Categories []string `json:"categories"`
@@ -168,12 +168,12 @@ type BlogPostParamsUpdateRequest struct {
 	Title      string `json:"title"`
 	LocationID string `json:"locationId"`
 	// BlogID: You can find the blog id from blog site dashboard link.
-	BlogID       string                     `json:"blogId"`
-	ImageURL     string                     `json:"imageUrl"`
-	Description  string                     `json:"description"`
-	RawHTML      string                     `json:"rawHTML"`
-	Status       BlogPostParamsCreateStatus `json:"status"`
-	ImageAltText string                     `json:"imageAltText"`
+	BlogID       string           `json:"blogId"`
+	ImageURL     string           `json:"imageUrl"`
+	Description  string           `json:"description"`
+	RawHTML      string           `json:"rawHTML"`
+	Status       BlogParamsStatus `json:"status"`
+	ImageAltText string           `json:"imageAltText"`
 	// Categories: This needs to be array of category ids, which you can get
 	// from the category get api call.
 	Categories []string `json:"categories"`

@@ -185,27 +185,27 @@ const (
 	MeetingLocationTypeBooker MeetingLocationType = "booker"
 )
 
-// LocationConfigurationResponseKind is a value of LocationConfigurationResponse.Kind.
-type LocationConfigurationResponseKind string
+// LocationConfigurationKind is a value of LocationConfigurationResponse.Kind.
+type LocationConfigurationKind string
 
-// The values of LocationConfigurationResponseKind.
+// The values of LocationConfigurationKind.
 const (
-	// LocationConfigurationResponseKindCustom is "custom".
-	LocationConfigurationResponseKindCustom LocationConfigurationResponseKind = "custom"
-	// LocationConfigurationResponseKindZoomConference is "zoom_conference".
-	LocationConfigurationResponseKindZoomConference LocationConfigurationResponseKind = "zoom_conference"
-	// LocationConfigurationResponseKindGoogleConference is "google_conference".
-	LocationConfigurationResponseKindGoogleConference LocationConfigurationResponseKind = "google_conference"
-	// LocationConfigurationResponseKindInboundCall is "inbound_call".
-	LocationConfigurationResponseKindInboundCall LocationConfigurationResponseKind = "inbound_call"
-	// LocationConfigurationResponseKindOutboundCall is "outbound_call".
-	LocationConfigurationResponseKindOutboundCall LocationConfigurationResponseKind = "outbound_call"
-	// LocationConfigurationResponseKindPhysical is "physical".
-	LocationConfigurationResponseKindPhysical LocationConfigurationResponseKind = "physical"
-	// LocationConfigurationResponseKindBooker is "booker".
-	LocationConfigurationResponseKindBooker LocationConfigurationResponseKind = "booker"
-	// LocationConfigurationResponseKindMsTeamsConference is "ms_teams_conference".
-	LocationConfigurationResponseKindMsTeamsConference LocationConfigurationResponseKind = "ms_teams_conference"
+	// LocationConfigurationKindCustom is "custom".
+	LocationConfigurationKindCustom LocationConfigurationKind = "custom"
+	// LocationConfigurationKindZoomConference is "zoom_conference".
+	LocationConfigurationKindZoomConference LocationConfigurationKind = "zoom_conference"
+	// LocationConfigurationKindGoogleConference is "google_conference".
+	LocationConfigurationKindGoogleConference LocationConfigurationKind = "google_conference"
+	// LocationConfigurationKindInboundCall is "inbound_call".
+	LocationConfigurationKindInboundCall LocationConfigurationKind = "inbound_call"
+	// LocationConfigurationKindOutboundCall is "outbound_call".
+	LocationConfigurationKindOutboundCall LocationConfigurationKind = "outbound_call"
+	// LocationConfigurationKindPhysical is "physical".
+	LocationConfigurationKindPhysical LocationConfigurationKind = "physical"
+	// LocationConfigurationKindBooker is "booker".
+	LocationConfigurationKindBooker LocationConfigurationKind = "booker"
+	// LocationConfigurationKindMsTeamsConference is "ms_teams_conference".
+	LocationConfigurationKindMsTeamsConference LocationConfigurationKind = "ms_teams_conference"
 )
 
 // RecurringFreq is a value of Recurring.Freq.
@@ -245,25 +245,25 @@ const (
 	BookingOverlapDefaultStatusNew BookingOverlapDefaultStatus = "new"
 )
 
-// AppointmentCreateMeetingLocationType is a value of AppointmentCreateRequest.MeetingLocationType.
-type AppointmentCreateMeetingLocationType string
+// AppointmentMeetingLocationType is a value of AppointmentCreateRequest.MeetingLocationType.
+type AppointmentMeetingLocationType string
 
-// The values of AppointmentCreateMeetingLocationType.
+// The values of AppointmentMeetingLocationType.
 const (
-	// AppointmentCreateMeetingLocationTypeCustom is "custom".
-	AppointmentCreateMeetingLocationTypeCustom AppointmentCreateMeetingLocationType = "custom"
-	// AppointmentCreateMeetingLocationTypeZoom is "zoom".
-	AppointmentCreateMeetingLocationTypeZoom AppointmentCreateMeetingLocationType = "zoom"
-	// AppointmentCreateMeetingLocationTypeGmeet is "gmeet".
-	AppointmentCreateMeetingLocationTypeGmeet AppointmentCreateMeetingLocationType = "gmeet"
-	// AppointmentCreateMeetingLocationTypePhone is "phone".
-	AppointmentCreateMeetingLocationTypePhone AppointmentCreateMeetingLocationType = "phone"
-	// AppointmentCreateMeetingLocationTypeAddress is "address".
-	AppointmentCreateMeetingLocationTypeAddress AppointmentCreateMeetingLocationType = "address"
-	// AppointmentCreateMeetingLocationTypeMsTeams is "ms_teams".
-	AppointmentCreateMeetingLocationTypeMsTeams AppointmentCreateMeetingLocationType = "ms_teams"
-	// AppointmentCreateMeetingLocationTypeGoogle is "google".
-	AppointmentCreateMeetingLocationTypeGoogle AppointmentCreateMeetingLocationType = "google"
+	// AppointmentMeetingLocationTypeCustom is "custom".
+	AppointmentMeetingLocationTypeCustom AppointmentMeetingLocationType = "custom"
+	// AppointmentMeetingLocationTypeZoom is "zoom".
+	AppointmentMeetingLocationTypeZoom AppointmentMeetingLocationType = "zoom"
+	// AppointmentMeetingLocationTypeGmeet is "gmeet".
+	AppointmentMeetingLocationTypeGmeet AppointmentMeetingLocationType = "gmeet"
+	// AppointmentMeetingLocationTypePhone is "phone".
+	AppointmentMeetingLocationTypePhone AppointmentMeetingLocationType = "phone"
+	// AppointmentMeetingLocationTypeAddress is "address".
+	AppointmentMeetingLocationTypeAddress AppointmentMeetingLocationType = "address"
+	// AppointmentMeetingLocationTypeMsTeams is "ms_teams".
+	AppointmentMeetingLocationTypeMsTeams AppointmentMeetingLocationType = "ms_teams"
+	// AppointmentMeetingLocationTypeGoogle is "google".
+	AppointmentMeetingLocationTypeGoogle AppointmentMeetingLocationType = "google"
 )
 
 // AppointmentStatus is a value of AppointmentCreateRequest.AppointmentStatus.
@@ -285,27 +285,27 @@ const (
 	AppointmentStatusInvalid AppointmentStatus = "invalid"
 )
 
-// AppointmentSchemaResponseAppointmentStatus is a value of AppointmentSchemaResponse.AppointmentStatus.
-type AppointmentSchemaResponseAppointmentStatus string
+// AppointmentSchemaAppointmentStatus is a value of AppointmentSchemaResponse.AppointmentStatus.
+type AppointmentSchemaAppointmentStatus string
 
-// The values of AppointmentSchemaResponseAppointmentStatus.
+// The values of AppointmentSchemaAppointmentStatus.
 const (
-	// AppointmentSchemaResponseAppointmentStatusNew is "new".
-	AppointmentSchemaResponseAppointmentStatusNew AppointmentSchemaResponseAppointmentStatus = "new"
-	// AppointmentSchemaResponseAppointmentStatusConfirmed is "confirmed".
-	AppointmentSchemaResponseAppointmentStatusConfirmed AppointmentSchemaResponseAppointmentStatus = "confirmed"
-	// AppointmentSchemaResponseAppointmentStatusCancelled is "cancelled".
-	AppointmentSchemaResponseAppointmentStatusCancelled AppointmentSchemaResponseAppointmentStatus = "cancelled"
-	// AppointmentSchemaResponseAppointmentStatusShowed is "showed".
-	AppointmentSchemaResponseAppointmentStatusShowed AppointmentSchemaResponseAppointmentStatus = "showed"
-	// AppointmentSchemaResponseAppointmentStatusNoshow is "noshow".
-	AppointmentSchemaResponseAppointmentStatusNoshow AppointmentSchemaResponseAppointmentStatus = "noshow"
-	// AppointmentSchemaResponseAppointmentStatusInvalid is "invalid".
-	AppointmentSchemaResponseAppointmentStatusInvalid AppointmentSchemaResponseAppointmentStatus = "invalid"
-	// AppointmentSchemaResponseAppointmentStatusActive is "active".
-	AppointmentSchemaResponseAppointmentStatusActive AppointmentSchemaResponseAppointmentStatus = "active"
-	// AppointmentSchemaResponseAppointmentStatusCompleted is "completed".
-	AppointmentSchemaResponseAppointmentStatusCompleted AppointmentSchemaResponseAppointmentStatus = "completed"
+	// AppointmentSchemaAppointmentStatusNew is "new".
+	AppointmentSchemaAppointmentStatusNew AppointmentSchemaAppointmentStatus = "new"
+	// AppointmentSchemaAppointmentStatusConfirmed is "confirmed".
+	AppointmentSchemaAppointmentStatusConfirmed AppointmentSchemaAppointmentStatus = "confirmed"
+	// AppointmentSchemaAppointmentStatusCancelled is "cancelled".
+	AppointmentSchemaAppointmentStatusCancelled AppointmentSchemaAppointmentStatus = "cancelled"
+	// AppointmentSchemaAppointmentStatusShowed is "showed".
+	AppointmentSchemaAppointmentStatusShowed AppointmentSchemaAppointmentStatus = "showed"
+	// AppointmentSchemaAppointmentStatusNoshow is "noshow".
+	AppointmentSchemaAppointmentStatusNoshow AppointmentSchemaAppointmentStatus = "noshow"
+	// AppointmentSchemaAppointmentStatusInvalid is "invalid".
+	AppointmentSchemaAppointmentStatusInvalid AppointmentSchemaAppointmentStatus = "invalid"
+	// AppointmentSchemaAppointmentStatusActive is "active".
+	AppointmentSchemaAppointmentStatusActive AppointmentSchemaAppointmentStatus = "active"
+	// AppointmentSchemaAppointmentStatusCompleted is "completed".
+	AppointmentSchemaAppointmentStatusCompleted AppointmentSchemaAppointmentStatus = "completed"
 )
 
 // ResourceType is a value of CalendarResourceByIDResponse.ResourceType.
@@ -319,36 +319,36 @@ const (
 	ResourceTypeRooms ResourceType = "rooms"
 )
 
-// ScheduleRuleType is a value of ScheduleRule.Type.
-type ScheduleRuleType string
+// RuleType is a value of ScheduleRule.Type.
+type RuleType string
 
-// The values of ScheduleRuleType.
+// The values of RuleType.
 const (
-	// ScheduleRuleTypeWday is "wday".
-	ScheduleRuleTypeWday ScheduleRuleType = "wday"
-	// ScheduleRuleTypeDate is "date".
-	ScheduleRuleTypeDate ScheduleRuleType = "date"
+	// RuleTypeWday is "wday".
+	RuleTypeWday RuleType = "wday"
+	// RuleTypeDate is "date".
+	RuleTypeDate RuleType = "date"
 )
 
-// ScheduleRuleDay is a value of ScheduleRule.Day.
-type ScheduleRuleDay string
+// RuleDay is a value of ScheduleRule.Day.
+type RuleDay string
 
-// The values of ScheduleRuleDay.
+// The values of RuleDay.
 const (
-	// ScheduleRuleDaySunday is "sunday".
-	ScheduleRuleDaySunday ScheduleRuleDay = "sunday"
-	// ScheduleRuleDayMonday is "monday".
-	ScheduleRuleDayMonday ScheduleRuleDay = "monday"
-	// ScheduleRuleDayTuesday is "tuesday".
-	ScheduleRuleDayTuesday ScheduleRuleDay = "tuesday"
-	// ScheduleRuleDayWednesday is "wednesday".
-	ScheduleRuleDayWednesday ScheduleRuleDay = "wednesday"
-	// ScheduleRuleDayThursday is "thursday".
-	ScheduleRuleDayThursday ScheduleRuleDay = "thursday"
-	// ScheduleRuleDayFriday is "friday".
-	ScheduleRuleDayFriday ScheduleRuleDay = "friday"
-	// ScheduleRuleDaySaturday is "saturday".
-	ScheduleRuleDaySaturday ScheduleRuleDay = "saturday"
+	// RuleDaySunday is "sunday".
+	RuleDaySunday RuleDay = "sunday"
+	// RuleDayMonday is "monday".
+	RuleDayMonday RuleDay = "monday"
+	// RuleDayTuesday is "tuesday".
+	RuleDayTuesday RuleDay = "tuesday"
+	// RuleDayWednesday is "wednesday".
+	RuleDayWednesday RuleDay = "wednesday"
+	// RuleDayThursday is "thursday".
+	RuleDayThursday RuleDay = "thursday"
+	// RuleDayFriday is "friday".
+	RuleDayFriday RuleDay = "friday"
+	// RuleDaySaturday is "saturday".
+	RuleDaySaturday RuleDay = "saturday"
 )
 
 // ReceiverType is a value of CalendarNotificationResponse.ReceiverType.
@@ -370,19 +370,19 @@ const (
 	ReceiverTypeBusiness ReceiverType = "business"
 )
 
-// CalendarNotificationResponseChannel is a value of CalendarNotificationResponse.Channel.
-type CalendarNotificationResponseChannel string
+// CalendarNotificationChannel is a value of CalendarNotificationResponse.Channel.
+type CalendarNotificationChannel string
 
-// The values of CalendarNotificationResponseChannel.
+// The values of CalendarNotificationChannel.
 const (
-	// CalendarNotificationResponseChannelEmail is "email".
-	CalendarNotificationResponseChannelEmail CalendarNotificationResponseChannel = "email"
-	// CalendarNotificationResponseChannelInApp is "inApp".
-	CalendarNotificationResponseChannelInApp CalendarNotificationResponseChannel = "inApp"
-	// CalendarNotificationResponseChannelSMS is "sms".
-	CalendarNotificationResponseChannelSMS CalendarNotificationResponseChannel = "sms"
-	// CalendarNotificationResponseChannelWhatsapp is "whatsapp".
-	CalendarNotificationResponseChannelWhatsapp CalendarNotificationResponseChannel = "whatsapp"
+	// CalendarNotificationChannelEmail is "email".
+	CalendarNotificationChannelEmail CalendarNotificationChannel = "email"
+	// CalendarNotificationChannelInApp is "inApp".
+	CalendarNotificationChannelInApp CalendarNotificationChannel = "inApp"
+	// CalendarNotificationChannelSMS is "sms".
+	CalendarNotificationChannelSMS CalendarNotificationChannel = "sms"
+	// CalendarNotificationChannelWhatsapp is "whatsapp".
+	CalendarNotificationChannelWhatsapp CalendarNotificationChannel = "whatsapp"
 )
 
 // NotificationType is a value of CalendarNotificationResponse.NotificationType.
@@ -550,7 +550,7 @@ type LocationConfigurationResponse struct {
 	// Kind: Type of meeting location.
 	// zoom_conference/google_conference/ms_teams_conference is not supported
 	// in event calendar type.
-	Kind LocationConfigurationResponseKind `json:"kind"`
+	Kind LocationConfigurationKind `json:"kind"`
 	// Location: Address for meeting location. Not applicable on
 	// "zoom_conference", "google_conference" and "ms_teams_conference" kind.
 	Location string `json:"location,omitempty"`
@@ -774,7 +774,7 @@ type LocationConfiguration struct {
 	// Kind: Type of meeting location.
 	// zoom_conference/google_conference/ms_teams_conference is not supported
 	// in event calendar type.
-	Kind LocationConfigurationResponseKind `json:"kind"`
+	Kind LocationConfigurationKind `json:"kind"`
 	// Location: Address for meeting location. Not applicable on
 	// "zoom_conference", "google_conference" and "ms_teams_conference" kind.
 	Location *string `json:"location,omitempty"`
@@ -886,7 +886,7 @@ type AppointmentCreateRequest struct {
 	Title *string `json:"title,omitempty"`
 	// MeetingLocationType: Meeting location type. - If `address` is provided
 	// in the request body, the `meetingLocationType` defaults to **custom**.
-	MeetingLocationType *AppointmentCreateMeetingLocationType `json:"meetingLocationType,omitempty"`
+	MeetingLocationType *AppointmentMeetingLocationType `json:"meetingLocationType,omitempty"`
 	// MeetingLocationID: The unique identifier for the meeting location. -
 	// This value can be found in `calendar.locationConfigurations`or
 	// `calendar.teamMembers[].locationConfigurations`.
@@ -938,15 +938,15 @@ func (r *AppointmentCreateRequest) validate(op *operation) error {
 
 // AppointmentSchemaResponse is the answer of [CalendarsService.CreateAppointment].
 type AppointmentSchemaResponse struct {
-	CalendarID          string                                     `json:"calendarId"`
-	LocationID          string                                     `json:"locationId"`
-	ContactID           string                                     `json:"contactId"`
-	StartTime           Timestamp                                  `json:"startTime,omitzero"`
-	EndTime             Timestamp                                  `json:"endTime,omitzero"`
-	Title               string                                     `json:"title,omitempty"`
-	MeetingLocationType string                                     `json:"meetingLocationType,omitempty"`
-	AppointmentStatus   AppointmentSchemaResponseAppointmentStatus `json:"appointmentStatus,omitempty"`
-	AssignedUserID      string                                     `json:"assignedUserId,omitempty"`
+	CalendarID          string                             `json:"calendarId"`
+	LocationID          string                             `json:"locationId"`
+	ContactID           string                             `json:"contactId"`
+	StartTime           Timestamp                          `json:"startTime,omitzero"`
+	EndTime             Timestamp                          `json:"endTime,omitzero"`
+	Title               string                             `json:"title,omitempty"`
+	MeetingLocationType string                             `json:"meetingLocationType,omitempty"`
+	AppointmentStatus   AppointmentSchemaAppointmentStatus `json:"appointmentStatus,omitempty"`
+	AssignedUserID      string                             `json:"assignedUserId,omitempty"`
 	// Address: Appointment Address.
 	Address string `json:"address,omitempty"`
 	// IsRecurring: true if the event is recurring otherwise false.
@@ -962,7 +962,7 @@ type AppointmentEditRequest struct {
 	Title *string `json:"title,omitempty"`
 	// MeetingLocationType: Meeting location type. - If `address` is provided
 	// in the request body, the `meetingLocationType` defaults to **custom**.
-	MeetingLocationType *AppointmentCreateMeetingLocationType `json:"meetingLocationType,omitempty"`
+	MeetingLocationType *AppointmentMeetingLocationType `json:"meetingLocationType,omitempty"`
 	// MeetingLocationID: The unique identifier for the meeting location. -
 	// This value can be found in `calendar.locationConfigurations`or
 	// `calendar.teamMembers[].locationConfigurations`.
@@ -1146,7 +1146,7 @@ type GroupStatusUpdateParamsRequest struct {
 	IsActive bool `json:"isActive"`
 }
 
-// CalendarResourceByIDResponse is a calendar resource by id response.
+// CalendarResourceByIDResponse is the answer of [CalendarsService.CreateResource].
 type CalendarResourceByIDResponse struct {
 	// LocationID: Location ID of the resource.
 	LocationID string `json:"locationId"`
@@ -1279,13 +1279,13 @@ func (r *ScheduleCreateRequest) validate(op *operation) error {
 type ScheduleRule struct {
 	// Type: Type of schedule rule - weekday (recurring) or date (specific
 	// date).
-	Type ScheduleRuleType `json:"type"`
+	Type RuleType `json:"type"`
 	// Intervals: Time intervals for the rule (e.g., 9 AM to 5 PM).
 	Intervals []ScheduleInterval `json:"intervals"`
 	// Date: Specific date in YYYY-MM-DD format (only for date-type rules).
 	Date *string `json:"date,omitempty"`
 	// Day: Day of week (only for weekday-type rules).
-	Day *ScheduleRuleDay `json:"day,omitempty"`
+	Day *RuleDay `json:"day,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -1497,21 +1497,21 @@ type Slots struct {
 // CalendarNotificationResponse is the answer of [CalendarsService.FindEventNotification].
 type CalendarNotificationResponse struct {
 	// ID: Notification ID.
-	ID                        string                              `json:"_id,omitempty"`
-	ReceiverType              ReceiverType                        `json:"receiverType,omitempty"`
-	AdditionalEmailIDs        []string                            `json:"additionalEmailIds,omitempty"`
-	AdditionalPhoneNumbers    []string                            `json:"additionalPhoneNumbers,omitempty"`
-	Channel                   CalendarNotificationResponseChannel `json:"channel,omitempty"`
-	NotificationType          NotificationType                    `json:"notificationType,omitempty"`
-	IsActive                  bool                                `json:"isActive,omitempty"`
-	AdditionalWhatsappNumbers []string                            `json:"additionalWhatsappNumbers,omitempty"`
-	TemplateID                string                              `json:"templateId,omitempty"`
-	Body                      string                              `json:"body,omitempty"`
-	Subject                   string                              `json:"subject,omitempty"`
-	AfterTime                 []Schedules                         `json:"afterTime,omitempty"`
-	BeforeTime                []Schedules                         `json:"beforeTime,omitempty"`
-	SelectedUsers             []string                            `json:"selectedUsers,omitempty"`
-	Deleted                   bool                                `json:"deleted,omitempty"`
+	ID                        string                      `json:"_id,omitempty"`
+	ReceiverType              ReceiverType                `json:"receiverType,omitempty"`
+	AdditionalEmailIDs        []string                    `json:"additionalEmailIds,omitempty"`
+	AdditionalPhoneNumbers    []string                    `json:"additionalPhoneNumbers,omitempty"`
+	Channel                   CalendarNotificationChannel `json:"channel,omitempty"`
+	NotificationType          NotificationType            `json:"notificationType,omitempty"`
+	IsActive                  bool                        `json:"isActive,omitempty"`
+	AdditionalWhatsappNumbers []string                    `json:"additionalWhatsappNumbers,omitempty"`
+	TemplateID                string                      `json:"templateId,omitempty"`
+	Body                      string                      `json:"body,omitempty"`
+	Subject                   string                      `json:"subject,omitempty"`
+	AfterTime                 []Schedules                 `json:"afterTime,omitempty"`
+	BeforeTime                []Schedules                 `json:"beforeTime,omitempty"`
+	SelectedUsers             []string                    `json:"selectedUsers,omitempty"`
+	Deleted                   bool                        `json:"deleted,omitempty"`
 }
 
 // Schedules is a schedules.
@@ -1525,8 +1525,8 @@ type CalendarNotificationCreateRequest struct {
 	// ReceiverType: notification recipient type.
 	ReceiverType ReceiverType `json:"receiverType"`
 	// Channel: Notification channel.
-	Channel          CalendarNotificationResponseChannel `json:"channel"`
-	NotificationType NotificationType                    `json:"notificationType"`
+	Channel          CalendarNotificationChannel `json:"channel"`
+	NotificationType NotificationType            `json:"notificationType"`
 	// IsActive: Is the notification active.
 	IsActive *bool `json:"isActive,omitempty"`
 	// TemplateID: Template ID for email notification. Not necessary for in-App
@@ -1589,8 +1589,8 @@ type CalendarNotificationsUpdateRequest struct {
 	// "sub_account_admin".
 	SelectedUsers []string `json:"selectedUsers,omitempty"`
 	// Channel: Notification channel.
-	Channel          *CalendarNotificationResponseChannel `json:"channel,omitempty"`
-	NotificationType *NotificationType                    `json:"notificationType,omitempty"`
+	Channel          *CalendarNotificationChannel `json:"channel,omitempty"`
+	NotificationType *NotificationType            `json:"notificationType,omitempty"`
 	// IsActive: Is the notification active.
 	IsActive *bool `json:"isActive,omitempty"`
 	// Deleted: Marks the notification as deleted (soft delete).

@@ -50,29 +50,29 @@ var (
 	opConversationsListMessages                   = &operation{Name: "Conversations.ListMessages", ID: "get-messages", Method: "GET", Path: "/conversations/{conversationId}/messages", Version: "2021-04-15"}
 )
 
-// MessageBodySendType is a value of MessageBodySendRequest.Type.
-type MessageBodySendType string
+// MessageType is a value of MessageBodySendRequest.Type.
+type MessageType string
 
-// The values of MessageBodySendType.
+// The values of MessageType.
 const (
-	// MessageBodySendTypeSMS is "SMS".
-	MessageBodySendTypeSMS MessageBodySendType = "SMS"
-	// MessageBodySendTypeRCS is "RCS".
-	MessageBodySendTypeRCS MessageBodySendType = "RCS"
-	// MessageBodySendTypeEmail is "Email".
-	MessageBodySendTypeEmail MessageBodySendType = "Email"
-	// MessageBodySendTypeWhatsApp is "WhatsApp".
-	MessageBodySendTypeWhatsApp MessageBodySendType = "WhatsApp"
-	// MessageBodySendTypeIG is "IG".
-	MessageBodySendTypeIG MessageBodySendType = "IG"
-	// MessageBodySendTypeFB is "FB".
-	MessageBodySendTypeFB MessageBodySendType = "FB"
-	// MessageBodySendTypeCustom is "Custom".
-	MessageBodySendTypeCustom MessageBodySendType = "Custom"
-	// MessageBodySendTypeLiveChat is "Live_Chat".
-	MessageBodySendTypeLiveChat MessageBodySendType = "Live_Chat"
-	// MessageBodySendTypeTIKTOK is "TIKTOK".
-	MessageBodySendTypeTIKTOK MessageBodySendType = "TIKTOK"
+	// MessageTypeSMS is "SMS".
+	MessageTypeSMS MessageType = "SMS"
+	// MessageTypeRCS is "RCS".
+	MessageTypeRCS MessageType = "RCS"
+	// MessageTypeEmail is "Email".
+	MessageTypeEmail MessageType = "Email"
+	// MessageTypeWhatsApp is "WhatsApp".
+	MessageTypeWhatsApp MessageType = "WhatsApp"
+	// MessageTypeIG is "IG".
+	MessageTypeIG MessageType = "IG"
+	// MessageTypeFB is "FB".
+	MessageTypeFB MessageType = "FB"
+	// MessageTypeCustom is "Custom".
+	MessageTypeCustom MessageType = "Custom"
+	// MessageTypeLiveChat is "Live_Chat".
+	MessageTypeLiveChat MessageType = "Live_Chat"
+	// MessageTypeTIKTOK is "TIKTOK".
+	MessageTypeTIKTOK MessageType = "TIKTOK"
 )
 
 // EmailReplyMode is a value of MessageBodySendRequest.EmailReplyMode.
@@ -86,19 +86,19 @@ const (
 	EmailReplyModeReplyAll EmailReplyMode = "reply_all"
 )
 
-// MessageBodySendStatus is a value of MessageBodySendRequest.Status.
-type MessageBodySendStatus string
+// MessageStatus is a value of MessageBodySendRequest.Status.
+type MessageStatus string
 
-// The values of MessageBodySendStatus.
+// The values of MessageStatus.
 const (
-	// MessageBodySendStatusDelivered is "delivered".
-	MessageBodySendStatusDelivered MessageBodySendStatus = "delivered"
-	// MessageBodySendStatusFailed is "failed".
-	MessageBodySendStatusFailed MessageBodySendStatus = "failed"
-	// MessageBodySendStatusPending is "pending".
-	MessageBodySendStatusPending MessageBodySendStatus = "pending"
-	// MessageBodySendStatusRead is "read".
-	MessageBodySendStatusRead MessageBodySendStatus = "read"
+	// MessageStatusDelivered is "delivered".
+	MessageStatusDelivered MessageStatus = "delivered"
+	// MessageStatusFailed is "failed".
+	MessageStatusFailed MessageStatus = "failed"
+	// MessageStatusPending is "pending".
+	MessageStatusPending MessageStatus = "pending"
+	// MessageStatusRead is "read".
+	MessageStatusRead MessageStatus = "read"
 )
 
 // OptimizationPeriod is a value of MessageBodySendRequest.OptimizationPeriod.
@@ -114,179 +114,179 @@ const (
 	OptimizationPeriod72h OptimizationPeriod = "72h"
 )
 
-// GetEmailMessageResponseDirection is a value of GetEmailMessageResponse.Direction.
-type GetEmailMessageResponseDirection string
+// EmailMessageDirection is a value of GetEmailMessageResponse.Direction.
+type EmailMessageDirection string
 
-// The values of GetEmailMessageResponseDirection.
+// The values of EmailMessageDirection.
 const (
-	// GetEmailMessageResponseDirectionInbound is "inbound".
-	GetEmailMessageResponseDirectionInbound GetEmailMessageResponseDirection = "inbound"
-	// GetEmailMessageResponseDirectionOutbound is "outbound".
-	GetEmailMessageResponseDirectionOutbound GetEmailMessageResponseDirection = "outbound"
+	// EmailMessageDirectionInbound is "inbound".
+	EmailMessageDirectionInbound EmailMessageDirection = "inbound"
+	// EmailMessageDirectionOutbound is "outbound".
+	EmailMessageDirectionOutbound EmailMessageDirection = "outbound"
 )
 
-// GetEmailMessageResponseStatus is a value of GetEmailMessageResponse.Status.
-type GetEmailMessageResponseStatus string
+// EmailMessageStatus is a value of GetEmailMessageResponse.Status.
+type EmailMessageStatus string
 
-// The values of GetEmailMessageResponseStatus.
+// The values of EmailMessageStatus.
 const (
-	// GetEmailMessageResponseStatusPending is "pending".
-	GetEmailMessageResponseStatusPending GetEmailMessageResponseStatus = "pending"
-	// GetEmailMessageResponseStatusScheduled is "scheduled".
-	GetEmailMessageResponseStatusScheduled GetEmailMessageResponseStatus = "scheduled"
-	// GetEmailMessageResponseStatusSent is "sent".
-	GetEmailMessageResponseStatusSent GetEmailMessageResponseStatus = "sent"
-	// GetEmailMessageResponseStatusDelivered is "delivered".
-	GetEmailMessageResponseStatusDelivered GetEmailMessageResponseStatus = "delivered"
-	// GetEmailMessageResponseStatusRead is "read".
-	GetEmailMessageResponseStatusRead GetEmailMessageResponseStatus = "read"
-	// GetEmailMessageResponseStatusUndelivered is "undelivered".
-	GetEmailMessageResponseStatusUndelivered GetEmailMessageResponseStatus = "undelivered"
-	// GetEmailMessageResponseStatusConnected is "connected".
-	GetEmailMessageResponseStatusConnected GetEmailMessageResponseStatus = "connected"
-	// GetEmailMessageResponseStatusFailed is "failed".
-	GetEmailMessageResponseStatusFailed GetEmailMessageResponseStatus = "failed"
-	// GetEmailMessageResponseStatusOpened is "opened".
-	GetEmailMessageResponseStatusOpened GetEmailMessageResponseStatus = "opened"
+	// EmailMessageStatusPending is "pending".
+	EmailMessageStatusPending EmailMessageStatus = "pending"
+	// EmailMessageStatusScheduled is "scheduled".
+	EmailMessageStatusScheduled EmailMessageStatus = "scheduled"
+	// EmailMessageStatusSent is "sent".
+	EmailMessageStatusSent EmailMessageStatus = "sent"
+	// EmailMessageStatusDelivered is "delivered".
+	EmailMessageStatusDelivered EmailMessageStatus = "delivered"
+	// EmailMessageStatusRead is "read".
+	EmailMessageStatusRead EmailMessageStatus = "read"
+	// EmailMessageStatusUndelivered is "undelivered".
+	EmailMessageStatusUndelivered EmailMessageStatus = "undelivered"
+	// EmailMessageStatusConnected is "connected".
+	EmailMessageStatusConnected EmailMessageStatus = "connected"
+	// EmailMessageStatusFailed is "failed".
+	EmailMessageStatusFailed EmailMessageStatus = "failed"
+	// EmailMessageStatusOpened is "opened".
+	EmailMessageStatusOpened EmailMessageStatus = "opened"
 )
 
-// GetEmailMessageResponseSource is a value of GetEmailMessageResponse.Source.
-type GetEmailMessageResponseSource string
+// EmailMessageSource is a value of GetEmailMessageResponse.Source.
+type EmailMessageSource string
 
-// The values of GetEmailMessageResponseSource.
+// The values of EmailMessageSource.
 const (
-	// GetEmailMessageResponseSourceWorkflow is "workflow".
-	GetEmailMessageResponseSourceWorkflow GetEmailMessageResponseSource = "workflow"
-	// GetEmailMessageResponseSourceBulkActions is "bulk_actions".
-	GetEmailMessageResponseSourceBulkActions GetEmailMessageResponseSource = "bulk_actions"
-	// GetEmailMessageResponseSourceCampaign is "campaign".
-	GetEmailMessageResponseSourceCampaign GetEmailMessageResponseSource = "campaign"
-	// GetEmailMessageResponseSourceAPI is "api".
-	GetEmailMessageResponseSourceAPI GetEmailMessageResponseSource = "api"
-	// GetEmailMessageResponseSourceApp is "app".
-	GetEmailMessageResponseSourceApp GetEmailMessageResponseSource = "app"
+	// EmailMessageSourceWorkflow is "workflow".
+	EmailMessageSourceWorkflow EmailMessageSource = "workflow"
+	// EmailMessageSourceBulkActions is "bulk_actions".
+	EmailMessageSourceBulkActions EmailMessageSource = "bulk_actions"
+	// EmailMessageSourceCampaign is "campaign".
+	EmailMessageSourceCampaign EmailMessageSource = "campaign"
+	// EmailMessageSourceAPI is "api".
+	EmailMessageSourceAPI EmailMessageSource = "api"
+	// EmailMessageSourceApp is "app".
+	EmailMessageSourceApp EmailMessageSource = "app"
 )
 
-// MessageType is a value of Message.MessageType.
-type MessageType string
+// MessageMessageType is a value of Message.MessageType.
+type MessageMessageType string
 
-// The values of MessageType.
+// The values of MessageMessageType.
 const (
-	// MessageTypeTYPECALL is "TYPE_CALL".
-	MessageTypeTYPECALL MessageType = "TYPE_CALL"
-	// MessageTypeTYPESMS is "TYPE_SMS".
-	MessageTypeTYPESMS MessageType = "TYPE_SMS"
-	// MessageTypeTYPERCS is "TYPE_RCS".
-	MessageTypeTYPERCS MessageType = "TYPE_RCS"
-	// MessageTypeTYPEEMAIL is "TYPE_EMAIL".
-	MessageTypeTYPEEMAIL MessageType = "TYPE_EMAIL"
-	// MessageTypeTYPESMSREVIEWREQUEST is "TYPE_SMS_REVIEW_REQUEST".
-	MessageTypeTYPESMSREVIEWREQUEST MessageType = "TYPE_SMS_REVIEW_REQUEST"
-	// MessageTypeTYPEWEBCHAT is "TYPE_WEBCHAT".
-	MessageTypeTYPEWEBCHAT MessageType = "TYPE_WEBCHAT"
-	// MessageTypeTYPESMSNOSHOWREQUEST is "TYPE_SMS_NO_SHOW_REQUEST".
-	MessageTypeTYPESMSNOSHOWREQUEST MessageType = "TYPE_SMS_NO_SHOW_REQUEST"
-	// MessageTypeTYPECAMPAIGNSMS is "TYPE_CAMPAIGN_SMS".
-	MessageTypeTYPECAMPAIGNSMS MessageType = "TYPE_CAMPAIGN_SMS"
-	// MessageTypeTYPECAMPAIGNCALL is "TYPE_CAMPAIGN_CALL".
-	MessageTypeTYPECAMPAIGNCALL MessageType = "TYPE_CAMPAIGN_CALL"
-	// MessageTypeTYPECAMPAIGNEMAIL is "TYPE_CAMPAIGN_EMAIL".
-	MessageTypeTYPECAMPAIGNEMAIL MessageType = "TYPE_CAMPAIGN_EMAIL"
-	// MessageTypeTYPECAMPAIGNVOICEMAIL is "TYPE_CAMPAIGN_VOICEMAIL".
-	MessageTypeTYPECAMPAIGNVOICEMAIL MessageType = "TYPE_CAMPAIGN_VOICEMAIL"
-	// MessageTypeTYPEFACEBOOK is "TYPE_FACEBOOK".
-	MessageTypeTYPEFACEBOOK MessageType = "TYPE_FACEBOOK"
-	// MessageTypeTYPECAMPAIGNFACEBOOK is "TYPE_CAMPAIGN_FACEBOOK".
-	MessageTypeTYPECAMPAIGNFACEBOOK MessageType = "TYPE_CAMPAIGN_FACEBOOK"
-	// MessageTypeTYPECAMPAIGNMANUALCALL is "TYPE_CAMPAIGN_MANUAL_CALL".
-	MessageTypeTYPECAMPAIGNMANUALCALL MessageType = "TYPE_CAMPAIGN_MANUAL_CALL"
-	// MessageTypeTYPECAMPAIGNMANUALSMS is "TYPE_CAMPAIGN_MANUAL_SMS".
-	MessageTypeTYPECAMPAIGNMANUALSMS MessageType = "TYPE_CAMPAIGN_MANUAL_SMS"
-	// MessageTypeTYPEGMB is "TYPE_GMB".
-	MessageTypeTYPEGMB MessageType = "TYPE_GMB"
-	// MessageTypeTYPECAMPAIGNGMB is "TYPE_CAMPAIGN_GMB".
-	MessageTypeTYPECAMPAIGNGMB MessageType = "TYPE_CAMPAIGN_GMB"
-	// MessageTypeTYPEREVIEW is "TYPE_REVIEW".
-	MessageTypeTYPEREVIEW MessageType = "TYPE_REVIEW"
-	// MessageTypeTYPEINSTAGRAM is "TYPE_INSTAGRAM".
-	MessageTypeTYPEINSTAGRAM MessageType = "TYPE_INSTAGRAM"
-	// MessageTypeTYPEWHATSAPP is "TYPE_WHATSAPP".
-	MessageTypeTYPEWHATSAPP MessageType = "TYPE_WHATSAPP"
-	// MessageTypeTYPECUSTOMSMS is "TYPE_CUSTOM_SMS".
-	MessageTypeTYPECUSTOMSMS MessageType = "TYPE_CUSTOM_SMS"
-	// MessageTypeTYPECUSTOMEMAIL is "TYPE_CUSTOM_EMAIL".
-	MessageTypeTYPECUSTOMEMAIL MessageType = "TYPE_CUSTOM_EMAIL"
-	// MessageTypeTYPECUSTOMPROVIDERSMS is "TYPE_CUSTOM_PROVIDER_SMS".
-	MessageTypeTYPECUSTOMPROVIDERSMS MessageType = "TYPE_CUSTOM_PROVIDER_SMS"
-	// MessageTypeTYPECUSTOMPROVIDEREMAIL is "TYPE_CUSTOM_PROVIDER_EMAIL".
-	MessageTypeTYPECUSTOMPROVIDEREMAIL MessageType = "TYPE_CUSTOM_PROVIDER_EMAIL"
-	// MessageTypeTYPEIVRCALL is "TYPE_IVR_CALL".
-	MessageTypeTYPEIVRCALL MessageType = "TYPE_IVR_CALL"
-	// MessageTypeTYPEACTIVITYCONTACT is "TYPE_ACTIVITY_CONTACT".
-	MessageTypeTYPEACTIVITYCONTACT MessageType = "TYPE_ACTIVITY_CONTACT"
-	// MessageTypeTYPEACTIVITYINVOICE is "TYPE_ACTIVITY_INVOICE".
-	MessageTypeTYPEACTIVITYINVOICE MessageType = "TYPE_ACTIVITY_INVOICE"
-	// MessageTypeTYPEACTIVITYPAYMENT is "TYPE_ACTIVITY_PAYMENT".
-	MessageTypeTYPEACTIVITYPAYMENT MessageType = "TYPE_ACTIVITY_PAYMENT"
-	// MessageTypeTYPEACTIVITYOPPORTUNITY is "TYPE_ACTIVITY_OPPORTUNITY".
-	MessageTypeTYPEACTIVITYOPPORTUNITY MessageType = "TYPE_ACTIVITY_OPPORTUNITY"
-	// MessageTypeTYPELIVECHAT is "TYPE_LIVE_CHAT".
-	MessageTypeTYPELIVECHAT MessageType = "TYPE_LIVE_CHAT"
-	// MessageTypeTYPELIVECHATINFOMESSAGE is "TYPE_LIVE_CHAT_INFO_MESSAGE".
-	MessageTypeTYPELIVECHATINFOMESSAGE MessageType = "TYPE_LIVE_CHAT_INFO_MESSAGE"
-	// MessageTypeTYPEACTIVITYAPPOINTMENT is "TYPE_ACTIVITY_APPOINTMENT".
-	MessageTypeTYPEACTIVITYAPPOINTMENT MessageType = "TYPE_ACTIVITY_APPOINTMENT"
-	// MessageTypeTYPEFACEBOOKCOMMENT is "TYPE_FACEBOOK_COMMENT".
-	MessageTypeTYPEFACEBOOKCOMMENT MessageType = "TYPE_FACEBOOK_COMMENT"
-	// MessageTypeTYPEINSTAGRAMCOMMENT is "TYPE_INSTAGRAM_COMMENT".
-	MessageTypeTYPEINSTAGRAMCOMMENT MessageType = "TYPE_INSTAGRAM_COMMENT"
-	// MessageTypeTYPECUSTOMCALL is "TYPE_CUSTOM_CALL".
-	MessageTypeTYPECUSTOMCALL MessageType = "TYPE_CUSTOM_CALL"
-	// MessageTypeTYPEINTERNALCOMMENT is "TYPE_INTERNAL_COMMENT".
-	MessageTypeTYPEINTERNALCOMMENT MessageType = "TYPE_INTERNAL_COMMENT"
-	// MessageTypeTYPEACTIVITYEMPLOYEEACTIONLOG is "TYPE_ACTIVITY_EMPLOYEE_ACTION_LOG".
-	MessageTypeTYPEACTIVITYEMPLOYEEACTIONLOG MessageType = "TYPE_ACTIVITY_EMPLOYEE_ACTION_LOG"
-	// MessageTypeTYPETIKTOK is "TYPE_TIKTOK".
-	MessageTypeTYPETIKTOK MessageType = "TYPE_TIKTOK"
-	// MessageTypeTYPETIKTOKCOMMENT is "TYPE_TIKTOK_COMMENT".
-	MessageTypeTYPETIKTOKCOMMENT MessageType = "TYPE_TIKTOK_COMMENT"
-	// MessageTypeTYPEACTIVITYWHATSAPP is "TYPE_ACTIVITY_WHATSAPP".
-	MessageTypeTYPEACTIVITYWHATSAPP MessageType = "TYPE_ACTIVITY_WHATSAPP"
-	// MessageTypeTYPEFORMSUBMISSION is "TYPE_FORM_SUBMISSION".
-	MessageTypeTYPEFORMSUBMISSION MessageType = "TYPE_FORM_SUBMISSION"
-	// MessageTypeTYPESMSREACTION is "TYPE_SMS_REACTION".
-	MessageTypeTYPESMSREACTION MessageType = "TYPE_SMS_REACTION"
+	// MessageMessageTypeTYPECALL is "TYPE_CALL".
+	MessageMessageTypeTYPECALL MessageMessageType = "TYPE_CALL"
+	// MessageMessageTypeTYPESMS is "TYPE_SMS".
+	MessageMessageTypeTYPESMS MessageMessageType = "TYPE_SMS"
+	// MessageMessageTypeTYPERCS is "TYPE_RCS".
+	MessageMessageTypeTYPERCS MessageMessageType = "TYPE_RCS"
+	// MessageMessageTypeTYPEEMAIL is "TYPE_EMAIL".
+	MessageMessageTypeTYPEEMAIL MessageMessageType = "TYPE_EMAIL"
+	// MessageMessageTypeTYPESMSREVIEWREQUEST is "TYPE_SMS_REVIEW_REQUEST".
+	MessageMessageTypeTYPESMSREVIEWREQUEST MessageMessageType = "TYPE_SMS_REVIEW_REQUEST"
+	// MessageMessageTypeTYPEWEBCHAT is "TYPE_WEBCHAT".
+	MessageMessageTypeTYPEWEBCHAT MessageMessageType = "TYPE_WEBCHAT"
+	// MessageMessageTypeTYPESMSNOSHOWREQUEST is "TYPE_SMS_NO_SHOW_REQUEST".
+	MessageMessageTypeTYPESMSNOSHOWREQUEST MessageMessageType = "TYPE_SMS_NO_SHOW_REQUEST"
+	// MessageMessageTypeTYPECAMPAIGNSMS is "TYPE_CAMPAIGN_SMS".
+	MessageMessageTypeTYPECAMPAIGNSMS MessageMessageType = "TYPE_CAMPAIGN_SMS"
+	// MessageMessageTypeTYPECAMPAIGNCALL is "TYPE_CAMPAIGN_CALL".
+	MessageMessageTypeTYPECAMPAIGNCALL MessageMessageType = "TYPE_CAMPAIGN_CALL"
+	// MessageMessageTypeTYPECAMPAIGNEMAIL is "TYPE_CAMPAIGN_EMAIL".
+	MessageMessageTypeTYPECAMPAIGNEMAIL MessageMessageType = "TYPE_CAMPAIGN_EMAIL"
+	// MessageMessageTypeTYPECAMPAIGNVOICEMAIL is "TYPE_CAMPAIGN_VOICEMAIL".
+	MessageMessageTypeTYPECAMPAIGNVOICEMAIL MessageMessageType = "TYPE_CAMPAIGN_VOICEMAIL"
+	// MessageMessageTypeTYPEFACEBOOK is "TYPE_FACEBOOK".
+	MessageMessageTypeTYPEFACEBOOK MessageMessageType = "TYPE_FACEBOOK"
+	// MessageMessageTypeTYPECAMPAIGNFACEBOOK is "TYPE_CAMPAIGN_FACEBOOK".
+	MessageMessageTypeTYPECAMPAIGNFACEBOOK MessageMessageType = "TYPE_CAMPAIGN_FACEBOOK"
+	// MessageMessageTypeTYPECAMPAIGNMANUALCALL is "TYPE_CAMPAIGN_MANUAL_CALL".
+	MessageMessageTypeTYPECAMPAIGNMANUALCALL MessageMessageType = "TYPE_CAMPAIGN_MANUAL_CALL"
+	// MessageMessageTypeTYPECAMPAIGNMANUALSMS is "TYPE_CAMPAIGN_MANUAL_SMS".
+	MessageMessageTypeTYPECAMPAIGNMANUALSMS MessageMessageType = "TYPE_CAMPAIGN_MANUAL_SMS"
+	// MessageMessageTypeTYPEGMB is "TYPE_GMB".
+	MessageMessageTypeTYPEGMB MessageMessageType = "TYPE_GMB"
+	// MessageMessageTypeTYPECAMPAIGNGMB is "TYPE_CAMPAIGN_GMB".
+	MessageMessageTypeTYPECAMPAIGNGMB MessageMessageType = "TYPE_CAMPAIGN_GMB"
+	// MessageMessageTypeTYPEREVIEW is "TYPE_REVIEW".
+	MessageMessageTypeTYPEREVIEW MessageMessageType = "TYPE_REVIEW"
+	// MessageMessageTypeTYPEINSTAGRAM is "TYPE_INSTAGRAM".
+	MessageMessageTypeTYPEINSTAGRAM MessageMessageType = "TYPE_INSTAGRAM"
+	// MessageMessageTypeTYPEWHATSAPP is "TYPE_WHATSAPP".
+	MessageMessageTypeTYPEWHATSAPP MessageMessageType = "TYPE_WHATSAPP"
+	// MessageMessageTypeTYPECUSTOMSMS is "TYPE_CUSTOM_SMS".
+	MessageMessageTypeTYPECUSTOMSMS MessageMessageType = "TYPE_CUSTOM_SMS"
+	// MessageMessageTypeTYPECUSTOMEMAIL is "TYPE_CUSTOM_EMAIL".
+	MessageMessageTypeTYPECUSTOMEMAIL MessageMessageType = "TYPE_CUSTOM_EMAIL"
+	// MessageMessageTypeTYPECUSTOMPROVIDERSMS is "TYPE_CUSTOM_PROVIDER_SMS".
+	MessageMessageTypeTYPECUSTOMPROVIDERSMS MessageMessageType = "TYPE_CUSTOM_PROVIDER_SMS"
+	// MessageMessageTypeTYPECUSTOMPROVIDEREMAIL is "TYPE_CUSTOM_PROVIDER_EMAIL".
+	MessageMessageTypeTYPECUSTOMPROVIDEREMAIL MessageMessageType = "TYPE_CUSTOM_PROVIDER_EMAIL"
+	// MessageMessageTypeTYPEIVRCALL is "TYPE_IVR_CALL".
+	MessageMessageTypeTYPEIVRCALL MessageMessageType = "TYPE_IVR_CALL"
+	// MessageMessageTypeTYPEACTIVITYCONTACT is "TYPE_ACTIVITY_CONTACT".
+	MessageMessageTypeTYPEACTIVITYCONTACT MessageMessageType = "TYPE_ACTIVITY_CONTACT"
+	// MessageMessageTypeTYPEACTIVITYINVOICE is "TYPE_ACTIVITY_INVOICE".
+	MessageMessageTypeTYPEACTIVITYINVOICE MessageMessageType = "TYPE_ACTIVITY_INVOICE"
+	// MessageMessageTypeTYPEACTIVITYPAYMENT is "TYPE_ACTIVITY_PAYMENT".
+	MessageMessageTypeTYPEACTIVITYPAYMENT MessageMessageType = "TYPE_ACTIVITY_PAYMENT"
+	// MessageMessageTypeTYPEACTIVITYOPPORTUNITY is "TYPE_ACTIVITY_OPPORTUNITY".
+	MessageMessageTypeTYPEACTIVITYOPPORTUNITY MessageMessageType = "TYPE_ACTIVITY_OPPORTUNITY"
+	// MessageMessageTypeTYPELIVECHAT is "TYPE_LIVE_CHAT".
+	MessageMessageTypeTYPELIVECHAT MessageMessageType = "TYPE_LIVE_CHAT"
+	// MessageMessageTypeTYPELIVECHATINFOMESSAGE is "TYPE_LIVE_CHAT_INFO_MESSAGE".
+	MessageMessageTypeTYPELIVECHATINFOMESSAGE MessageMessageType = "TYPE_LIVE_CHAT_INFO_MESSAGE"
+	// MessageMessageTypeTYPEACTIVITYAPPOINTMENT is "TYPE_ACTIVITY_APPOINTMENT".
+	MessageMessageTypeTYPEACTIVITYAPPOINTMENT MessageMessageType = "TYPE_ACTIVITY_APPOINTMENT"
+	// MessageMessageTypeTYPEFACEBOOKCOMMENT is "TYPE_FACEBOOK_COMMENT".
+	MessageMessageTypeTYPEFACEBOOKCOMMENT MessageMessageType = "TYPE_FACEBOOK_COMMENT"
+	// MessageMessageTypeTYPEINSTAGRAMCOMMENT is "TYPE_INSTAGRAM_COMMENT".
+	MessageMessageTypeTYPEINSTAGRAMCOMMENT MessageMessageType = "TYPE_INSTAGRAM_COMMENT"
+	// MessageMessageTypeTYPECUSTOMCALL is "TYPE_CUSTOM_CALL".
+	MessageMessageTypeTYPECUSTOMCALL MessageMessageType = "TYPE_CUSTOM_CALL"
+	// MessageMessageTypeTYPEINTERNALCOMMENT is "TYPE_INTERNAL_COMMENT".
+	MessageMessageTypeTYPEINTERNALCOMMENT MessageMessageType = "TYPE_INTERNAL_COMMENT"
+	// MessageMessageTypeTYPEACTIVITYEMPLOYEEACTIONLOG is "TYPE_ACTIVITY_EMPLOYEE_ACTION_LOG".
+	MessageMessageTypeTYPEACTIVITYEMPLOYEEACTIONLOG MessageMessageType = "TYPE_ACTIVITY_EMPLOYEE_ACTION_LOG"
+	// MessageMessageTypeTYPETIKTOK is "TYPE_TIKTOK".
+	MessageMessageTypeTYPETIKTOK MessageMessageType = "TYPE_TIKTOK"
+	// MessageMessageTypeTYPETIKTOKCOMMENT is "TYPE_TIKTOK_COMMENT".
+	MessageMessageTypeTYPETIKTOKCOMMENT MessageMessageType = "TYPE_TIKTOK_COMMENT"
+	// MessageMessageTypeTYPEACTIVITYWHATSAPP is "TYPE_ACTIVITY_WHATSAPP".
+	MessageMessageTypeTYPEACTIVITYWHATSAPP MessageMessageType = "TYPE_ACTIVITY_WHATSAPP"
+	// MessageMessageTypeTYPEFORMSUBMISSION is "TYPE_FORM_SUBMISSION".
+	MessageMessageTypeTYPEFORMSUBMISSION MessageMessageType = "TYPE_FORM_SUBMISSION"
+	// MessageMessageTypeTYPESMSREACTION is "TYPE_SMS_REACTION".
+	MessageMessageTypeTYPESMSREACTION MessageMessageType = "TYPE_SMS_REACTION"
 )
 
-// MessageStatus is a value of Message.Status.
-type MessageStatus string
+// ConversationsMessageStatus is a value of Message.Status.
+type ConversationsMessageStatus string
 
-// The values of MessageStatus.
+// The values of ConversationsMessageStatus.
 const (
-	// MessageStatusConnected is "connected".
-	MessageStatusConnected MessageStatus = "connected"
-	// MessageStatusDelivered is "delivered".
-	MessageStatusDelivered MessageStatus = "delivered"
-	// MessageStatusFailed is "failed".
-	MessageStatusFailed MessageStatus = "failed"
-	// MessageStatusOpened is "opened".
-	MessageStatusOpened MessageStatus = "opened"
-	// MessageStatusPending is "pending".
-	MessageStatusPending MessageStatus = "pending"
-	// MessageStatusRead is "read".
-	MessageStatusRead MessageStatus = "read"
-	// MessageStatusScheduled is "scheduled".
-	MessageStatusScheduled MessageStatus = "scheduled"
-	// MessageStatusSent is "sent".
-	MessageStatusSent MessageStatus = "sent"
-	// MessageStatusUndelivered is "undelivered".
-	MessageStatusUndelivered MessageStatus = "undelivered"
-	// MessageStatusClicked is "clicked".
-	MessageStatusClicked MessageStatus = "clicked"
-	// MessageStatusOptOut is "opt_out".
-	MessageStatusOptOut MessageStatus = "opt_out"
-	// MessageStatusQueued is "queued".
-	MessageStatusQueued MessageStatus = "queued"
+	// ConversationsMessageStatusConnected is "connected".
+	ConversationsMessageStatusConnected ConversationsMessageStatus = "connected"
+	// ConversationsMessageStatusDelivered is "delivered".
+	ConversationsMessageStatusDelivered ConversationsMessageStatus = "delivered"
+	// ConversationsMessageStatusFailed is "failed".
+	ConversationsMessageStatusFailed ConversationsMessageStatus = "failed"
+	// ConversationsMessageStatusOpened is "opened".
+	ConversationsMessageStatusOpened ConversationsMessageStatus = "opened"
+	// ConversationsMessageStatusPending is "pending".
+	ConversationsMessageStatusPending ConversationsMessageStatus = "pending"
+	// ConversationsMessageStatusRead is "read".
+	ConversationsMessageStatusRead ConversationsMessageStatus = "read"
+	// ConversationsMessageStatusScheduled is "scheduled".
+	ConversationsMessageStatusScheduled ConversationsMessageStatus = "scheduled"
+	// ConversationsMessageStatusSent is "sent".
+	ConversationsMessageStatusSent ConversationsMessageStatus = "sent"
+	// ConversationsMessageStatusUndelivered is "undelivered".
+	ConversationsMessageStatusUndelivered ConversationsMessageStatus = "undelivered"
+	// ConversationsMessageStatusClicked is "clicked".
+	ConversationsMessageStatusClicked ConversationsMessageStatus = "clicked"
+	// ConversationsMessageStatusOptOut is "opt_out".
+	ConversationsMessageStatusOptOut ConversationsMessageStatus = "opt_out"
+	// ConversationsMessageStatusQueued is "queued".
+	ConversationsMessageStatusQueued ConversationsMessageStatus = "queued"
 )
 
 // CallStatus is a value of MessageMeta.CallStatus.
@@ -312,56 +312,56 @@ const (
 	CallStatusVoicemail CallStatus = "voicemail"
 )
 
-// ProcessMessageBodyType is a value of ProcessMessageBody.Type.
-type ProcessMessageBodyType string
+// ProcessMessageType is a value of ProcessMessageBody.Type.
+type ProcessMessageType string
 
-// The values of ProcessMessageBodyType.
+// The values of ProcessMessageType.
 const (
-	// ProcessMessageBodyTypeSMS is "SMS".
-	ProcessMessageBodyTypeSMS ProcessMessageBodyType = "SMS"
-	// ProcessMessageBodyTypeRCS is "RCS".
-	ProcessMessageBodyTypeRCS ProcessMessageBodyType = "RCS"
-	// ProcessMessageBodyTypeEmail is "Email".
-	ProcessMessageBodyTypeEmail ProcessMessageBodyType = "Email"
-	// ProcessMessageBodyTypeWhatsApp is "WhatsApp".
-	ProcessMessageBodyTypeWhatsApp ProcessMessageBodyType = "WhatsApp"
-	// ProcessMessageBodyTypeGMB is "GMB".
-	ProcessMessageBodyTypeGMB ProcessMessageBodyType = "GMB"
-	// ProcessMessageBodyTypeIG is "IG".
-	ProcessMessageBodyTypeIG ProcessMessageBodyType = "IG"
-	// ProcessMessageBodyTypeFB is "FB".
-	ProcessMessageBodyTypeFB ProcessMessageBodyType = "FB"
-	// ProcessMessageBodyTypeCustom is "Custom".
-	ProcessMessageBodyTypeCustom ProcessMessageBodyType = "Custom"
-	// ProcessMessageBodyTypeWebChat is "WebChat".
-	ProcessMessageBodyTypeWebChat ProcessMessageBodyType = "WebChat"
-	// ProcessMessageBodyTypeLiveChat is "Live_Chat".
-	ProcessMessageBodyTypeLiveChat ProcessMessageBodyType = "Live_Chat"
-	// ProcessMessageBodyTypeCall is "Call".
-	ProcessMessageBodyTypeCall ProcessMessageBodyType = "Call"
-	// ProcessMessageBodyTypeIVRCall is "IVR_Call".
-	ProcessMessageBodyTypeIVRCall ProcessMessageBodyType = "IVR_Call"
-	// ProcessMessageBodyTypeCampaignCall is "Campaign_Call".
-	ProcessMessageBodyTypeCampaignCall ProcessMessageBodyType = "Campaign_Call"
-	// ProcessMessageBodyTypeCampaignVoiceMail is "Campaign_VoiceMail".
-	ProcessMessageBodyTypeCampaignVoiceMail ProcessMessageBodyType = "Campaign_VoiceMail"
-	// ProcessMessageBodyTypeTIKTOK is "TIKTOK".
-	ProcessMessageBodyTypeTIKTOK ProcessMessageBodyType = "TIKTOK"
-	// ProcessMessageBodyTypeALLINONECHAT is "ALL_IN_ONE_CHAT".
-	ProcessMessageBodyTypeALLINONECHAT ProcessMessageBodyType = "ALL_IN_ONE_CHAT"
-	// ProcessMessageBodyTypeFORMSUBMISSION is "FORM_SUBMISSION".
-	ProcessMessageBodyTypeFORMSUBMISSION ProcessMessageBodyType = "FORM_SUBMISSION"
+	// ProcessMessageTypeSMS is "SMS".
+	ProcessMessageTypeSMS ProcessMessageType = "SMS"
+	// ProcessMessageTypeRCS is "RCS".
+	ProcessMessageTypeRCS ProcessMessageType = "RCS"
+	// ProcessMessageTypeEmail is "Email".
+	ProcessMessageTypeEmail ProcessMessageType = "Email"
+	// ProcessMessageTypeWhatsApp is "WhatsApp".
+	ProcessMessageTypeWhatsApp ProcessMessageType = "WhatsApp"
+	// ProcessMessageTypeGMB is "GMB".
+	ProcessMessageTypeGMB ProcessMessageType = "GMB"
+	// ProcessMessageTypeIG is "IG".
+	ProcessMessageTypeIG ProcessMessageType = "IG"
+	// ProcessMessageTypeFB is "FB".
+	ProcessMessageTypeFB ProcessMessageType = "FB"
+	// ProcessMessageTypeCustom is "Custom".
+	ProcessMessageTypeCustom ProcessMessageType = "Custom"
+	// ProcessMessageTypeWebChat is "WebChat".
+	ProcessMessageTypeWebChat ProcessMessageType = "WebChat"
+	// ProcessMessageTypeLiveChat is "Live_Chat".
+	ProcessMessageTypeLiveChat ProcessMessageType = "Live_Chat"
+	// ProcessMessageTypeCall is "Call".
+	ProcessMessageTypeCall ProcessMessageType = "Call"
+	// ProcessMessageTypeIVRCall is "IVR_Call".
+	ProcessMessageTypeIVRCall ProcessMessageType = "IVR_Call"
+	// ProcessMessageTypeCampaignCall is "Campaign_Call".
+	ProcessMessageTypeCampaignCall ProcessMessageType = "Campaign_Call"
+	// ProcessMessageTypeCampaignVoiceMail is "Campaign_VoiceMail".
+	ProcessMessageTypeCampaignVoiceMail ProcessMessageType = "Campaign_VoiceMail"
+	// ProcessMessageTypeTIKTOK is "TIKTOK".
+	ProcessMessageTypeTIKTOK ProcessMessageType = "TIKTOK"
+	// ProcessMessageTypeALLINONECHAT is "ALL_IN_ONE_CHAT".
+	ProcessMessageTypeALLINONECHAT ProcessMessageType = "ALL_IN_ONE_CHAT"
+	// ProcessMessageTypeFORMSUBMISSION is "FORM_SUBMISSION".
+	ProcessMessageTypeFORMSUBMISSION ProcessMessageType = "FORM_SUBMISSION"
 )
 
-// CustomSubtypeCreateChannel is a value of CustomSubtypeCreateRequest.Channel.
-type CustomSubtypeCreateChannel string
+// CustomSubtypeChannel is a value of CustomSubtypeCreateRequest.Channel.
+type CustomSubtypeChannel string
 
-// The values of CustomSubtypeCreateChannel.
+// The values of CustomSubtypeChannel.
 const (
-	// CustomSubtypeCreateChannelEmail is "email".
-	CustomSubtypeCreateChannelEmail CustomSubtypeCreateChannel = "email"
-	// CustomSubtypeCreateChannelSMS is "sms".
-	CustomSubtypeCreateChannelSMS CustomSubtypeCreateChannel = "sms"
+	// CustomSubtypeChannelEmail is "email".
+	CustomSubtypeChannelEmail CustomSubtypeChannel = "email"
+	// CustomSubtypeChannelSMS is "sms".
+	CustomSubtypeChannelSMS CustomSubtypeChannel = "sms"
 )
 
 // SubscriptionActionType is a value of SubscriptionAction.Type.
@@ -474,7 +474,7 @@ type GetMessageTranscriptionResponse struct {
 // MessageBodySendRequest is the body of [ConversationsService.SendNewMessage].
 type MessageBodySendRequest struct {
 	// Type: Type of message being sent.
-	Type MessageBodySendType `json:"type"`
+	Type MessageType `json:"type"`
 	// SubType: Type of message being sent.
 	SubType json.RawMessage `json:"subType"`
 	// ContactID: ID of the contact receiving the message.
@@ -523,7 +523,7 @@ type MessageBodySendRequest struct {
 	// Forward: Forwarding configuration for emails.
 	Forward *ForwardConfig `json:"forward,omitempty"`
 	// Status: Message status.
-	Status MessageBodySendStatus `json:"status"`
+	Status MessageStatus `json:"status"`
 	// UsesNativeSchedulingAi: Whether the scheduled email uses native AI for
 	// the email scheduling.
 	UsesNativeSchedulingAi *bool `json:"usesNativeSchedulingAi,omitempty"`
@@ -575,6 +575,26 @@ type ForwardConfig struct {
 	RecipientConversationID *string `json:"recipientConversationId,omitempty"`
 }
 
+// SendMessageResponse is the answer of [ConversationsService.SendNewMessage].
+type SendMessageResponse struct {
+	ConversationID string `json:"conversationId"`
+	// EmailMessageID: This contains the email message id (only for Email
+	// type). Use this ID to send inbound replies to GHL to create a threaded
+	// email.
+	EmailMessageID string `json:"emailMessageId,omitempty"`
+	// MessageID: This is the main Message ID.
+	MessageID string `json:"messageId"`
+	// MessageIDs: When sending via the GMB channel, we will be returning list
+	// of `messageIds` instead of single `messageId`.
+	MessageIDs []string `json:"messageIds,omitempty"`
+	// Msg: Additional response message when sending a workflow message.
+	Msg string `json:"msg,omitempty"`
+	// ForwardData: Optional metadata for forwarded email.
+	ForwardData *ForwardResponse `json:"forwardData,omitempty"`
+	// Status: Message status.
+	Status MessageStatus `json:"status"`
+}
+
 // ForwardResponse is a forward response.
 type ForwardResponse struct {
 	// ForwardWholeThread: Whether the entire thread was forwarded.
@@ -614,16 +634,16 @@ type GetEmailMessageResponse struct {
 	// AltID: External Id.
 	AltID string `json:"altId,omitempty"`
 	// ThreadID: Message Id or thread Id.
-	ThreadID       string                           `json:"threadId"`
-	LocationID     string                           `json:"locationId"`
-	ContactID      string                           `json:"contactId"`
-	ConversationID string                           `json:"conversationId"`
-	DateAdded      Timestamp                        `json:"dateAdded"`
-	Subject        string                           `json:"subject,omitempty"`
-	Body           string                           `json:"body"`
-	Direction      GetEmailMessageResponseDirection `json:"direction"`
-	Status         GetEmailMessageResponseStatus    `json:"status,omitempty"`
-	ContentType    string                           `json:"contentType"`
+	ThreadID       string                `json:"threadId"`
+	LocationID     string                `json:"locationId"`
+	ContactID      string                `json:"contactId"`
+	ConversationID string                `json:"conversationId"`
+	DateAdded      Timestamp             `json:"dateAdded"`
+	Subject        string                `json:"subject,omitempty"`
+	Body           string                `json:"body"`
+	Direction      EmailMessageDirection `json:"direction"`
+	Status         EmailMessageStatus    `json:"status,omitempty"`
+	ContentType    string                `json:"contentType"`
 	// Attachments: An array of attachment URLs.
 	Attachments []string `json:"attachments,omitempty"`
 	Provider    string   `json:"provider,omitempty"`
@@ -639,8 +659,8 @@ type GetEmailMessageResponse struct {
 	// email.
 	ReplyToMessageID string `json:"replyToMessageId,omitempty"`
 	// Source: Email source.
-	Source                 GetEmailMessageResponseSource `json:"source,omitempty"`
-	ConversationProviderID string                        `json:"conversationProviderId,omitempty"`
+	Source                 EmailMessageSource `json:"source,omitempty"`
+	ConversationProviderID string             `json:"conversationProviderId,omitempty"`
 }
 
 // Message is a get message response.
@@ -648,25 +668,25 @@ type Message struct {
 	ID   string  `json:"id"`
 	Type float64 `json:"type"`
 	// MessageType: Type of the message as a string.
-	MessageType    MessageType                      `json:"messageType"`
-	LocationID     string                           `json:"locationId"`
-	ContactID      string                           `json:"contactId"`
-	ConversationID string                           `json:"conversationId"`
-	DateAdded      Timestamp                        `json:"dateAdded"`
-	Body           string                           `json:"body,omitempty"`
-	Direction      GetEmailMessageResponseDirection `json:"direction"`
-	Status         MessageStatus                    `json:"status,omitempty"`
-	ContentType    string                           `json:"contentType"`
+	MessageType    MessageMessageType         `json:"messageType"`
+	LocationID     string                     `json:"locationId"`
+	ContactID      string                     `json:"contactId"`
+	ConversationID string                     `json:"conversationId"`
+	DateAdded      Timestamp                  `json:"dateAdded"`
+	Body           string                     `json:"body,omitempty"`
+	Direction      EmailMessageDirection      `json:"direction"`
+	Status         ConversationsMessageStatus `json:"status,omitempty"`
+	ContentType    string                     `json:"contentType"`
 	// Attachments: An array of attachment URLs. Attachments will be empty for
 	// Call and Voicemails, type 1 and 10. Please use get call recording API to
 	// fetch call recording and voicemails.
 	Attachments []string     `json:"attachments,omitempty"`
 	Meta        *MessageMeta `json:"meta,omitempty"`
 	// Source: Message source.
-	Source                 GetEmailMessageResponseSource `json:"source,omitempty"`
-	UserID                 string                        `json:"userId,omitempty"`
-	ConversationProviderID string                        `json:"conversationProviderId,omitempty"`
-	ChatWidgetID           string                        `json:"chatWidgetId,omitempty"`
+	Source                 EmailMessageSource `json:"source,omitempty"`
+	UserID                 string             `json:"userId,omitempty"`
+	ConversationProviderID string             `json:"conversationProviderId,omitempty"`
+	ChatWidgetID           string             `json:"chatWidgetId,omitempty"`
 }
 
 // MessageMeta is a message meta.
@@ -684,7 +704,7 @@ type MessageMeta struct {
 // ProcessMessageBody is the body of [ConversationsService.AddInboundMessage].
 type ProcessMessageBody struct {
 	// Type: Message Type.
-	Type ProcessMessageBodyType `json:"type"`
+	Type ProcessMessageType `json:"type"`
 	// Attachments: Array of attachments.
 	Attachments []string `json:"attachments,omitempty"`
 	// Message: Message Body.
@@ -849,6 +869,13 @@ func (r *FilesUploadRequest) multipartFiles() (string, []Upload) {
 	return "fileAttachment", r.Files
 }
 
+// UploadFilesResponse is the answer of [ConversationsService.UploadFileAttachments].
+type UploadFilesResponse struct {
+	UploadedFiles json.RawMessage `json:"uploadedFiles"`
+	// TwilioMediaSids: Twilio media SIDs for group SMS (when isGroupSms=true).
+	TwilioMediaSids []string `json:"twilioMediaSids,omitempty"`
+}
+
 // FileUploadCompleteRequest is the body of [ConversationsService.CompleteFileUpload].
 type FileUploadCompleteRequest struct {
 	// UploadID: Upload ID from request response.
@@ -957,7 +984,7 @@ func (r *MessageAttachmentsAddRequest) validate(op *operation) error {
 // MessageStatusUpdateRequest is the body of [ConversationsService.UpdateMessageStatus].
 type MessageStatusUpdateRequest struct {
 	// Status: Message status.
-	Status MessageBodySendStatus `json:"status"`
+	Status MessageStatus `json:"status"`
 	// Error: Error object from the conversation provider.
 	Error          *ConversationsError `json:"error,omitempty"`
 	EmailMessageID *string             `json:"emailMessageId,omitempty"`
@@ -1004,7 +1031,7 @@ type CustomSubtypeCreateRequest struct {
 	// Description: Description of the custom subtype (max 100 characters).
 	Description *string `json:"description,omitempty"`
 	// Channel: Communication channel.
-	Channel CustomSubtypeCreateChannel `json:"channel"`
+	Channel CustomSubtypeChannel `json:"channel"`
 	// Language: Language code.
 	Language string `json:"language"`
 }
@@ -1149,7 +1176,7 @@ type Conversation struct {
 	LastMessageBody string `json:"lastMessageBody"`
 	// LastMessageType: Channel/type of the most recent message (SMS, Email,
 	// Call, etc).
-	LastMessageType MessageType `json:"lastMessageType"`
+	LastMessageType MessageMessageType `json:"lastMessageType"`
 	// Type: Primary channel/type of the conversation (Phone, Email, etc).
 	Type ConversationType `json:"type"`
 	// UnreadCount: Number of unread messages in this conversation.
@@ -1241,7 +1268,7 @@ type ConversationsConversation struct {
 	LastMessageDate string `json:"lastMessageDate,omitempty"`
 	// LastMessageType: Type of the last message sent/received in the
 	// conversation.
-	LastMessageType MessageType `json:"lastMessageType,omitempty"`
+	LastMessageType MessageMessageType `json:"lastMessageType,omitempty"`
 	// UnreadCount: Count of unread messages in the conversation.
 	UnreadCount int `json:"unreadCount,omitempty"`
 	// Inbox: Inbox status of the conversation.
@@ -1517,7 +1544,7 @@ func (s *ConversationsService) DownloadMessageTranscription(ctx context.Context,
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/send-a-new-message
 //
 //meta:operation POST /conversations/messages
-func (s *ConversationsService) SendNewMessage(ctx context.Context, req *MessageBodySendRequest) ([]string, *Response, error) {
+func (s *ConversationsService) SendNewMessage(ctx context.Context, req *MessageBodySendRequest) (*SendMessageResponse, *Response, error) {
 	path := opConversationsSendNewMessage.Path
 	if req == nil {
 		return nil, nil, &ArgError{Operation: opConversationsSendNewMessage.Name, Arg: "body", Reason: "is required"}
@@ -1525,23 +1552,12 @@ func (s *ConversationsService) SendNewMessage(ctx context.Context, req *MessageB
 	if err := req.validate(opConversationsSendNewMessage); err != nil {
 		return nil, nil, err
 	}
-	var root struct {
-		ConversationID string           `json:"conversationId"`
-		EmailMessageID string           `json:"emailMessageId"`
-		MessageID      string           `json:"messageId"`
-		MessageIDs     []string         `json:"messageIds"`
-		Msg            string           `json:"msg"`
-		ForwardData    *ForwardResponse `json:"forwardData"`
-		Status         string           `json:"status"`
-	}
-	resp, err := (*service)(s).call(ctx, opConversationsSendNewMessage, path, nil, req, &root)
+	out := new(SendMessageResponse)
+	resp, err := (*service)(s).call(ctx, opConversationsSendNewMessage, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	if root.MessageIDs == nil {
-		return nil, resp, noResult(opConversationsSendNewMessage, resp, "messageIds")
-	}
-	return root.MessageIDs, resp, nil
+	return out, resp, nil
 }
 
 // CancelScheduledEmailMessage sends DELETE
@@ -1695,7 +1711,7 @@ func (s *ConversationsService) AddOutboundMessage(ctx context.Context, req *Proc
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/send-review-reply
 //
 //meta:operation POST /conversations/messages/review-reply
-func (s *ConversationsService) SendReviewReply(ctx context.Context, req *ReviewReplySendRequest) ([]string, *Response, error) {
+func (s *ConversationsService) SendReviewReply(ctx context.Context, req *ReviewReplySendRequest) (*SendMessageResponse, *Response, error) {
 	path := opConversationsSendReviewReply.Path
 	if req == nil {
 		return nil, nil, &ArgError{Operation: opConversationsSendReviewReply.Name, Arg: "body", Reason: "is required"}
@@ -1703,23 +1719,12 @@ func (s *ConversationsService) SendReviewReply(ctx context.Context, req *ReviewR
 	if err := req.validate(opConversationsSendReviewReply); err != nil {
 		return nil, nil, err
 	}
-	var root struct {
-		ConversationID string           `json:"conversationId"`
-		EmailMessageID string           `json:"emailMessageId"`
-		MessageID      string           `json:"messageId"`
-		MessageIDs     []string         `json:"messageIds"`
-		Msg            string           `json:"msg"`
-		ForwardData    *ForwardResponse `json:"forwardData"`
-		Status         string           `json:"status"`
-	}
-	resp, err := (*service)(s).call(ctx, opConversationsSendReviewReply, path, nil, req, &root)
+	out := new(SendMessageResponse)
+	resp, err := (*service)(s).call(ctx, opConversationsSendReviewReply, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	if root.MessageIDs == nil {
-		return nil, resp, noResult(opConversationsSendReviewReply, resp, "messageIds")
-	}
-	return root.MessageIDs, resp, nil
+	return out, resp, nil
 }
 
 // UploadFileAttachments sends POST /conversations/messages/upload: Upload file
@@ -1734,7 +1739,7 @@ func (s *ConversationsService) SendReviewReply(ctx context.Context, req *ReviewR
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/upload-file-attachments
 //
 //meta:operation POST /conversations/messages/upload
-func (s *ConversationsService) UploadFileAttachments(ctx context.Context, req *FilesUploadRequest) ([]string, *Response, error) {
+func (s *ConversationsService) UploadFileAttachments(ctx context.Context, req *FilesUploadRequest) (*UploadFilesResponse, *Response, error) {
 	path := opConversationsUploadFileAttachments.Path
 	if req == nil {
 		return nil, nil, &ArgError{Operation: opConversationsUploadFileAttachments.Name, Arg: "body", Reason: "is required"}
@@ -1742,18 +1747,12 @@ func (s *ConversationsService) UploadFileAttachments(ctx context.Context, req *F
 	if err := req.validate(opConversationsUploadFileAttachments); err != nil {
 		return nil, nil, err
 	}
-	var root struct {
-		UploadedFiles   json.RawMessage `json:"uploadedFiles"`
-		TwilioMediaSids []string        `json:"twilioMediaSids"`
-	}
-	resp, err := (*service)(s).call(ctx, opConversationsUploadFileAttachments, path, nil, req, &root)
+	out := new(UploadFilesResponse)
+	resp, err := (*service)(s).call(ctx, opConversationsUploadFileAttachments, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	if root.TwilioMediaSids == nil {
-		return nil, resp, noResult(opConversationsUploadFileAttachments, resp, "twilioMediaSids")
-	}
-	return root.TwilioMediaSids, resp, nil
+	return out, resp, nil
 }
 
 // CompleteFileUpload sends POST /conversations/messages/upload/complete:
@@ -1912,7 +1911,7 @@ func (s *ConversationsService) CancelScheduledMessage(ctx context.Context, messa
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/conversations/update-message-status
 //
 //meta:operation PUT /conversations/messages/{messageId}/status
-func (s *ConversationsService) UpdateMessageStatus(ctx context.Context, messageID string, req *MessageStatusUpdateRequest) ([]string, *Response, error) {
+func (s *ConversationsService) UpdateMessageStatus(ctx context.Context, messageID string, req *MessageStatusUpdateRequest) (*SendMessageResponse, *Response, error) {
 	path, err := opConversationsUpdateMessageStatus.expand(messageID)
 	if err != nil {
 		return nil, nil, err
@@ -1923,23 +1922,12 @@ func (s *ConversationsService) UpdateMessageStatus(ctx context.Context, messageI
 	if err := req.validate(opConversationsUpdateMessageStatus); err != nil {
 		return nil, nil, err
 	}
-	var root struct {
-		ConversationID string           `json:"conversationId"`
-		EmailMessageID string           `json:"emailMessageId"`
-		MessageID      string           `json:"messageId"`
-		MessageIDs     []string         `json:"messageIds"`
-		Msg            string           `json:"msg"`
-		ForwardData    *ForwardResponse `json:"forwardData"`
-		Status         string           `json:"status"`
-	}
-	resp, err := (*service)(s).call(ctx, opConversationsUpdateMessageStatus, path, nil, req, &root)
+	out := new(SendMessageResponse)
+	resp, err := (*service)(s).call(ctx, opConversationsUpdateMessageStatus, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	if root.MessageIDs == nil {
-		return nil, resp, noResult(opConversationsUpdateMessageStatus, resp, "messageIds")
-	}
-	return root.MessageIDs, resp, nil
+	return out, resp, nil
 }
 
 // ListCustomSubtypes sends GET /conversations/preferences/custom-subtypes: Get

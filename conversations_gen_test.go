@@ -252,19 +252,11 @@ func TestConversationsSendNewMessage(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Conversations.SendNewMessage", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		ConversationID string           `json:"conversationId"`
-		EmailMessageID string           `json:"emailMessageId"`
-		MessageID      string           `json:"messageId"`
-		MessageIDs     []string         `json:"messageIds"`
-		Msg            string           `json:"msg"`
-		ForwardData    *ForwardResponse `json:"forwardData"`
-		Status         string           `json:"status"`
-	}
-	decodeConversationsFixture(t, "send-a-new-message.response.json", &want)
-	assert.Equal(t, want.MessageIDs, got)
-	require.Len(t, got, 1)
-	assert.Equal(t, "example-messageIds", got[0])
+	want := new(SendMessageResponse)
+	decodeConversationsFixture(t, "send-a-new-message.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "ABC12h2F6uBrIkfXYazb", got.ConversationID)
+	assert.Equal(t, "rnGyqh2F6uBrIkfhFo9A", got.EmailMessageID)
 }
 
 func TestConversationsSendNewMessageRejectsBadArguments(t *testing.T) {
@@ -570,19 +562,11 @@ func TestConversationsSendReviewReply(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Conversations.SendReviewReply", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		ConversationID string           `json:"conversationId"`
-		EmailMessageID string           `json:"emailMessageId"`
-		MessageID      string           `json:"messageId"`
-		MessageIDs     []string         `json:"messageIds"`
-		Msg            string           `json:"msg"`
-		ForwardData    *ForwardResponse `json:"forwardData"`
-		Status         string           `json:"status"`
-	}
-	decodeConversationsFixture(t, "send-review-reply.response.json", &want)
-	assert.Equal(t, want.MessageIDs, got)
-	require.Len(t, got, 1)
-	assert.Equal(t, "example-messageIds", got[0])
+	want := new(SendMessageResponse)
+	decodeConversationsFixture(t, "send-review-reply.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "ABC12h2F6uBrIkfXYazb", got.ConversationID)
+	assert.Equal(t, "rnGyqh2F6uBrIkfhFo9A", got.EmailMessageID)
 }
 
 func TestConversationsSendReviewReplyRejectsBadArguments(t *testing.T) {
@@ -641,14 +625,9 @@ func TestConversationsUploadFileAttachments(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Conversations.UploadFileAttachments", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		UploadedFiles   json.RawMessage `json:"uploadedFiles"`
-		TwilioMediaSids []string        `json:"twilioMediaSids"`
-	}
-	decodeConversationsFixture(t, "upload-file-attachments.response.json", &want)
-	assert.Equal(t, want.TwilioMediaSids, got)
-	require.Len(t, got, 1)
-	assert.Equal(t, "MExxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", got[0])
+	want := new(UploadFilesResponse)
+	decodeConversationsFixture(t, "upload-file-attachments.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestConversationsUploadFileAttachmentsRejectsBadArguments(t *testing.T) {
@@ -1025,19 +1004,11 @@ func TestConversationsUpdateMessageStatus(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Conversations.UpdateMessageStatus", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		ConversationID string           `json:"conversationId"`
-		EmailMessageID string           `json:"emailMessageId"`
-		MessageID      string           `json:"messageId"`
-		MessageIDs     []string         `json:"messageIds"`
-		Msg            string           `json:"msg"`
-		ForwardData    *ForwardResponse `json:"forwardData"`
-		Status         string           `json:"status"`
-	}
-	decodeConversationsFixture(t, "update-message-status.response.json", &want)
-	assert.Equal(t, want.MessageIDs, got)
-	require.Len(t, got, 1)
-	assert.Equal(t, "example-messageIds", got[0])
+	want := new(SendMessageResponse)
+	decodeConversationsFixture(t, "update-message-status.response.json", want)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "ABC12h2F6uBrIkfXYazb", got.ConversationID)
+	assert.Equal(t, "rnGyqh2F6uBrIkfhFo9A", got.EmailMessageID)
 }
 
 func TestConversationsUpdateMessageStatusRejectsBadArguments(t *testing.T) {
@@ -1625,17 +1596,7 @@ func TestConversationsExamplesDecodeStrictly(t *testing.T) {
 		"create-conversation.request.json":             func() any { return new(ConversationCreateRequest) },
 		"get-message-transcription.response.json":      func() any { return new(GetMessageTranscriptionResponse) },
 		"download-message-transcription.response.json": func() any { return new(json.RawMessage) },
-		"send-a-new-message.response.json": func() any {
-			return new(struct {
-				ConversationID string           `json:"conversationId"`
-				EmailMessageID string           `json:"emailMessageId"`
-				MessageID      string           `json:"messageId"`
-				MessageIDs     []string         `json:"messageIds"`
-				Msg            string           `json:"msg"`
-				ForwardData    *ForwardResponse `json:"forwardData"`
-				Status         string           `json:"status"`
-			})
-		},
+		"send-a-new-message.response.json":             func() any { return new(SendMessageResponse) },
 		"send-a-new-message.request.json":              func() any { return new(MessageBodySendRequest) },
 		"cancel-scheduled-email-message.response.json": func() any { return new(CancelScheduledResponse) },
 		"get-email-by-id.response.json":                func() any { return new(GetEmailMessageResponse) },
@@ -1650,50 +1611,25 @@ func TestConversationsExamplesDecodeStrictly(t *testing.T) {
 		"add-an-inbound-message.request.json":   func() any { return new(ProcessMessageBody) },
 		"add-an-outbound-message.response.json": func() any { return new(ProcessMessageResponse) },
 		"add-an-outbound-message.request.json":  func() any { return new(ProcessOutboundMessageBody) },
-		"send-review-reply.response.json": func() any {
-			return new(struct {
-				ConversationID string           `json:"conversationId"`
-				EmailMessageID string           `json:"emailMessageId"`
-				MessageID      string           `json:"messageId"`
-				MessageIDs     []string         `json:"messageIds"`
-				Msg            string           `json:"msg"`
-				ForwardData    *ForwardResponse `json:"forwardData"`
-				Status         string           `json:"status"`
-			})
-		},
-		"send-review-reply.request.json": func() any { return new(ReviewReplySendRequest) },
-		"upload-file-attachments.response.json": func() any {
-			return new(struct {
-				UploadedFiles   json.RawMessage `json:"uploadedFiles"`
-				TwilioMediaSids []string        `json:"twilioMediaSids"`
-			})
-		},
-		"upload-file-attachments.request.json": func() any { return new(FilesUploadRequest) },
-		"complete-file-upload.response.json":   func() any { return new(CompleteFileUploadResponse) },
-		"complete-file-upload.request.json":    func() any { return new(FileUploadCompleteRequest) },
-		"initiate-file-upload.response.json":   func() any { return new(InitiateFileUploadResponse) },
-		"initiate-file-upload.request.json":    func() any { return new(FileUploadInitiateRequest) },
+		"send-review-reply.response.json":       func() any { return new(SendMessageResponse) },
+		"send-review-reply.request.json":        func() any { return new(ReviewReplySendRequest) },
+		"upload-file-attachments.response.json": func() any { return new(UploadFilesResponse) },
+		"upload-file-attachments.request.json":  func() any { return new(FilesUploadRequest) },
+		"complete-file-upload.response.json":    func() any { return new(CompleteFileUploadResponse) },
+		"complete-file-upload.request.json":     func() any { return new(FileUploadCompleteRequest) },
+		"initiate-file-upload.response.json":    func() any { return new(InitiateFileUploadResponse) },
+		"initiate-file-upload.request.json":     func() any { return new(FileUploadInitiateRequest) },
 		"get-message.response.json": func() any {
 			return new(struct {
 				Message *Message `json:"message"`
 				TraceID string   `json:"traceId"`
 			})
 		},
-		"add-message-attachments.response.json":  func() any { return new(json.RawMessage) },
-		"add-message-attachments.request.json":   func() any { return new(MessageAttachmentsAddRequest) },
-		"get-message-recording.response.json":    func() any { return new(json.RawMessage) },
-		"cancel-scheduled-message.response.json": func() any { return new(CancelScheduledResponse) },
-		"update-message-status.response.json": func() any {
-			return new(struct {
-				ConversationID string           `json:"conversationId"`
-				EmailMessageID string           `json:"emailMessageId"`
-				MessageID      string           `json:"messageId"`
-				MessageIDs     []string         `json:"messageIds"`
-				Msg            string           `json:"msg"`
-				ForwardData    *ForwardResponse `json:"forwardData"`
-				Status         string           `json:"status"`
-			})
-		},
+		"add-message-attachments.response.json":           func() any { return new(json.RawMessage) },
+		"add-message-attachments.request.json":            func() any { return new(MessageAttachmentsAddRequest) },
+		"get-message-recording.response.json":             func() any { return new(json.RawMessage) },
+		"cancel-scheduled-message.response.json":          func() any { return new(CancelScheduledResponse) },
+		"update-message-status.response.json":             func() any { return new(SendMessageResponse) },
 		"update-message-status.request.json":              func() any { return new(MessageStatusUpdateRequest) },
 		"get-all-custom-subtypes.response.json":           func() any { return new(json.RawMessage) },
 		"create-custom-subtype.response.json":             func() any { return new(json.RawMessage) },

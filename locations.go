@@ -49,505 +49,505 @@ var (
 	opLocationsGetTimezones           = &operation{Name: "Locations.GetTimezones", ID: "get-timezones", Method: "GET", Path: "/locations/{locationId}/timezones", Version: "2021-07-28"}
 )
 
-// LocationCreateCountry is a value of LocationCreateRequest.Country.
-type LocationCreateCountry string
+// LocationCountry is a value of LocationCreateRequest.Country.
+type LocationCountry string
 
-// The values of LocationCreateCountry.
+// The values of LocationCountry.
 const (
-	// LocationCreateCountryAF is "AF".
-	LocationCreateCountryAF LocationCreateCountry = "AF"
-	// LocationCreateCountryAX is "AX".
-	LocationCreateCountryAX LocationCreateCountry = "AX"
-	// LocationCreateCountryAL is "AL".
-	LocationCreateCountryAL LocationCreateCountry = "AL"
-	// LocationCreateCountryDZ is "DZ".
-	LocationCreateCountryDZ LocationCreateCountry = "DZ"
-	// LocationCreateCountryAS is "AS".
-	LocationCreateCountryAS LocationCreateCountry = "AS"
-	// LocationCreateCountryAD is "AD".
-	LocationCreateCountryAD LocationCreateCountry = "AD"
-	// LocationCreateCountryAO is "AO".
-	LocationCreateCountryAO LocationCreateCountry = "AO"
-	// LocationCreateCountryAI is "AI".
-	LocationCreateCountryAI LocationCreateCountry = "AI"
-	// LocationCreateCountryAQ is "AQ".
-	LocationCreateCountryAQ LocationCreateCountry = "AQ"
-	// LocationCreateCountryAG is "AG".
-	LocationCreateCountryAG LocationCreateCountry = "AG"
-	// LocationCreateCountryAR is "AR".
-	LocationCreateCountryAR LocationCreateCountry = "AR"
-	// LocationCreateCountryAM is "AM".
-	LocationCreateCountryAM LocationCreateCountry = "AM"
-	// LocationCreateCountryAW is "AW".
-	LocationCreateCountryAW LocationCreateCountry = "AW"
-	// LocationCreateCountryAU is "AU".
-	LocationCreateCountryAU LocationCreateCountry = "AU"
-	// LocationCreateCountryAT is "AT".
-	LocationCreateCountryAT LocationCreateCountry = "AT"
-	// LocationCreateCountryAZ is "AZ".
-	LocationCreateCountryAZ LocationCreateCountry = "AZ"
-	// LocationCreateCountryBS is "BS".
-	LocationCreateCountryBS LocationCreateCountry = "BS"
-	// LocationCreateCountryBH is "BH".
-	LocationCreateCountryBH LocationCreateCountry = "BH"
-	// LocationCreateCountryBD is "BD".
-	LocationCreateCountryBD LocationCreateCountry = "BD"
-	// LocationCreateCountryBB is "BB".
-	LocationCreateCountryBB LocationCreateCountry = "BB"
-	// LocationCreateCountryBY is "BY".
-	LocationCreateCountryBY LocationCreateCountry = "BY"
-	// LocationCreateCountryBE is "BE".
-	LocationCreateCountryBE LocationCreateCountry = "BE"
-	// LocationCreateCountryBZ is "BZ".
-	LocationCreateCountryBZ LocationCreateCountry = "BZ"
-	// LocationCreateCountryBJ is "BJ".
-	LocationCreateCountryBJ LocationCreateCountry = "BJ"
-	// LocationCreateCountryBM is "BM".
-	LocationCreateCountryBM LocationCreateCountry = "BM"
-	// LocationCreateCountryBT is "BT".
-	LocationCreateCountryBT LocationCreateCountry = "BT"
-	// LocationCreateCountryBO is "BO".
-	LocationCreateCountryBO LocationCreateCountry = "BO"
-	// LocationCreateCountryBA is "BA".
-	LocationCreateCountryBA LocationCreateCountry = "BA"
-	// LocationCreateCountryBW is "BW".
-	LocationCreateCountryBW LocationCreateCountry = "BW"
-	// LocationCreateCountryBV is "BV".
-	LocationCreateCountryBV LocationCreateCountry = "BV"
-	// LocationCreateCountryBR is "BR".
-	LocationCreateCountryBR LocationCreateCountry = "BR"
-	// LocationCreateCountryIO is "IO".
-	LocationCreateCountryIO LocationCreateCountry = "IO"
-	// LocationCreateCountryBN is "BN".
-	LocationCreateCountryBN LocationCreateCountry = "BN"
-	// LocationCreateCountryBG is "BG".
-	LocationCreateCountryBG LocationCreateCountry = "BG"
-	// LocationCreateCountryBF is "BF".
-	LocationCreateCountryBF LocationCreateCountry = "BF"
-	// LocationCreateCountryBI is "BI".
-	LocationCreateCountryBI LocationCreateCountry = "BI"
-	// LocationCreateCountryKH is "KH".
-	LocationCreateCountryKH LocationCreateCountry = "KH"
-	// LocationCreateCountryCM is "CM".
-	LocationCreateCountryCM LocationCreateCountry = "CM"
-	// LocationCreateCountryCA is "CA".
-	LocationCreateCountryCA LocationCreateCountry = "CA"
-	// LocationCreateCountryCV is "CV".
-	LocationCreateCountryCV LocationCreateCountry = "CV"
-	// LocationCreateCountryKY is "KY".
-	LocationCreateCountryKY LocationCreateCountry = "KY"
-	// LocationCreateCountryCF is "CF".
-	LocationCreateCountryCF LocationCreateCountry = "CF"
-	// LocationCreateCountryTD is "TD".
-	LocationCreateCountryTD LocationCreateCountry = "TD"
-	// LocationCreateCountryCL is "CL".
-	LocationCreateCountryCL LocationCreateCountry = "CL"
-	// LocationCreateCountryCN is "CN".
-	LocationCreateCountryCN LocationCreateCountry = "CN"
-	// LocationCreateCountryCX is "CX".
-	LocationCreateCountryCX LocationCreateCountry = "CX"
-	// LocationCreateCountryCC is "CC".
-	LocationCreateCountryCC LocationCreateCountry = "CC"
-	// LocationCreateCountryCO is "CO".
-	LocationCreateCountryCO LocationCreateCountry = "CO"
-	// LocationCreateCountryKM is "KM".
-	LocationCreateCountryKM LocationCreateCountry = "KM"
-	// LocationCreateCountryCG is "CG".
-	LocationCreateCountryCG LocationCreateCountry = "CG"
-	// LocationCreateCountryCD is "CD".
-	LocationCreateCountryCD LocationCreateCountry = "CD"
-	// LocationCreateCountryCK is "CK".
-	LocationCreateCountryCK LocationCreateCountry = "CK"
-	// LocationCreateCountryCR is "CR".
-	LocationCreateCountryCR LocationCreateCountry = "CR"
-	// LocationCreateCountryCI is "CI".
-	LocationCreateCountryCI LocationCreateCountry = "CI"
-	// LocationCreateCountryHR is "HR".
-	LocationCreateCountryHR LocationCreateCountry = "HR"
-	// LocationCreateCountryCU is "CU".
-	LocationCreateCountryCU LocationCreateCountry = "CU"
-	// LocationCreateCountryCY is "CY".
-	LocationCreateCountryCY LocationCreateCountry = "CY"
-	// LocationCreateCountryCZ is "CZ".
-	LocationCreateCountryCZ LocationCreateCountry = "CZ"
-	// LocationCreateCountryDK is "DK".
-	LocationCreateCountryDK LocationCreateCountry = "DK"
-	// LocationCreateCountryDJ is "DJ".
-	LocationCreateCountryDJ LocationCreateCountry = "DJ"
-	// LocationCreateCountryDM is "DM".
-	LocationCreateCountryDM LocationCreateCountry = "DM"
-	// LocationCreateCountryDO is "DO".
-	LocationCreateCountryDO LocationCreateCountry = "DO"
-	// LocationCreateCountryEC is "EC".
-	LocationCreateCountryEC LocationCreateCountry = "EC"
-	// LocationCreateCountryEG is "EG".
-	LocationCreateCountryEG LocationCreateCountry = "EG"
-	// LocationCreateCountrySV is "SV".
-	LocationCreateCountrySV LocationCreateCountry = "SV"
-	// LocationCreateCountryGQ is "GQ".
-	LocationCreateCountryGQ LocationCreateCountry = "GQ"
-	// LocationCreateCountryER is "ER".
-	LocationCreateCountryER LocationCreateCountry = "ER"
-	// LocationCreateCountryEE is "EE".
-	LocationCreateCountryEE LocationCreateCountry = "EE"
-	// LocationCreateCountryET is "ET".
-	LocationCreateCountryET LocationCreateCountry = "ET"
-	// LocationCreateCountryFK is "FK".
-	LocationCreateCountryFK LocationCreateCountry = "FK"
-	// LocationCreateCountryFO is "FO".
-	LocationCreateCountryFO LocationCreateCountry = "FO"
-	// LocationCreateCountryFJ is "FJ".
-	LocationCreateCountryFJ LocationCreateCountry = "FJ"
-	// LocationCreateCountryFI is "FI".
-	LocationCreateCountryFI LocationCreateCountry = "FI"
-	// LocationCreateCountryFR is "FR".
-	LocationCreateCountryFR LocationCreateCountry = "FR"
-	// LocationCreateCountryGF is "GF".
-	LocationCreateCountryGF LocationCreateCountry = "GF"
-	// LocationCreateCountryPF is "PF".
-	LocationCreateCountryPF LocationCreateCountry = "PF"
-	// LocationCreateCountryTF is "TF".
-	LocationCreateCountryTF LocationCreateCountry = "TF"
-	// LocationCreateCountryGA is "GA".
-	LocationCreateCountryGA LocationCreateCountry = "GA"
-	// LocationCreateCountryGM is "GM".
-	LocationCreateCountryGM LocationCreateCountry = "GM"
-	// LocationCreateCountryGE is "GE".
-	LocationCreateCountryGE LocationCreateCountry = "GE"
-	// LocationCreateCountryDE is "DE".
-	LocationCreateCountryDE LocationCreateCountry = "DE"
-	// LocationCreateCountryGH is "GH".
-	LocationCreateCountryGH LocationCreateCountry = "GH"
-	// LocationCreateCountryGI is "GI".
-	LocationCreateCountryGI LocationCreateCountry = "GI"
-	// LocationCreateCountryGR is "GR".
-	LocationCreateCountryGR LocationCreateCountry = "GR"
-	// LocationCreateCountryGL is "GL".
-	LocationCreateCountryGL LocationCreateCountry = "GL"
-	// LocationCreateCountryGD is "GD".
-	LocationCreateCountryGD LocationCreateCountry = "GD"
-	// LocationCreateCountryGP is "GP".
-	LocationCreateCountryGP LocationCreateCountry = "GP"
-	// LocationCreateCountryGU is "GU".
-	LocationCreateCountryGU LocationCreateCountry = "GU"
-	// LocationCreateCountryGT is "GT".
-	LocationCreateCountryGT LocationCreateCountry = "GT"
-	// LocationCreateCountryGG is "GG".
-	LocationCreateCountryGG LocationCreateCountry = "GG"
-	// LocationCreateCountryGN is "GN".
-	LocationCreateCountryGN LocationCreateCountry = "GN"
-	// LocationCreateCountryGW is "GW".
-	LocationCreateCountryGW LocationCreateCountry = "GW"
-	// LocationCreateCountryGY is "GY".
-	LocationCreateCountryGY LocationCreateCountry = "GY"
-	// LocationCreateCountryHT is "HT".
-	LocationCreateCountryHT LocationCreateCountry = "HT"
-	// LocationCreateCountryHM is "HM".
-	LocationCreateCountryHM LocationCreateCountry = "HM"
-	// LocationCreateCountryVA is "VA".
-	LocationCreateCountryVA LocationCreateCountry = "VA"
-	// LocationCreateCountryHN is "HN".
-	LocationCreateCountryHN LocationCreateCountry = "HN"
-	// LocationCreateCountryHK is "HK".
-	LocationCreateCountryHK LocationCreateCountry = "HK"
-	// LocationCreateCountryHU is "HU".
-	LocationCreateCountryHU LocationCreateCountry = "HU"
-	// LocationCreateCountryIS is "IS".
-	LocationCreateCountryIS LocationCreateCountry = "IS"
-	// LocationCreateCountryIN is "IN".
-	LocationCreateCountryIN LocationCreateCountry = "IN"
-	// LocationCreateCountryID is "ID".
-	LocationCreateCountryID LocationCreateCountry = "ID"
-	// LocationCreateCountryIR is "IR".
-	LocationCreateCountryIR LocationCreateCountry = "IR"
-	// LocationCreateCountryIQ is "IQ".
-	LocationCreateCountryIQ LocationCreateCountry = "IQ"
-	// LocationCreateCountryIE is "IE".
-	LocationCreateCountryIE LocationCreateCountry = "IE"
-	// LocationCreateCountryIM is "IM".
-	LocationCreateCountryIM LocationCreateCountry = "IM"
-	// LocationCreateCountryIL is "IL".
-	LocationCreateCountryIL LocationCreateCountry = "IL"
-	// LocationCreateCountryIT is "IT".
-	LocationCreateCountryIT LocationCreateCountry = "IT"
-	// LocationCreateCountryJM is "JM".
-	LocationCreateCountryJM LocationCreateCountry = "JM"
-	// LocationCreateCountryJP is "JP".
-	LocationCreateCountryJP LocationCreateCountry = "JP"
-	// LocationCreateCountryJE is "JE".
-	LocationCreateCountryJE LocationCreateCountry = "JE"
-	// LocationCreateCountryJO is "JO".
-	LocationCreateCountryJO LocationCreateCountry = "JO"
-	// LocationCreateCountryKZ is "KZ".
-	LocationCreateCountryKZ LocationCreateCountry = "KZ"
-	// LocationCreateCountryKE is "KE".
-	LocationCreateCountryKE LocationCreateCountry = "KE"
-	// LocationCreateCountryKI is "KI".
-	LocationCreateCountryKI LocationCreateCountry = "KI"
-	// LocationCreateCountryKP is "KP".
-	LocationCreateCountryKP LocationCreateCountry = "KP"
-	// LocationCreateCountryKR is "KR".
-	LocationCreateCountryKR LocationCreateCountry = "KR"
-	// LocationCreateCountryXK is "XK".
-	LocationCreateCountryXK LocationCreateCountry = "XK"
-	// LocationCreateCountryKW is "KW".
-	LocationCreateCountryKW LocationCreateCountry = "KW"
-	// LocationCreateCountryKG is "KG".
-	LocationCreateCountryKG LocationCreateCountry = "KG"
-	// LocationCreateCountryLA is "LA".
-	LocationCreateCountryLA LocationCreateCountry = "LA"
-	// LocationCreateCountryLV is "LV".
-	LocationCreateCountryLV LocationCreateCountry = "LV"
-	// LocationCreateCountryLB is "LB".
-	LocationCreateCountryLB LocationCreateCountry = "LB"
-	// LocationCreateCountryLS is "LS".
-	LocationCreateCountryLS LocationCreateCountry = "LS"
-	// LocationCreateCountryLR is "LR".
-	LocationCreateCountryLR LocationCreateCountry = "LR"
-	// LocationCreateCountryLY is "LY".
-	LocationCreateCountryLY LocationCreateCountry = "LY"
-	// LocationCreateCountryLI is "LI".
-	LocationCreateCountryLI LocationCreateCountry = "LI"
-	// LocationCreateCountryLT is "LT".
-	LocationCreateCountryLT LocationCreateCountry = "LT"
-	// LocationCreateCountryLU is "LU".
-	LocationCreateCountryLU LocationCreateCountry = "LU"
-	// LocationCreateCountryMO is "MO".
-	LocationCreateCountryMO LocationCreateCountry = "MO"
-	// LocationCreateCountryMK is "MK".
-	LocationCreateCountryMK LocationCreateCountry = "MK"
-	// LocationCreateCountryMG is "MG".
-	LocationCreateCountryMG LocationCreateCountry = "MG"
-	// LocationCreateCountryMW is "MW".
-	LocationCreateCountryMW LocationCreateCountry = "MW"
-	// LocationCreateCountryMY is "MY".
-	LocationCreateCountryMY LocationCreateCountry = "MY"
-	// LocationCreateCountryMV is "MV".
-	LocationCreateCountryMV LocationCreateCountry = "MV"
-	// LocationCreateCountryML is "ML".
-	LocationCreateCountryML LocationCreateCountry = "ML"
-	// LocationCreateCountryMT is "MT".
-	LocationCreateCountryMT LocationCreateCountry = "MT"
-	// LocationCreateCountryMH is "MH".
-	LocationCreateCountryMH LocationCreateCountry = "MH"
-	// LocationCreateCountryMQ is "MQ".
-	LocationCreateCountryMQ LocationCreateCountry = "MQ"
-	// LocationCreateCountryMR is "MR".
-	LocationCreateCountryMR LocationCreateCountry = "MR"
-	// LocationCreateCountryMU is "MU".
-	LocationCreateCountryMU LocationCreateCountry = "MU"
-	// LocationCreateCountryYT is "YT".
-	LocationCreateCountryYT LocationCreateCountry = "YT"
-	// LocationCreateCountryMX is "MX".
-	LocationCreateCountryMX LocationCreateCountry = "MX"
-	// LocationCreateCountryFM is "FM".
-	LocationCreateCountryFM LocationCreateCountry = "FM"
-	// LocationCreateCountryMD is "MD".
-	LocationCreateCountryMD LocationCreateCountry = "MD"
-	// LocationCreateCountryMC is "MC".
-	LocationCreateCountryMC LocationCreateCountry = "MC"
-	// LocationCreateCountryMN is "MN".
-	LocationCreateCountryMN LocationCreateCountry = "MN"
-	// LocationCreateCountryME is "ME".
-	LocationCreateCountryME LocationCreateCountry = "ME"
-	// LocationCreateCountryMS is "MS".
-	LocationCreateCountryMS LocationCreateCountry = "MS"
-	// LocationCreateCountryMA is "MA".
-	LocationCreateCountryMA LocationCreateCountry = "MA"
-	// LocationCreateCountryMZ is "MZ".
-	LocationCreateCountryMZ LocationCreateCountry = "MZ"
-	// LocationCreateCountryMM is "MM".
-	LocationCreateCountryMM LocationCreateCountry = "MM"
-	// LocationCreateCountryNA is "NA".
-	LocationCreateCountryNA LocationCreateCountry = "NA"
-	// LocationCreateCountryNR is "NR".
-	LocationCreateCountryNR LocationCreateCountry = "NR"
-	// LocationCreateCountryNP is "NP".
-	LocationCreateCountryNP LocationCreateCountry = "NP"
-	// LocationCreateCountryNL is "NL".
-	LocationCreateCountryNL LocationCreateCountry = "NL"
-	// LocationCreateCountryAN is "AN".
-	LocationCreateCountryAN LocationCreateCountry = "AN"
-	// LocationCreateCountryNC is "NC".
-	LocationCreateCountryNC LocationCreateCountry = "NC"
-	// LocationCreateCountryNZ is "NZ".
-	LocationCreateCountryNZ LocationCreateCountry = "NZ"
-	// LocationCreateCountryNI is "NI".
-	LocationCreateCountryNI LocationCreateCountry = "NI"
-	// LocationCreateCountryNE is "NE".
-	LocationCreateCountryNE LocationCreateCountry = "NE"
-	// LocationCreateCountryNG is "NG".
-	LocationCreateCountryNG LocationCreateCountry = "NG"
-	// LocationCreateCountryNU is "NU".
-	LocationCreateCountryNU LocationCreateCountry = "NU"
-	// LocationCreateCountryNF is "NF".
-	LocationCreateCountryNF LocationCreateCountry = "NF"
-	// LocationCreateCountryMP is "MP".
-	LocationCreateCountryMP LocationCreateCountry = "MP"
-	// LocationCreateCountryNO is "NO".
-	LocationCreateCountryNO LocationCreateCountry = "NO"
-	// LocationCreateCountryOM is "OM".
-	LocationCreateCountryOM LocationCreateCountry = "OM"
-	// LocationCreateCountryPK is "PK".
-	LocationCreateCountryPK LocationCreateCountry = "PK"
-	// LocationCreateCountryPW is "PW".
-	LocationCreateCountryPW LocationCreateCountry = "PW"
-	// LocationCreateCountryPS is "PS".
-	LocationCreateCountryPS LocationCreateCountry = "PS"
-	// LocationCreateCountryPA is "PA".
-	LocationCreateCountryPA LocationCreateCountry = "PA"
-	// LocationCreateCountryPG is "PG".
-	LocationCreateCountryPG LocationCreateCountry = "PG"
-	// LocationCreateCountryPY is "PY".
-	LocationCreateCountryPY LocationCreateCountry = "PY"
-	// LocationCreateCountryPE is "PE".
-	LocationCreateCountryPE LocationCreateCountry = "PE"
-	// LocationCreateCountryPH is "PH".
-	LocationCreateCountryPH LocationCreateCountry = "PH"
-	// LocationCreateCountryPN is "PN".
-	LocationCreateCountryPN LocationCreateCountry = "PN"
-	// LocationCreateCountryPL is "PL".
-	LocationCreateCountryPL LocationCreateCountry = "PL"
-	// LocationCreateCountryPT is "PT".
-	LocationCreateCountryPT LocationCreateCountry = "PT"
-	// LocationCreateCountryPR is "PR".
-	LocationCreateCountryPR LocationCreateCountry = "PR"
-	// LocationCreateCountryQA is "QA".
-	LocationCreateCountryQA LocationCreateCountry = "QA"
-	// LocationCreateCountryRE is "RE".
-	LocationCreateCountryRE LocationCreateCountry = "RE"
-	// LocationCreateCountryRO is "RO".
-	LocationCreateCountryRO LocationCreateCountry = "RO"
-	// LocationCreateCountryRU is "RU".
-	LocationCreateCountryRU LocationCreateCountry = "RU"
-	// LocationCreateCountryRW is "RW".
-	LocationCreateCountryRW LocationCreateCountry = "RW"
-	// LocationCreateCountrySH is "SH".
-	LocationCreateCountrySH LocationCreateCountry = "SH"
-	// LocationCreateCountryKN is "KN".
-	LocationCreateCountryKN LocationCreateCountry = "KN"
-	// LocationCreateCountryLC is "LC".
-	LocationCreateCountryLC LocationCreateCountry = "LC"
-	// LocationCreateCountryMF is "MF".
-	LocationCreateCountryMF LocationCreateCountry = "MF"
-	// LocationCreateCountryPM is "PM".
-	LocationCreateCountryPM LocationCreateCountry = "PM"
-	// LocationCreateCountryVC is "VC".
-	LocationCreateCountryVC LocationCreateCountry = "VC"
-	// LocationCreateCountryWS is "WS".
-	LocationCreateCountryWS LocationCreateCountry = "WS"
-	// LocationCreateCountrySM is "SM".
-	LocationCreateCountrySM LocationCreateCountry = "SM"
-	// LocationCreateCountryST is "ST".
-	LocationCreateCountryST LocationCreateCountry = "ST"
-	// LocationCreateCountrySA is "SA".
-	LocationCreateCountrySA LocationCreateCountry = "SA"
-	// LocationCreateCountrySN is "SN".
-	LocationCreateCountrySN LocationCreateCountry = "SN"
-	// LocationCreateCountryRS is "RS".
-	LocationCreateCountryRS LocationCreateCountry = "RS"
-	// LocationCreateCountrySC is "SC".
-	LocationCreateCountrySC LocationCreateCountry = "SC"
-	// LocationCreateCountrySL is "SL".
-	LocationCreateCountrySL LocationCreateCountry = "SL"
-	// LocationCreateCountrySG is "SG".
-	LocationCreateCountrySG LocationCreateCountry = "SG"
-	// LocationCreateCountrySX is "SX".
-	LocationCreateCountrySX LocationCreateCountry = "SX"
-	// LocationCreateCountrySK is "SK".
-	LocationCreateCountrySK LocationCreateCountry = "SK"
-	// LocationCreateCountrySI is "SI".
-	LocationCreateCountrySI LocationCreateCountry = "SI"
-	// LocationCreateCountrySB is "SB".
-	LocationCreateCountrySB LocationCreateCountry = "SB"
-	// LocationCreateCountrySO is "SO".
-	LocationCreateCountrySO LocationCreateCountry = "SO"
-	// LocationCreateCountryZA is "ZA".
-	LocationCreateCountryZA LocationCreateCountry = "ZA"
-	// LocationCreateCountryGS is "GS".
-	LocationCreateCountryGS LocationCreateCountry = "GS"
-	// LocationCreateCountryES is "ES".
-	LocationCreateCountryES LocationCreateCountry = "ES"
-	// LocationCreateCountryLK is "LK".
-	LocationCreateCountryLK LocationCreateCountry = "LK"
-	// LocationCreateCountrySD is "SD".
-	LocationCreateCountrySD LocationCreateCountry = "SD"
-	// LocationCreateCountrySR is "SR".
-	LocationCreateCountrySR LocationCreateCountry = "SR"
-	// LocationCreateCountrySJ is "SJ".
-	LocationCreateCountrySJ LocationCreateCountry = "SJ"
-	// LocationCreateCountrySZ is "SZ".
-	LocationCreateCountrySZ LocationCreateCountry = "SZ"
-	// LocationCreateCountrySE is "SE".
-	LocationCreateCountrySE LocationCreateCountry = "SE"
-	// LocationCreateCountryCH is "CH".
-	LocationCreateCountryCH LocationCreateCountry = "CH"
-	// LocationCreateCountrySY is "SY".
-	LocationCreateCountrySY LocationCreateCountry = "SY"
-	// LocationCreateCountryTW is "TW".
-	LocationCreateCountryTW LocationCreateCountry = "TW"
-	// LocationCreateCountryTJ is "TJ".
-	LocationCreateCountryTJ LocationCreateCountry = "TJ"
-	// LocationCreateCountryTZ is "TZ".
-	LocationCreateCountryTZ LocationCreateCountry = "TZ"
-	// LocationCreateCountryTH is "TH".
-	LocationCreateCountryTH LocationCreateCountry = "TH"
-	// LocationCreateCountryTL is "TL".
-	LocationCreateCountryTL LocationCreateCountry = "TL"
-	// LocationCreateCountryTG is "TG".
-	LocationCreateCountryTG LocationCreateCountry = "TG"
-	// LocationCreateCountryTK is "TK".
-	LocationCreateCountryTK LocationCreateCountry = "TK"
-	// LocationCreateCountryTO is "TO".
-	LocationCreateCountryTO LocationCreateCountry = "TO"
-	// LocationCreateCountryTT is "TT".
-	LocationCreateCountryTT LocationCreateCountry = "TT"
-	// LocationCreateCountryTN is "TN".
-	LocationCreateCountryTN LocationCreateCountry = "TN"
-	// LocationCreateCountryTR is "TR".
-	LocationCreateCountryTR LocationCreateCountry = "TR"
-	// LocationCreateCountryTM is "TM".
-	LocationCreateCountryTM LocationCreateCountry = "TM"
-	// LocationCreateCountryTC is "TC".
-	LocationCreateCountryTC LocationCreateCountry = "TC"
-	// LocationCreateCountryTV is "TV".
-	LocationCreateCountryTV LocationCreateCountry = "TV"
-	// LocationCreateCountryUG is "UG".
-	LocationCreateCountryUG LocationCreateCountry = "UG"
-	// LocationCreateCountryGB is "GB".
-	LocationCreateCountryGB LocationCreateCountry = "GB"
-	// LocationCreateCountryUA is "UA".
-	LocationCreateCountryUA LocationCreateCountry = "UA"
-	// LocationCreateCountryAE is "AE".
-	LocationCreateCountryAE LocationCreateCountry = "AE"
-	// LocationCreateCountryUS is "US".
-	LocationCreateCountryUS LocationCreateCountry = "US"
-	// LocationCreateCountryUM is "UM".
-	LocationCreateCountryUM LocationCreateCountry = "UM"
-	// LocationCreateCountryUY is "UY".
-	LocationCreateCountryUY LocationCreateCountry = "UY"
-	// LocationCreateCountryUZ is "UZ".
-	LocationCreateCountryUZ LocationCreateCountry = "UZ"
-	// LocationCreateCountryVU is "VU".
-	LocationCreateCountryVU LocationCreateCountry = "VU"
-	// LocationCreateCountryVE is "VE".
-	LocationCreateCountryVE LocationCreateCountry = "VE"
-	// LocationCreateCountryVN is "VN".
-	LocationCreateCountryVN LocationCreateCountry = "VN"
-	// LocationCreateCountryVG is "VG".
-	LocationCreateCountryVG LocationCreateCountry = "VG"
-	// LocationCreateCountryVI is "VI".
-	LocationCreateCountryVI LocationCreateCountry = "VI"
-	// LocationCreateCountryWF is "WF".
-	LocationCreateCountryWF LocationCreateCountry = "WF"
-	// LocationCreateCountryEH is "EH".
-	LocationCreateCountryEH LocationCreateCountry = "EH"
-	// LocationCreateCountryYE is "YE".
-	LocationCreateCountryYE LocationCreateCountry = "YE"
-	// LocationCreateCountryZM is "ZM".
-	LocationCreateCountryZM LocationCreateCountry = "ZM"
-	// LocationCreateCountryZW is "ZW".
-	LocationCreateCountryZW LocationCreateCountry = "ZW"
+	// LocationCountryAF is "AF".
+	LocationCountryAF LocationCountry = "AF"
+	// LocationCountryAX is "AX".
+	LocationCountryAX LocationCountry = "AX"
+	// LocationCountryAL is "AL".
+	LocationCountryAL LocationCountry = "AL"
+	// LocationCountryDZ is "DZ".
+	LocationCountryDZ LocationCountry = "DZ"
+	// LocationCountryAS is "AS".
+	LocationCountryAS LocationCountry = "AS"
+	// LocationCountryAD is "AD".
+	LocationCountryAD LocationCountry = "AD"
+	// LocationCountryAO is "AO".
+	LocationCountryAO LocationCountry = "AO"
+	// LocationCountryAI is "AI".
+	LocationCountryAI LocationCountry = "AI"
+	// LocationCountryAQ is "AQ".
+	LocationCountryAQ LocationCountry = "AQ"
+	// LocationCountryAG is "AG".
+	LocationCountryAG LocationCountry = "AG"
+	// LocationCountryAR is "AR".
+	LocationCountryAR LocationCountry = "AR"
+	// LocationCountryAM is "AM".
+	LocationCountryAM LocationCountry = "AM"
+	// LocationCountryAW is "AW".
+	LocationCountryAW LocationCountry = "AW"
+	// LocationCountryAU is "AU".
+	LocationCountryAU LocationCountry = "AU"
+	// LocationCountryAT is "AT".
+	LocationCountryAT LocationCountry = "AT"
+	// LocationCountryAZ is "AZ".
+	LocationCountryAZ LocationCountry = "AZ"
+	// LocationCountryBS is "BS".
+	LocationCountryBS LocationCountry = "BS"
+	// LocationCountryBH is "BH".
+	LocationCountryBH LocationCountry = "BH"
+	// LocationCountryBD is "BD".
+	LocationCountryBD LocationCountry = "BD"
+	// LocationCountryBB is "BB".
+	LocationCountryBB LocationCountry = "BB"
+	// LocationCountryBY is "BY".
+	LocationCountryBY LocationCountry = "BY"
+	// LocationCountryBE is "BE".
+	LocationCountryBE LocationCountry = "BE"
+	// LocationCountryBZ is "BZ".
+	LocationCountryBZ LocationCountry = "BZ"
+	// LocationCountryBJ is "BJ".
+	LocationCountryBJ LocationCountry = "BJ"
+	// LocationCountryBM is "BM".
+	LocationCountryBM LocationCountry = "BM"
+	// LocationCountryBT is "BT".
+	LocationCountryBT LocationCountry = "BT"
+	// LocationCountryBO is "BO".
+	LocationCountryBO LocationCountry = "BO"
+	// LocationCountryBA is "BA".
+	LocationCountryBA LocationCountry = "BA"
+	// LocationCountryBW is "BW".
+	LocationCountryBW LocationCountry = "BW"
+	// LocationCountryBV is "BV".
+	LocationCountryBV LocationCountry = "BV"
+	// LocationCountryBR is "BR".
+	LocationCountryBR LocationCountry = "BR"
+	// LocationCountryIO is "IO".
+	LocationCountryIO LocationCountry = "IO"
+	// LocationCountryBN is "BN".
+	LocationCountryBN LocationCountry = "BN"
+	// LocationCountryBG is "BG".
+	LocationCountryBG LocationCountry = "BG"
+	// LocationCountryBF is "BF".
+	LocationCountryBF LocationCountry = "BF"
+	// LocationCountryBI is "BI".
+	LocationCountryBI LocationCountry = "BI"
+	// LocationCountryKH is "KH".
+	LocationCountryKH LocationCountry = "KH"
+	// LocationCountryCM is "CM".
+	LocationCountryCM LocationCountry = "CM"
+	// LocationCountryCA is "CA".
+	LocationCountryCA LocationCountry = "CA"
+	// LocationCountryCV is "CV".
+	LocationCountryCV LocationCountry = "CV"
+	// LocationCountryKY is "KY".
+	LocationCountryKY LocationCountry = "KY"
+	// LocationCountryCF is "CF".
+	LocationCountryCF LocationCountry = "CF"
+	// LocationCountryTD is "TD".
+	LocationCountryTD LocationCountry = "TD"
+	// LocationCountryCL is "CL".
+	LocationCountryCL LocationCountry = "CL"
+	// LocationCountryCN is "CN".
+	LocationCountryCN LocationCountry = "CN"
+	// LocationCountryCX is "CX".
+	LocationCountryCX LocationCountry = "CX"
+	// LocationCountryCC is "CC".
+	LocationCountryCC LocationCountry = "CC"
+	// LocationCountryCO is "CO".
+	LocationCountryCO LocationCountry = "CO"
+	// LocationCountryKM is "KM".
+	LocationCountryKM LocationCountry = "KM"
+	// LocationCountryCG is "CG".
+	LocationCountryCG LocationCountry = "CG"
+	// LocationCountryCD is "CD".
+	LocationCountryCD LocationCountry = "CD"
+	// LocationCountryCK is "CK".
+	LocationCountryCK LocationCountry = "CK"
+	// LocationCountryCR is "CR".
+	LocationCountryCR LocationCountry = "CR"
+	// LocationCountryCI is "CI".
+	LocationCountryCI LocationCountry = "CI"
+	// LocationCountryHR is "HR".
+	LocationCountryHR LocationCountry = "HR"
+	// LocationCountryCU is "CU".
+	LocationCountryCU LocationCountry = "CU"
+	// LocationCountryCY is "CY".
+	LocationCountryCY LocationCountry = "CY"
+	// LocationCountryCZ is "CZ".
+	LocationCountryCZ LocationCountry = "CZ"
+	// LocationCountryDK is "DK".
+	LocationCountryDK LocationCountry = "DK"
+	// LocationCountryDJ is "DJ".
+	LocationCountryDJ LocationCountry = "DJ"
+	// LocationCountryDM is "DM".
+	LocationCountryDM LocationCountry = "DM"
+	// LocationCountryDO is "DO".
+	LocationCountryDO LocationCountry = "DO"
+	// LocationCountryEC is "EC".
+	LocationCountryEC LocationCountry = "EC"
+	// LocationCountryEG is "EG".
+	LocationCountryEG LocationCountry = "EG"
+	// LocationCountrySV is "SV".
+	LocationCountrySV LocationCountry = "SV"
+	// LocationCountryGQ is "GQ".
+	LocationCountryGQ LocationCountry = "GQ"
+	// LocationCountryER is "ER".
+	LocationCountryER LocationCountry = "ER"
+	// LocationCountryEE is "EE".
+	LocationCountryEE LocationCountry = "EE"
+	// LocationCountryET is "ET".
+	LocationCountryET LocationCountry = "ET"
+	// LocationCountryFK is "FK".
+	LocationCountryFK LocationCountry = "FK"
+	// LocationCountryFO is "FO".
+	LocationCountryFO LocationCountry = "FO"
+	// LocationCountryFJ is "FJ".
+	LocationCountryFJ LocationCountry = "FJ"
+	// LocationCountryFI is "FI".
+	LocationCountryFI LocationCountry = "FI"
+	// LocationCountryFR is "FR".
+	LocationCountryFR LocationCountry = "FR"
+	// LocationCountryGF is "GF".
+	LocationCountryGF LocationCountry = "GF"
+	// LocationCountryPF is "PF".
+	LocationCountryPF LocationCountry = "PF"
+	// LocationCountryTF is "TF".
+	LocationCountryTF LocationCountry = "TF"
+	// LocationCountryGA is "GA".
+	LocationCountryGA LocationCountry = "GA"
+	// LocationCountryGM is "GM".
+	LocationCountryGM LocationCountry = "GM"
+	// LocationCountryGE is "GE".
+	LocationCountryGE LocationCountry = "GE"
+	// LocationCountryDE is "DE".
+	LocationCountryDE LocationCountry = "DE"
+	// LocationCountryGH is "GH".
+	LocationCountryGH LocationCountry = "GH"
+	// LocationCountryGI is "GI".
+	LocationCountryGI LocationCountry = "GI"
+	// LocationCountryGR is "GR".
+	LocationCountryGR LocationCountry = "GR"
+	// LocationCountryGL is "GL".
+	LocationCountryGL LocationCountry = "GL"
+	// LocationCountryGD is "GD".
+	LocationCountryGD LocationCountry = "GD"
+	// LocationCountryGP is "GP".
+	LocationCountryGP LocationCountry = "GP"
+	// LocationCountryGU is "GU".
+	LocationCountryGU LocationCountry = "GU"
+	// LocationCountryGT is "GT".
+	LocationCountryGT LocationCountry = "GT"
+	// LocationCountryGG is "GG".
+	LocationCountryGG LocationCountry = "GG"
+	// LocationCountryGN is "GN".
+	LocationCountryGN LocationCountry = "GN"
+	// LocationCountryGW is "GW".
+	LocationCountryGW LocationCountry = "GW"
+	// LocationCountryGY is "GY".
+	LocationCountryGY LocationCountry = "GY"
+	// LocationCountryHT is "HT".
+	LocationCountryHT LocationCountry = "HT"
+	// LocationCountryHM is "HM".
+	LocationCountryHM LocationCountry = "HM"
+	// LocationCountryVA is "VA".
+	LocationCountryVA LocationCountry = "VA"
+	// LocationCountryHN is "HN".
+	LocationCountryHN LocationCountry = "HN"
+	// LocationCountryHK is "HK".
+	LocationCountryHK LocationCountry = "HK"
+	// LocationCountryHU is "HU".
+	LocationCountryHU LocationCountry = "HU"
+	// LocationCountryIS is "IS".
+	LocationCountryIS LocationCountry = "IS"
+	// LocationCountryIN is "IN".
+	LocationCountryIN LocationCountry = "IN"
+	// LocationCountryID is "ID".
+	LocationCountryID LocationCountry = "ID"
+	// LocationCountryIR is "IR".
+	LocationCountryIR LocationCountry = "IR"
+	// LocationCountryIQ is "IQ".
+	LocationCountryIQ LocationCountry = "IQ"
+	// LocationCountryIE is "IE".
+	LocationCountryIE LocationCountry = "IE"
+	// LocationCountryIM is "IM".
+	LocationCountryIM LocationCountry = "IM"
+	// LocationCountryIL is "IL".
+	LocationCountryIL LocationCountry = "IL"
+	// LocationCountryIT is "IT".
+	LocationCountryIT LocationCountry = "IT"
+	// LocationCountryJM is "JM".
+	LocationCountryJM LocationCountry = "JM"
+	// LocationCountryJP is "JP".
+	LocationCountryJP LocationCountry = "JP"
+	// LocationCountryJE is "JE".
+	LocationCountryJE LocationCountry = "JE"
+	// LocationCountryJO is "JO".
+	LocationCountryJO LocationCountry = "JO"
+	// LocationCountryKZ is "KZ".
+	LocationCountryKZ LocationCountry = "KZ"
+	// LocationCountryKE is "KE".
+	LocationCountryKE LocationCountry = "KE"
+	// LocationCountryKI is "KI".
+	LocationCountryKI LocationCountry = "KI"
+	// LocationCountryKP is "KP".
+	LocationCountryKP LocationCountry = "KP"
+	// LocationCountryKR is "KR".
+	LocationCountryKR LocationCountry = "KR"
+	// LocationCountryXK is "XK".
+	LocationCountryXK LocationCountry = "XK"
+	// LocationCountryKW is "KW".
+	LocationCountryKW LocationCountry = "KW"
+	// LocationCountryKG is "KG".
+	LocationCountryKG LocationCountry = "KG"
+	// LocationCountryLA is "LA".
+	LocationCountryLA LocationCountry = "LA"
+	// LocationCountryLV is "LV".
+	LocationCountryLV LocationCountry = "LV"
+	// LocationCountryLB is "LB".
+	LocationCountryLB LocationCountry = "LB"
+	// LocationCountryLS is "LS".
+	LocationCountryLS LocationCountry = "LS"
+	// LocationCountryLR is "LR".
+	LocationCountryLR LocationCountry = "LR"
+	// LocationCountryLY is "LY".
+	LocationCountryLY LocationCountry = "LY"
+	// LocationCountryLI is "LI".
+	LocationCountryLI LocationCountry = "LI"
+	// LocationCountryLT is "LT".
+	LocationCountryLT LocationCountry = "LT"
+	// LocationCountryLU is "LU".
+	LocationCountryLU LocationCountry = "LU"
+	// LocationCountryMO is "MO".
+	LocationCountryMO LocationCountry = "MO"
+	// LocationCountryMK is "MK".
+	LocationCountryMK LocationCountry = "MK"
+	// LocationCountryMG is "MG".
+	LocationCountryMG LocationCountry = "MG"
+	// LocationCountryMW is "MW".
+	LocationCountryMW LocationCountry = "MW"
+	// LocationCountryMY is "MY".
+	LocationCountryMY LocationCountry = "MY"
+	// LocationCountryMV is "MV".
+	LocationCountryMV LocationCountry = "MV"
+	// LocationCountryML is "ML".
+	LocationCountryML LocationCountry = "ML"
+	// LocationCountryMT is "MT".
+	LocationCountryMT LocationCountry = "MT"
+	// LocationCountryMH is "MH".
+	LocationCountryMH LocationCountry = "MH"
+	// LocationCountryMQ is "MQ".
+	LocationCountryMQ LocationCountry = "MQ"
+	// LocationCountryMR is "MR".
+	LocationCountryMR LocationCountry = "MR"
+	// LocationCountryMU is "MU".
+	LocationCountryMU LocationCountry = "MU"
+	// LocationCountryYT is "YT".
+	LocationCountryYT LocationCountry = "YT"
+	// LocationCountryMX is "MX".
+	LocationCountryMX LocationCountry = "MX"
+	// LocationCountryFM is "FM".
+	LocationCountryFM LocationCountry = "FM"
+	// LocationCountryMD is "MD".
+	LocationCountryMD LocationCountry = "MD"
+	// LocationCountryMC is "MC".
+	LocationCountryMC LocationCountry = "MC"
+	// LocationCountryMN is "MN".
+	LocationCountryMN LocationCountry = "MN"
+	// LocationCountryME is "ME".
+	LocationCountryME LocationCountry = "ME"
+	// LocationCountryMS is "MS".
+	LocationCountryMS LocationCountry = "MS"
+	// LocationCountryMA is "MA".
+	LocationCountryMA LocationCountry = "MA"
+	// LocationCountryMZ is "MZ".
+	LocationCountryMZ LocationCountry = "MZ"
+	// LocationCountryMM is "MM".
+	LocationCountryMM LocationCountry = "MM"
+	// LocationCountryNA is "NA".
+	LocationCountryNA LocationCountry = "NA"
+	// LocationCountryNR is "NR".
+	LocationCountryNR LocationCountry = "NR"
+	// LocationCountryNP is "NP".
+	LocationCountryNP LocationCountry = "NP"
+	// LocationCountryNL is "NL".
+	LocationCountryNL LocationCountry = "NL"
+	// LocationCountryAN is "AN".
+	LocationCountryAN LocationCountry = "AN"
+	// LocationCountryNC is "NC".
+	LocationCountryNC LocationCountry = "NC"
+	// LocationCountryNZ is "NZ".
+	LocationCountryNZ LocationCountry = "NZ"
+	// LocationCountryNI is "NI".
+	LocationCountryNI LocationCountry = "NI"
+	// LocationCountryNE is "NE".
+	LocationCountryNE LocationCountry = "NE"
+	// LocationCountryNG is "NG".
+	LocationCountryNG LocationCountry = "NG"
+	// LocationCountryNU is "NU".
+	LocationCountryNU LocationCountry = "NU"
+	// LocationCountryNF is "NF".
+	LocationCountryNF LocationCountry = "NF"
+	// LocationCountryMP is "MP".
+	LocationCountryMP LocationCountry = "MP"
+	// LocationCountryNO is "NO".
+	LocationCountryNO LocationCountry = "NO"
+	// LocationCountryOM is "OM".
+	LocationCountryOM LocationCountry = "OM"
+	// LocationCountryPK is "PK".
+	LocationCountryPK LocationCountry = "PK"
+	// LocationCountryPW is "PW".
+	LocationCountryPW LocationCountry = "PW"
+	// LocationCountryPS is "PS".
+	LocationCountryPS LocationCountry = "PS"
+	// LocationCountryPA is "PA".
+	LocationCountryPA LocationCountry = "PA"
+	// LocationCountryPG is "PG".
+	LocationCountryPG LocationCountry = "PG"
+	// LocationCountryPY is "PY".
+	LocationCountryPY LocationCountry = "PY"
+	// LocationCountryPE is "PE".
+	LocationCountryPE LocationCountry = "PE"
+	// LocationCountryPH is "PH".
+	LocationCountryPH LocationCountry = "PH"
+	// LocationCountryPN is "PN".
+	LocationCountryPN LocationCountry = "PN"
+	// LocationCountryPL is "PL".
+	LocationCountryPL LocationCountry = "PL"
+	// LocationCountryPT is "PT".
+	LocationCountryPT LocationCountry = "PT"
+	// LocationCountryPR is "PR".
+	LocationCountryPR LocationCountry = "PR"
+	// LocationCountryQA is "QA".
+	LocationCountryQA LocationCountry = "QA"
+	// LocationCountryRE is "RE".
+	LocationCountryRE LocationCountry = "RE"
+	// LocationCountryRO is "RO".
+	LocationCountryRO LocationCountry = "RO"
+	// LocationCountryRU is "RU".
+	LocationCountryRU LocationCountry = "RU"
+	// LocationCountryRW is "RW".
+	LocationCountryRW LocationCountry = "RW"
+	// LocationCountrySH is "SH".
+	LocationCountrySH LocationCountry = "SH"
+	// LocationCountryKN is "KN".
+	LocationCountryKN LocationCountry = "KN"
+	// LocationCountryLC is "LC".
+	LocationCountryLC LocationCountry = "LC"
+	// LocationCountryMF is "MF".
+	LocationCountryMF LocationCountry = "MF"
+	// LocationCountryPM is "PM".
+	LocationCountryPM LocationCountry = "PM"
+	// LocationCountryVC is "VC".
+	LocationCountryVC LocationCountry = "VC"
+	// LocationCountryWS is "WS".
+	LocationCountryWS LocationCountry = "WS"
+	// LocationCountrySM is "SM".
+	LocationCountrySM LocationCountry = "SM"
+	// LocationCountryST is "ST".
+	LocationCountryST LocationCountry = "ST"
+	// LocationCountrySA is "SA".
+	LocationCountrySA LocationCountry = "SA"
+	// LocationCountrySN is "SN".
+	LocationCountrySN LocationCountry = "SN"
+	// LocationCountryRS is "RS".
+	LocationCountryRS LocationCountry = "RS"
+	// LocationCountrySC is "SC".
+	LocationCountrySC LocationCountry = "SC"
+	// LocationCountrySL is "SL".
+	LocationCountrySL LocationCountry = "SL"
+	// LocationCountrySG is "SG".
+	LocationCountrySG LocationCountry = "SG"
+	// LocationCountrySX is "SX".
+	LocationCountrySX LocationCountry = "SX"
+	// LocationCountrySK is "SK".
+	LocationCountrySK LocationCountry = "SK"
+	// LocationCountrySI is "SI".
+	LocationCountrySI LocationCountry = "SI"
+	// LocationCountrySB is "SB".
+	LocationCountrySB LocationCountry = "SB"
+	// LocationCountrySO is "SO".
+	LocationCountrySO LocationCountry = "SO"
+	// LocationCountryZA is "ZA".
+	LocationCountryZA LocationCountry = "ZA"
+	// LocationCountryGS is "GS".
+	LocationCountryGS LocationCountry = "GS"
+	// LocationCountryES is "ES".
+	LocationCountryES LocationCountry = "ES"
+	// LocationCountryLK is "LK".
+	LocationCountryLK LocationCountry = "LK"
+	// LocationCountrySD is "SD".
+	LocationCountrySD LocationCountry = "SD"
+	// LocationCountrySR is "SR".
+	LocationCountrySR LocationCountry = "SR"
+	// LocationCountrySJ is "SJ".
+	LocationCountrySJ LocationCountry = "SJ"
+	// LocationCountrySZ is "SZ".
+	LocationCountrySZ LocationCountry = "SZ"
+	// LocationCountrySE is "SE".
+	LocationCountrySE LocationCountry = "SE"
+	// LocationCountryCH is "CH".
+	LocationCountryCH LocationCountry = "CH"
+	// LocationCountrySY is "SY".
+	LocationCountrySY LocationCountry = "SY"
+	// LocationCountryTW is "TW".
+	LocationCountryTW LocationCountry = "TW"
+	// LocationCountryTJ is "TJ".
+	LocationCountryTJ LocationCountry = "TJ"
+	// LocationCountryTZ is "TZ".
+	LocationCountryTZ LocationCountry = "TZ"
+	// LocationCountryTH is "TH".
+	LocationCountryTH LocationCountry = "TH"
+	// LocationCountryTL is "TL".
+	LocationCountryTL LocationCountry = "TL"
+	// LocationCountryTG is "TG".
+	LocationCountryTG LocationCountry = "TG"
+	// LocationCountryTK is "TK".
+	LocationCountryTK LocationCountry = "TK"
+	// LocationCountryTO is "TO".
+	LocationCountryTO LocationCountry = "TO"
+	// LocationCountryTT is "TT".
+	LocationCountryTT LocationCountry = "TT"
+	// LocationCountryTN is "TN".
+	LocationCountryTN LocationCountry = "TN"
+	// LocationCountryTR is "TR".
+	LocationCountryTR LocationCountry = "TR"
+	// LocationCountryTM is "TM".
+	LocationCountryTM LocationCountry = "TM"
+	// LocationCountryTC is "TC".
+	LocationCountryTC LocationCountry = "TC"
+	// LocationCountryTV is "TV".
+	LocationCountryTV LocationCountry = "TV"
+	// LocationCountryUG is "UG".
+	LocationCountryUG LocationCountry = "UG"
+	// LocationCountryGB is "GB".
+	LocationCountryGB LocationCountry = "GB"
+	// LocationCountryUA is "UA".
+	LocationCountryUA LocationCountry = "UA"
+	// LocationCountryAE is "AE".
+	LocationCountryAE LocationCountry = "AE"
+	// LocationCountryUS is "US".
+	LocationCountryUS LocationCountry = "US"
+	// LocationCountryUM is "UM".
+	LocationCountryUM LocationCountry = "UM"
+	// LocationCountryUY is "UY".
+	LocationCountryUY LocationCountry = "UY"
+	// LocationCountryUZ is "UZ".
+	LocationCountryUZ LocationCountry = "UZ"
+	// LocationCountryVU is "VU".
+	LocationCountryVU LocationCountry = "VU"
+	// LocationCountryVE is "VE".
+	LocationCountryVE LocationCountry = "VE"
+	// LocationCountryVN is "VN".
+	LocationCountryVN LocationCountry = "VN"
+	// LocationCountryVG is "VG".
+	LocationCountryVG LocationCountry = "VG"
+	// LocationCountryVI is "VI".
+	LocationCountryVI LocationCountry = "VI"
+	// LocationCountryWF is "WF".
+	LocationCountryWF LocationCountry = "WF"
+	// LocationCountryEH is "EH".
+	LocationCountryEH LocationCountry = "EH"
+	// LocationCountryYE is "YE".
+	LocationCountryYE LocationCountry = "YE"
+	// LocationCountryZM is "ZM".
+	LocationCountryZM LocationCountry = "ZM"
+	// LocationCountryZW is "ZW".
+	LocationCountryZW LocationCountry = "ZW"
 )
 
 // LocationsCustomFieldModel is a value of LocationsCustomField.Model.
@@ -618,7 +618,7 @@ type LocationCreateRequest struct {
 	State *string `json:"state,omitempty"`
 	// Country: The 2 letter country-code in which the business is present for
 	// which sub-account is created.
-	Country *LocationCreateCountry `json:"country,omitempty"`
+	Country *LocationCountry `json:"country,omitempty"`
 	// PostalCode: The postal code of the business for which sub-account is
 	// created.
 	PostalCode *string `json:"postalCode,omitempty"`
@@ -769,7 +769,7 @@ type CreateLocationSuccessfulResponse struct {
 	Domain string `json:"domain,omitempty"`
 	// Country: The country in which the business is present for which
 	// sub-account is created.
-	Country LocationCreateCountry `json:"country,omitempty"`
+	Country LocationCountry `json:"country,omitempty"`
 	// PostalCode: The postal code of the business for which sub-account is
 	// created.
 	PostalCode string `json:"postalCode,omitempty"`
@@ -874,7 +874,7 @@ type LocationUpdateRequest struct {
 	State *string `json:"state,omitempty"`
 	// Country: The country in which the business is present for which
 	// sub-account is created.
-	Country *LocationCreateCountry `json:"country,omitempty"`
+	Country *LocationCountry `json:"country,omitempty"`
 	// PostalCode: The postal code of the business for which sub-account is
 	// created.
 	PostalCode *string `json:"postalCode,omitempty"`
@@ -990,6 +990,13 @@ type FileUploadBody struct {
 // multipartFiles makes FileUploadBody a multipart/form-data body.
 func (r *FileUploadBody) multipartFiles() (string, []Upload) {
 	return "file", r.Files
+}
+
+// FileUploadResponse is the answer of [LocationsService.UploadFileCustomFields].
+type FileUploadResponse struct {
+	UploadedFiles json.RawMessage `json:"uploadedFiles,omitempty"`
+	// Meta: Meta data of uploaded files.
+	Meta []string `json:"meta,omitempty"`
 }
 
 // CustomFieldsUpdateRequest is the body of [LocationsService.UpdateCustomField].
@@ -1200,8 +1207,8 @@ type GetSMSTemplateResponse struct {
 
 // SMSTemplate is a sms template.
 type SMSTemplate struct {
-	Body        string  `json:"body,omitempty"`
-	Attachments [][]any `json:"attachments,omitempty"`
+	Body        string            `json:"body,omitempty"`
+	Attachments []json.RawMessage `json:"attachments,omitempty"`
 }
 
 // GetEmailTemplateResponse is a get email template response.
@@ -1216,9 +1223,9 @@ type GetEmailTemplateResponse struct {
 
 // EmailTemplate is an email template.
 type EmailTemplate struct {
-	Subject     string  `json:"subject,omitempty"`
-	Attachments [][]any `json:"attachments,omitempty"`
-	Html        string  `json:"html,omitempty"`
+	Subject     string            `json:"subject,omitempty"`
+	Attachments []json.RawMessage `json:"attachments,omitempty"`
+	Html        string            `json:"html,omitempty"`
 }
 
 // LocationsSearchOptions holds the optional query parameters of [LocationsService.Search].
@@ -1511,7 +1518,7 @@ func (s *LocationsService) CreateCustomField(ctx context.Context, locationID str
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/upload-file-customFields
 //
 //meta:operation POST /locations/{locationId}/customFields/upload
-func (s *LocationsService) UploadFileCustomFields(ctx context.Context, locationID string, req *FileUploadBody) ([]string, *Response, error) {
+func (s *LocationsService) UploadFileCustomFields(ctx context.Context, locationID string, req *FileUploadBody) (*FileUploadResponse, *Response, error) {
 	path, err := opLocationsUploadFileCustomFields.expand(locationID)
 	if err != nil {
 		return nil, nil, err
@@ -1519,18 +1526,12 @@ func (s *LocationsService) UploadFileCustomFields(ctx context.Context, locationI
 	if req == nil {
 		return nil, nil, &ArgError{Operation: opLocationsUploadFileCustomFields.Name, Arg: "body", Reason: "is required"}
 	}
-	var root struct {
-		UploadedFiles json.RawMessage `json:"uploadedFiles"`
-		Meta          []string        `json:"meta"`
-	}
-	resp, err := (*service)(s).call(ctx, opLocationsUploadFileCustomFields, path, nil, req, &root)
+	out := new(FileUploadResponse)
+	resp, err := (*service)(s).call(ctx, opLocationsUploadFileCustomFields, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
-	if root.Meta == nil {
-		return nil, resp, noResult(opLocationsUploadFileCustomFields, resp, "meta")
-	}
-	return root.Meta, resp, nil
+	return out, resp, nil
 }
 
 // GetCustomField sends GET /locations/{locationId}/customFields/{id}: Get
@@ -1965,7 +1966,7 @@ func (s *LocationsService) DeleteTag(ctx context.Context, locationID, tagID stri
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/locations/task-search
 //
 //meta:operation POST /locations/{locationId}/tasks/search
-func (s *LocationsService) SearchTasks(ctx context.Context, locationID string, req *TaskSearchParamsRequest) ([][]any, *Response, error) {
+func (s *LocationsService) SearchTasks(ctx context.Context, locationID string, req *TaskSearchParamsRequest) ([]json.RawMessage, *Response, error) {
 	path, err := opLocationsSearchTasks.expand(locationID)
 	if err != nil {
 		return nil, nil, err
@@ -1974,7 +1975,7 @@ func (s *LocationsService) SearchTasks(ctx context.Context, locationID string, r
 		return nil, nil, &ArgError{Operation: opLocationsSearchTasks.Name, Arg: "body", Reason: "is required"}
 	}
 	var root struct {
-		Tasks [][]any `json:"tasks"`
+		Tasks []json.RawMessage `json:"tasks"`
 	}
 	resp, err := (*service)(s).call(ctx, opLocationsSearchTasks, path, nil, req, &root)
 	if err != nil {

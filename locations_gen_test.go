@@ -451,14 +451,9 @@ func TestLocationsUploadFileCustomFields(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Locations.UploadFileCustomFields", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
-	var want struct {
-		UploadedFiles json.RawMessage `json:"uploadedFiles"`
-		Meta          []string        `json:"meta"`
-	}
-	decodeLocationsFixture(t, "upload-file-customFields.response.json", &want)
-	assert.Equal(t, want.Meta, got)
-	require.Len(t, got, 1)
-	assert.Equal(t, "example-meta", got[0])
+	want := new(FileUploadResponse)
+	decodeLocationsFixture(t, "upload-file-customFields.response.json", want)
+	assert.Equal(t, want, got)
 }
 
 func TestLocationsUploadFileCustomFieldsRejectsBadArguments(t *testing.T) {
@@ -1489,7 +1484,7 @@ func TestLocationsSearchTasks(t *testing.T) {
 	assert.Equal(t, "Locations.SearchTasks", resp.Operation)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 	var want struct {
-		Tasks [][]any `json:"tasks"`
+		Tasks []json.RawMessage `json:"tasks"`
 	}
 	decodeLocationsFixture(t, "task-search.response.json", &want)
 	assert.Equal(t, want.Tasks, got)
@@ -1684,14 +1679,9 @@ func TestLocationsExamplesDecodeStrictly(t *testing.T) {
 				CustomField *LocationsCustomField `json:"customField"`
 			})
 		},
-		"create-custom-field.request.json": func() any { return new(CustomFieldsCreateRequest) },
-		"upload-file-customFields.response.json": func() any {
-			return new(struct {
-				UploadedFiles json.RawMessage `json:"uploadedFiles"`
-				Meta          []string        `json:"meta"`
-			})
-		},
-		"upload-file-customFields.request.json": func() any { return new(FileUploadBody) },
+		"create-custom-field.request.json":       func() any { return new(CustomFieldsCreateRequest) },
+		"upload-file-customFields.response.json": func() any { return new(FileUploadResponse) },
+		"upload-file-customFields.request.json":  func() any { return new(FileUploadBody) },
 		"get-custom-field.response.json": func() any {
 			return new(struct {
 				CustomField *LocationsCustomField `json:"customField"`
@@ -1770,7 +1760,7 @@ func TestLocationsExamplesDecodeStrictly(t *testing.T) {
 		"delete-tag.response.json": func() any { return new(LocationTagDeleteSuccessfulResponse) },
 		"task-search.response.json": func() any {
 			return new(struct {
-				Tasks [][]any `json:"tasks"`
+				Tasks []json.RawMessage `json:"tasks"`
 			})
 		},
 		"task-search.request.json": func() any { return new(TaskSearchParamsRequest) },

@@ -32,21 +32,32 @@ var (
 	opOpportunitiesUpdateStatus    = &operation{Name: "Opportunities.UpdateStatus", ID: "update-opportunity-status", Method: "PUT", Path: "/opportunities/{id}/status", Version: "2021-07-28"}
 )
 
-// OpportunityCreateStatus is a value of OpportunityCreateRequest.Status.
-type OpportunityCreateStatus string
+// FollowersActionType is a value of OpportunityUpsertRequest.FollowersActionType.
+type FollowersActionType string
 
-// The values of OpportunityCreateStatus.
+// The values of FollowersActionType.
 const (
-	// OpportunityCreateStatusOpen is "open".
-	OpportunityCreateStatusOpen OpportunityCreateStatus = "open"
-	// OpportunityCreateStatusWon is "won".
-	OpportunityCreateStatusWon OpportunityCreateStatus = "won"
-	// OpportunityCreateStatusLost is "lost".
-	OpportunityCreateStatusLost OpportunityCreateStatus = "lost"
-	// OpportunityCreateStatusAbandoned is "abandoned".
-	OpportunityCreateStatusAbandoned OpportunityCreateStatus = "abandoned"
-	// OpportunityCreateStatusAll is "all".
-	OpportunityCreateStatusAll OpportunityCreateStatus = "all"
+	// FollowersActionTypeAdd is "add".
+	FollowersActionTypeAdd FollowersActionType = "add"
+	// FollowersActionTypeRemove is "remove".
+	FollowersActionTypeRemove FollowersActionType = "remove"
+)
+
+// OpportunityStatus is a value of OpportunityUpsertRequest.Status.
+type OpportunityStatus string
+
+// The values of OpportunityStatus.
+const (
+	// OpportunityStatusOpen is "open".
+	OpportunityStatusOpen OpportunityStatus = "open"
+	// OpportunityStatusWon is "won".
+	OpportunityStatusWon OpportunityStatus = "won"
+	// OpportunityStatusLost is "lost".
+	OpportunityStatusLost OpportunityStatus = "lost"
+	// OpportunityStatusAbandoned is "abandoned".
+	OpportunityStatusAbandoned OpportunityStatus = "abandoned"
+	// OpportunityStatusAll is "all".
+	OpportunityStatusAll OpportunityStatus = "all"
 )
 
 // ColorRenderMode is a value of Pipeline.ColorRenderMode.
@@ -62,27 +73,48 @@ const (
 	ColorRenderModeNone ColorRenderMode = "none"
 )
 
-// FollowersActionType is a value of OpportunityUpsertRequest.FollowersActionType.
-type FollowersActionType string
+// OpportunityUpsertRequest is the body of [OpportunitiesService.Upsert]: an opportunity matched by ID, or by pipeline and contact, updated, or else created.
+type OpportunityUpsertRequest struct {
+	// ID: opportunityId.
+	ID         *string `json:"id,omitempty"`
+	PipelineID string  `json:"pipelineId"`
+	LocationID string  `json:"locationId"`
+	// Followers: contactId.
+	Followers            []string             `json:"followers,omitempty"`
+	IsRemoveAllFollowers *bool                `json:"isRemoveAllFollowers,omitempty"`
+	FollowersActionType  *FollowersActionType `json:"followersActionType,omitempty"`
+	Name                 *string              `json:"name,omitempty"`
+	Status               *OpportunityStatus   `json:"status,omitempty"`
+	PipelineStageID      *string              `json:"pipelineStageId,omitempty"`
+	MonetaryValue        *float64             `json:"monetaryValue,omitempty"`
+	AssignedTo           *string              `json:"assignedTo,omitempty"`
+	LostReasonID         *string              `json:"lostReasonId,omitempty"`
+	// ContactID: The contact the opportunity is for; with pipelineId it
+	// matches an existing opportunity.
+	ContactID *string `json:"contactId,omitempty"`
+}
 
-// The values of FollowersActionType.
-const (
-	// FollowersActionTypeAdd is "add".
-	FollowersActionTypeAdd FollowersActionType = "add"
-	// FollowersActionTypeRemove is "remove".
-	FollowersActionTypeRemove FollowersActionType = "remove"
-)
+// validate reports the first required field that is empty or out of range.
+func (r *OpportunityUpsertRequest) validate(op *operation) error {
+	if r.PipelineID == "" {
+		return missing(op, "pipelineId")
+	}
+	if r.LocationID == "" {
+		return missing(op, "locationId")
+	}
+	return nil
+}
 
 // OpportunityCreateRequest is the body of [OpportunitiesService.Create].
 type OpportunityCreateRequest struct {
-	PipelineID      string                  `json:"pipelineId"`
-	LocationID      string                  `json:"locationId"`
-	Name            string                  `json:"name"`
-	PipelineStageID *string                 `json:"pipelineStageId,omitempty"`
-	Status          OpportunityCreateStatus `json:"status"`
-	ContactID       string                  `json:"contactId"`
-	MonetaryValue   *float64                `json:"monetaryValue,omitempty"`
-	AssignedTo      *string                 `json:"assignedTo,omitempty"`
+	PipelineID      string            `json:"pipelineId"`
+	LocationID      string            `json:"locationId"`
+	Name            string            `json:"name"`
+	PipelineStageID *string           `json:"pipelineStageId,omitempty"`
+	Status          OpportunityStatus `json:"status"`
+	ContactID       string            `json:"contactId"`
+	MonetaryValue   *float64          `json:"monetaryValue,omitempty"`
+	AssignedTo      *string           `json:"assignedTo,omitempty"`
 	// CustomFields: Add custom fields to opportunities.
 	CustomFields []json.RawMessage `json:"customFields,omitempty"`
 }
@@ -149,12 +181,12 @@ type Opportunity struct {
 	ContactID            string                                     `json:"contactId,omitempty"`
 	LocationID           string                                     `json:"locationId,omitempty"`
 	Contact              *SearchOpportunitiesContactResponse        `json:"contact,omitempty"`
-	Notes                [][]any                                    `json:"notes,omitempty"`
-	Tasks                [][]any                                    `json:"tasks,omitempty"`
-	CalendarEvents       [][]any                                    `json:"calendarEvents,omitempty"`
+	Notes                []string                                   `json:"notes,omitempty"`
+	Tasks                []string                                   `json:"tasks,omitempty"`
+	CalendarEvents       []string                                   `json:"calendarEvents,omitempty"`
 	LostReasonID         string                                     `json:"lostReasonId,omitempty"`
 	CustomFields         []CustomFieldResponse                      `json:"customFields,omitempty"`
-	Followers            [][]any                                    `json:"followers,omitempty"`
+	Followers            []string                                   `json:"followers,omitempty"`
 	ExternalObjectID     string                                     `json:"externalObjectId,omitempty"`
 	InternalSource       *SearchOpportunitiesResponseInternalSource `json:"internalSource,omitempty"`
 	IsAttribute          bool                                       `json:"isAttribute,omitempty"`
@@ -257,56 +289,20 @@ type AdditionalDetails struct {
 	UnReadConversations bool `json:"unReadConversations"`
 }
 
-// OpportunityUpsertRequest is the body of [OpportunitiesService.Upsert].
-type OpportunityUpsertRequest struct {
-	// ID: opportunityId.
-	ID         *string `json:"id,omitempty"`
-	PipelineID string  `json:"pipelineId"`
-	LocationID string  `json:"locationId"`
-	// Followers: contactId.
-	Followers            []string                 `json:"followers"`
-	IsRemoveAllFollowers bool                     `json:"isRemoveAllFollowers"`
-	FollowersActionType  FollowersActionType      `json:"followersActionType"`
-	Name                 *string                  `json:"name,omitempty"`
-	Status               *OpportunityCreateStatus `json:"status,omitempty"`
-	PipelineStageID      *string                  `json:"pipelineStageId,omitempty"`
-	MonetaryValue        json.RawMessage          `json:"monetaryValue,omitempty"`
-	AssignedTo           *string                  `json:"assignedTo,omitempty"`
-	LostReasonID         *string                  `json:"lostReasonId,omitempty"`
-}
-
-// validate reports the first required field that is empty or out of range.
-func (r *OpportunityUpsertRequest) validate(op *operation) error {
-	if r.PipelineID == "" {
-		return missing(op, "pipelineId")
-	}
-	if r.LocationID == "" {
-		return missing(op, "locationId")
-	}
-	if len(r.Followers) == 0 {
-		return missing(op, "followers")
-	}
-	if r.FollowersActionType == "" {
-		return missing(op, "followersActionType")
-	}
-	return nil
-}
-
 // UpsertOpportunitySuccessfulResponse is the answer of [OpportunitiesService.Upsert].
 type UpsertOpportunitySuccessfulResponse struct {
-	// Opportunity: Updated / New Opportunity.
-	Opportunity json.RawMessage `json:"opportunity"`
-	New         bool            `json:"new"`
+	Opportunity *Opportunity `json:"opportunity"`
+	New         bool         `json:"new"`
 }
 
 // OpportunityUpdateRequest is the body of [OpportunitiesService.Update].
 type OpportunityUpdateRequest struct {
-	PipelineID      *string                  `json:"pipelineId,omitempty"`
-	Name            *string                  `json:"name,omitempty"`
-	PipelineStageID *string                  `json:"pipelineStageId,omitempty"`
-	Status          *OpportunityCreateStatus `json:"status,omitempty"`
-	MonetaryValue   *float64                 `json:"monetaryValue,omitempty"`
-	AssignedTo      *string                  `json:"assignedTo,omitempty"`
+	PipelineID      *string            `json:"pipelineId,omitempty"`
+	Name            *string            `json:"name,omitempty"`
+	PipelineStageID *string            `json:"pipelineStageId,omitempty"`
+	Status          *OpportunityStatus `json:"status,omitempty"`
+	MonetaryValue   *float64           `json:"monetaryValue,omitempty"`
+	AssignedTo      *string            `json:"assignedTo,omitempty"`
 	// CustomFields: Update custom fields to opportunities.
 	CustomFields []json.RawMessage `json:"customFields,omitempty"`
 }
@@ -343,8 +339,8 @@ type DeleteFollowersSuccessfulResponse struct {
 
 // StatusUpdateRequest is the body of [OpportunitiesService.UpdateStatus].
 type StatusUpdateRequest struct {
-	Status       OpportunityCreateStatus `json:"status"`
-	LostReasonID *string                 `json:"lostReasonId,omitempty"`
+	Status       OpportunityStatus `json:"status"`
+	LostReasonID *string           `json:"lostReasonId,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.

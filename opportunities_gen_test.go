@@ -396,8 +396,6 @@ func TestOpportunitiesUpsertRequiresFields(t *testing.T) {
 	}{
 		{"pipelineId", func(r *OpportunityUpsertRequest) { r.PipelineID = "" }},
 		{"locationId", func(r *OpportunityUpsertRequest) { r.LocationID = "" }},
-		{"followers", func(r *OpportunityUpsertRequest) { r.Followers = nil }},
-		{"followersActionType", func(r *OpportunityUpsertRequest) { r.FollowersActionType = "" }},
 	} {
 		client, mock := newOpportunitiesTestClient(t)
 		req := new(OpportunityUpsertRequest)

@@ -50,7 +50,7 @@ func TestOpportunitiesRoundTripOnEmulator(t *testing.T) {
 	pipeline, stages := ps[0], ps[0].Stages
 
 	created, resp, err := e.c.Opportunities.Create(ctx, &ghl.OpportunityCreateRequest{
-		PipelineID: pipeline.ID, LocationID: e.loc.ID, Name: "Compiler licence", Status: ghl.OpportunityCreateStatusOpen,
+		PipelineID: pipeline.ID, LocationID: e.loc.ID, Name: "Compiler licence", Status: ghl.OpportunityStatusOpen,
 		ContactID: e.contact, MonetaryValue: ghl.Ptr(1999.99),
 	})
 	require.NoError(t, err)
@@ -73,7 +73,7 @@ func TestOpportunitiesRoundTripOnEmulator(t *testing.T) {
 	assert.True(t, got.LastStageChangeAt.After(got.CreatedAt.Time))
 
 	// Status change, read back.
-	ok, _, err := e.c.Opportunities.UpdateStatus(ctx, id, &ghl.StatusUpdateRequest{Status: ghl.OpportunityCreateStatusWon})
+	ok, _, err := e.c.Opportunities.UpdateStatus(ctx, id, &ghl.StatusUpdateRequest{Status: ghl.OpportunityStatusWon})
 	require.NoError(t, err)
 	assert.True(t, ok.Succeded)
 	got, _, err = e.c.Opportunities.Get(ctx, id)
@@ -98,23 +98,21 @@ func TestOpportunitiesUpsertAndFollowersOnEmulator(t *testing.T) {
 	ctx := t.Context()
 	pid := e.srv.Pipelines(e.loc.ID)[0]["id"].(string)
 
-	// The SDK's upsert request has no contactId (nor has the spec's), so
-	// the second upsert names the opportunity by id.
+	// The second upsert matches the first by pipeline and contact.
 	first, _, err := e.c.Opportunities.Upsert(ctx, &ghl.OpportunityUpsertRequest{PipelineID: pid, LocationID: e.loc.ID,
-		Followers: []string{"u1"}, FollowersActionType: ghl.FollowersActionTypeAdd, Name: ghl.Ptr("Support plan"),
-		MonetaryValue: json.RawMessage(`120.5`)})
+		ContactID: ghl.Ptr(e.contact), Followers: []string{"u1"}, FollowersActionType: ghl.Ptr(ghl.FollowersActionTypeAdd),
+		IsRemoveAllFollowers: ghl.Ptr(false), Name: ghl.Ptr("Support plan"), MonetaryValue: ghl.Ptr(120.5)})
 	require.NoError(t, err)
 	assert.True(t, first.New)
-	var o struct {
-		ID            string  `json:"id"`
-		MonetaryValue float64 `json:"monetaryValue"`
-	}
-	require.NoError(t, json.Unmarshal(first.Opportunity, &o))
+	o := first.Opportunity
+	require.NotNil(t, o)
 	assert.Equal(t, 120.5, o.MonetaryValue)
-	second, _, err := e.c.Opportunities.Upsert(ctx, &ghl.OpportunityUpsertRequest{ID: ghl.Ptr(o.ID), PipelineID: pid, LocationID: e.loc.ID,
-		Followers: []string{"u2"}, FollowersActionType: ghl.FollowersActionTypeAdd, Name: ghl.Ptr("Support plan 2025")})
+	second, _, err := e.c.Opportunities.Upsert(ctx, &ghl.OpportunityUpsertRequest{PipelineID: pid, LocationID: e.loc.ID,
+		ContactID: ghl.Ptr(e.contact), Followers: []string{"u2"}, FollowersActionType: ghl.Ptr(ghl.FollowersActionTypeAdd),
+		IsRemoveAllFollowers: ghl.Ptr(false), Name: ghl.Ptr("Support plan 2025")})
 	require.NoError(t, err)
 	assert.False(t, second.New)
+	assert.Equal(t, o.ID, second.Opportunity.ID)
 	all := e.srv.Store(e.loc.ID).List("opportunities")
 	require.Len(t, all, 1, "upsert twice: one opportunity")
 	assert.Equal(t, "Support plan 2025", all[0]["name"])
@@ -193,7 +191,7 @@ func TestConversationsOnEmulator(t *testing.T) {
 	assert.Equal(t, 1, resp.Total)
 	assert.Equal(t, cid, convs[0].ID)
 	assert.Equal(t, "Thanks, talk soon!", convs[0].LastMessageBody)
-	assert.Equal(t, ghl.MessageType("TYPE_SMS"), convs[0].LastMessageType)
+	assert.Equal(t, ghl.MessageMessageTypeTYPESMS, convs[0].LastMessageType)
 	assert.Equal(t, "Grace Hopper", convs[0].FullName)
 
 	conv, _, err := e.c.Conversations.Get(ctx, cid)
@@ -210,7 +208,7 @@ func TestConversationsOnEmulator(t *testing.T) {
 
 	m, _, err := e.c.Conversations.GetMessage(ctx, msgs[3])
 	require.NoError(t, err)
-	assert.Equal(t, ghl.MessageType("TYPE_CALL"), m.MessageType)
+	assert.Equal(t, ghl.MessageMessageTypeTYPECALL, m.MessageType)
 	assert.Equal(t, float64(1), m.Type)
 	require.NotNil(t, m.Meta)
 	assert.Equal(t, "95", m.Meta.CallDuration)
@@ -234,11 +232,12 @@ func TestConversationsOnEmulator(t *testing.T) {
 	assert.Equal(t, "Your quote", email.Subject)
 	assert.Equal(t, []string{"grace@example.com"}, email.To)
 
-	sent, _, err := e.c.Conversations.SendNewMessage(ctx, &ghl.MessageBodySendRequest{Type: ghl.MessageBodySendTypeSMS,
-		SubType: json.RawMessage(`"SMS"`), ContactID: e.contact, Message: ghl.Ptr("See you Monday"), Status: ghl.MessageBodySendStatusPending})
+	sent, _, err := e.c.Conversations.SendNewMessage(ctx, &ghl.MessageBodySendRequest{Type: ghl.MessageTypeSMS,
+		SubType: json.RawMessage(`"SMS"`), ContactID: e.contact, Message: ghl.Ptr("See you Monday"), Status: ghl.MessageStatusPending})
 	require.NoError(t, err)
-	require.Len(t, sent, 1)
-	m, _, err = e.c.Conversations.GetMessage(ctx, sent[0])
+	require.NotEmpty(t, sent.MessageID)
+	assert.Equal(t, cid, sent.ConversationID)
+	m, _, err = e.c.Conversations.GetMessage(ctx, sent.MessageID)
 	require.NoError(t, err)
 	assert.Equal(t, cid, m.ConversationID)
 	assert.Equal(t, "See you Monday", m.Body)

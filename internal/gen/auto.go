@@ -529,7 +529,7 @@ func (a *auto) envelope(f *flat) (result, total string, list bool) {
 	case len(props) == 1:
 		p := f.Props[props[0]]
 		return props[0], "", p != nil && p.Type == "array"
-	case len(arrays) == 1:
+	case len(arrays) == 1 && onlyPaging(props, arrays[0]):
 		for _, k := range props {
 			if k == "total" || k == "count" || k == "totalCount" {
 				if p := f.Props[k]; p != nil && (p.Type == "number" || p.Type == "integer") {
@@ -931,4 +931,20 @@ func applyFixes(doc *Doc, svc *Service) error {
 		svc.gaps = append(svc.gaps, gap_(svc.Name, id, "response", "fixed by hand", fix.Why))
 	}
 	return nil
+}
+
+// onlyPaging reports whether the properties besides the list are about its
+// paging (counts, cursors, meta), so that the list is the result; an
+// answer with other facts (a send's conversationId and messageId beside
+// its messageIds) is returned whole.
+func onlyPaging(props []string, list string) bool {
+	for _, k := range props {
+		switch k {
+		case list, "total", "count", "totalCount", "meta", "traceId", "lastMessageId", "nextPage", "nextCursor",
+			"hasMore", "skip", "limit", "offset", "page", "nextPageUrl", "aggregations":
+		default:
+			return false
+		}
+	}
+	return true
 }

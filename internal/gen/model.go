@@ -50,9 +50,22 @@ func (m *model) enumType(owner, prop string, values []string) string {
 	}
 	name := exportName(prop)
 	if len(words(prop)) < 2 || taken(name) {
-		// One word (Type, Status) says nothing alone: the owner's name
-		// goes first.
-		name = strings.TrimSuffix(owner, "Request") + exportName(prop)
+		// One word (Type, Status) says nothing alone: the owner's noun
+		// goes first, without the verb and role of request types, so
+		// that the name does not depend on which type met it first.
+		var noun strings.Builder
+		for _, w := range words(owner) {
+			if _, verb := verbNames[strings.ToLower(w)]; verb || w == "Request" || w == "Response" || w == "Body" {
+				continue
+			}
+			noun.WriteString(w)
+		}
+		base := noun.String()
+		if strings.HasSuffix(base, exportName(prop)) {
+			name = base
+		} else {
+			name = base + exportName(prop)
+		}
 	}
 	if taken(name) {
 		name = m.svc.Name + name
@@ -822,6 +835,9 @@ func (m *model) propType(doc *Doc, s *Schema, prop, owner string) (string, error
 			return "Timestamp", nil
 		case s.Type == "string" && dateLike(prop, s) && len(s.Example) > 0 && exampleIsTime(s.Example):
 			return "Timestamp", nil
+		case s.Type == "array" && s.Items != nil && s.Items.Type == "array" && s.Items.Items == nil:
+			note("array of arrays of no type", "[]json.RawMessage")
+			return "[]json.RawMessage", nil
 		case s.Type == "array" && s.Items != nil:
 			e, err := m.propType(doc, s.Items, prop, owner)
 			if err != nil {

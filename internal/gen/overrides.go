@@ -262,6 +262,15 @@ var opportunities = Service{
 		{Schema: "SearchOpportunitiesResponseSchema", Prop: "internalSource", JSON: `{"type": "object", "properties": {
 			"type": {"type": "string"}, "id": {"type": "string"}, "apiVersion": {"type": "string"},
 			"channel": {"type": "string"}, "source": {"type": "string"}}}`, Why: "live payload nango_get_opportunity (witness): internalSource says what created the opportunity"},
+		{Schema: "SearchOpportunitiesResponseSchema", Prop: "followers", JSON: `{"type": "array", "items": {"type": "string"}}`, Why: whyOppLists},
+		{Schema: "SearchOpportunitiesResponseSchema", Prop: "notes", JSON: `{"type": "array", "items": {"type": "string"}}`, Why: whyOppLists},
+		{Schema: "SearchOpportunitiesResponseSchema", Prop: "tasks", JSON: `{"type": "array", "items": {"type": "string"}}`, Why: whyOppLists},
+		{Schema: "SearchOpportunitiesResponseSchema", Prop: "calendarEvents", JSON: `{"type": "array", "items": {"type": "string"}}`, Why: whyOppLists},
+		{Schema: "UpsertOpportunityDto", Prop: "contactId", JSON: `{"type": "string", "description": "The contact the opportunity is for; with pipelineId it matches an existing opportunity."}`,
+			Why: "HighLevel's upsert matches an opportunity by pipeline and contact (descriptions of the endpoint by third-party tools built on it); the spec's body lacks contactId"},
+		{Schema: "UpsertOpportunitySuccessfulResponseDto", Prop: "opportunity", JSON: `{"$ref": "#/components/schemas/SearchOpportunitiesResponseSchema"}`,
+			Why: "the spec types the upserted opportunity as an untyped object; it is the opportunity the other operations answer (HighLevel's docs: \"Updated / New Opportunity\")"},
+		{Schema: "UpsertOpportunityDto", Prop: "monetaryValue", JSON: `{"type": "number"}`, Why: "UpsertOpportunityDto types monetaryValue object; every other opportunity schema and the live answers (witness nango_get_opportunity) carry a number"},
 		{Schema: "SearchOpportunitiesResponseSchema", Prop: "isAttribute", JSON: `{"type": "boolean"}`, Why: "live payload nango_get_opportunity (witness)"},
 		{Schema: "SearchOpportunitiesResponseSchema", Prop: "effectiveProbability", JSON: `{"type": "number"}`, Why: "live payload nango_search_opportunities (witness)"},
 		{Schema: "SearchOpportunitiesResponseSchema", Prop: "forecastProbability", JSON: `{"type": "number", "nullable": true}`, Why: "live payload nango_search_opportunities (witness)"},
@@ -269,6 +278,10 @@ var opportunities = Service{
 	},
 	Types: []Type{
 		{Name: "PageMeta", From: []string{"SearchMetaResponseSchema"}, Core: true},
+		{Name: "OpportunityUpsertRequest", From: []string{"UpsertOpportunityDto"},
+			Doc:         "OpportunityUpsertRequest is the body of [OpportunitiesService.Upsert]: an opportunity matched by ID, or by pipeline and contact, updated, or else created.",
+			Required:    &[]string{"pipelineId", "locationId"},
+			RequiredWhy: "catalog.csv (Upsert-opportunity): the spec marks followers, isRemoveAllFollowers and followersActionType required too, likely over-strict; an upsert without followers must be possible"},
 	},
 	Rename: map[string]string{
 		"get-lost-reason": "ListLostReasons",
@@ -446,6 +459,7 @@ const (
 	whyStages          = "the spec types stages as an array of arrays; live payload nango_list_pipelines (witness) holds stage objects"
 	whyLivePipeline    = "live payload nango_list_pipelines (witness) carries it; the spec does not"
 	whyUserScopes      = "the spec types scopes as one string; live payload nango_get_user (witness) sends a list"
+	whyOppLists        = "the spec types followers, notes, tasks and calendarEvents as arrays of arrays; followers are user IDs (the followers endpoints answer string lists) and HighLevel's official Node SDK types notes, tasks and calendarEvents as string[]"
 	whyMessageWrapped  = "live payload nango_get_message (witness): GET /conversations/messages/{id} answers {message}, where the spec shows the message at the top level"
 	whyDates           = "ghl-platform.md §7: dates are ISO-8601 strings, \"2006-01-02 15:04:05\" or epoch ms; Timestamp accepts them all"
 	whySearchGap       = "ghl-platform.md §6 and §8 [SPEC-GAP]: SearchBodyV2DTO is {} and the 200 has no schema; fields from the documented mirror (help.hoopai.com)"
