@@ -256,6 +256,7 @@ func (s *Server) registerCatalogRoutes() {
 	s.handle("POST", "/users/search/filter-by-email", s.filterUsersByEmail)
 
 	s.registerLocationRoutes()
+	s.registerCalendarRoutes()
 }
 
 // userFilter is the search of GET /users/search: query (a substring of the
