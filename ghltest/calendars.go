@@ -485,12 +485,12 @@ func busyLocked(sc *scope, calID, skip string) (booked, blocked []timeSpan) {
 }
 
 // freeSlotsLocked computes a calendar's free slot starts from from to to
-// (inclusive), by date (YYYY-MM-DD in tz): every slotInterval from each
-// open time, whose slot (slotDuration long) ends by the close time, starts
-// no earlier than now, and overlaps fewer booked appointments than
-// appoinmentPerSlot and no blocked slot. skip is an appointment to
-// disregard (one being moved).
-func (s *Server) freeSlotsLocked(sc *scope, cal map[string]any, tz *time.Location, from, to time.Time, skip string) (map[string][]time.Time, []string) {
+// (inclusive), in order, from its hours in tz (the location's time zone):
+// every slotInterval from each open time, whose slot (slotDuration long)
+// ends by the close time, starts no earlier than now, and overlaps fewer
+// booked appointments than appoinmentPerSlot and no blocked slot. skip is
+// an appointment to disregard (one being moved).
+func (s *Server) freeSlotsLocked(sc *scope, cal map[string]any, tz *time.Location, from, to time.Time, skip string) []time.Time {
 	dur := slotDuration(cal)
 	step := unitDuration(numField(cal, "slotInterval"), stringField(cal, "slotIntervalUnit"))
 	if step <= 0 {
@@ -503,8 +503,7 @@ func (s *Server) freeSlotsLocked(sc *scope, cal map[string]any, tz *time.Locatio
 	byDay, byDate := dayRanges(cal)
 	booked, blocked := busyLocked(sc, stringField(cal, "id"), skip)
 	now := s.now()
-	out := map[string][]time.Time{}
-	var dates []string
+	var out []time.Time
 	first := from.In(tz)
 	day := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, tz)
 	for !day.After(to) {
@@ -532,16 +531,14 @@ func (s *Server) freeSlotsLocked(sc *scope, cal map[string]any, tz *time.Locatio
 					free = free && !b.overlaps(slot)
 				}
 				if free {
-					if _, seen := out[date]; !seen {
-						dates = append(dates, date)
-					}
-					out[date] = append(out[date], at)
+					out = append(out, at)
 				}
 			}
 		}
 		day = time.Date(y, mo, d+1, 0, 0, 0, 0, tz)
 	}
-	return out, dates
+	slices.SortFunc(out, time.Time.Compare)
+	return slices.Compact(out)
 }
 
 // maxSlotRange is GHL's limit on the range of one free-slots request.
@@ -598,17 +595,21 @@ func (s *Server) freeSlots(c *reqCtx) {
 	if cal == nil {
 		return
 	}
-	tz, ok := c.zoneParam(s.locationTZLocked(locID))
+	locTZ := s.locationTZLocked(locID)
+	tz, ok := c.zoneParam(locTZ)
 	if !ok {
 		return
 	}
-	slots, dates := s.freeSlotsLocked(c.s.scopeLocked(locID), cal.doc, tz, from, to, "")
-	out := make(map[string]any, len(dates)+1)
-	for _, d := range dates {
-		l := make([]string, len(slots[d]))
-		for i, t := range slots[d] {
-			l[i] = t.In(tz).Format(time.RFC3339)
-		}
+	// Slots come from the hours in the location's zone; they are answered
+	// in the requested one, under their date there.
+	byDate := map[string][]string{}
+	for _, at := range s.freeSlotsLocked(c.s.scopeLocked(locID), cal.doc, locTZ, from, to, "") {
+		at = at.In(tz)
+		d := at.Format(time.DateOnly)
+		byDate[d] = append(byDate[d], at.Format(time.RFC3339))
+	}
+	out := make(map[string]any, len(byDate)+1)
+	for d, l := range byDate {
 		out[d] = map[string]any{"slots": l}
 	}
 	out["traceId"] = c.traceID
@@ -633,6 +634,7 @@ var appointmentFlags = parseFields("ignoreDateRange:boolean toNotify:boolean ign
 // location locID) and derives its times, group, users and status. It
 // answers and returns false on an error.
 func (c *reqCtx) applyAppointmentLocked(sc *scope, locID string, doc, body map[string]any, create bool) bool {
+	old, hadSpan := eventSpan(doc)
 	k := kind{fields: appointmentFields}
 	errs := applyFields(&k, doc, body)
 	errs = append(errs, applyFields(&kind{fields: appointmentFlags}, map[string]any{}, body)...)
@@ -682,7 +684,7 @@ func (c *reqCtx) applyAppointmentLocked(sc *scope, locID string, doc, body map[s
 		setDefault(doc, "appointmentStatus", status)
 	}
 	if end.IsZero() {
-		if old, ok := eventSpan(doc); ok && !create {
+		if hadSpan && !create {
 			end = start.Add(old.end.Sub(old.start)) // a move keeps the length
 		} else {
 			end = start.Add(slotDuration(cal.doc))
@@ -712,8 +714,7 @@ func (c *reqCtx) applyAppointmentLocked(sc *scope, locID string, doc, body map[s
 	_, stretched := body["endTime"]
 	_, recal := body["calendarId"]
 	if !ignore && (create || moved || stretched || recal) && doc["appointmentStatus"] != "cancelled" {
-		free, _ := c.s.freeSlotsLocked(sc, cal.doc, tz, start, start, stringField(doc, "id"))
-		if len(free[start.In(tz).Format(time.DateOnly)]) == 0 {
+		if len(c.s.freeSlotsLocked(sc, cal.doc, tz, start, start, stringField(doc, "id"))) == 0 {
 			c.badRequest("The slot you have selected is no longer available")
 			return false
 		}
