@@ -879,7 +879,7 @@ func (s *Server) contactEventsLocked(locID, contactID string) []*record {
 }
 
 // blockSlot is POST /calendars/events/block-slots and PUT
-// /calendars/events/block-slots/{eventId}: a timeSpan of a calendar taken out
+// /calendars/events/block-slots/{eventId}: a span of a calendar taken out
 // of its free slots. Both answer 201, as the spec says.
 func (s *Server) blockSlot(c *reqCtx) {
 	m, ok := c.validBody()
