@@ -258,6 +258,7 @@ func (s *Server) registerCatalogRoutes() {
 	s.registerLocationRoutes()
 	s.registerOpportunityRoutes()
 	s.registerConversationRoutes()
+	s.registerCalendarRoutes()
 }
 
 // userFilter is the search of GET /users/search: query (a substring of the

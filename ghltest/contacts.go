@@ -65,7 +65,6 @@ type contact struct {
 	workflows []string
 	tasks     []*task
 	notes     []*note
-	events    []map[string]any
 }
 
 func (c *contact) encode() { c.enc = marshal(&c.doc) }
@@ -570,10 +569,9 @@ func (s *Server) deleteContactLocked(loc *location, c *contact) {
 	for _, n := range c.notes {
 		delete(s.st.notes, n.ID)
 	}
-	for _, e := range c.events {
-		if id, _ := e["id"].(string); id != "" {
-			delete(s.st.events, id)
-		}
+	appts := loc.res.peek(appointmentKind.name)
+	for _, r := range s.contactEventsLocked(loc.id, c.doc.ID) {
+		s.deleteRecordLocked(appts, loc.id, r)
 	}
 }
 

@@ -840,11 +840,7 @@ func (s *Server) contactAppointments(c *reqCtx) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if _, ct := c.contactLocked(); ct != nil {
-		evs := ct.events
-		if evs == nil {
-			evs = []map[string]any{}
-		}
-		c.json(http.StatusOK, map[string]any{"events": evs})
+		c.rawJSON(http.StatusOK, listJSON("events", s.contactEventsLocked(ct.doc.LocationID, ct.doc.ID), ""))
 	}
 }
 

@@ -49,7 +49,7 @@
 // The emulator routes every operation of HighLevel's 41 v2 specs (576
 // operations, apps/*.json), from a table generated into routes_gen.go by
 // ghltest/internal/routegen (the emulator's own reading of the specs; it
-// shares nothing with the SDK's generator). 96 operations work on real
+// shares nothing with the SDK's generator). 130 operations work on real
 // state:
 //
 //   - all 32 of apps/contacts.json (contacts CRUD, upsert, search,
@@ -101,6 +101,8 @@
 //     a call's recording (audio/x-wav, "attachment; filename=audio.wav") and
 //     transcription (the spec's single object, and text/plain as
 //     transcription.txt).
+//   - 34 of apps/calendars.json (all but schedules), described under
+//     Calendars below.
 //
 // Response bodies use the spec's envelope keys, field names and statuses
 // exactly, including its spellings "succeded" and "buiseness" and its 200
@@ -123,6 +125,67 @@
 // literal beats a parameter, so POST /contacts/search is the search, not
 // the contact "search", and GET /calendars/events is not a calendar. A
 // trailing slash is optional. A path no operation has answers 404.
+//
+// # Calendars
+//
+// Calendar groups, calendars, appointments, block slots, appointment notes,
+// resources and notifications live in the generic store (kinds
+// "calendarGroups", "calendars", "appointments", "blockedSlots",
+// "appointmentNotes", "calendarResources", "calendarNotifications").
+// Groups: CRUD, PUT .../status sets isActive, a slug taken by another group
+// of the location answers 400 "Slug is already in use", and POST
+// /calendars/groups/validate-slug answers {"available":bool}; deleting a
+// group takes its calendars out of it. Calendars: CRUD with the spec's
+// defaults (slotDuration 30 mins, autoConfirm, ...), openHours and
+// availabilities kept as sent, enums checked (422), an unknown groupId 404;
+// GET /calendars/{id} answers {"calendar":{...}}.
+//
+// GET /calendars/{calendarId}/free-slots (startDate and endDate in epoch ms,
+// at most 31 days apart, else 400 "Date range cannot be more than 31 days")
+// computes slots from the calendar's hours in the location's time zone (its
+// "timezone", else UTC): every slotInterval from each open time of the
+// weekday (daysOfTheWeek, 0 is Sunday) or, on a date of its availabilities,
+// of that date, whose slot of slotDuration ends by the close time, that
+// starts no earlier than the server's clock, and that overlaps fewer
+// appointments than appoinmentPerSlot (cancelled and invalid ones do not
+// count) and no block slot. The answer is keyed by date, YYYY-MM-DD, in the
+// timezone query (default the location's), with the slots as RFC 3339 times
+// there: {"2030-01-07":{"slots":["2030-01-07T10:00:00-06:00"]},"traceId":"..."};
+// dates without slots are left out. Buffers, booking notice, userId and
+// userIds are not applied.
+//
+// POST /calendars/events/appointments books the slot at startTime (400 "The
+// slot you have selected is no longer available" unless it is a free slot
+// or ignoreFreeSlotValidation is true); endTime defaults to startTime plus
+// slotDuration, title to the contact's name, appointmentStatus to confirmed
+// (new without autoConfirm); the calendar and the contact must exist (404).
+// Create and PUT answer AppointmentSchemaResponse's keys; GET
+// /calendars/events/appointments/{eventId} answers {"appointment":{...},
+// "traceId":"..."} (live shape; the spec says "event"), with
+// appointmentStatus and its misspelled twin appoinmentStatus, deleted,
+// isRecurring, users, groupId and createdBy {source:"third_party", userId}.
+// Times are RFC 3339 in the location's zone. A PUT that moves an
+// appointment keeps its length and checks the new slot. DELETE
+// /calendars/events/{eventId} (201 {"succeeded":true}) removes an
+// appointment (with its notes) or a block slot; deleting a contact removes
+// its appointments. GET /calendars/events and GET /calendars/blocked-slots
+// (startTime and endTime in epoch ms; calendarId, userId or groupId
+// required, else 422) answer {"events":[...]} with the appointments or
+// block slots overlapping the window, by start time; GET
+// /contacts/{contactId}/appointments the contact's appointments. Block
+// slots need startTime and endTime; create and edit answer 201 with
+// BlockedSlotSuccessfulResponseDto's keys.
+//
+// Notes (/calendars/appointments/{appointmentId}/notes): {"notes":[...],
+// "hasMore":bool} in creation order paged by limit and offset, create 201
+// and edit {"note":{...}}, delete {"success":true}. Resources
+// (/calendars/resources/{rooms|equipments}, else 422): create 201 and get
+// the bare resource, list a top-level array paged by skip and limit, update
+// CalendarResourceResponseDTO's keys; their "id" is not in the spec.
+// Notifications (/calendars/{calendarId}/notifications): create takes an
+// array and answers the array created, list a top-level array (isActive and
+// deleted filters, deleted ones only with deleted=true; skip and limit),
+// records answer their ID as "_id"; update and delete answer {"message":...}.
 //
 // # Tokens
 //
@@ -155,6 +218,7 @@
 //	403 other location      {"statusCode":403,"message":"The token does not have access to this location","traceId":"..."}
 //	404 unknown route       {"statusCode":404,"message":"Cannot GET /x","error":"Not Found","traceId":"..."}
 //	404 unknown entity      {"statusCode":404,"message":"Contact not found","error":"Not Found","traceId":"..."} (also Task, Note, Business, User, Workflow, Campaign, Location, Custom field, Custom value, Tag, Opportunity, Conversation, Message, Email, Recording, Transcription)
+//	404 unknown entity      {"statusCode":404,"message":"Contact not found","error":"Not Found","traceId":"..."} (also Task, Note, Business, User, Workflow, Campaign, Location, Custom field, Custom value, Tag, Group, Calendar, Appointment, Event, Resource, Notification)
 //	422 validation          {"statusCode":422,"message":["locationId should not be empty",...],"error":"Unprocessable Entity","traceId":"..."}
 //	501 not emulated        {"statusCode":501,"message":"ghltest: operation <operationId> (<METHOD> <path>) is not emulated yet","error":"Not Implemented","traceId":"..."}
 //	429 rate limited        {"statusCode":429,"message":"Too Many Requests","traceId":"..."}

@@ -19,7 +19,6 @@ type store struct {
 	deleted        map[string]bool // IDs of deleted contacts
 	tasks          map[string]*task
 	notes          map[string]*note
-	events         map[string]map[string]any
 	seq            uint64 // last record sequence number of the generic store
 }
 
@@ -34,7 +33,6 @@ func (st *store) init() {
 	st.deleted = map[string]bool{}
 	st.tasks = map[string]*task{}
 	st.notes = map[string]*note{}
-	st.events = map[string]map[string]any{}
 }
 
 type company struct {

@@ -202,20 +202,23 @@ func (s *Server) AddNote(locationID, contactID string, fields map[string]any) st
 	return n.ID
 }
 
-// AddAppointment stores a calendar event for a contact and returns its ID.
+// AddAppointment stores an appointment for a contact and returns its ID.
 // fields use GetEventSchema names (calendarId, title, status,
 // appointmentStatus, startTime, endTime, assignedUserId, notes, address,
 // users, ...); id, locationId, contactId, dateAdded and dateUpdated are
 // filled in, and missing calendarId, title, status, appointmentStatus,
-// startTime (now + 1 day) and endTime (+30 minutes) get defaults. The event
-// is returned as stored by GET /contacts/{contactId}/appointments. It panics
-// if the contact is not in the location.
+// startTime (now + 1 day) and endTime (+30 minutes) get defaults. It is
+// stored as POST /calendars/events/appointments would store it, without
+// checking the calendar or its free slots, so GET
+// /contacts/{contactId}/appointments, GET /calendars/events and GET
+// /calendars/events/appointments/{eventId} answer it. It panics if the
+// contact is not in the location.
 func (s *Server) AddAppointment(locationID, contactID string, fields map[string]any) string {
 	m := normalizeInput(fields)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := s.mustContactLocked(locationID, contactID)
-	ev := make(map[string]any, len(m)+8)
+	s.mustContactLocked(locationID, contactID)
+	ev := make(map[string]any, len(m)+16)
 	for k, v := range m {
 		ev[k] = jsonValue(v)
 	}
@@ -233,6 +236,10 @@ func (s *Server) AddAppointment(locationID, contactID string, fields map[string]
 		"dateUpdated":       formatTime(now),
 		"users":             []any{},
 		"assignedResources": []any{},
+		"groupId":           "",
+		"notes":             "",
+		"deleted":           false,
+		"createdBy":         map[string]any{"source": "third_party", "userId": ""},
 	}
 	for k, v := range defaults {
 		if _, ok := ev[k]; !ok {
@@ -241,10 +248,11 @@ func (s *Server) AddAppointment(locationID, contactID string, fields map[string]
 	}
 	ev["locationId"] = locationID
 	ev["contactId"] = contactID
-	id, _ := ev["id"].(string)
-	s.st.events[id] = ev
-	c.events = append(c.events, ev)
-	return id
+	setDefault(ev, "appoinmentStatus", ev["appointmentStatus"])
+	setDefault(ev, "isRecurring", stringField(ev, "rrule") != "")
+	r := &record{seq: s.nextSeqLocked(), doc: ev}
+	s.st.locations[locationID].res.tableLocked(appointmentKind.name).insert(r)
+	return r.id()
 }
 
 // Tasks returns JSON-shaped copies of a contact's tasks, in creation order.
@@ -269,12 +277,14 @@ func (s *Server) Notes(contactID string) []map[string]any {
 	return toMaps(b)
 }
 
-// Appointments returns JSON-shaped copies of a contact's calendar events.
+// Appointments returns JSON-shaped copies of a contact's appointments, by
+// start time.
 func (s *Server) Appointments(contactID string) []map[string]any {
 	s.mu.RLock()
 	var b []byte
 	if c := s.st.contacts[contactID]; c != nil {
-		b = marshal(c.events)
+		b = listJSON("events", s.contactEventsLocked(c.doc.LocationID, c.doc.ID), "")
+		b = b[len(`{"events":`) : len(b)-1]
 	}
 	s.mu.RUnlock()
 	return toMaps(b)
