@@ -172,7 +172,7 @@ type AssociationsGetRelationsByRecordIDOptions struct {
 	Skip int
 	// Limit is required by the API: zero sends 100.
 	Limit          int
-	AssociationIDs string
+	AssociationIDs []string
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
@@ -191,8 +191,8 @@ func (o *AssociationsGetRelationsByRecordIDOptions) values() url.Values {
 	} else {
 		v.Set("limit", "100") // required by the API
 	}
-	if o.AssociationIDs != "" {
-		v.Set("associationIds", o.AssociationIDs)
+	for _, s := range o.AssociationIDs {
+		v.Add("associationIds", s)
 	}
 	return v
 }

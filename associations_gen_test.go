@@ -340,8 +340,8 @@ func TestAssociationsCreateRelationRequiresFields(t *testing.T) {
 func TestAssociationsGetRelationsByRecordID(t *testing.T) {
 	t.Parallel()
 	client, mock := newAssociationsTestClient(t)
-	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/relations/example-recordId", query: "associationIds=example-associationIds&limit=100&locationId=clF1LD04GTUKN3b3XuOj&skip=10", version: "2021-07-28", body: "", status: 200, response: "get-relations-by-record-id.response.json", fileField: ""}))
-	opts := &AssociationsGetRelationsByRecordIDOptions{Skip: 10, Limit: 100, AssociationIDs: "example-associationIds"}
+	mock.RegisterNoResponder(associationsResponder(t, associationsWant{method: "GET", path: "/associations/relations/example-recordId", query: "associationIds=example-associationIds&associationIds=second&limit=100&locationId=clF1LD04GTUKN3b3XuOj&skip=10", version: "2021-07-28", body: "", status: 200, response: "get-relations-by-record-id.response.json", fileField: ""}))
+	opts := &AssociationsGetRelationsByRecordIDOptions{Skip: 10, Limit: 100, AssociationIDs: []string{"example-associationIds", "second"}}
 	got, resp, err := client.Associations.GetRelationsByRecordID(context.Background(), "example-recordId", "clF1LD04GTUKN3b3XuOj", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -368,7 +368,7 @@ func TestAssociationsGetRelationsByRecordIDRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &AssociationsGetRelationsByRecordIDOptions{Skip: 10, Limit: 100, AssociationIDs: "example-associationIds"}
+	opts := &AssociationsGetRelationsByRecordIDOptions{Skip: 10, Limit: 100, AssociationIDs: []string{"example-associationIds", "second"}}
 	check(t, "recordId", func(c *Client) error {
 		_, _, err := c.Associations.GetRelationsByRecordID(context.Background(), "", "clF1LD04GTUKN3b3XuOj", opts)
 		return err

@@ -1620,7 +1620,7 @@ type CalendarNotificationsUpdateRequest struct {
 // CalendarsListOptions holds the optional query parameters of [CalendarsService.List].
 type CalendarsListOptions struct {
 	GroupID     string
-	ShowDrafted bool
+	ShowDrafted *bool
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
@@ -1632,8 +1632,8 @@ func (o *CalendarsListOptions) values() url.Values {
 	if o.GroupID != "" {
 		v.Set("groupId", o.GroupID)
 	}
-	if o.ShowDrafted {
-		v.Set("showDrafted", "true")
+	if o.ShowDrafted != nil {
+		v.Set("showDrafted", strconv.FormatBool(*o.ShowDrafted))
 	}
 	return v
 }
@@ -1771,7 +1771,7 @@ func (o *CalendarsListSchedulesOptions) values() url.Values {
 type CalendarsFreeSlotsOptions struct {
 	Timezone string
 	UserID   string
-	UserIDs  string
+	UserIDs  []string
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
@@ -1786,16 +1786,16 @@ func (o *CalendarsFreeSlotsOptions) values() url.Values {
 	if o.UserID != "" {
 		v.Set("userId", o.UserID)
 	}
-	if o.UserIDs != "" {
-		v.Set("userIds", o.UserIDs)
+	for _, s := range o.UserIDs {
+		v.Add("userIds", s)
 	}
 	return v
 }
 
 // CalendarsListEventNotificationsOptions holds the optional query parameters of [CalendarsService.ListEventNotifications].
 type CalendarsListEventNotificationsOptions struct {
-	IsActive bool
-	Deleted  bool
+	IsActive *bool
+	Deleted  *bool
 	Limit    int
 	Skip     int
 }
@@ -1806,11 +1806,11 @@ func (o *CalendarsListEventNotificationsOptions) values() url.Values {
 	if o == nil {
 		return v
 	}
-	if o.IsActive {
-		v.Set("isActive", "true")
+	if o.IsActive != nil {
+		v.Set("isActive", strconv.FormatBool(*o.IsActive))
 	}
-	if o.Deleted {
-		v.Set("deleted", "true")
+	if o.Deleted != nil {
+		v.Set("deleted", strconv.FormatBool(*o.Deleted))
 	}
 	if o.Limit != 0 {
 		v.Set("limit", strconv.Itoa(o.Limit))
@@ -2790,20 +2790,20 @@ func (s *CalendarsService) Delete(ctx context.Context, calendarID string) (*Cale
 // API docs: https://marketplace.gohighlevel.com/docs/ghl/calendars/get-slots
 //
 //meta:operation GET /calendars/{calendarId}/free-slots
-func (s *CalendarsService) FreeSlots(ctx context.Context, calendarID, startDate, endDate string, opts *CalendarsFreeSlotsOptions) (map[string]Slots, *Response, error) {
+func (s *CalendarsService) FreeSlots(ctx context.Context, calendarID string, startDate, endDate int64, opts *CalendarsFreeSlotsOptions) (map[string]Slots, *Response, error) {
 	path, err := opCalendarsFreeSlots.expand(calendarID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if startDate == "" {
+	if startDate == 0 {
 		return nil, nil, missing(opCalendarsFreeSlots, "startDate")
 	}
-	if endDate == "" {
+	if endDate == 0 {
 		return nil, nil, missing(opCalendarsFreeSlots, "endDate")
 	}
 	q := opts.values()
-	q.Set("startDate", startDate)
-	q.Set("endDate", endDate)
+	q.Set("startDate", strconv.FormatInt(startDate, 10))
+	q.Set("endDate", strconv.FormatInt(endDate, 10))
 	var raw map[string]json.RawMessage
 	resp, err := (*service)(s).call(ctx, opCalendarsFreeSlots, path, q, nil, &raw)
 	if err != nil {

@@ -92,8 +92,8 @@ func calendarsResponder(t *testing.T, w calendarsWant) httpmock.Responder {
 func TestCalendarsList(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/", query: "groupId=BqTwX8QFwXzpegMve9EQ&locationId=ve9EPM428h8vShlRW1KT&showDrafted=true", version: "2021-04-15", body: "", status: 200, response: "get-calendars.response.json", fileField: ""}))
-	opts := &CalendarsListOptions{GroupID: "BqTwX8QFwXzpegMve9EQ", ShowDrafted: true}
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/", query: "groupId=BqTwX8QFwXzpegMve9EQ&locationId=ve9EPM428h8vShlRW1KT&showDrafted=false", version: "2021-04-15", body: "", status: 200, response: "get-calendars.response.json", fileField: ""}))
+	opts := &CalendarsListOptions{GroupID: "BqTwX8QFwXzpegMve9EQ", ShowDrafted: Ptr(false)}
 	got, resp, err := client.Calendars.List(context.Background(), "ve9EPM428h8vShlRW1KT", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -123,7 +123,7 @@ func TestCalendarsListRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &CalendarsListOptions{GroupID: "BqTwX8QFwXzpegMve9EQ", ShowDrafted: true}
+	opts := &CalendarsListOptions{GroupID: "BqTwX8QFwXzpegMve9EQ", ShowDrafted: Ptr(false)}
 	check(t, "locationId", func(c *Client) error {
 		_, _, err := c.Calendars.List(context.Background(), "", opts)
 		return err
@@ -1914,9 +1914,9 @@ func TestCalendarsDeleteRejectsBadArguments(t *testing.T) {
 func TestCalendarsFreeSlots(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/ocQHyuzHvysMo5N5VsXc/free-slots", query: "endDate=1601490599999&startDate=1548898600000&timezone=America%2FChihuahua&userId=082goXVW3lIExEQPOnd3&userIds=example-userIds", version: "2021-04-15", body: "", status: 200, response: "get-slots.response.json", fileField: ""}))
-	opts := &CalendarsFreeSlotsOptions{Timezone: "America/Chihuahua", UserID: "082goXVW3lIExEQPOnd3", UserIDs: "example-userIds"}
-	got, resp, err := client.Calendars.FreeSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "1548898600000", "1601490599999", opts)
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/ocQHyuzHvysMo5N5VsXc/free-slots", query: "endDate=1601490599999&startDate=1548898600000&timezone=America%2FChihuahua&userId=082goXVW3lIExEQPOnd3&userIds=example-userIds&userIds=second", version: "2021-04-15", body: "", status: 200, response: "get-slots.response.json", fileField: ""}))
+	opts := &CalendarsFreeSlotsOptions{Timezone: "America/Chihuahua", UserID: "082goXVW3lIExEQPOnd3", UserIDs: []string{"example-userIds", "second"}}
+	got, resp, err := client.Calendars.FreeSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", 1548898600000, 1601490599999, opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -1941,21 +1941,21 @@ func TestCalendarsFreeSlotsRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &CalendarsFreeSlotsOptions{Timezone: "America/Chihuahua", UserID: "082goXVW3lIExEQPOnd3", UserIDs: "example-userIds"}
+	opts := &CalendarsFreeSlotsOptions{Timezone: "America/Chihuahua", UserID: "082goXVW3lIExEQPOnd3", UserIDs: []string{"example-userIds", "second"}}
 	check(t, "calendarId", func(c *Client) error {
-		_, _, err := c.Calendars.FreeSlots(context.Background(), "", "1548898600000", "1601490599999", opts)
+		_, _, err := c.Calendars.FreeSlots(context.Background(), "", 1548898600000, 1601490599999, opts)
 		return err
 	})
 	check(t, "calendarId", func(c *Client) error {
-		_, _, err := c.Calendars.FreeSlots(context.Background(), "..", "1548898600000", "1601490599999", opts)
+		_, _, err := c.Calendars.FreeSlots(context.Background(), "..", 1548898600000, 1601490599999, opts)
 		return err
 	})
 	check(t, "startDate", func(c *Client) error {
-		_, _, err := c.Calendars.FreeSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "", "1601490599999", opts)
+		_, _, err := c.Calendars.FreeSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", 0, 1601490599999, opts)
 		return err
 	})
 	check(t, "endDate", func(c *Client) error {
-		_, _, err := c.Calendars.FreeSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", "1548898600000", "", opts)
+		_, _, err := c.Calendars.FreeSlots(context.Background(), "ocQHyuzHvysMo5N5VsXc", 1548898600000, 0, opts)
 		return err
 	})
 }
@@ -1963,8 +1963,8 @@ func TestCalendarsFreeSlotsRejectsBadArguments(t *testing.T) {
 func TestCalendarsListEventNotifications(t *testing.T) {
 	t.Parallel()
 	client, mock := newCalendarsTestClient(t)
-	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/example-calendarId/notifications", query: "deleted=true&isActive=true&limit=1&skip=1", version: "2021-04-15", body: "", status: 200, response: "get-event-notification.response.json", fileField: ""}))
-	opts := &CalendarsListEventNotificationsOptions{IsActive: true, Deleted: true, Limit: 1, Skip: 1}
+	mock.RegisterNoResponder(calendarsResponder(t, calendarsWant{method: "GET", path: "/calendars/example-calendarId/notifications", query: "deleted=false&isActive=false&limit=1&skip=1", version: "2021-04-15", body: "", status: 200, response: "get-event-notification.response.json", fileField: ""}))
+	opts := &CalendarsListEventNotificationsOptions{IsActive: Ptr(false), Deleted: Ptr(false), Limit: 1, Skip: 1}
 	got, resp, err := client.Calendars.ListEventNotifications(context.Background(), "example-calendarId", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1990,7 +1990,7 @@ func TestCalendarsListEventNotificationsRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &CalendarsListEventNotificationsOptions{IsActive: true, Deleted: true, Limit: 1, Skip: 1}
+	opts := &CalendarsListEventNotificationsOptions{IsActive: Ptr(false), Deleted: Ptr(false), Limit: 1, Skip: 1}
 	check(t, "calendarId", func(c *Client) error {
 		_, _, err := c.Calendars.ListEventNotifications(context.Background(), "", opts)
 		return err

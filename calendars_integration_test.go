@@ -118,7 +118,7 @@ func TestAppointmentsOnEmulator(t *testing.T) {
 	ms := func(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 	monday := func() []string {
 		t.Helper()
-		slots, _, err := c.Calendars.FreeSlots(ctx, e.cal.ID, ms(mon), ms(week), nil)
+		slots, _, err := c.Calendars.FreeSlots(ctx, e.cal.ID, mon.UnixMilli(), week.UnixMilli(), nil)
 		require.NoError(t, err)
 		return slots["2030-01-07"].Slots
 	}
@@ -199,10 +199,10 @@ func TestAppointmentsOnEmulator(t *testing.T) {
 	assert.Equal(t, []string{"2030-01-07T10:00:00-06:00"}, monday())
 
 	// Free slots in another zone, and the 31-day limit.
-	utc, _, err := c.Calendars.FreeSlots(ctx, e.cal.ID, ms(mon), ms(week), &ghl.CalendarsFreeSlotsOptions{Timezone: "UTC"})
+	utc, _, err := c.Calendars.FreeSlots(ctx, e.cal.ID, mon.UnixMilli(), week.UnixMilli(), &ghl.CalendarsFreeSlotsOptions{Timezone: "UTC"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"2030-01-07T16:00:00Z"}, utc["2030-01-07"].Slots)
-	_, _, err = c.Calendars.FreeSlots(ctx, e.cal.ID, ms(mon), ms(mon.AddDate(0, 0, 40)), nil)
+	_, _, err = c.Calendars.FreeSlots(ctx, e.cal.ID, mon.UnixMilli(), mon.AddDate(0, 0, 40).UnixMilli(), nil)
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 400, apiErr.StatusCode)
 	assert.Contains(t, apiErr.Error(), "Date range cannot be more than 31 days")

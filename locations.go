@@ -1280,7 +1280,7 @@ func (o *LocationsListCustomFieldsOptions) values() url.Values {
 
 // LocationsListTemplatesOptions holds the optional query parameters of [LocationsService.ListTemplates].
 type LocationsListTemplatesOptions struct {
-	Deleted bool
+	Deleted *bool
 	Skip    int
 	Limit   int
 	Type    string
@@ -1292,8 +1292,8 @@ func (o *LocationsListTemplatesOptions) values() url.Values {
 	if o == nil {
 		return v
 	}
-	if o.Deleted {
-		v.Set("deleted", "true")
+	if o.Deleted != nil {
+		v.Set("deleted", strconv.FormatBool(*o.Deleted))
 	}
 	if o.Skip != 0 {
 		v.Set("skip", strconv.Itoa(o.Skip))

@@ -1523,8 +1523,8 @@ func TestLocationsSearchTasksRejectsBadArguments(t *testing.T) {
 func TestLocationsListTemplates(t *testing.T) {
 	t.Parallel()
 	client, mock := newLocationsTestClient(t)
-	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/templates", query: "deleted=true&limit=1&originId=example-originId&skip=1&type=example-type", version: "2021-07-28", body: "", status: 200, response: "GET-all-or-email-sms-templates.response.json", fileField: ""}))
-	opts := &LocationsListTemplatesOptions{Deleted: true, Skip: 1, Limit: 1, Type: "example-type"}
+	mock.RegisterNoResponder(locationsResponder(t, locationsWant{method: "GET", path: "/locations/example-locationId/templates", query: "deleted=false&limit=1&originId=example-originId&skip=1&type=example-type", version: "2021-07-28", body: "", status: 200, response: "GET-all-or-email-sms-templates.response.json", fileField: ""}))
+	opts := &LocationsListTemplatesOptions{Deleted: Ptr(false), Skip: 1, Limit: 1, Type: "example-type"}
 	got, resp, err := client.Locations.ListTemplates(context.Background(), "example-locationId", "example-originId", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -1554,7 +1554,7 @@ func TestLocationsListTemplatesRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &LocationsListTemplatesOptions{Deleted: true, Skip: 1, Limit: 1, Type: "example-type"}
+	opts := &LocationsListTemplatesOptions{Deleted: Ptr(false), Skip: 1, Limit: 1, Type: "example-type"}
 	check(t, "locationId", func(c *Client) error {
 		_, _, err := c.Locations.ListTemplates(context.Background(), "", "example-originId", opts)
 		return err

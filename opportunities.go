@@ -354,11 +354,11 @@ func (r *StatusUpdateRequest) validate(op *operation) error {
 // OpportunitiesListLostReasonsOptions holds the optional query parameters of [OpportunitiesService.ListLostReasons].
 type OpportunitiesListLostReasonsOptions struct {
 	Name     string
-	Deleted  bool
+	Deleted  *bool
 	Query    string
 	Skip     int
 	Limit    int
-	GetCount bool
+	GetCount *bool
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
@@ -370,8 +370,8 @@ func (o *OpportunitiesListLostReasonsOptions) values() url.Values {
 	if o.Name != "" {
 		v.Set("name", o.Name)
 	}
-	if o.Deleted {
-		v.Set("deleted", "true")
+	if o.Deleted != nil {
+		v.Set("deleted", strconv.FormatBool(*o.Deleted))
 	}
 	if o.Query != "" {
 		v.Set("query", o.Query)
@@ -382,8 +382,8 @@ func (o *OpportunitiesListLostReasonsOptions) values() url.Values {
 	if o.Limit != 0 {
 		v.Set("limit", strconv.Itoa(o.Limit))
 	}
-	if o.GetCount {
-		v.Set("getCount", "true")
+	if o.GetCount != nil {
+		v.Set("getCount", strconv.FormatBool(*o.GetCount))
 	}
 	return v
 }
@@ -406,9 +406,9 @@ type OpportunitiesSearchOptions struct {
 	Country           string
 	Page              int
 	Limit             int
-	GetTasks          bool
-	GetNotes          bool
-	GetCalendarEvents bool
+	GetTasks          *bool
+	GetNotes          *bool
+	GetCalendarEvents *bool
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
@@ -465,21 +465,21 @@ func (o *OpportunitiesSearchOptions) values() url.Values {
 	if o.Limit != 0 {
 		v.Set("limit", strconv.Itoa(o.Limit))
 	}
-	if o.GetTasks {
-		v.Set("getTasks", "true")
+	if o.GetTasks != nil {
+		v.Set("getTasks", strconv.FormatBool(*o.GetTasks))
 	}
-	if o.GetNotes {
-		v.Set("getNotes", "true")
+	if o.GetNotes != nil {
+		v.Set("getNotes", strconv.FormatBool(*o.GetNotes))
 	}
-	if o.GetCalendarEvents {
-		v.Set("getCalendarEvents", "true")
+	if o.GetCalendarEvents != nil {
+		v.Set("getCalendarEvents", strconv.FormatBool(*o.GetCalendarEvents))
 	}
 	return v
 }
 
 // OpportunitiesRemoveFollowersOptions holds the optional query parameters of [OpportunitiesService.RemoveFollowers].
 type OpportunitiesRemoveFollowersOptions struct {
-	IsRemoveAllFollowers bool
+	IsRemoveAllFollowers *bool
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
@@ -488,8 +488,8 @@ func (o *OpportunitiesRemoveFollowersOptions) values() url.Values {
 	if o == nil {
 		return v
 	}
-	if o.IsRemoveAllFollowers {
-		v.Set("isRemoveAllFollowers", "true")
+	if o.IsRemoveAllFollowers != nil {
+		v.Set("isRemoveAllFollowers", strconv.FormatBool(*o.IsRemoveAllFollowers))
 	}
 	return v
 }

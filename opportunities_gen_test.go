@@ -159,8 +159,8 @@ func TestOpportunitiesCreateRequiresFields(t *testing.T) {
 func TestOpportunitiesListLostReasons(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/lost-reason", query: "deleted=true&getCount=true&limit=10&locationId=ve9EPM428h8vShlRW1KT&name=lost+reason&query=dentist&skip=1", version: "2021-07-28", body: "", status: 200, response: "get-lost-reason.response.json", fileField: ""}))
-	opts := &OpportunitiesListLostReasonsOptions{Name: "lost reason", Deleted: true, Query: "dentist", Skip: 1, Limit: 10, GetCount: true}
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/lost-reason", query: "deleted=false&getCount=false&limit=10&locationId=ve9EPM428h8vShlRW1KT&name=lost+reason&query=dentist&skip=1", version: "2021-07-28", body: "", status: 200, response: "get-lost-reason.response.json", fileField: ""}))
+	opts := &OpportunitiesListLostReasonsOptions{Name: "lost reason", Deleted: Ptr(false), Query: "dentist", Skip: 1, Limit: 10, GetCount: Ptr(false)}
 	got, resp, err := client.Opportunities.ListLostReasons(context.Background(), "ve9EPM428h8vShlRW1KT", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -192,7 +192,7 @@ func TestOpportunitiesListLostReasonsRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &OpportunitiesListLostReasonsOptions{Name: "lost reason", Deleted: true, Query: "dentist", Skip: 1, Limit: 10, GetCount: true}
+	opts := &OpportunitiesListLostReasonsOptions{Name: "lost reason", Deleted: Ptr(false), Query: "dentist", Skip: 1, Limit: 10, GetCount: Ptr(false)}
 	check(t, "locationId", func(c *Client) error {
 		_, _, err := c.Opportunities.ListLostReasons(context.Background(), "", opts)
 		return err
@@ -241,8 +241,8 @@ func TestOpportunitiesListPipelinesRejectsBadArguments(t *testing.T) {
 func TestOpportunitiesSearch(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/search", query: "assigned_to=082goXVW3lIExEQPOnd3&campaignId=Y2I9XM7aO1hncuSOlc9L&contact_id=WFwVrSSjZ2CNHbZThQX2&country=US&date=mm-dd-yyyy&endDate=mm-dd-yyyy&getCalendarEvents=true&getNotes=true&getTasks=true&id=123akv4LFn6C9frZoy3e&limit=1&location_id=i2SpAtBVHSVea1sL6oah&order=added_asc&page=1&pipeline_id=bCkKGpDsyPP4peuKowkG&pipeline_stage_id=7915dedc-8f18-44d5-8bc3-77c04e994a10&q=john%40deo.com&startAfter=1628008053263&startAfterId=UIaE1WjAwWKdlyD7osQI&status=example-status", version: "2021-07-28", body: "", status: 200, response: "search-opportunity.response.json", fileField: ""}))
-	opts := &OpportunitiesSearchOptions{Q: "john@deo.com", PipelineID: "bCkKGpDsyPP4peuKowkG", PipelineStageID: "7915dedc-8f18-44d5-8bc3-77c04e994a10", ContactID: "WFwVrSSjZ2CNHbZThQX2", Status: "example-status", AssignedTo: "082goXVW3lIExEQPOnd3", CampaignID: "Y2I9XM7aO1hncuSOlc9L", ID: "123akv4LFn6C9frZoy3e", Order: "added_asc", EndDate: "mm-dd-yyyy", StartAfter: "1628008053263", StartAfterID: "UIaE1WjAwWKdlyD7osQI", Date: "mm-dd-yyyy", Country: "US", Page: 1, Limit: 1, GetTasks: true, GetNotes: true, GetCalendarEvents: true}
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "GET", path: "/opportunities/search", query: "assigned_to=082goXVW3lIExEQPOnd3&campaignId=Y2I9XM7aO1hncuSOlc9L&contact_id=WFwVrSSjZ2CNHbZThQX2&country=US&date=mm-dd-yyyy&endDate=mm-dd-yyyy&getCalendarEvents=false&getNotes=false&getTasks=false&id=123akv4LFn6C9frZoy3e&limit=1&location_id=i2SpAtBVHSVea1sL6oah&order=added_asc&page=1&pipeline_id=bCkKGpDsyPP4peuKowkG&pipeline_stage_id=7915dedc-8f18-44d5-8bc3-77c04e994a10&q=john%40deo.com&startAfter=1628008053263&startAfterId=UIaE1WjAwWKdlyD7osQI&status=example-status", version: "2021-07-28", body: "", status: 200, response: "search-opportunity.response.json", fileField: ""}))
+	opts := &OpportunitiesSearchOptions{Q: "john@deo.com", PipelineID: "bCkKGpDsyPP4peuKowkG", PipelineStageID: "7915dedc-8f18-44d5-8bc3-77c04e994a10", ContactID: "WFwVrSSjZ2CNHbZThQX2", Status: "example-status", AssignedTo: "082goXVW3lIExEQPOnd3", CampaignID: "Y2I9XM7aO1hncuSOlc9L", ID: "123akv4LFn6C9frZoy3e", Order: "added_asc", EndDate: "mm-dd-yyyy", StartAfter: "1628008053263", StartAfterID: "UIaE1WjAwWKdlyD7osQI", Date: "mm-dd-yyyy", Country: "US", Page: 1, Limit: 1, GetTasks: Ptr(false), GetNotes: Ptr(false), GetCalendarEvents: Ptr(false)}
 	got, resp, err := client.Opportunities.Search(context.Background(), "i2SpAtBVHSVea1sL6oah", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -275,7 +275,7 @@ func TestOpportunitiesSearchRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &OpportunitiesSearchOptions{Q: "john@deo.com", PipelineID: "bCkKGpDsyPP4peuKowkG", PipelineStageID: "7915dedc-8f18-44d5-8bc3-77c04e994a10", ContactID: "WFwVrSSjZ2CNHbZThQX2", Status: "example-status", AssignedTo: "082goXVW3lIExEQPOnd3", CampaignID: "Y2I9XM7aO1hncuSOlc9L", ID: "123akv4LFn6C9frZoy3e", Order: "added_asc", EndDate: "mm-dd-yyyy", StartAfter: "1628008053263", StartAfterID: "UIaE1WjAwWKdlyD7osQI", Date: "mm-dd-yyyy", Country: "US", Page: 1, Limit: 1, GetTasks: true, GetNotes: true, GetCalendarEvents: true}
+	opts := &OpportunitiesSearchOptions{Q: "john@deo.com", PipelineID: "bCkKGpDsyPP4peuKowkG", PipelineStageID: "7915dedc-8f18-44d5-8bc3-77c04e994a10", ContactID: "WFwVrSSjZ2CNHbZThQX2", Status: "example-status", AssignedTo: "082goXVW3lIExEQPOnd3", CampaignID: "Y2I9XM7aO1hncuSOlc9L", ID: "123akv4LFn6C9frZoy3e", Order: "added_asc", EndDate: "mm-dd-yyyy", StartAfter: "1628008053263", StartAfterID: "UIaE1WjAwWKdlyD7osQI", Date: "mm-dd-yyyy", Country: "US", Page: 1, Limit: 1, GetTasks: Ptr(false), GetNotes: Ptr(false), GetCalendarEvents: Ptr(false)}
 	check(t, "location_id", func(c *Client) error {
 		_, _, err := c.Opportunities.Search(context.Background(), "", opts)
 		return err
@@ -610,10 +610,10 @@ func TestOpportunitiesAddFollowersRequiresFields(t *testing.T) {
 func TestOpportunitiesRemoveFollowers(t *testing.T) {
 	t.Parallel()
 	client, mock := newOpportunitiesTestClient(t)
-	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "DELETE", path: "/opportunities/sx6wyHhbFdRXh302Lunr/followers", query: "isRemoveAllFollowers=true", version: "2021-07-28", body: "remove-followers-opportunity.request.json", status: 200, response: "remove-followers-opportunity.response.json", fileField: ""}))
+	mock.RegisterNoResponder(opportunitiesResponder(t, opportunitiesWant{method: "DELETE", path: "/opportunities/sx6wyHhbFdRXh302Lunr/followers", query: "isRemoveAllFollowers=false", version: "2021-07-28", body: "remove-followers-opportunity.request.json", status: 200, response: "remove-followers-opportunity.response.json", fileField: ""}))
 	req := new(FollowersRequest)
 	decodeOpportunitiesFixture(t, "remove-followers-opportunity.request.json", req)
-	opts := &OpportunitiesRemoveFollowersOptions{IsRemoveAllFollowers: true}
+	opts := &OpportunitiesRemoveFollowersOptions{IsRemoveAllFollowers: Ptr(false)}
 	got, resp, err := client.Opportunities.RemoveFollowers(context.Background(), "sx6wyHhbFdRXh302Lunr", opts, req)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -640,7 +640,7 @@ func TestOpportunitiesRemoveFollowersRejectsBadArguments(t *testing.T) {
 	}
 	req := new(FollowersRequest)
 	decodeOpportunitiesFixture(t, "remove-followers-opportunity.request.json", req)
-	opts := &OpportunitiesRemoveFollowersOptions{IsRemoveAllFollowers: true}
+	opts := &OpportunitiesRemoveFollowersOptions{IsRemoveAllFollowers: Ptr(false)}
 	check(t, "id", func(c *Client) error {
 		_, _, err := c.Opportunities.RemoveFollowers(context.Background(), "", opts, req)
 		return err
@@ -666,7 +666,7 @@ func TestOpportunitiesRemoveFollowersRequiresFields(t *testing.T) {
 		client, mock := newOpportunitiesTestClient(t)
 		req := new(FollowersRequest)
 		decodeOpportunitiesFixture(t, "remove-followers-opportunity.request.json", req)
-		opts := &OpportunitiesRemoveFollowersOptions{IsRemoveAllFollowers: true}
+		opts := &OpportunitiesRemoveFollowersOptions{IsRemoveAllFollowers: Ptr(false)}
 		tc.clear(req)
 		_, _, err := client.Opportunities.RemoveFollowers(context.Background(), "sx6wyHhbFdRXh302Lunr", opts, req)
 		var argErr *ArgError

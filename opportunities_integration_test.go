@@ -127,7 +127,7 @@ func TestOpportunitiesUpsertAndFollowersOnEmulator(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"u2", "u3"}, removed.Followers)
 	assert.Equal(t, []string{"u1"}, removed.FollowersRemoved)
-	removed, _, err = e.c.Opportunities.RemoveFollowers(ctx, o.ID, &ghl.OpportunitiesRemoveFollowersOptions{IsRemoveAllFollowers: true},
+	removed, _, err = e.c.Opportunities.RemoveFollowers(ctx, o.ID, &ghl.OpportunitiesRemoveFollowersOptions{IsRemoveAllFollowers: ghl.Ptr(true)},
 		&ghl.FollowersRequest{Followers: []string{"u2"}})
 	require.NoError(t, err)
 	assert.Empty(t, removed.Followers)

@@ -19,7 +19,7 @@ func TestFreeSlotsKeyedByDate(t *testing.T) {
 	mock.RegisterResponder("GET", "https://ghl.test/calendars/cal1/free-slots?endDate=1730246400000&startDate=1730073600000&timezone=America%2FChicago",
 		httpmock.NewStringResponder(200, `{"2024-10-28":{"slots":["2024-10-28T10:00:00-05:00","2024-10-28T11:00:00-05:00"]},
 			"2024-10-29":{"slots":[]},"traceId":"9f2c"}`))
-	slots, resp, err := client.Calendars.FreeSlots(t.Context(), "cal1", "1730073600000", "1730246400000",
+	slots, resp, err := client.Calendars.FreeSlots(t.Context(), "cal1", 1730073600000, 1730246400000,
 		&CalendarsFreeSlotsOptions{Timezone: "America/Chicago"})
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -31,7 +31,7 @@ func TestFreeSlotsKeyedByDate(t *testing.T) {
 	// An entry of the wrong shape is a typed error naming it.
 	mock.RegisterResponder("GET", "=~^https://ghl.test/calendars/cal2/free-slots",
 		httpmock.NewStringResponder(200, `{"2024-10-28":{"slots":"soon"}}`))
-	_, _, err = client.Calendars.FreeSlots(t.Context(), "cal2", "1", "2", nil)
+	_, _, err = client.Calendars.FreeSlots(t.Context(), "cal2", 1, 2, nil)
 	var de *DecodeError
 	require.ErrorAs(t, err, &de)
 	assert.Equal(t, "Calendars.FreeSlots", de.Operation)

@@ -667,7 +667,7 @@ type UsersSearchOptions struct {
 	IDs             string
 	Sort            string
 	SortDirection   string
-	Enabled2waySync bool
+	Enabled2waySync *bool
 }
 
 // values encodes the options with the API's spelling; zero values are left out.
@@ -703,8 +703,8 @@ func (o *UsersSearchOptions) values() url.Values {
 	if o.SortDirection != "" {
 		v.Set("sortDirection", o.SortDirection)
 	}
-	if o.Enabled2waySync {
-		v.Set("enabled2waySync", "true")
+	if o.Enabled2waySync != nil {
+		v.Set("enabled2waySync", strconv.FormatBool(*o.Enabled2waySync))
 	}
 	return v
 }

@@ -198,8 +198,8 @@ func TestUsersCreateRequiresFields(t *testing.T) {
 func TestUsersSearch(t *testing.T) {
 	t.Parallel()
 	client, mock := newUsersTestClient(t)
-	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "GET", path: "/users/search", query: "companyId=5DP41231LkQsiKESj6rh&enabled2waySync=true&ids=5DP4iH6HLkQsiKESj6rh%2C5DP4iH6HLkQsiKESj34h&limit=10&locationId=5DP41231LkQsiKESj6rh&query=John&role=admin&skip=1&sort=dateAdded&sortDirection=asc&type=agency", version: "2021-07-28", body: "", status: 200, response: "search-users.response.json", fileField: ""}))
-	opts := &UsersSearchOptions{Query: "John", Skip: 1, Limit: 10, LocationID: "5DP41231LkQsiKESj6rh", Type: "agency", Role: "admin", IDs: "5DP4iH6HLkQsiKESj6rh,5DP4iH6HLkQsiKESj34h", Sort: "dateAdded", SortDirection: "asc", Enabled2waySync: true}
+	mock.RegisterNoResponder(usersResponder(t, usersWant{method: "GET", path: "/users/search", query: "companyId=5DP41231LkQsiKESj6rh&enabled2waySync=false&ids=5DP4iH6HLkQsiKESj6rh%2C5DP4iH6HLkQsiKESj34h&limit=10&locationId=5DP41231LkQsiKESj6rh&query=John&role=admin&skip=1&sort=dateAdded&sortDirection=asc&type=agency", version: "2021-07-28", body: "", status: 200, response: "search-users.response.json", fileField: ""}))
+	opts := &UsersSearchOptions{Query: "John", Skip: 1, Limit: 10, LocationID: "5DP41231LkQsiKESj6rh", Type: "agency", Role: "admin", IDs: "5DP4iH6HLkQsiKESj6rh,5DP4iH6HLkQsiKESj34h", Sort: "dateAdded", SortDirection: "asc", Enabled2waySync: Ptr(false)}
 	got, resp, err := client.Users.Search(context.Background(), "5DP41231LkQsiKESj6rh", opts)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
@@ -231,7 +231,7 @@ func TestUsersSearchRejectsBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 		assert.Zero(t, mock.GetTotalCallCount(), "no request may be sent")
 	}
-	opts := &UsersSearchOptions{Query: "John", Skip: 1, Limit: 10, LocationID: "5DP41231LkQsiKESj6rh", Type: "agency", Role: "admin", IDs: "5DP4iH6HLkQsiKESj6rh,5DP4iH6HLkQsiKESj34h", Sort: "dateAdded", SortDirection: "asc", Enabled2waySync: true}
+	opts := &UsersSearchOptions{Query: "John", Skip: 1, Limit: 10, LocationID: "5DP41231LkQsiKESj6rh", Type: "agency", Role: "admin", IDs: "5DP4iH6HLkQsiKESj6rh,5DP4iH6HLkQsiKESj34h", Sort: "dateAdded", SortDirection: "asc", Enabled2waySync: Ptr(false)}
 	check(t, "companyId", func(c *Client) error {
 		_, _, err := c.Users.Search(context.Background(), "", opts)
 		return err

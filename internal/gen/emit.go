@@ -267,6 +267,11 @@ func emitOptions(f *file, op *goOp) {
 			f.p("if %s != 0 {\nv.Set(%q, strconv.FormatInt(%s, 10))\n}\n", x, q.Spec, x)
 		case "bool":
 			f.p("if %s {\nv.Set(%q, \"true\")\n}\n", x, q.Spec)
+		case "*bool":
+			f.use("strconv")
+			f.p("if %s != nil {\nv.Set(%q, strconv.FormatBool(*%s))\n}\n", x, q.Spec, x)
+		case "[]string":
+			f.p("for _, s := range %s {\nv.Add(%q, s)\n}\n", x, q.Spec)
 		}
 	}
 	f.p("return v\n}\n\n")
@@ -346,6 +351,10 @@ func (m *model) emitMethod(f *file, op *goOp) {
 		if q.Type == "bool" {
 			continue // false is a value
 		}
+		if q.Type == "int64" {
+			f.p("if %s == 0 {\nreturn %s, nil, missing(%s, %q)\n}\n", q.Go, zero, op.Var, q.Spec)
+			continue
+		}
 		f.p("if %s == \"\" {\nreturn %s, nil, missing(%s, %q)\n}\n", q.Go, zero, op.Var, q.Spec)
 	}
 	if op.Body != nil && op.BodyArray {
@@ -387,6 +396,11 @@ func (m *model) emitMethod(f *file, op *goOp) {
 		if q.Type == "bool" {
 			f.use("strconv")
 			f.p("q.Set(%q, strconv.FormatBool(%s))\n", q.Spec, q.Go)
+			continue
+		}
+		if q.Type == "int64" {
+			f.use("strconv")
+			f.p("q.Set(%q, strconv.FormatInt(%s, 10))\n", q.Spec, q.Go)
 			continue
 		}
 		f.p("q.Set(%q, %s)\n", q.Spec, q.Go)

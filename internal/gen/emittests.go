@@ -136,6 +136,10 @@ func (op *goOp) callArgsEmpty(badIndex int, badExpr string, emptyIndex int, opts
 		switch {
 		case q.Type == "bool":
 			args = append(args, "true")
+		case q.Type == "int64" && i == emptyIndex:
+			args = append(args, "0")
+		case q.Type == "int64":
+			args = append(args, q.Example)
 		case i == emptyIndex:
 			args = append(args, `""`)
 		default:
@@ -180,6 +184,14 @@ func (op *goOp) optionsLiteral() (string, string, error) {
 		case "bool":
 			fields = append(fields, fmt.Sprintf("%s: true", name))
 			q.Set(p.Spec, "true")
+			continue
+		case "*bool":
+			fields = append(fields, fmt.Sprintf("%s: Ptr(false)", name))
+			q.Set(p.Spec, "false") // false reaches the wire
+			continue
+		case "[]string":
+			fields = append(fields, fmt.Sprintf("%s: []string{%q, \"second\"}", name, p.Example))
+			q[p.Spec] = []string{p.Example, "second"}
 			continue
 		default:
 			return "", "", fmt.Errorf("query %s: no literal for %s", p.Spec, p.Type)

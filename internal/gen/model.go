@@ -401,6 +401,12 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 			case p.Required && m.svc.Auto && p.Schema != nil && p.Schema.Type == "boolean":
 				qp.Type, qp.Example = "bool", "true"
 				op.ReqQuery = append(op.ReqQuery, qp)
+			case p.Required && m.svc.Auto && p.Schema != nil && (p.Schema.Type == "number" || p.Schema.Type == "integer"):
+				qp.Type = "int64" // epoch milliseconds and other numbers, not text
+				if !isInteger(qp.Example) || qp.Example == "0" {
+					qp.Example = "1730073600000"
+				}
+				op.ReqQuery = append(op.ReqQuery, qp)
 			case p.Required:
 				qp.Type = "string"
 				op.ReqQuery = append(op.ReqQuery, qp)
@@ -454,7 +460,9 @@ func (m *model) buildOp(o *Op) (*goOp, error) {
 			qp.Type = "int"
 			m.gaps = append(m.gaps, gap_(m.svc.Name, o.ID, "query "+qp.Spec, "count typed string", "int, sent as decimal text"))
 		case m.svc.Auto && qp.Schema != nil && qp.Schema.Type == "boolean":
-			qp.Type = "bool"
+			qp.Type = "*bool" // so that false can be sent
+		case m.svc.Auto && qp.Schema != nil && qp.Schema.Type == "array":
+			qp.Type = "[]string" // repeated in the query
 		default:
 			qp.Type = "string"
 		}
