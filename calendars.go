@@ -1164,6 +1164,9 @@ type CalendarResourceByIDResponse struct {
 	// Capacity: Capacity of the resource.
 	Capacity    float64  `json:"capacity,omitempty"`
 	CalendarIDs []string `json:"calendarIds"`
+	// ID: The resource's ID, which GET, PUT and DELETE
+	// /calendars/resources/{resourceType}/{id} take (UNVERIFIED name).
+	ID string `json:"id,omitempty"`
 }
 
 // CalendarResourceCreateRequest is the body of [CalendarsService.CreateResource].
@@ -1235,6 +1238,8 @@ type CalendarResourceResponse struct {
 	OutOfService float64 `json:"outOfService,omitempty"`
 	// Capacity: Capacity of the resource.
 	Capacity float64 `json:"capacity,omitempty"`
+	// ID: The resource's ID (UNVERIFIED name).
+	ID string `json:"id,omitempty"`
 }
 
 // ResourceDeleteResponse is the answer of [CalendarsService.DeleteResource].

@@ -232,6 +232,8 @@ var calendars = Service{
 		{Schema: "CalendarEventDTO", Prop: "appoinmentStatus", JSON: `{"type": "string", "description": "AppoinmentStatus is the status under the API's misspelled key, sent beside appointmentStatus."}`, Why: whyLiveAppointment},
 		{Schema: "CalendarEventDTO", Prop: "appointmentMeta", JSON: `{"type": "object", "properties": {"slotType": {"type": "string"}}}`, Why: whyLiveAppointment},
 		{Schema: "CalendarEventDTO", Prop: "createdBy", JSON: `{"type": "object", "properties": {"source": {"type": "string"}, "userId": {"type": "string", "nullable": true}}}`, Why: whyLiveAppointment},
+		{Schema: "CalendarResourceByIdResponseDTO", Prop: "id", JSON: `{"type": "string", "description": "The resource's ID, which GET, PUT and DELETE /calendars/resources/{resourceType}/{id} take (UNVERIFIED name)."}`, Why: whyResourceID},
+		{Schema: "CalendarResourceResponseDTO", Prop: "id", JSON: `{"type": "string", "description": "The resource's ID (UNVERIFIED name)."}`, Why: whyResourceID},
 		{Schema: "CalendarDTO", Prop: "appointmentPerSlot", JSON: `{"type": "integer"}`, Why: "live payload nango_get_calendar (witness) sends appointmentPerSlot beside the spec's misspelled appoinmentPerSlot"},
 	},
 	Rename: map[string]string{
@@ -459,6 +461,7 @@ const (
 	whyStages          = "the spec types stages as an array of arrays; live payload nango_list_pipelines (witness) holds stage objects"
 	whyLivePipeline    = "live payload nango_list_pipelines (witness) carries it; the spec does not"
 	whyUserScopes      = "the spec types scopes as one string; live payload nango_get_user (witness) sends a list"
+	whyResourceID      = "the resource operations address a resource by {id}, but the spec's resource answers have no ID, so a created resource could not be addressed; the key is assumed to be id, as on HighLevel's other records (UNVERIFIED)"
 	whyOppLists        = "the spec types followers, notes, tasks and calendarEvents as arrays of arrays; followers are user IDs (the followers endpoints answer string lists) and HighLevel's official Node SDK types notes, tasks and calendarEvents as string[]"
 	whyMessageWrapped  = "live payload nango_get_message (witness): GET /conversations/messages/{id} answers {message}, where the spec shows the message at the top level"
 	whyDates           = "ghl-platform.md §7: dates are ISO-8601 strings, \"2006-01-02 15:04:05\" or epoch ms; Timestamp accepts them all"
