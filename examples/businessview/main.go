@@ -215,6 +215,9 @@ func parallel(ctx context.Context, n int, jobs []func(context.Context) error) er
 	for range n {
 		wg.Go(func() {
 			for job := range next {
+				if ctx.Err() != nil {
+					continue // drain: a job already failed
+				}
 				if err := job(ctx); err != nil {
 					cancel(err)
 				}
