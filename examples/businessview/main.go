@@ -137,6 +137,8 @@ func fetch(ctx context.Context, client *ghl.Client, locationID, businessID strin
 		return nil, fmt.Errorf("get business %s: %w", businessID, err)
 	}
 	v := &businessView{Business: biz, Now: now}
+	// The contacts before their records: the jobs below need their IDs.
+	// The iterator asks for the next page only when the loop gets there.
 	for c, err := range client.Contacts.ListByBusinessIter(ctx, businessID, locationID, nil) {
 		if err != nil {
 			return nil, fmt.Errorf("list contacts of business %s: %w", businessID, err)
@@ -176,7 +178,7 @@ func fetch(ctx context.Context, client *ghl.Client, locationID, businessID strin
 				// Reads return deleted appointments too; a cancelled one is
 				// not upcoming either.
 				cv.Appointments = slices.DeleteFunc(appts, func(a ghl.Appointment) bool {
-					return a.Deleted || a.AppointmentStatus == "cancelled" || !a.StartTime.After(now)
+					return a.Deleted || a.AppointmentStatus == string(ghl.AppointmentStatusCancelled) || !a.StartTime.After(now)
 				})
 				slices.SortFunc(cv.Appointments, func(a, b ghl.Appointment) int { return a.StartTime.Compare(b.StartTime.Time) })
 				return wrap("list appointments of contact "+id, err)
@@ -184,7 +186,7 @@ func fetch(ctx context.Context, client *ghl.Client, locationID, businessID strin
 			func(ctx context.Context) error {
 				// HighLevel filters by contact and status; we page lazily.
 				for o, err := range client.Opportunities.SearchIter(ctx, locationID,
-					&ghl.OpportunitiesSearchOptions{ContactID: id, Status: "open"}) {
+					&ghl.OpportunitiesSearchOptions{ContactID: id, Status: string(ghl.OpportunityStatusOpen)}) {
 					if err != nil {
 						return wrap("search opportunities of contact "+id, err)
 					}
@@ -257,6 +259,8 @@ func explain(err error) error {
 		hint = "not found: check -business and GHL_LOCATION_ID"
 	case errors.Is(err, ghl.ErrRateLimited):
 		hint = "HighLevel's rate limit is spent for now: try again in a minute"
+	case errors.Is(err, ghl.ErrServer):
+		hint = "HighLevel failed to answer (the client retried): try again later"
 	case errors.Is(err, context.Canceled):
 		hint = "interrupted"
 	default:
