@@ -121,6 +121,11 @@ type contactView struct {
 	Opportunities []opportunity     // open ones
 }
 
+// Empty reports whether the contact has nothing to show.
+func (cv *contactView) Empty() bool {
+	return len(cv.Tasks)+len(cv.Notes)+len(cv.Appointments)+len(cv.Opportunities) == 0
+}
+
 type opportunity struct {
 	ghl.Opportunity
 	Stage string // "pipeline / stage", or the stage ID if unknown
@@ -139,12 +144,22 @@ func fetch(ctx context.Context, client *ghl.Client, locationID, businessID strin
 	v := &businessView{Business: biz, Now: now}
 	// The contacts before their records: the jobs below need their IDs.
 	// The iterator asks for the next page only when the loop gets there.
+	// Skip and limit paging can repeat a contact when the list changes
+	// between pages, hence seen.
+	seen := map[string]bool{}
 	for c, err := range client.Contacts.ListByBusinessIter(ctx, businessID, locationID, nil) {
 		if err != nil {
 			return nil, fmt.Errorf("list contacts of business %s: %w", businessID, err)
 		}
-		v.Contacts = append(v.Contacts, &contactView{Contact: c})
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			v.Contacts = append(v.Contacts, &contactView{Contact: c})
+		}
 	}
+	// By name, so two runs print the same report.
+	slices.SortFunc(v.Contacts, func(a, b *contactView) int {
+		return cmp.Or(cmp.Compare(contactName(a.Contact), contactName(b.Contact)), cmp.Compare(a.Contact.ID, b.Contact.ID))
+	})
 
 	// Four reads per contact, plus the pipelines to name the stages. Each
 	// job writes only its own field, so they need no lock.
@@ -267,29 +282,4 @@ func explain(err error) error {
 		return err
 	}
 	return fmt.Errorf("%s\n  (%w)", hint, err)
-}
-
-// countingTransport counts the HTTP requests the run makes, and the most in
-// flight at once.
-type countingTransport struct {
-	base http.RoundTripper
-
-	mu             sync.Mutex
-	n, now, maxNow int64
-}
-
-func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	t.mu.Lock()
-	t.n++
-	t.now++
-	t.maxNow = max(t.maxNow, t.now)
-	t.mu.Unlock()
-	defer func() { t.mu.Lock(); t.now--; t.mu.Unlock() }()
-	return t.base.RoundTrip(req)
-}
-
-func (t *countingTransport) count() (n, peak int64) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.n, t.maxNow
 }

@@ -59,6 +59,9 @@ func TestBusinessViewOnEmulator(t *testing.T) {
 	// Newest note first.
 	newest, third := strings.Index(got, "Wants the quote"), strings.Index(got, "Asked for volume pricing.")
 	assert.True(t, 0 < newest && newest < third, "notes newest first")
+	// Contacts by name.
+	ana, jane, john, li := strings.Index(got, "\nAna "), strings.Index(got, "\nJane "), strings.Index(got, "\nJohn "), strings.Index(got, "\nLi ")
+	assert.True(t, 0 < ana && ana < jane && jane < john && john < li, "contacts by name")
 
 	// 1 business + 1 page of contacts + 1 pipelines + 4 contacts × 4 reads.
 	assert.Regexp(t, `\nDone: 19 HTTP requests \(at most [1-4] at once\), all reads\.\n$`, got)
@@ -68,7 +71,7 @@ func TestBusinessViewOnEmulator(t *testing.T) {
 	html := string(page)
 	for _, want := range []string{
 		"<title>Acme Corp: business view</title>", "<h1>Acme Corp</h1>", "<h2>Jane Doe</h2>",
-		"<h2>Li Wei</h2>", "Send the renewal quote", "Renewal review", "Renewal 2026: 12000.00",
+		"<h2>Li Wei</h2>\n<div class=\"muted\">li.wei@acme.example </div><p class=\"muted\">Nothing open, no notes.</p>", "Send the renewal quote", "Renewal review", "Renewal 2026: 12000.00",
 		"Wants the quote before Friday.", "<h3>Open opportunities</h3>",
 	} {
 		assert.Contains(t, html, want)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	ghl "github.com/salesnexus/ghl-go"
@@ -42,7 +44,7 @@ func printReport(w io.Writer, v *businessView) {
 		for _, o := range cv.Opportunities {
 			fmt.Fprintf(w, "  opportunity  %s: %.2f, %s\n", o.Name, o.MonetaryValue, o.Stage)
 		}
-		if len(cv.Tasks)+len(cv.Notes)+len(cv.Appointments)+len(cv.Opportunities) == 0 {
+		if cv.Empty() {
 			fmt.Fprintf(w, "  nothing open, no notes\n")
 		}
 	}
@@ -124,9 +126,35 @@ ul{margin:0;padding-left:1.1rem}
 {{- with .Tasks}}<h3>Open tasks</h3><ul>{{range .}}<li>{{.Title}}{{due .}}</li>{{end}}</ul>{{end}}
 {{- with .Notes}}<h3>Latest notes</h3><ul>{{range .}}<li><span class="muted">{{date .DateAdded}}</span> {{note .}}</li>{{end}}</ul>{{end}}
 {{- with .Appointments}}<h3>Upcoming appointments</h3><ul>{{range .}}<li>{{when .StartTime}}: {{.Title}} ({{.AppointmentStatus}})</li>{{end}}</ul>{{end}}
+{{- if .Empty}}<p class="muted">Nothing open, no notes.</p>{{end}}
 {{- with .Opportunities}}<h3>Open opportunities</h3><ul>{{range .}}<li>{{.Name}}: {{printf "%.2f" .MonetaryValue}} <span class="muted">{{.Stage}}</span></li>{{end}}</ul>{{end}}
 </section>
 {{- end}}
 </div>
 </body></html>
 `))
+
+// countingTransport counts the HTTP requests the run makes, and the most in
+// flight at once.
+type countingTransport struct {
+	base http.RoundTripper
+
+	mu             sync.Mutex
+	n, now, maxNow int64
+}
+
+func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.mu.Lock()
+	t.n++
+	t.now++
+	t.maxNow = max(t.maxNow, t.now)
+	t.mu.Unlock()
+	defer func() { t.mu.Lock(); t.now--; t.mu.Unlock() }()
+	return t.base.RoundTrip(req)
+}
+
+func (t *countingTransport) count() (n, peak int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.n, t.maxNow
+}
