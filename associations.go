@@ -72,6 +72,18 @@ func (r *AssociationReqCreateRequest) validate(op *operation) error {
 	if r.Key == "" {
 		return missing(op, "key")
 	}
+	if len(r.FirstObjectLabel) == 0 {
+		return missing(op, "firstObjectLabel")
+	}
+	if len(r.FirstObjectKey) == 0 {
+		return missing(op, "firstObjectKey")
+	}
+	if len(r.SecondObjectLabel) == 0 {
+		return missing(op, "secondObjectLabel")
+	}
+	if len(r.SecondObjectKey) == 0 {
+		return missing(op, "secondObjectKey")
+	}
 	return nil
 }
 
@@ -111,6 +123,17 @@ func (r *RelationReqCreateRequest) validate(op *operation) error {
 type AssociationReqUpdateRequest struct {
 	FirstObjectLabel  json.RawMessage `json:"firstObjectLabel"`
 	SecondObjectLabel json.RawMessage `json:"secondObjectLabel"`
+}
+
+// validate reports the first required field that is empty or out of range.
+func (r *AssociationReqUpdateRequest) validate(op *operation) error {
+	if len(r.FirstObjectLabel) == 0 {
+		return missing(op, "firstObjectLabel")
+	}
+	if len(r.SecondObjectLabel) == 0 {
+		return missing(op, "secondObjectLabel")
+	}
+	return nil
 }
 
 // DeleteAssociationsResponse is the answer of [AssociationsService.Delete].
@@ -404,6 +427,9 @@ func (s *AssociationsService) Update(ctx context.Context, associationID string, 
 	}
 	if req == nil {
 		return nil, nil, &ArgError{Operation: opAssociationsUpdate.Name, Arg: "body", Reason: "is required"}
+	}
+	if err := req.validate(opAssociationsUpdate); err != nil {
+		return nil, nil, err
 	}
 	out := new(GetPostSuccessfulResponse)
 	resp, err := (*service)(s).call(ctx, opAssociationsUpdate, path, nil, req, out)

@@ -175,6 +175,10 @@ func TestAssociationsCreateRequiresFields(t *testing.T) {
 	}{
 		{"locationId", func(r *AssociationReqCreateRequest) { r.LocationID = "" }},
 		{"key", func(r *AssociationReqCreateRequest) { r.Key = "" }},
+		{"firstObjectLabel", func(r *AssociationReqCreateRequest) { r.FirstObjectLabel = nil }},
+		{"firstObjectKey", func(r *AssociationReqCreateRequest) { r.FirstObjectKey = nil }},
+		{"secondObjectLabel", func(r *AssociationReqCreateRequest) { r.SecondObjectLabel = nil }},
+		{"secondObjectKey", func(r *AssociationReqCreateRequest) { r.SecondObjectKey = nil }},
 	} {
 		client, mock := newAssociationsTestClient(t)
 		req := new(AssociationReqCreateRequest)
@@ -513,6 +517,27 @@ func TestAssociationsUpdateRejectsBadArguments(t *testing.T) {
 		_, _, err := c.Associations.Update(context.Background(), "example-associationId", nil)
 		return err
 	})
+}
+
+func TestAssociationsUpdateRequiresFields(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		field string
+		clear func(*AssociationReqUpdateRequest)
+	}{
+		{"firstObjectLabel", func(r *AssociationReqUpdateRequest) { r.FirstObjectLabel = nil }},
+		{"secondObjectLabel", func(r *AssociationReqUpdateRequest) { r.SecondObjectLabel = nil }},
+	} {
+		client, mock := newAssociationsTestClient(t)
+		req := new(AssociationReqUpdateRequest)
+		decodeAssociationsFixture(t, "update-association.request.json", req)
+		tc.clear(req)
+		_, _, err := client.Associations.Update(context.Background(), "example-associationId", req)
+		var argErr *ArgError
+		require.ErrorAs(t, err, &argErr, tc.field)
+		assert.Equal(t, tc.field, argErr.Arg)
+		assert.Zero(t, mock.GetTotalCallCount(), tc.field)
+	}
 }
 
 func TestAssociationsDelete(t *testing.T) {

@@ -536,6 +536,9 @@ func (r *MessageBodySendRequest) validate(op *operation) error {
 	if r.Type == "" {
 		return missing(op, "type")
 	}
+	if len(r.SubType) == 0 {
+		return missing(op, "subType")
+	}
 	if r.ContactID == "" {
 		return missing(op, "contactId")
 	}

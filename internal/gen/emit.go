@@ -175,7 +175,7 @@ func (t *goType) checks(recv string) []string {
 			switch {
 			case fl.Type == "string" || enumNames[fl.Type]:
 				out = append(out, fmt.Sprintf("if %s == \"\" {\nreturn missing(op, %q)\n}", x, fl.JSON))
-			case strings.HasPrefix(fl.Type, "[]"):
+			case strings.HasPrefix(fl.Type, "[]"), fl.Type == "json.RawMessage":
 				out = append(out, fmt.Sprintf("if len(%s) == 0 {\nreturn missing(op, %q)\n}", x, fl.JSON))
 			case fl.Type == "Timestamp":
 				out = append(out, fmt.Sprintf("if %s.IsZero() {\nreturn missing(op, %q)\n}", x, fl.JSON))

@@ -352,7 +352,7 @@ func (m *model) emitOpTest(f *file, op *goOp, pre string, files map[string][]byt
 			switch {
 			case fl.Type == "string" || enumNames[fl.Type]:
 				zero = `""`
-			case strings.HasPrefix(fl.Type, "[]"):
+			case strings.HasPrefix(fl.Type, "[]"), fl.Type == "json.RawMessage":
 				zero = "nil"
 			case fl.Type == "Timestamp":
 				zero = "Timestamp{}"
