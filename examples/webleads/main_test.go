@@ -131,11 +131,12 @@ func TestBadInputIs400NamingTheField(t *testing.T) {
 		{`{"firstName":"Ann"}`, "email", "Enter an email address or a phone number"},
 		{`{"email":"ann@example.com","phone":"12ab"}`, "phone", "phone number does not look right"},
 		{`{"email":"ann@example.com","firstName":"` + strings.Repeat("a", 101) + `"}`, "firstName", "too long"},
-		{`not json`, "", "must be a JSON object"},
+		{`not json`, "", "must be a JSON object"}, // no field: the body as a whole
 	} {
 		status, res := e.postJSON(t, "/api/leads", tc.body)
 		assert.Equal(t, http.StatusBadRequest, status, tc.body)
-		assert.Equal(t, tc.field, res["field"], tc.body)
+		field, _ := res["field"].(string) // absent when no one field is at fault
+		assert.Equal(t, tc.field, field, tc.body)
 		assert.Contains(t, res["error"], tc.msg, tc.body)
 	}
 

@@ -217,7 +217,11 @@ func (a *app) fail(w http.ResponseWriter, r *http.Request, err error) {
 		log.Printf("%s %s: %v", r.Method, r.URL.Path, err)
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeJSON(w, status, map[string]string{"error": msg, "field": field, "reference": ref})
+		writeJSON(w, status, struct {
+			Error     string `json:"error"`
+			Field     string `json:"field,omitempty"`
+			Reference string `json:"reference,omitempty"` // HighLevel's trace ID
+		}{msg, field, ref})
 		return
 	}
 	a.render(w, status, "error", errorPage{Message: msg, Reference: ref})
