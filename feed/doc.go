@@ -69,6 +69,17 @@
 // exponentially, and at least as long as a 429's Retry-After. A done ctx
 // ends a cycle or Run at once.
 //
+// # Many locations
+//
+// A [Fleet] runs one feed definition for every location an agency's app is
+// installed on ([ghl.Agency.AllInstalledLocations]), each with its own
+// client ([ghl.Agency.ClientForLocation]: its own token and rate-limit
+// bucket) and its own checkpoint key, name/<locationID>. At most
+// [FleetOptions].Concurrency cycles run at once; first cycles are spread
+// over the interval (location i of n in the i-th of n slots, jittered), so
+// that the locations keep polling in different seconds; [Fleet.Stats]
+// gives each location's [Stats]; a done ctx stops every feed at once.
+//
 // # Checkpoints
 //
 // [CheckpointStore] has a memory ([MemoryStore]) and a file ([FileStore])

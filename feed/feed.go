@@ -211,6 +211,9 @@ type Feed[T any] struct {
 	src Source[T]
 	cfg config
 	sem chan struct{}
+	// gate, when set (by a Fleet), is held by Run around each cycle, to
+	// bound the cycles running at once across feeds.
+	gate chan struct{}
 
 	mu    sync.Mutex
 	stats Stats
@@ -348,13 +351,17 @@ func (f *Feed[T]) Run(ctx context.Context, h Handler[T]) error {
 	if h == nil {
 		return errors.New("feed.Run: handler is nil")
 	}
-	wait := time.Duration(rand.Float64() * f.cfg.jitter * float64(f.cfg.interval))
+	return f.run(ctx, h, time.Duration(rand.Float64()*f.cfg.jitter*float64(f.cfg.interval)))
+}
+
+// run is Run with the wait before the first cycle.
+func (f *Feed[T]) run(ctx context.Context, h Handler[T], wait time.Duration) error {
 	failures := 0
 	for {
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
-		err := f.Cycle(ctx, h)
+		err := f.gatedCycle(ctx, h)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -366,6 +373,19 @@ func (f *Feed[T]) Run(ctx context.Context, h Handler[T]) error {
 		failures++
 		wait = f.backoff(failures, err)
 	}
+}
+
+// gatedCycle is Cycle, holding the fleet's gate when there is one.
+func (f *Feed[T]) gatedCycle(ctx context.Context, h Handler[T]) error {
+	if f.gate != nil {
+		select {
+		case f.gate <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-f.gate }()
+	}
+	return f.Cycle(ctx, h)
 }
 
 // jittered adds up to the jitter share of d to d.

@@ -23,6 +23,10 @@ type inProcess struct{ h http.Handler }
 
 func (p inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
 	rec := httptest.NewRecorder()
+	if r.Body == nil {
+		r = r.Clone(r.Context())
+		r.Body = http.NoBody
+	}
 	p.h.ServeHTTP(rec, r)
 	resp := rec.Result()
 	resp.Request = r
