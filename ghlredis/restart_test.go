@@ -1,0 +1,283 @@
+//go:build unix
+
+package ghlredis_test
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	ghl "github.com/salesnexus/ghl-go"
+	"github.com/salesnexus/ghl-go/ghlredis"
+	"github.com/salesnexus/ghl-go/ghltest"
+)
+
+// ownRedis is a redis-server of the test's own (its port, its directory,
+// the append-only file fsynced on every write), which the test stops with
+// SIGKILL and starts again on the same port and directory.
+type ownRedis struct {
+	t    *testing.T
+	bin  string
+	dir  string
+	port int
+	cmd  *exec.Cmd
+}
+
+func startOwnRedis(t *testing.T) *ownRedis {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	require.NoError(t, err, "this test stops and restarts a redis-server of its own: put redis-server on PATH (Debian: apt-get install redis-server)")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	r := &ownRedis{t: t, bin: bin, dir: t.TempDir(), port: port}
+	r.start()
+	t.Cleanup(r.stop)
+	return r
+}
+
+func (r *ownRedis) addr() string { return "127.0.0.1:" + strconv.Itoa(r.port) }
+
+func (r *ownRedis) start() {
+	r.t.Helper()
+	r.cmd = exec.Command(r.bin, "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--dir", r.dir,
+		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no")
+	require.NoError(r.t, r.cmd.Start())
+	require.NoError(r.t, ping("redis://"+r.addr()+"/0", 10*time.Second), "redis-server on port %d", r.port)
+}
+
+// stop kills the server (SIGKILL: no shutdown save; only the AOF keeps
+// what was written).
+func (r *ownRedis) stop() {
+	if r.cmd == nil {
+		return
+	}
+	r.cmd.Process.Kill()
+	r.cmd.Wait()
+	r.cmd = nil
+}
+
+// waitFor polls cond until it holds, failing the test after within.
+func waitFor(t *testing.T, within time.Duration, what string, state func() string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s (%s)", within, what, state())
+		}
+		time.Sleep(5 * time.Millisecond) // polling
+	}
+}
+
+// Redis restarted mid-run. Three replicas (each its own go-redis client,
+// TokenStore, RateLimiter, OAuthApp and ghl.Client) GET 480 distinct
+// contacts through the shared limiter and token store while the test
+// SIGKILLs its own redis-server (AOF, appendfsync always) and starts it
+// again. The replicas' clocks pass the token's expiry once before the
+// kill and once while Redis is down. While it is down, every call fails
+// with an error matching ErrUnavailable, no refresh token is spent and
+// the emulator receives nothing but the requests whose slot was reserved
+// before the kill. After the restart the test retries every failed call:
+// each contact is fetched exactly once, there are exactly two refreshes,
+// 0 Invalid grant, 0 429s, and the stored pair is the last one (the last
+// requests used its access token, and its refresh token still refreshes).
+//
+//	go test -race -count=1 -v -run TestRedisRestartedMidRun ./ghlredis
+func TestRedisRestartedMidRun(t *testing.T) {
+	rs := startOwnRedis(t)
+	// Access tokens live an hour on the emulator's (real) clock, so they
+	// expire by the replicas' clocks only, which the test moves ahead.
+	srv := ghltest.NewServer(ghltest.WithAccessTokenTTL(time.Hour),
+		ghltest.WithRateLimit(quotaMax, quotaInterval, ghltest.DefaultRateLimitDaily), ghltest.WithRequestLogLimit(1<<16))
+	t.Cleanup(srv.Close)
+	srv.RegisterApp(testClientID, testClientSecret)
+	loc := srv.CreateLocation("Restart")
+	const total, replicas, workers = 480, 3, 4
+	ids := srv.SeedContacts(loc.ID, total)
+	p := prefix(t)
+
+	dial := func() redis.UniversalClient {
+		c := redis.NewClient(&redis.Options{Addr: rs.addr(), PoolSize: 16})
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	var offset atomic.Int64 // the replicas' clock, ahead of the server's
+	clock := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	newApp := func(rdb redis.UniversalClient) *ghl.OAuthApp {
+		app, err := ghl.NewOAuthApp(ghl.OAuthConfig{ClientID: testClientID, ClientSecret: testClientSecret, BaseURL: srv.URL, Clock: clock,
+			ClientOptions: []ghl.Option{ghl.WithLimiter(ghlredis.NewRateLimiter(rdb, quotaLimit, ghlredis.WithPrefix(p)))}},
+			ghlredis.NewTokenStore(rdb, ghlredis.WithPrefix(p), ghlredis.WithLockLease(time.Minute)))
+		require.NoError(t, err)
+		return app
+	}
+	_, err := newApp(dial()).Exchange(t.Context(), srv.AuthorizationCode(testClientID, loc.ID, "Location", ""))
+	require.NoError(t, err)
+
+	queue := make(chan string, total)
+	for _, id := range ids {
+		queue <- id
+	}
+	var (
+		ok, failed, unexpected atomic.Int64
+		perReplica             [replicas]atomic.Int64 // failures
+		mu                     sync.Mutex
+		restarted              bool
+		stash                  []string // failed while Redis was down, retried after the restart
+		firstUnexpected        error
+	)
+	allDone := make(chan struct{})
+	var wg sync.WaitGroup
+	for r := range replicas {
+		c, err := newApp(dial()).Client(loc.ID)
+		require.NoError(t, err)
+		for range workers {
+			wg.Go(func() {
+				for {
+					select {
+					case <-allDone:
+						return
+					case id := <-queue:
+						_, _, err := c.Contacts.Get(t.Context(), id)
+						if err == nil {
+							if ok.Add(1) == total {
+								close(allDone)
+							}
+							continue
+						}
+						failed.Add(1)
+						perReplica[r].Add(1)
+						if !errors.Is(err, ghlredis.ErrUnavailable) {
+							mu.Lock()
+							if firstUnexpected == nil {
+								firstUnexpected = err
+							}
+							mu.Unlock()
+							unexpected.Add(1)
+						}
+						// The test's own retry: a call that failed before
+						// sending anything is sent again once Redis is back.
+						mu.Lock()
+						if restarted {
+							queue <- id
+						} else {
+							stash = append(stash, id)
+						}
+						mu.Unlock()
+					}
+				}
+			})
+		}
+	}
+
+	state := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return fmt.Sprintf("ok %d, failed %d, unexpected %d (first: %v), emulator %+v", ok.Load(), failed.Load(), unexpected.Load(), firstUnexpected, srv.Stats())
+	}
+	// Up: some work, then an expiry: one refresh.
+	waitFor(t, 20*time.Second, "60 calls", state, func() bool { return ok.Load() >= 60 })
+	offset.Store(int64(2 * time.Hour))
+	waitFor(t, 20*time.Second, "the first refresh and 160 calls", state, func() bool {
+		return srv.Stats().TokenRefreshes == 1 && ok.Load() >= 160
+	})
+
+	// Down: kill Redis, then pass the expiry again.
+	rs.stop()
+	killedAt := time.Now()
+	okAtKill := ok.Load()
+	offset.Store(int64(4 * time.Hour))
+	waitFor(t, 20*time.Second, "failures on every replica while Redis is down", state, func() bool {
+		for r := range replicas {
+			if perReplica[r].Load() == 0 {
+				return false
+			}
+		}
+		return failed.Load() >= 50
+	})
+	downStats := srv.Stats()
+	failedDown := failed.Load()
+	okDown := ok.Load() - okAtKill
+
+	// Up again: the same port and directory; the AOF brings the pair back.
+	restartAt := time.Now()
+	rs.start()
+	mu.Lock()
+	restarted = true
+	for _, id := range stash {
+		queue <- id
+	}
+	retried, failedBefore := len(stash), failed.Load()
+	stash = nil
+	mu.Unlock()
+	select {
+	case <-allDone:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("only %d of %d calls done a minute after the restart", ok.Load(), total)
+	}
+	resumedIn := time.Since(restartAt)
+	wg.Wait()
+	require.Zero(t, unexpected.Load(), "every failure matches ErrUnavailable; first: %v", firstUnexpected)
+
+	log := srv.Requests()
+	var times []time.Time
+	perContact := map[string]int{}
+	sentDown := 0
+	var last ghltest.RecordedRequest
+	for _, r := range log {
+		if !strings.HasPrefix(r.Path, "/contacts/") {
+			continue
+		}
+		assert.Equal(t, http.StatusOK, r.Status, "%s %s", r.Method, r.Path)
+		perContact[strings.TrimPrefix(r.Path, "/contacts/")]++
+		times = append(times, r.Time)
+		if r.Time.After(killedAt) && r.Time.Before(restartAt) {
+			sentDown++
+		}
+		last = r
+	}
+	for _, id := range ids {
+		assert.Equal(t, 1, perContact[id], "contact %s fetched exactly once", id)
+	}
+	assert.Len(t, times, total, "no request sent twice")
+
+	st := srv.Stats()
+	assert.Zero(t, st.RateLimited, "no 429")
+	assert.Zero(t, st.InvalidGrant, "no Invalid grant")
+	assert.EqualValues(t, 1, downStats.TokenRefreshes, "no refresh while Redis was down")
+	assert.EqualValues(t, 2, st.TokenRefreshes, "one refresh per expiry across the replicas")
+	// Only requests whose slot was reserved before the kill may arrive
+	// after it: at most one per worker.
+	assert.LessOrEqual(t, sentDown, replicas*workers, "nothing sent outside the budget while Redis was down")
+	_, _, most := fixedWindowFill(log, quotaInterval, quotaMax)
+	assert.LessOrEqual(t, most, quotaMax, "never more than the quota in any of the emulator's windows")
+
+	// The stored pair is the last one: the last request used its access
+	// token, and its refresh token refreshes without Invalid grant.
+	rdb := dial()
+	stored, err := ghlredis.NewTokenStore(rdb, ghlredis.WithPrefix(p)).Load(t.Context(), loc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, ghltest.Fingerprint(stored.AccessToken), last.TokenFingerprint, "the last request used the stored access token")
+	offset.Store(int64(6 * time.Hour))
+	_, err = newApp(rdb).TokenSource(loc.ID).Token()
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, srv.Stats().TokenRefreshes)
+	assert.Zero(t, srv.Stats().InvalidGrant, "the stored refresh token was the live one")
+
+	t.Logf("%d replicas × %d workers, %d contacts: %d done before the kill; Redis down %s: %d calls failed (all ErrUnavailable), %d succeeded, %d requests reached the emulator (slots reserved before the kill), %d refreshes; %d failed by the restart (all retried: %d); after it, %d more failed and were retried; all done %s after the restart; refreshes %d, Invalid grant %d, 429s %d, each contact fetched once: %v, most in one of the emulator's windows %d, max in a sliding 1 s window %d",
+		replicas, workers, total, okAtKill, restartAt.Sub(killedAt).Round(time.Millisecond), failedDown, okDown, sentDown,
+		downStats.TokenRefreshes-1, failedBefore, retried, failed.Load()-failedBefore, resumedIn.Round(time.Millisecond), st.TokenRefreshes, st.InvalidGrant, st.RateLimited,
+		len(perContact) == total, most, maxInWindow(times, quotaInterval))
+}
