@@ -1,0 +1,97 @@
+package ghltest_test
+
+import (
+	"testing"
+
+	"github.com/salesnexus/ghl-go/ghltest"
+)
+
+var associationKeys = []string{"locationId", "id", "key", "firstObjectLabel", "firstObjectKey",
+	"secondObjectLabel", "secondObjectKey", "associationType"}
+
+func TestAssociationsAPI(t *testing.T) {
+	srv := ghltest.NewServer()
+	defer srv.Close()
+	loc := srv.CreateLocation("A")
+	other := srv.CreateLocation("B")
+	a := newAPI(t, srv, loc.Token)
+	a.version = "2021-07-28"
+
+	a.do("POST", "/associations/", map[string]any{}).messages(t)
+	body := map[string]any{"locationId": loc.ID, "key": "student_teacher", "firstObjectLabel": "student",
+		"firstObjectKey": "custom_objects.students", "secondObjectLabel": "teacher", "secondObjectKey": "contact"}
+	r := a.do("POST", "/associations/", body).expect(t, 201)
+	exactKeys(t, r.body, associationKeys...)
+	id := r.body["id"].(string)
+	if r.body["associationType"] != "USER_DEFINED" || r.body["locationId"] != loc.ID {
+		t.Errorf("create %s", r.raw)
+	}
+	a.do("POST", "/associations/", body).errorBody(t, 400, "Association with key student_teacher already exists")
+	body["locationId"] = other.ID
+	a.do("POST", "/associations/", body).errorBody(t, 403, "The token does not have access to this location")
+
+	if r := a.do("GET", "/associations/"+id, nil).expect(t, 200); r.body["key"] != "student_teacher" {
+		t.Errorf("get %s", r.raw)
+	}
+	if r := a.do("GET", "/associations/key/student_teacher?locationId="+loc.ID, nil).expect(t, 200); r.body["id"] != id {
+		t.Errorf("by key %s", r.raw)
+	}
+	a.do("GET", "/associations/key/nope?locationId="+loc.ID, nil).errorBody(t, 404, "Association not found")
+	if r := a.do("GET", "/associations/objectKey/contact", nil).expect(t, 200); r.body["id"] != id {
+		t.Errorf("by object key %s", r.raw)
+	}
+	a.do("GET", "/associations/objectKey/opportunity", nil).errorBody(t, 404, "Association not found")
+	if r := a.do("GET", "/associations/?locationId="+loc.ID+"&skip=0&limit=10", nil).expect(t, 200); r.body["id"] != id {
+		t.Errorf("find %s", r.raw)
+	}
+	a.do("GET", "/associations/?locationId="+loc.ID+"&skip=1&limit=10", nil).errorBody(t, 404, "Association not found")
+
+	r = a.do("PUT", "/associations/"+id, map[string]any{"firstObjectLabel": "pupil", "secondObjectLabel": "tutor"}).expect(t, 200)
+	if r.body["firstObjectLabel"] != "pupil" || r.body["key"] != "student_teacher" {
+		t.Errorf("update %s", r.raw)
+	}
+
+	// Relations.
+	a.do("POST", "/associations/relations", map[string]any{"locationId": loc.ID, "associationId": "nope",
+		"firstRecordId": "r1", "secondRecordId": "c1"}).errorBody(t, 404, "Association not found")
+	var rels []string
+	for _, second := range []string{"c1", "c2"} {
+		r = a.do("POST", "/associations/relations", map[string]any{"locationId": loc.ID, "associationId": id,
+			"firstRecordId": "r1", "secondRecordId": second}).expect(t, 201)
+		exactKeys(t, r.body, associationKeys...)
+		if r.body["key"] != "student_teacher" || r.body["id"] == id {
+			t.Errorf("relation %s", r.raw)
+		}
+		rels = append(rels, r.body["id"].(string))
+	}
+	a.do("POST", "/associations/relations", map[string]any{"locationId": loc.ID, "associationId": id,
+		"firstRecordId": "r1", "secondRecordId": "c1"}).errorBody(t, 400, "Relation already exists")
+	if got, ok := srv.Store(loc.ID).Get("relations", rels[1]); !ok || got["secondRecordId"] != "c2" || got["associationId"] != id {
+		t.Errorf("relation state %v", got)
+	}
+	if r := a.do("GET", "/associations/relations/r1?locationId="+loc.ID+"&skip=1&limit=5", nil).expect(t, 200); r.body["id"] != rels[1] {
+		t.Errorf("relations page %s", r.raw)
+	}
+	if r := a.do("GET", "/associations/relations/c1?locationId="+loc.ID+"&skip=0&limit=5", nil).expect(t, 200); r.body["id"] != rels[0] {
+		t.Errorf("relations of c1 %s", r.raw)
+	}
+	a.do("GET", "/associations/relations/r1?locationId="+loc.ID+"&skip=0&limit=5&associationIds=other", nil).errorBody(t, 404, "Relation not found")
+	a.do("GET", "/associations/relations/r1?locationId="+loc.ID+"&skip=x&limit=5", nil).messages(t)
+	if r := a.do("DELETE", "/associations/relations/"+rels[0]+"?locationId="+loc.ID, nil).expect(t, 200); r.body["id"] != rels[0] {
+		t.Errorf("delete relation %s", r.raw)
+	}
+	a.do("DELETE", "/associations/relations/"+rels[0]+"?locationId="+loc.ID, nil).errorBody(t, 404, "Relation not found")
+
+	// Deleting the association deletes its relations.
+	r = a.do("DELETE", "/associations/"+id, nil).expect(t, 200)
+	exactKeys(t, r.body, "deleted", "id", "message")
+	if r.body["deleted"] != true || r.body["id"] != id {
+		t.Errorf("delete %s", r.raw)
+	}
+	if l := srv.Store(loc.ID).List("relations"); len(l) != 0 {
+		t.Errorf("relations left: %v", l)
+	}
+	a.do("GET", "/associations/relations/r1?locationId="+loc.ID+"&skip=0&limit=5", nil).errorBody(t, 404, "Relation not found")
+	a.do("GET", "/associations/"+id, nil).errorBody(t, 404, "Association not found")
+	a.do("DELETE", "/associations/"+id, nil).errorBody(t, 404, "Association not found")
+}
