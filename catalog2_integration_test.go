@@ -79,3 +79,73 @@ func TestAssociationsOnEmulator(t *testing.T) {
 	_, _, err = c.Associations.GetByID(ctx, a.ID)
 	assert.ErrorIs(t, err, ghl.ErrNotFound)
 }
+
+func TestBlogsOnEmulator(t *testing.T) {
+	t.Parallel()
+	e := newCatalogEnv(t)
+	c, ctx := e.client, t.Context()
+
+	sites, _, err := c.Blogs.List(ctx, e.loc.ID, nil)
+	require.NoError(t, err)
+	require.Len(t, sites, 1)
+	authors, _, err := c.Blogs.ListAuthorsByLocation(ctx, e.loc.ID, nil)
+	require.NoError(t, err)
+	require.Len(t, authors, 2)
+	cats, _, err := c.Blogs.ListCategoriesByLocation(ctx, e.loc.ID, nil)
+	require.NoError(t, err)
+	require.Len(t, cats, 2)
+
+	published, err := ghl.ParseTimestamp("2025-03-01T10:00:00.000Z")
+	require.NoError(t, err)
+	req := &ghl.BlogPostParamsCreateRequest{
+		Title: "Launch", LocationID: e.loc.ID, BlogID: sites[0].ID, ImageURL: "https://example.com/i.png",
+		Description: "We launched", RawHTML: "<p>Launch</p>", Status: ghl.BlogParamsStatusPUBLISHED,
+		ImageAltText: "launch", Categories: []string{cats[0].ID}, Author: authors[0].ID, URLSlug: "launch",
+		PublishedAt: published,
+	}
+	post, _, err := c.Blogs.CreatePost(ctx, req)
+	require.NoError(t, err)
+	require.NotEmpty(t, post.ID)
+	assert.Equal(t, "launch", post.URLSlug)
+	assert.Equal(t, []string{cats[0].ID}, post.Categories)
+
+	// The slug check knows the post's slug, except for the post itself.
+	taken, _, err := c.Blogs.CheckURLSlugExists(ctx, "launch", e.loc.ID, nil)
+	require.NoError(t, err)
+	assert.True(t, taken.Exists)
+	own, _, err := c.Blogs.CheckURLSlugExists(ctx, "launch", e.loc.ID, &ghl.BlogsCheckURLSlugExistsOptions{PostID: post.ID})
+	require.NoError(t, err)
+	assert.False(t, own.Exists)
+	free, _, err := c.Blogs.CheckURLSlugExists(ctx, "launch-2", e.loc.ID, nil)
+	require.NoError(t, err)
+	assert.False(t, free.Exists)
+	_, _, err = c.Blogs.CreatePost(ctx, req)
+	assert.ErrorIs(t, err, ghl.ErrBadRequest, "the slug is taken")
+
+	req.Title, req.URLSlug, req.Status = "Draft", "draft", ghl.BlogParamsStatusDRAFT
+	_, _, err = c.Blogs.CreatePost(ctx, req)
+	require.NoError(t, err)
+	posts, _, err := c.Blogs.ListPosts(ctx, e.loc.ID, sites[0].ID, &ghl.BlogsListPostsOptions{Status: "PUBLISHED"})
+	require.NoError(t, err)
+	require.Len(t, posts, 1)
+	assert.Equal(t, post.ID, posts[0].ID)
+
+	upd, _, err := c.Blogs.UpdatePost(ctx, post.ID, &ghl.BlogPostParamsUpdateRequest{
+		Title: "Launch day", LocationID: e.loc.ID, BlogID: sites[0].ID, ImageURL: req.ImageURL,
+		Description: "d", RawHTML: "<p>Day</p>", Status: ghl.BlogParamsStatusARCHIVED, ImageAltText: "x",
+		Categories: []string{cats[1].ID}, Author: authors[1].ID, URLSlug: "launch-day", PublishedAt: published,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "Launch day", upd.Title)
+	assert.True(t, upd.Archived)
+	moved, _, err := c.Blogs.CheckURLSlugExists(ctx, "launch", e.loc.ID, nil)
+	require.NoError(t, err)
+	assert.False(t, moved.Exists, "the old slug is free after the update")
+
+	_, _, err = c.Blogs.UpdatePost(ctx, "no-such-post", &ghl.BlogPostParamsUpdateRequest{
+		Title: "X", LocationID: e.loc.ID, BlogID: sites[0].ID, ImageURL: "u", Description: "d", RawHTML: "r",
+		Status: ghl.BlogParamsStatusDRAFT, ImageAltText: "a", Categories: []string{"c"}, Author: "a", URLSlug: "x",
+		PublishedAt: published,
+	})
+	assert.ErrorIs(t, err, ghl.ErrNotFound)
+}

@@ -1,6 +1,7 @@
 package ghltest
 
 import (
+	"hash/fnv"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,13 +13,14 @@ import (
 // names, envelope keys and statuses are the specs'.
 
 func init() {
-	for _, k := range []*kind{associationKind, relationKind} {
+	for _, k := range []*kind{associationKind, relationKind, blogSiteKind, blogAuthorKind, blogCategoryKind, blogPostKind} {
 		kinds[k.name] = k
 	}
 }
 
 func (s *Server) registerCatalog2Routes() {
 	s.registerAssociationRoutes()
+	s.registerBlogRoutes()
 }
 
 // view projects a document onto a schema's keys, answering its "id" as
@@ -347,4 +349,222 @@ func (s *Server) deleteRelation(c *reqCtx) {
 	enc := relationView(sc, r)
 	s.deleteRecordLocked(t, locID, r)
 	c.rawJSON(http.StatusOK, enc)
+}
+
+// Blogs. Each location has a seeded blog site, two authors and two
+// categories (created on the first blog request, IDs derived from the
+// location's); posts are created and edited through the API.
+
+var (
+	blogSiteKind     = &kind{name: "blogSites", notFound: "Blog not found", located: true}
+	blogAuthorKind   = &kind{name: "blogAuthors", notFound: "Author not found", located: true}
+	blogCategoryKind = &kind{name: "blogCategories", notFound: "Category not found", located: true}
+	blogPostKind     = &kind{name: "blogPosts", notFound: "Blog post not found", located: true,
+		fields: parseFields("title:string blogId:string imageUrl:string description:string rawHTML:string status:string " +
+			"imageAltText:string categories:array tags:array author:string urlSlug:string canonicalLink:string publishedAt:string"),
+		defaults: func(s *Server, d map[string]any) {
+			setDefault(d, "archived", false)
+			setDefault(d, "tags", []any{})
+			setDefault(d, "categories", []any{})
+			setDefault(d, "updatedAt", formatTime(s.now()))
+		},
+	}
+)
+
+// Answer keys: BlogPostResponseDto (posts), AuthorResponseDTO,
+// CategoryResponseDTO and the blog sites' {_id,name}; IDs are "_id".
+var (
+	blogPostKeys     = strings.Fields("categories tags archived title description imageUrl status imageAltText urlSlug canonicalLink author publishedAt updatedAt")
+	blogAuthorKeys   = strings.Fields("name locationId updatedAt canonicalLink")
+	blogCategoryKeys = strings.Fields("label locationId updatedAt canonicalLink urlSlug")
+	blogSiteKeys     = strings.Fields("name")
+	blogStatuses     = []string{"DRAFT", "PUBLISHED", "SCHEDULED", "ARCHIVED"}
+)
+
+// derivedID is a 24-hex-digit ID derived from its parts (seeded records
+// take no numbers from the server's generator).
+func derivedID(parts ...string) string {
+	h1, h2 := fnv.New64a(), fnv.New32a()
+	for _, p := range parts {
+		h1.Write([]byte(p + "\x00"))
+		h2.Write([]byte(p + "\x00"))
+	}
+	const hexd = "0123456789abcdef"
+	b := make([]byte, 0, 24)
+	for v, n := h1.Sum64(), 0; n < 16; n, v = n+1, v>>4 {
+		b = append(b, hexd[v&15])
+	}
+	for v, n := uint64(h2.Sum32()), 0; n < 8; n, v = n+1, v>>4 {
+		b = append(b, hexd[v&15])
+	}
+	return string(b)
+}
+
+// seedBlogsLocked gives a location its blog site, authors and categories
+// the first time (s.mu held for writing).
+func (s *Server) seedBlogsLocked(locID string, sc *scope) {
+	if sc.peek(blogSiteKind.name) != nil {
+		return
+	}
+	now := formatTime(s.now())
+	put := func(k *kind, doc map[string]any) {
+		doc["locationId"] = locID
+		sc.tableLocked(k.name).insert(&record{seq: s.nextSeqLocked(), doc: doc})
+	}
+	put(blogSiteKind, map[string]any{"id": derivedID(locID, "blog"), "name": "Blog"})
+	for _, n := range []string{"Ada Writer", "Ben Editor"} {
+		put(blogAuthorKind, map[string]any{"id": derivedID(locID, "author", n), "name": n, "updatedAt": now,
+			"canonicalLink": "https://example.com/blog/author/" + strings.ReplaceAll(strings.ToLower(n), " ", "-")})
+	}
+	for _, n := range []string{"News", "Guides"} {
+		slug := strings.ToLower(n)
+		put(blogCategoryKind, map[string]any{"id": derivedID(locID, "category", n), "label": n, "urlSlug": slug,
+			"updatedAt": now, "canonicalLink": "https://example.com/blog/category/" + slug})
+	}
+}
+
+// blogScopeLocked checks the locationId query parameter and returns its
+// seeded scope (s.mu held for writing).
+func (c *reqCtx) blogScopeLocked(locID string) *scope {
+	sc := c.scopeLocked(locID)
+	if sc != nil {
+		c.s.seedBlogsLocked(locID, sc)
+	}
+	return sc
+}
+
+func (s *Server) registerBlogRoutes() {
+	s.handle("GET", "/blogs/site/all", s.blogList(blogSiteKind, "data", blogSiteKeys, skipLimit(20), "name"))
+	s.handle("GET", "/blogs/authors", s.blogList(blogAuthorKind, "authors", blogAuthorKeys, offsetLimit(20), ""))
+	s.handle("GET", "/blogs/categories", s.blogList(blogCategoryKind, "categories", blogCategoryKeys, offsetLimit(20), ""))
+	s.handle("GET", "/blogs/posts/all", s.blogList(blogPostKind, "blogs", blogPostKeys, offsetLimit(20), "title"))
+	s.handle("POST", "/blogs/posts", s.writeBlogPost)
+	s.handle("PUT", "/blogs/posts/{postId}", s.writeBlogPost)
+	s.handle("GET", "/blogs/posts/url-slug-exists", s.blogSlugExists)
+}
+
+// blogList answers {"<key>":[...]}: the location's records of k, paged,
+// filtered by searchTerm (a substring of the search field) and, for
+// posts, by blogId and status.
+func (s *Server) blogList(k *kind, key string, keys []string, p pager, search string) func(*reqCtx) {
+	return func(c *reqCtx) {
+		if !c.validQuery() {
+			return
+		}
+		q := c.q()
+		locID := q.Get("locationId")
+		if !c.checkLocation(locID) {
+			return
+		}
+		term, blogID, status := q.Get("searchTerm"), q.Get("blogId"), q.Get("status")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		sc := c.blogScopeLocked(locID)
+		if sc == nil {
+			return
+		}
+		var recs []*record
+		for _, r := range sc.peek(k.name).all() {
+			if (search == "" || term == "" || hasFold(stringField(r.doc, search), term)) &&
+				(k != blogPostKind || (r.doc["blogId"] == blogID && (status == "" || r.doc["status"] == status))) {
+				recs = append(recs, r)
+			}
+		}
+		recs, ok := c.page(p, recs)
+		if !ok {
+			return
+		}
+		c.json(http.StatusOK, map[string]any{key: views(recs, keys, "_id")})
+	}
+}
+
+// writeBlogPost is create (200 {"data":post}) and update (200
+// {"updatedBlogPost":post}) of a post: the blog must exist, status be one
+// of the spec's, and the URL slug not be another post's in the location.
+func (s *Server) writeBlogPost(c *reqCtx) {
+	m, ok := c.validBody()
+	if !ok {
+		return
+	}
+	locID := stringField(m, "locationId")
+	if !c.checkLocation(locID) {
+		return
+	}
+	postID := c.param("postId")
+	doc := map[string]any{}
+	errs := applyFields(blogPostKind, doc, m)
+	if st, isStr := m["status"].(string); isStr && !slices.Contains(blogStatuses, st) {
+		errs = append(errs, "status must be one of the following values: "+strings.Join(blogStatuses, ", "))
+	}
+	if errs != nil {
+		c.unprocessable(errs...)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sc := c.blogScopeLocked(locID)
+	if sc == nil {
+		return
+	}
+	t := sc.tableLocked(blogPostKind.name)
+	var old *record
+	if postID != "" {
+		if old = t.get(postID); old == nil {
+			c.notFound(blogPostKind.notFound)
+			return
+		}
+	}
+	if sc.peek(blogSiteKind.name).get(stringField(doc, "blogId")) == nil {
+		c.notFound(blogSiteKind.notFound)
+		return
+	}
+	if blogSlugTaken(t, stringField(doc, "urlSlug"), postID) {
+		c.badRequest("Url slug already exists")
+		return
+	}
+	doc["archived"] = doc["status"] == "ARCHIVED"
+	if old == nil {
+		s.defaultsLocked(blogPostKind, locID, doc)
+		r := &record{seq: s.nextSeqLocked(), doc: doc}
+		t.insert(r)
+		c.rawJSON(http.StatusOK, wrap("data", marshal(view(r.doc, blogPostKeys, "_id"))))
+		return
+	}
+	nd := cloneJSON(old.doc).(map[string]any)
+	for k, v := range doc {
+		nd[k] = v
+	}
+	nd["updatedAt"] = formatTime(s.now())
+	t.replace(old, nd)
+	c.rawJSON(http.StatusOK, wrap("updatedBlogPost", marshal(view(old.doc, blogPostKeys, "_id"))))
+}
+
+// blogSlugTaken reports whether a post other than except has the slug.
+func blogSlugTaken(t *rtable, slug, except string) bool {
+	for _, r := range t.all() {
+		if r.id() != except && strings.EqualFold(stringField(r.doc, "urlSlug"), slug) {
+			return true
+		}
+	}
+	return false
+}
+
+// blogSlugExists answers {"exists":bool}: whether a post of the location
+// other than postId has the urlSlug.
+func (s *Server) blogSlugExists(c *reqCtx) {
+	if !c.validQuery() {
+		return
+	}
+	q := c.q()
+	locID := q.Get("locationId")
+	if !c.checkLocation(locID) {
+		return
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sc := c.scopeLocked(locID)
+	if sc == nil {
+		return
+	}
+	c.json(http.StatusOK, map[string]any{"exists": blogSlugTaken(sc.peek(blogPostKind.name), q.Get("urlSlug"), q.Get("postId"))})
 }

@@ -95,3 +95,88 @@ func TestAssociationsAPI(t *testing.T) {
 	a.do("GET", "/associations/"+id, nil).errorBody(t, 404, "Association not found")
 	a.do("DELETE", "/associations/"+id, nil).errorBody(t, 404, "Association not found")
 }
+
+func TestBlogsAPI(t *testing.T) {
+	srv := ghltest.NewServer()
+	defer srv.Close()
+	loc := srv.CreateLocation("A")
+	other := srv.CreateLocation("B")
+	a := newAPI(t, srv, loc.Token)
+
+	r := a.do("GET", "/blogs/site/all?locationId="+loc.ID+"&skip=0&limit=10", nil).expect(t, 200)
+	exactKeys(t, r.body, "data")
+	sites := r.list(t, "data")
+	if len(sites) != 1 {
+		t.Fatalf("sites %s", r.raw)
+	}
+	exactKeys(t, sites[0], "_id", "name")
+	blogID := sites[0]["_id"].(string)
+	r = a.do("GET", "/blogs/authors?locationId="+loc.ID+"&limit=1&offset=1", nil).expect(t, 200)
+	exactKeys(t, r.body, "authors")
+	if l := r.list(t, "authors"); len(l) != 1 || l[0]["name"] != "Ben Editor" {
+		t.Errorf("authors %s", r.raw)
+	} else {
+		exactKeys(t, l[0], "_id", "name", "locationId", "updatedAt", "canonicalLink")
+	}
+	r = a.do("GET", "/blogs/categories?locationId="+loc.ID+"&limit=10&offset=0", nil).expect(t, 200)
+	if l := r.list(t, "categories"); len(l) != 2 || l[0]["label"] != "News" {
+		t.Errorf("categories %s", r.raw)
+	} else {
+		exactKeys(t, l[0], "_id", "label", "locationId", "updatedAt", "canonicalLink", "urlSlug")
+	}
+	a.do("GET", "/blogs/authors?locationId="+other.ID+"&limit=1&offset=0", nil).errorBody(t, 403, "The token does not have access to this location")
+
+	post := map[string]any{"title": "Hello", "locationId": loc.ID, "blogId": blogID, "imageUrl": "https://x/i.png",
+		"description": "d", "rawHTML": "<p>hi</p>", "status": "DRAFT", "imageAltText": "i", "categories": []string{},
+		"author": "a1", "urlSlug": "hello", "publishedAt": "2025-01-01T00:00:00.000Z"}
+	r = a.do("POST", "/blogs/posts", post).expect(t, 200)
+	exactKeys(t, r.body, "data")
+	p := r.obj(t, "data")
+	exactKeys(t, p, "_id", "categories", "tags", "archived", "title", "description", "imageUrl", "status",
+		"imageAltText", "urlSlug", "author", "publishedAt", "updatedAt")
+	id := p["_id"].(string)
+	a.do("POST", "/blogs/posts", post).errorBody(t, 400, "Url slug already exists")
+	post["status"] = "LIVE"
+	post["urlSlug"] = "other"
+	if m := a.do("POST", "/blogs/posts", post).messages(t); len(m) != 1 {
+		t.Errorf("422 %v", m)
+	}
+	post["status"], post["blogId"] = "PUBLISHED", "nope"
+	a.do("POST", "/blogs/posts", post).errorBody(t, 404, "Blog not found")
+	post["blogId"], post["title"] = blogID, "Second"
+	a.do("POST", "/blogs/posts", post).expect(t, 200)
+
+	if r := a.do("GET", "/blogs/posts/url-slug-exists?urlSlug=hello&locationId="+loc.ID, nil).expect(t, 200); string(r.raw) != `{"exists":true}` {
+		t.Errorf("slug %s", r.raw)
+	}
+	if r := a.do("GET", "/blogs/posts/url-slug-exists?urlSlug=hello&locationId="+loc.ID+"&postId="+id, nil).expect(t, 200); r.body["exists"] != false {
+		t.Errorf("own slug %s", r.raw)
+	}
+	if r := a.do("GET", "/blogs/posts/url-slug-exists?urlSlug=new&locationId="+loc.ID, nil).expect(t, 200); r.body["exists"] != false {
+		t.Errorf("free slug %s", r.raw)
+	}
+
+	list := "/blogs/posts/all?locationId=" + loc.ID + "&blogId=" + blogID
+	if l := a.do("GET", list+"&limit=10&offset=0", nil).expect(t, 200).list(t, "blogs"); len(l) != 2 {
+		t.Errorf("posts %v", l)
+	}
+	if l := a.do("GET", list+"&limit=10&offset=0&status=PUBLISHED", nil).expect(t, 200).list(t, "blogs"); len(l) != 1 || l[0]["title"] != "Second" {
+		t.Errorf("published %v", l)
+	}
+	if l := a.do("GET", list+"&limit=1&offset=1", nil).expect(t, 200).list(t, "blogs"); len(l) != 1 || l[0]["title"] != "Second" {
+		t.Errorf("page %v", l)
+	}
+
+	post["title"], post["urlSlug"], post["status"] = "Hello again", "hello", "ARCHIVED"
+	r = a.do("PUT", "/blogs/posts/"+id, post).expect(t, 200)
+	exactKeys(t, r.body, "updatedBlogPost")
+	if u := r.obj(t, "updatedBlogPost"); u["title"] != "Hello again" || u["archived"] != true || u["_id"] != id {
+		t.Errorf("update %s", r.raw)
+	}
+	post["urlSlug"] = "other"
+	a.do("PUT", "/blogs/posts/"+id, post).errorBody(t, 400, "Url slug already exists")
+	a.do("PUT", "/blogs/posts/nope", post).errorBody(t, 404, "Blog post not found")
+	if got, ok := srv.Store(loc.ID).Get("blogPosts", id); !ok || got["rawHTML"] != "<p>hi</p>" || got["blogId"] != blogID {
+		t.Errorf("state %v", got)
+	}
+}
