@@ -149,3 +149,47 @@ func TestBlogsOnEmulator(t *testing.T) {
 	})
 	assert.ErrorIs(t, err, ghl.ErrNotFound)
 }
+
+func TestSchedulesOnEmulator(t *testing.T) {
+	t.Parallel()
+	e := newCatalogEnv(t)
+	c, ctx := e.client, t.Context()
+	cal := e.srv.Store(e.loc.ID).Put("calendars", map[string]any{"name": "Demo"})
+
+	sch, resp, err := c.Calendars.CreateSchedule(ctx, &ghl.ScheduleCreateRequest{
+		LocationID: e.loc.ID, Name: "Office hours", Timezone: "Europe/Berlin", UserID: "user-1"})
+	require.NoError(t, err)
+	assert.Equal(t, 201, resp.StatusCode)
+	require.NotEmpty(t, sch.ID)
+	assert.Equal(t, "Office hours", sch.Name)
+
+	added, _, err := c.Calendars.AddToSchedule(ctx, sch.ID, cal)
+	require.NoError(t, err)
+	assert.True(t, added.Success)
+	_, _, err = c.Calendars.AddToSchedule(ctx, sch.ID, "no-such-calendar")
+	assert.ErrorIs(t, err, ghl.ErrNotFound)
+	list, _, err := c.Calendars.ListSchedules(ctx, e.loc.ID, "user-1", &ghl.CalendarsListSchedulesOptions{CalendarID: cal})
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, []string{cal}, list[0].CalendarIDs)
+	removed, _, err := c.Calendars.RemoveFromSchedule(ctx, sch.ID, cal)
+	require.NoError(t, err)
+	assert.True(t, removed.Success)
+	list, _, err = c.Calendars.ListSchedules(ctx, e.loc.ID, "user-1", &ghl.CalendarsListSchedulesOptions{CalendarID: cal})
+	require.NoError(t, err)
+	assert.Empty(t, list)
+
+	upd, _, err := c.Calendars.UpdateSchedule(ctx, sch.ID, &ghl.ScheduleUpdateRequest{Name: ghl.Ptr("Evenings")})
+	require.NoError(t, err)
+	assert.Equal(t, "Evenings", upd.Name)
+	got, _, err := c.Calendars.GetScheduleByID(ctx, sch.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Evenings", got.Name)
+	assert.Equal(t, "Europe/Berlin", got.Timezone)
+
+	del, _, err := c.Calendars.DeleteSchedule(ctx, sch.ID)
+	require.NoError(t, err)
+	assert.True(t, del.Success)
+	_, _, err = c.Calendars.GetScheduleByID(ctx, sch.ID)
+	assert.ErrorIs(t, err, ghl.ErrNotFound)
+}

@@ -13,7 +13,8 @@ import (
 // names, envelope keys and statuses are the specs'.
 
 func init() {
-	for _, k := range []*kind{associationKind, relationKind, blogSiteKind, blogAuthorKind, blogCategoryKind, blogPostKind} {
+	for _, k := range []*kind{associationKind, relationKind, blogSiteKind, blogAuthorKind, blogCategoryKind, blogPostKind,
+		scheduleKind} {
 		kinds[k.name] = k
 	}
 }
@@ -21,6 +22,7 @@ func init() {
 func (s *Server) registerCatalog2Routes() {
 	s.registerAssociationRoutes()
 	s.registerBlogRoutes()
+	s.registerScheduleRoutes()
 }
 
 // view projects a document onto a schema's keys, answering its "id" as
@@ -567,4 +569,78 @@ func (s *Server) blogSlugExists(c *reqCtx) {
 		return
 	}
 	c.json(http.StatusOK, map[string]any{"exists": blogSlugTaken(sc.peek(blogPostKind.name), q.Get("urlSlug"), q.Get("postId"))})
+}
+
+// Calendar schedules (the availability schedules of calendars.json).
+
+var scheduleKind = &kind{
+	name: "schedules", one: "schedule", many: "schedules", notFound: "Schedule not found", located: true,
+	fields: parseFields("name:string rules:array timezone:string userId:string calendarIds:array"),
+	apply: func(s *Server, _ string, d, _ map[string]any, create bool) []string {
+		d["dateUpdated"] = formatTime(s.now())
+		return nil
+	},
+	defaults: func(s *Server, d map[string]any) {
+		setDefault(d, "rules", []any{})
+		setDefault(d, "calendarIds", []any{})
+		setDefault(d, "deleted", false)
+		setDefault(d, "dateAdded", formatTime(s.now()))
+		setDefault(d, "dateUpdated", d["dateAdded"])
+	},
+}
+
+func (s *Server) registerScheduleRoutes() {
+	k, one := scheduleKind, envelope{"", "schedule"}
+	success := func(*record) []byte { return []byte(`{"success":true}`) }
+	s.crud("/calendars/schedules", "/calendars/schedules/{id}", op{},
+		op{k: k, in: inBodyLocation, status: http.StatusCreated, env: one},
+		op{k: k, in: inTokenLocation, env: one},
+		op{k: k, in: inTokenLocation, env: one},
+		op{k: k, in: inTokenLocation, deleted: success})
+	s.handle("GET", "/calendars/schedules/search", s.listH(op{k: k, in: inQueryLocation, pager: skipLimit(100),
+		filter: func(c *reqCtx) func(map[string]any) bool {
+			user, cal := c.q().Get("userId"), c.q().Get("calendarId")
+			return func(d map[string]any) bool {
+				return d["userId"] == user && (cal == "" || slices.Contains(stringsOf(d["calendarIds"]), cal))
+			}
+		}}))
+	s.handle("PUT", "/calendars/schedules/{id}/associations/{calendarId}", s.scheduleCalendar(true))
+	s.handle("DELETE", "/calendars/schedules/{id}/associations/{calendarId}", s.scheduleCalendar(false))
+}
+
+// scheduleCalendar adds a calendar of the location to a schedule, or
+// removes it; both answer {"success":true}.
+func (s *Server) scheduleCalendar(add bool) func(*reqCtx) {
+	return func(c *reqCtx) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		sc := c.scopeLocked(c.p.locationID)
+		if sc == nil {
+			return
+		}
+		t := sc.peek(scheduleKind.name)
+		r := t.get(c.param("id"))
+		if r == nil {
+			c.notFound(scheduleKind.notFound)
+			return
+		}
+		cal := c.param("calendarId")
+		if sc.peek(calendarKind.name).get(cal) == nil {
+			c.notFound(calendarKind.notFound)
+			return
+		}
+		ids := slices.DeleteFunc(slices.Clone(stringsOf(r.doc["calendarIds"])), func(x string) bool { return x == cal })
+		if add {
+			ids = append(ids, cal)
+		}
+		doc := cloneJSON(r.doc).(map[string]any)
+		list := make([]any, len(ids))
+		for i, id := range ids {
+			list[i] = id
+		}
+		doc["calendarIds"] = list
+		doc["dateUpdated"] = formatTime(s.now())
+		t.replace(r, doc)
+		c.rawJSON(http.StatusOK, []byte(`{"success":true}`))
+	}
 }

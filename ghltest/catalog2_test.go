@@ -1,6 +1,7 @@
 package ghltest_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/salesnexus/ghl-go/ghltest"
@@ -179,4 +180,56 @@ func TestBlogsAPI(t *testing.T) {
 	if got, ok := srv.Store(loc.ID).Get("blogPosts", id); !ok || got["rawHTML"] != "<p>hi</p>" || got["blogId"] != blogID {
 		t.Errorf("state %v", got)
 	}
+}
+
+func TestSchedulesAPI(t *testing.T) {
+	srv := ghltest.NewServer()
+	defer srv.Close()
+	loc := srv.CreateLocation("A")
+	other := srv.CreateLocation("B")
+	a := newAPI(t, srv, loc.Token)
+	cal := srv.Store(loc.ID).Put("calendars", map[string]any{"name": "Demo"})
+
+	a.do("POST", "/calendars/schedules", map[string]any{}).messages(t)
+	body := map[string]any{"locationId": loc.ID, "name": "Office hours", "timezone": "America/Chicago", "userId": "u1",
+		"rules": []any{map[string]any{"type": "wday", "day": "monday", "intervals": []any{map[string]any{"from": "09:00", "to": "17:00"}}}}}
+	r := a.do("POST", "/calendars/schedules", body).expect(t, 201)
+	exactKeys(t, r.body, "schedule")
+	sch := r.obj(t, "schedule")
+	exactKeys(t, sch, "id", "name", "locationId", "rules", "timezone", "dateAdded", "dateUpdated", "userId", "calendarIds", "deleted")
+	id := sch["id"].(string)
+	body["locationId"] = other.ID
+	a.do("POST", "/calendars/schedules", body).errorBody(t, 403, "The token does not have access to this location")
+
+	a.do("PUT", "/calendars/schedules/"+id+"/associations/"+cal, nil).expect(t, 200)
+	a.do("PUT", "/calendars/schedules/"+id+"/associations/nope", nil).errorBody(t, 404, "Calendar not found")
+	a.do("PUT", "/calendars/schedules/nope/associations/"+cal, nil).errorBody(t, 404, "Schedule not found")
+	search := "/calendars/schedules/search?locationId=" + loc.ID + "&userId=u1"
+	r = a.do("GET", search+"&calendarId="+cal, nil).expect(t, 200)
+	exactKeys(t, r.body, "schedules")
+	if l := r.list(t, "schedules"); len(l) != 1 || l[0]["id"] != id || !slices.Equal(strs(l[0]["calendarIds"]), []string{cal}) {
+		t.Errorf("search %s", r.raw)
+	}
+	if l := a.do("GET", "/calendars/schedules/search?locationId="+loc.ID+"&userId=u2", nil).expect(t, 200).list(t, "schedules"); len(l) != 0 {
+		t.Errorf("other user %v", l)
+	}
+	r = a.do("DELETE", "/calendars/schedules/"+id+"/associations/"+cal, nil).expect(t, 200)
+	if string(r.raw) != `{"success":true}` {
+		t.Errorf("remove %s", r.raw)
+	}
+	if l := a.do("GET", search+"&calendarId="+cal, nil).expect(t, 200).list(t, "schedules"); len(l) != 0 {
+		t.Errorf("after remove %v", l)
+	}
+
+	r = a.do("PUT", "/calendars/schedules/"+id, map[string]any{"name": "Late hours"}).expect(t, 200)
+	if got := r.obj(t, "schedule"); got["name"] != "Late hours" || got["timezone"] != "America/Chicago" {
+		t.Errorf("update %s", r.raw)
+	}
+	if got := a.do("GET", "/calendars/schedules/"+id, nil).expect(t, 200).obj(t, "schedule"); got["name"] != "Late hours" {
+		t.Errorf("get %v", got)
+	}
+	if r := a.do("DELETE", "/calendars/schedules/"+id, nil).expect(t, 200); string(r.raw) != `{"success":true}` {
+		t.Errorf("delete %s", r.raw)
+	}
+	a.do("GET", "/calendars/schedules/"+id, nil).errorBody(t, 404, "Schedule not found")
 }
