@@ -193,3 +193,56 @@ func TestSchedulesOnEmulator(t *testing.T) {
 	_, _, err = c.Calendars.GetScheduleByID(ctx, sch.ID)
 	assert.ErrorIs(t, err, ghl.ErrNotFound)
 }
+
+func TestCustomFieldsV2OnEmulator(t *testing.T) {
+	t.Parallel()
+	e := newCatalogEnv(t)
+	c, ctx := e.client, t.Context()
+
+	folder, resp, err := c.CustomFields.CreateFolder(ctx, &ghl.FolderCreateRequest{
+		ObjectKey: "custom_objects.pets", Name: "Pet info", LocationID: e.loc.ID})
+	require.NoError(t, err)
+	assert.Equal(t, 201, resp.StatusCode)
+	require.NotEmpty(t, folder.ID)
+
+	f, resp, err := c.CustomFields.Create(ctx, &ghl.CustomFieldsCustomFieldsCreateRequest{
+		LocationID: e.loc.ID, Name: ghl.Ptr("Breed"), ShowInForms: true, DataType: ghl.DataTypeTEXT,
+		FieldKey: "custom_objects.pets.breed", ObjectKey: "custom_objects.pets", ParentID: folder.ID})
+	require.NoError(t, err)
+	assert.Equal(t, 201, resp.StatusCode)
+	require.NotEmpty(t, f.ID)
+	assert.Equal(t, folder.ID, f.ParentID)
+	assert.False(t, f.DateAdded.IsZero())
+
+	all, _, err := c.CustomFields.GetByObjectKey(ctx, "custom_objects.pets", e.loc.ID)
+	require.NoError(t, err)
+	require.Len(t, all.Fields, 1)
+	require.Len(t, all.Folders, 1)
+	assert.Equal(t, f.ID, all.Fields[0].ID)
+	assert.Equal(t, folder.ID, all.Folders[0].ID)
+
+	upd, _, err := c.CustomFields.Update(ctx, f.ID, &ghl.CustomFieldsCustomFieldsUpdateRequest{
+		LocationID: e.loc.ID, Name: ghl.Ptr("Breed name"), ShowInForms: true})
+	require.NoError(t, err)
+	assert.Equal(t, "Breed name", upd.Name)
+	got, _, err := c.CustomFields.GetByID(ctx, f.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Breed name", got.Name)
+	assert.Equal(t, "custom_objects.pets.breed", got.FieldKey)
+
+	renamed, _, err := c.CustomFields.UpdateFolder(ctx, folder.ID, &ghl.FolderUpdateRequest{Name: "Pets", LocationID: e.loc.ID})
+	require.NoError(t, err)
+	assert.Equal(t, "Pets", renamed.Name)
+
+	del, _, err := c.CustomFields.Delete(ctx, f.ID)
+	require.NoError(t, err)
+	assert.True(t, del.Succeded)
+	assert.Equal(t, "custom_objects.pets.breed", del.Key)
+	_, _, err = c.CustomFields.GetByID(ctx, f.ID)
+	assert.ErrorIs(t, err, ghl.ErrNotFound)
+	fdel, _, err := c.CustomFields.DeleteFolder(ctx, folder.ID, e.loc.ID)
+	require.NoError(t, err)
+	assert.True(t, fdel.Succeded)
+	_, _, err = c.CustomFields.DeleteFolder(ctx, folder.ID, e.loc.ID)
+	assert.ErrorIs(t, err, ghl.ErrNotFound)
+}

@@ -2,6 +2,7 @@ package ghltest
 
 import (
 	"hash/fnv"
+	stdmaps "maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -14,7 +15,7 @@ import (
 
 func init() {
 	for _, k := range []*kind{associationKind, relationKind, blogSiteKind, blogAuthorKind, blogCategoryKind, blogPostKind,
-		scheduleKind} {
+		scheduleKind, fieldV2Kind, fieldFolderKind} {
 		kinds[k.name] = k
 	}
 }
@@ -23,6 +24,7 @@ func (s *Server) registerCatalog2Routes() {
 	s.registerAssociationRoutes()
 	s.registerBlogRoutes()
 	s.registerScheduleRoutes()
+	s.registerCustomFieldV2Routes()
 }
 
 // view projects a document onto a schema's keys, answering its "id" as
@@ -643,4 +645,229 @@ func (s *Server) scheduleCalendar(add bool) func(*reqCtx) {
 		t.replace(r, doc)
 		c.rawJSON(http.StatusOK, []byte(`{"success":true}`))
 	}
+}
+
+// Custom fields v2 (/custom-fields/): fields and folders by object key.
+// Deleting a folder deletes its fields.
+
+var fieldV2Updatable = parseFields("name:string description:string placeholder:string showInForms:boolean " +
+	"options:array acceptedFormats:string maxFileLimit:number")
+
+var fieldV2Kind = &kind{
+	name: "customFieldsV2", notFound: "Custom field not found", located: true,
+	fields: append(parseFields("dataType:string fieldKey:string objectKey:string allowCustomOption:boolean parentId:string"),
+		fieldV2Updatable...),
+	links: func(d map[string]any) []string { return []string{stringField(d, "parentId")} },
+	defaults: func(s *Server, d map[string]any) {
+		setDefault(d, "showInForms", false)
+		setDefault(d, "dateAdded", formatTime(s.now()))
+		setDefault(d, "dateUpdated", d["dateAdded"])
+	},
+}
+
+var fieldFolderKind = &kind{
+	name: "customFieldFolders", notFound: "Folder not found", located: true,
+	fields: parseFields("objectKey:string name:string"),
+	onDelete: func(s *Server, locID string, r *record) {
+		if loc := s.st.locations[locID]; loc != nil {
+			t := loc.res.peek(fieldV2Kind.name)
+			for _, f := range slices.Clone(t.childrenOf(r.id())) {
+				t.remove(f)
+			}
+		}
+	},
+}
+
+var (
+	fieldV2DataTypes = strings.Fields("TEXT LARGE_TEXT NUMERICAL PHONE MONETORY CHECKBOX SINGLE_OPTIONS " +
+		"MULTIPLE_OPTIONS DATE TEXTBOX_LIST FILE_UPLOAD RADIO EMAIL")
+	fieldV2Formats = strings.Fields(".pdf .docx .doc .jpg .jpeg .png .gif .csv .xlsx .xls all")
+)
+
+// enumErrors checks string fields of body against their allowed values.
+func enumErrors(body map[string]any, enums map[string][]string) []string {
+	var errs []string
+	for _, k := range slices.Sorted(stdmaps.Keys(enums)) {
+		if v, ok := body[k].(string); ok && !slices.Contains(enums[k], v) {
+			errs = append(errs, k+" must be one of the following values: "+strings.Join(enums[k], ", "))
+		}
+	}
+	return errs
+}
+
+func (s *Server) registerCustomFieldV2Routes() {
+	f, one := fieldV2Kind, envelope{"", "field"}
+	s.handle("POST", "/custom-fields/", s.writeFieldV2)
+	s.handle("PUT", "/custom-fields/{id}", s.writeFieldV2)
+	s.handle("GET", "/custom-fields/{id}", s.getH(op{k: f, in: inTokenLocation, status: http.StatusOK, env: one}))
+	s.handle("DELETE", "/custom-fields/{id}", s.deleteH(op{k: f, in: inTokenLocation, status: http.StatusOK,
+		deleted: func(r *record) []byte {
+			return marshal(map[string]any{"succeded": true, "id": r.id(), "key": r.doc["fieldKey"]})
+		}}))
+	s.handle("GET", "/custom-fields/object-key/{objectKey}", s.fieldsByObjectKey)
+	s.handle("POST", "/custom-fields/folder", s.writeFieldFolder)
+	s.handle("PUT", "/custom-fields/folder/{id}", s.writeFieldFolder)
+	s.handle("DELETE", "/custom-fields/folder/{id}", s.deleteFieldFolder)
+}
+
+// writeFieldV2 creates (201) or updates (200) a field: {"field":{...}}. A
+// new field needs a folder (parentId) of its objectKey and a fieldKey not
+// taken in the location; an update changes only the spec's updatable
+// fields.
+func (s *Server) writeFieldV2(c *reqCtx) {
+	m, ok := c.validBody()
+	if !ok {
+		return
+	}
+	locID := stringField(m, "locationId")
+	if !c.checkLocation(locID) {
+		return
+	}
+	id := c.param("id")
+	k := fieldV2Kind
+	if id != "" {
+		k = &kind{fields: fieldV2Updatable}
+	}
+	doc := map[string]any{}
+	errs := applyFields(k, doc, m)
+	enums := map[string][]string{"acceptedFormats": fieldV2Formats}
+	if id == "" {
+		enums["dataType"] = fieldV2DataTypes
+	}
+	if errs = append(errs, enumErrors(m, enums)...); errs != nil {
+		c.unprocessable(errs...)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sc := c.scopeLocked(locID)
+	if sc == nil {
+		return
+	}
+	t := sc.tableLocked(fieldV2Kind.name)
+	if id != "" {
+		r := t.get(id)
+		if r == nil {
+			c.notFound(fieldV2Kind.notFound)
+			return
+		}
+		nd := cloneJSON(r.doc).(map[string]any)
+		for k, v := range doc {
+			nd[k] = v
+		}
+		nd["dateUpdated"] = formatTime(s.now())
+		t.replace(r, nd)
+		c.rawJSON(http.StatusOK, wrap("field", r.enc))
+		return
+	}
+	folder := sc.peek(fieldFolderKind.name).get(stringField(doc, "parentId"))
+	if folder == nil || folder.doc["objectKey"] != doc["objectKey"] {
+		c.notFound(fieldFolderKind.notFound)
+		return
+	}
+	for _, r := range t.all() {
+		if r.doc["fieldKey"] == doc["fieldKey"] {
+			c.badRequest("Field key " + stringField(doc, "fieldKey") + " already exists")
+			return
+		}
+	}
+	s.defaultsLocked(fieldV2Kind, locID, doc)
+	r := &record{seq: s.nextSeqLocked(), doc: doc}
+	t.insert(r)
+	c.rawJSON(http.StatusCreated, wrap("field", r.enc))
+}
+
+// fieldsByObjectKey answers {"fields":[...],"folders":[...]} of an object
+// key in the location, in creation order.
+func (s *Server) fieldsByObjectKey(c *reqCtx) {
+	if !c.validQuery() {
+		return
+	}
+	locID := c.q().Get("locationId")
+	if !c.checkLocation(locID) {
+		return
+	}
+	key := c.param("objectKey")
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sc := c.scopeLocked(locID)
+	if sc == nil {
+		return
+	}
+	of := func(k *kind) []byte {
+		var recs []*record
+		for _, r := range sc.peek(k.name).all() {
+			if r.doc["objectKey"] == key {
+				recs = append(recs, r)
+			}
+		}
+		b := listJSON("x", recs, "")
+		return b[5 : len(b)-1] // the bare array
+	}
+	b := append([]byte(`{"fields":`), of(fieldV2Kind)...)
+	b = append(append(b, `,"folders":`...), of(fieldFolderKind)...)
+	c.rawJSON(http.StatusOK, append(b, '}'))
+}
+
+// writeFieldFolder creates (201) or renames (200) a folder; both answer
+// the bare folder {id,objectKey,locationId,name}.
+func (s *Server) writeFieldFolder(c *reqCtx) {
+	m, ok := c.validBody()
+	if !ok {
+		return
+	}
+	locID := stringField(m, "locationId")
+	if !c.checkLocation(locID) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sc := c.scopeLocked(locID)
+	if sc == nil {
+		return
+	}
+	t := sc.tableLocked(fieldFolderKind.name)
+	if id := c.param("id"); id != "" {
+		r := t.get(id)
+		if r == nil {
+			c.notFound(fieldFolderKind.notFound)
+			return
+		}
+		nd := cloneJSON(r.doc).(map[string]any)
+		nd["name"] = m["name"]
+		t.replace(r, nd)
+		c.rawJSON(http.StatusOK, r.enc)
+		return
+	}
+	doc := map[string]any{"objectKey": m["objectKey"], "name": m["name"]}
+	s.defaultsLocked(fieldFolderKind, locID, doc)
+	r := &record{seq: s.nextSeqLocked(), doc: doc}
+	t.insert(r)
+	c.rawJSON(http.StatusCreated, r.enc)
+}
+
+// deleteFieldFolder deletes a folder and its fields: {"succeded":true,
+// "id":...,"key":<objectKey>}.
+func (s *Server) deleteFieldFolder(c *reqCtx) {
+	if !c.validQuery() {
+		return
+	}
+	locID := c.q().Get("locationId")
+	if !c.checkLocation(locID) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sc := c.scopeLocked(locID)
+	if sc == nil {
+		return
+	}
+	t := sc.peek(fieldFolderKind.name)
+	r := t.get(c.param("id"))
+	if r == nil {
+		c.notFound(fieldFolderKind.notFound)
+		return
+	}
+	s.deleteRecordLocked(t, locID, r)
+	c.json(http.StatusOK, map[string]any{"succeded": true, "id": r.id(), "key": r.doc["objectKey"]})
 }

@@ -233,3 +233,69 @@ func TestSchedulesAPI(t *testing.T) {
 	}
 	a.do("GET", "/calendars/schedules/"+id, nil).errorBody(t, 404, "Schedule not found")
 }
+
+func TestCustomFieldsV2API(t *testing.T) {
+	srv := ghltest.NewServer()
+	defer srv.Close()
+	loc := srv.CreateLocation("A")
+	other := srv.CreateLocation("B")
+	a := newAPI(t, srv, loc.Token)
+
+	r := a.do("POST", "/custom-fields/folder", map[string]any{"objectKey": "custom_objects.pets", "name": "Pet info", "locationId": loc.ID}).expect(t, 201)
+	exactKeys(t, r.body, "id", "objectKey", "locationId", "name")
+	folder := r.body["id"].(string)
+	a.do("POST", "/custom-fields/folder", map[string]any{"objectKey": "x", "name": "X", "locationId": other.ID}).errorBody(t, 403, "The token does not have access to this location")
+
+	field := map[string]any{"locationId": loc.ID, "name": "Breed", "showInForms": true, "dataType": "TEXT",
+		"fieldKey": "custom_objects.pets.breed", "objectKey": "custom_objects.pets", "parentId": folder}
+	r = a.do("POST", "/custom-fields/", field).expect(t, 201)
+	exactKeys(t, r.body, "field")
+	f := r.obj(t, "field")
+	exactKeys(t, f, "id", "locationId", "name", "showInForms", "dataType", "fieldKey", "objectKey", "parentId", "dateAdded", "dateUpdated")
+	id := f["id"].(string)
+	a.do("POST", "/custom-fields/", field).errorBody(t, 400, "Field key custom_objects.pets.breed already exists")
+	field["fieldKey"], field["dataType"] = "custom_objects.pets.age", "AGE"
+	if m := a.do("POST", "/custom-fields/", field).messages(t); len(m) != 1 {
+		t.Errorf("422 %v", m)
+	}
+	field["dataType"], field["parentId"] = "NUMERICAL", "nope"
+	a.do("POST", "/custom-fields/", field).errorBody(t, 404, "Folder not found")
+	field["parentId"] = folder
+	second := a.do("POST", "/custom-fields/", field).expect(t, 201).obj(t, "field")["id"].(string)
+
+	r = a.do("GET", "/custom-fields/object-key/custom_objects.pets?locationId="+loc.ID, nil).expect(t, 200)
+	exactKeys(t, r.body, "fields", "folders")
+	if l := r.list(t, "fields"); len(l) != 2 || l[0]["id"] != id {
+		t.Errorf("fields %s", r.raw)
+	}
+	if l := r.list(t, "folders"); len(l) != 1 || l[0]["id"] != folder {
+		t.Errorf("folders %s", r.raw)
+	}
+	if r := a.do("GET", "/custom-fields/object-key/contact?locationId="+loc.ID, nil).expect(t, 200); string(r.raw) != `{"fields":[],"folders":[]}` {
+		t.Errorf("empty %s", r.raw)
+	}
+
+	r = a.do("PUT", "/custom-fields/"+id, map[string]any{"locationId": loc.ID, "showInForms": false, "name": "Breed name", "fieldKey": "ignored"}).expect(t, 200)
+	if got := r.obj(t, "field"); got["name"] != "Breed name" || got["showInForms"] != false || got["fieldKey"] != "custom_objects.pets.breed" {
+		t.Errorf("update %s", r.raw)
+	}
+	if got := a.do("GET", "/custom-fields/"+id, nil).expect(t, 200).obj(t, "field"); got["name"] != "Breed name" {
+		t.Errorf("get %v", got)
+	}
+	r = a.do("DELETE", "/custom-fields/"+id, nil).expect(t, 200)
+	if string(r.raw) != `{"id":"`+id+`","key":"custom_objects.pets.breed","succeded":true}` {
+		t.Errorf("delete %s", r.raw)
+	}
+	a.do("GET", "/custom-fields/"+id, nil).errorBody(t, 404, "Custom field not found")
+
+	if r := a.do("PUT", "/custom-fields/folder/"+folder, map[string]any{"name": "Pets", "locationId": loc.ID}).expect(t, 200); r.body["name"] != "Pets" {
+		t.Errorf("rename %s", r.raw)
+	}
+	r = a.do("DELETE", "/custom-fields/folder/"+folder+"?locationId="+loc.ID, nil).expect(t, 200)
+	exactKeys(t, r.body, "succeded", "id", "key")
+	if _, ok := srv.Store(loc.ID).Get("customFieldsV2", second); ok {
+		t.Error("the folder's field survived its folder")
+	}
+	a.do("DELETE", "/custom-fields/folder/"+folder+"?locationId="+loc.ID, nil).errorBody(t, 404, "Folder not found")
+	a.do("PUT", "/custom-fields/folder/"+folder, map[string]any{"name": "P", "locationId": loc.ID}).errorBody(t, 404, "Folder not found")
+}
