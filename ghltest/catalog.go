@@ -259,6 +259,7 @@ func (s *Server) registerCatalogRoutes() {
 	s.registerOpportunityRoutes()
 	s.registerConversationRoutes()
 	s.registerCalendarRoutes()
+	s.registerCatalog2Routes()
 }
 
 // userFilter is the search of GET /users/search: query (a substring of the

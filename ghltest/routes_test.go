@@ -211,10 +211,11 @@ func TestEveryOperationIsRouted(t *testing.T) {
 	// contacts.json (32), oauth.json (3), the generic store's 35
 	// (businesses 5, users 7, workflows 1, campaigns 1, locations 5 with
 	// custom fields 5, custom values 5 and tags 5, companies 1), all 12 of
-	// opportunities.json, 14 of conversations.json and calendars.json's 34
-	// (all but the 7 of schedules) have behaviour.
-	if emulated != 130 {
-		t.Errorf("%d operations emulated, want 130", emulated)
+	// opportunities.json, 14 of conversations.json, all 41 of
+	// calendars.json, and (catalog2.go) all 10 of associations.json and all
+	// 7 of blogs.json and all 8 of custom-fields.json have behaviour.
+	if emulated != 162 {
+		t.Errorf("%d operations emulated, want 162", emulated)
 	}
 }
 
@@ -250,7 +251,7 @@ func TestMostSpecificRouteWins(t *testing.T) {
 		{"GET", "/calendars/events?" + locQ + "&startTime=1&endTime=2&calendarId=c1", 200, "events"},
 		{"GET", "/calendars/cal1", 404, "Calendar not found"},
 		{"GET", "/calendars/events/appointments/a1", 404, "Appointment not found"},
-		{"GET", "/calendars/schedules/s1", 501, "ghltest: operation getScheduleById (GET /calendars/schedules/{id}) is not emulated yet"},
+		{"GET", "/conversation-ai/agents/a1", 501, "ghltest: operation get-agent (GET /conversation-ai/agents/{agentId}) is not emulated yet"},
 	} {
 		body := ""
 		if tc.method == "POST" || tc.method == "PUT" {
@@ -358,8 +359,8 @@ func TestGenericAuthAndVersion(t *testing.T) {
 		{"no Version", "GET", "/calendars/c1", e.locTok, "", 401, "version header was not found."},
 		{"unpublished Version", "GET", "/calendars/c1", e.locTok, "2024-01-01", 401, "version header is invalid"},
 		{"unpublished Version, unknown path", "GET", "/nowhere", e.locTok, "2024-01-01", 401, "version header is invalid"},
-		{"other published Version", "GET", "/calendars/schedules/s1", e.locTok, "v3", 501, "ghltest: operation getScheduleById (GET /calendars/schedules/{id}) is not emulated yet"},
-		{"Node SDK Version", "GET", "/calendars/schedules/s1", e.locTok, "2023-02-21", 501, "ghltest: operation getScheduleById (GET /calendars/schedules/{id}) is not emulated yet"},
+		{"other published Version", "GET", "/conversation-ai/agents/a1", e.locTok, "v3", 501, "ghltest: operation get-agent (GET /conversation-ai/agents/{agentId}) is not emulated yet"},
+		{"Node SDK Version", "GET", "/conversation-ai/agents/a1", e.locTok, "2023-02-21", 501, "ghltest: operation get-agent (GET /conversation-ai/agents/{agentId}) is not emulated yet"},
 		{"Node SDK Version, emulated", "GET", "/contacts/c1", e.locTok, "2023-02-21", 404, "Contact not found"},
 		{"agency operation, location token", "GET", "/custom-menus/m1", e.locTok, "2021-07-28", 401, "This authClass type is not allowed to access this scope. Please reach out to the Platform team to get it added."},
 		{"location operation, agency token", "GET", "/calendars/c1", e.agencyTk, "2021-04-15", 401, "This authClass type is not allowed to access this scope. Please reach out to the Platform team to get it added."},
@@ -391,7 +392,8 @@ func TestRoutesAndEmulated(t *testing.T) {
 		{"GET", "/oauth/installedLocations?companyId=x", true},
 		{"GET", "/calendars/events", true},
 		{"GET", "/calendars/{calendarId}", true},
-		{"GET", "/calendars/schedules/{id}", false},
+		{"GET", "/calendars/schedules/{id}", true},
+		{"GET", "/conversation-ai/agents/{agentId}", false},
 		{"POST", "/contacts/{contactId}/nowhere", false},
 		{"PATCH", "/contacts/abc", false},
 	} {
