@@ -49,7 +49,7 @@
 // The emulator routes every operation of HighLevel's 41 v2 specs (576
 // operations, apps/*.json), from a table generated into routes_gen.go by
 // ghltest/internal/routegen (the emulator's own reading of the specs; it
-// shares nothing with the SDK's generator). 130 operations work on real
+// shares nothing with the SDK's generator). 162 operations work on real
 // state:
 //
 //   - all 32 of apps/contacts.json (contacts CRUD, upsert, search,
