@@ -55,7 +55,21 @@ var verbNames = map[string]string{
 	"upload": "Upload", "download": "Download", "mark": "Mark", "change": "Change", "set": "Set",
 	"complete": "Complete", "initiate": "Initiate", "filter": "Filter", "verify": "Verify", "generate": "Generate",
 	"import": "Import", "export": "Export", "merge": "Merge", "publish": "Publish", "schedule": "Schedule",
+	"pause": "Pause", "resume": "Resume", "duplicate": "Duplicate", "promote": "Promote", "execute": "Execute",
+	"attach": "Attach", "start": "Start", "record": "Record", "migrate": "Migrate", "purchase": "Purchase",
+	"preview": "Preview", "disconnect": "Disconnect", "connect": "Connect", "refund": "Refund", "void": "Void",
+	"copy": "Copy", "move": "Move", "archive": "Archive", "restore": "Restore", "assign": "Assign",
+	"finalize": "Finalize", "submit": "Submit", "reset": "Reset", "sync": "Sync", "stop": "Stop",
 }
+
+// methodWords spell out the abbreviations of operationIds in method names
+// only ("li-get-ad-accounts" → GetLinkedInAccounts); as a field or enum
+// value "LI" is a country code, so they are not initialisms.
+var methodWords = map[string]string{"li": "LinkedIn"}
+
+// qualifierVerbAt is how far into an operationId a verb may follow the
+// words that qualify it: "fb-get-ad-accounts" is Get, for Facebook.
+const qualifierVerbAt = 2
 
 // pluralNoun reports whether the words of an operationId after its verb
 // name a list: "all ...", or a plural before any "by"/"for" ("contacts",
@@ -296,6 +310,11 @@ func (a *auto) methodName(id, httpMethod string, list bool) string {
 		noun[singular(strings.ToLower(w))] = true
 	}
 	verb, rest := verbNames[strings.ToLower(ws[0])], ws[1:]
+	for i := 1; verb == "" && i <= qualifierVerbAt && i < len(ws); i++ {
+		if v := verbNames[strings.ToLower(ws[i])]; v != "" {
+			verb, rest = v, append(append([]string(nil), ws[:i]...), ws[i+1:]...)
+		}
+	}
 	if verb == "" {
 		verb, rest = map[string]string{"GET": "Get", "POST": "Create", "PUT": "Update", "PATCH": "Update", "DELETE": "Delete"}[httpMethod], ws
 	}
@@ -310,6 +329,10 @@ func (a *auto) methodName(id, httpMethod string, list bool) string {
 	for _, w := range rest {
 		lw := strings.ToLower(w)
 		if noun[lw] || noun[singular(lw)] {
+			continue
+		}
+		if full, ok := methodWords[lw]; ok {
+			b.WriteString(full)
 			continue
 		}
 		b.WriteString(exportName(w))
@@ -354,8 +377,13 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 		if v == "" {
 			return nil, fmt.Errorf("no Version header, and no other operation of %s declares one: set Service.Version", a.svc.Spec)
 		}
-		o.Version, o.VersionWhy = v, "default rule: the version the other operations of "+a.svc.Spec+" declare"
-		a.gap(id, "header Version", "no single Version value", "used "+v+" (the file's version)")
+		if a.svc.Version != "" {
+			o.Version, o.VersionWhy = v, a.svc.VersionWhy
+			a.gap(id, "header Version", "no single Version value", "used "+v+": "+a.svc.VersionWhy)
+		} else {
+			o.Version, o.VersionWhy = v, "default rule: the version the other operations of "+a.svc.Spec+" declare"
+			a.gap(id, "header Version", "no single Version value", "used "+v+" (the file's version)")
+		}
 	}
 	for _, name := range pathNames(path) {
 		if !declared[name] {
@@ -377,13 +405,33 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 	bodySchema, wholeSchema := "", ""
 	if spec.RequestBody != nil {
 		s := schemaOf(spec.RequestBody.Content)
-		if mt := spec.RequestBody.Content["multipart/form-data"]; s == nil && mt != nil && mt.Schema != nil && mt.Schema.Ref != "" {
-			o.Multipart, s = true, mt.Schema
-			o.UploadField = a.svc.UploadFields[id]
-			if o.UploadField == "" {
-				o.UploadField = "file"
+		if mt := spec.RequestBody.Content["multipart/form-data"]; s == nil && mt != nil {
+			o.Multipart = true
+			if mt.Schema == nil || mt.Schema.Ref == "" {
+				// An inline form schema, or none at all (forms'
+				// upload-custom-files names its parts per file): a named
+				// body type holding the fields and the files.
+				body := mt.Schema
+				if body == nil {
+					body = &Schema{Type: "object", Properties: &Props{M: map[string]*Schema{}}}
+					a.gap(id, "body", "multipart/form-data body with no schema", "a body of files only; each Upload names its part")
+				}
+				name := a.freeSchemaName(a.svc.Name + exportName(id) + "Request")
+				a.doc.Components.Schemas[name] = body
+				mt.Schema = &Schema{Ref: "#/components/schemas/" + name}
 			}
-			a.gap(id, "body", "multipart/form-data body; the spec names no file field", "fields from the schema, files in Files under "+o.UploadField)
+			s = mt.Schema
+			binary := a.dropBinaryProps(refName(s.Ref))
+			o.UploadField = a.svc.UploadFields[id]
+			switch {
+			case o.UploadField != "":
+			case len(binary) > 0:
+				o.UploadField = binary[0]
+				a.gap(id, "body", "multipart/form-data file property "+strings.Join(binary, ", "), "files in Files under "+o.UploadField)
+			default:
+				o.UploadField = "file"
+				a.gap(id, "body", "multipart/form-data body; the spec names no file field", "fields from the schema, files in Files under "+o.UploadField)
+			}
 		}
 		if s == nil {
 			return a.skip(id, "body", "request body is not JSON ("+strings.Join(sortedKeys(spec.RequestBody.Content), ", ")+")")
@@ -400,7 +448,7 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 			bodySchema = refName(s.Items.Ref)
 		case s.Type == "array" || (f.Schema != nil && f.Schema.Type == "array"):
 			return a.skip(id, "body", "request body is an array of inline values")
-		case len(f.Keys) == 0:
+		case len(f.Keys) == 0 && !o.Multipart:
 			o.EmptyBody, o.EmptyBodyWhy = true, "default rule: the body schema has no properties; {} is sent"
 			a.gap(id, "body", "empty {} body schema", "EmptyBody: sends {}")
 		case f.Name == "":
@@ -449,7 +497,10 @@ func (a *auto) op(path, method string, spec *Operation) (*Op, error) {
 				arr = s
 			}
 			if arr.Items == nil || arr.Items.Ref == "" {
-				return a.skip(id, "response", "2xx is an array of inline values")
+				// Only saas-api's deprecated locations list (strings).
+				o.Raw = true
+				a.gap(id, "response", "2xx is an array of inline values", "json.RawMessage result")
+				break
 			}
 			o.Shape, list = "array", true
 			a.reach(refName(arr.Items.Ref))
@@ -720,6 +771,13 @@ func (a *auto) types() error {
 			have[schema] = true
 			continue
 		}
+		if owner, taken := a.reg.owner[name]; taken && owner == sig && !a.names[name] && a.reg.server[name] != a.svc.Name {
+			// Another schema name, the same Go name and shape in another
+			// service (Interval of conversation-ai and voice-ai): one type.
+			a.svc.Types = append(a.svc.Types, Type{Name: name, From: []string{schema}, Core: true})
+			have[schema] = true
+			continue
+		}
 		if owner, taken := a.reg.owner[name]; (taken && owner != sig) || a.names[name] {
 			name = a.svc.Name + name
 			for i := 2; a.names[name] || a.reg.owner[name] != "" && a.reg.owner[name] != sig; i++ {
@@ -947,4 +1005,27 @@ func onlyPaging(props []string, list string) bool {
 		}
 	}
 	return true
+}
+
+// dropBinaryProps removes the file properties (format binary, or lists of
+// them) of a multipart body schema and returns their names: files travel
+// in the body's Files, not as string fields.
+func (a *auto) dropBinaryProps(schema string) []string {
+	s := a.doc.Components.Schemas[schema]
+	if s == nil || s.Properties == nil {
+		return nil
+	}
+	var names []string
+	keys := s.Properties.Keys[:0:0]
+	for _, k := range s.Properties.Keys {
+		p := s.Properties.M[k]
+		if p != nil && (p.Format == "binary" || (p.Items != nil && p.Items.Format == "binary")) {
+			names = append(names, k)
+			delete(s.Properties.M, k)
+			continue
+		}
+		keys = append(keys, k)
+	}
+	s.Properties.Keys = keys
+	return names
 }

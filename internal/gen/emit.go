@@ -235,7 +235,7 @@ func emitOptions(f *file, op *goOp) {
 		if q.Doc != "" {
 			f.comment("\t", q.Doc)
 		}
-		f.p("\t%s %s\n", exportName(q.Spec), q.Type)
+		f.p("\t%s %s\n", fieldName(q.Spec), q.Type)
 	}
 	f.p("}\n\n")
 	f.use("net/url")
@@ -250,7 +250,7 @@ func emitOptions(f *file, op *goOp) {
 		f.p("func (o *%s) values() url.Values {\nv := url.Values{}\nif o == nil {\nreturn v\n}\n", op.Options)
 	}
 	for _, q := range op.OptQuery {
-		x := "o." + exportName(q.Spec)
+		x := "o." + fieldName(q.Spec)
 		if q.Always {
 			f.use("strconv")
 			f.p("if %s != 0 {\nv.Set(%q, strconv.Itoa(%s))\n} else {\nv.Set(%q, %q) // required by the API\n}\n", x, q.Spec, x, q.Spec, q.Default)

@@ -167,7 +167,7 @@ func (op *goOp) optionsLiteral() (string, string, error) {
 	}
 	var fields []string
 	for _, p := range op.OptQuery {
-		name := exportName(p.Spec)
+		name := fieldName(p.Spec)
 		switch p.Type {
 		case "string":
 			fields = append(fields, fmt.Sprintf("%s: %q", name, p.Example))

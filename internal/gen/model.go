@@ -705,7 +705,7 @@ func (m *model) buildFields(t *goType) error {
 			}
 			name := ov.Name
 			if name == "" {
-				name = exportName(k)
+				name = fieldName(k)
 			}
 			doc := ov.Doc
 			if doc == "" && m.svc.Auto && ps != nil {
@@ -716,6 +716,7 @@ func (m *model) buildFields(t *goType) error {
 			t.Fields = append(t.Fields, gf)
 		}
 	}
+	m.separateFieldNames(t)
 	if t.Required != nil {
 		required = map[string]bool{}
 		for _, r := range *t.Required {
@@ -982,7 +983,7 @@ func (m *model) buildResult(op *goOp) error {
 		}
 		name := ov.Name
 		if name == "" {
-			name = exportName(k)
+			name = fieldName(k)
 		}
 		gf := &goField{JSON: k, Name: name, Base: base, Schema: f.Props[k]}
 		m.finishField(env, gf)
@@ -1133,4 +1134,31 @@ func fieldDoc(name, desc string) string {
 	}
 	desc = strings.TrimSuffix(desc, ".")
 	return wrap(name+": "+desc+".", 72)
+}
+
+// separateFieldNames renames fields whose JSON keys read as one Go name
+// ("id" and "_id" both ID): the first keeps it, a key with leading
+// underscores becomes Underscore<Name>, any other gets a number. Each
+// rename is a gap of the report.
+func (m *model) separateFieldNames(t *goType) {
+	taken := map[string]bool{}
+	for _, f := range t.Fields {
+		taken[f.Name] = true
+	}
+	seen := map[string]bool{}
+	for _, f := range t.Fields {
+		if !seen[f.Name] {
+			seen[f.Name] = true
+			continue
+		}
+		name := f.Name
+		if strings.HasPrefix(f.JSON, "_") {
+			name = "Underscore" + name
+		}
+		for i := 2; taken[name]; i++ {
+			name = fmt.Sprintf("%s%d", f.Name, i)
+		}
+		m.gaps = append(m.gaps, gap_(m.svc.Name, "", t.Name+"."+f.JSON, "two JSON keys read as Go name "+f.Name, name))
+		f.Name, taken[name], seen[name] = name, true, true
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"go/token"
 	"strings"
 	"unicode"
 )
@@ -11,7 +12,7 @@ var initialisms = map[string]string{
 	"id": "ID", "ids": "IDs", "url": "URL", "ip": "IP", "api": "API", "dnd": "DND",
 	"sms": "SMS", "ssn": "SSN", "gmb": "GMB", "fb": "FB", "utm": "UTM",
 	"gclid": "GCLID", "fbclid": "FBCLID", "dclid": "DCLID", "msclikid": "MSCLKID",
-	"fbc": "FBC", "fbp": "FBP",
+	"fbc": "FBC", "fbp": "FBP", "ai": "AI", "csv": "CSV", "saas": "SaaS", "isv": "ISV",
 }
 
 // words splits a JSON name into words: "startAfterId" → start After Id,
@@ -57,6 +58,25 @@ func exportName(s string) string {
 	return b.String()
 }
 
+// fieldName is exportName for a struct or options field, which must be a
+// Go identifier: "13-17" (an age range key) → N13_17, the digit groups kept
+// apart. (Enum constants prefix their type's name, so they keep exportName.)
+func fieldName(s string) string {
+	n := exportName(s)
+	if n == "" || !unicode.IsDigit(rune(n[0])) {
+		return n
+	}
+	var b strings.Builder
+	b.WriteString("N")
+	for i, w := range words(s) {
+		if i > 0 && unicode.IsDigit([]rune(w)[0]) {
+			b.WriteString("_")
+		}
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	}
+	return b.String()
+}
+
 // lowerName turns a JSON name into an unexported Go identifier:
 // "contactId" → contactID.
 func lowerName(s string) string {
@@ -73,5 +93,25 @@ func lowerName(s string) string {
 			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
 		}
 	}
-	return b.String()
+	return safeIdent(b.String())
+}
+
+// reservedIdents are the names a generated method uses for its own locals
+// and imports, which a parameter must not shadow.
+var reservedIdents = map[string]bool{
+	"ctx": true, "s": true, "path": true, "err": true, "q": true, "raw": true,
+	"resp": true, "req": true, "opts": true, "url": true, "json": true,
+	"strconv": true, "context": true, "out": true, "v": true,
+}
+
+// safeIdent keeps a parameter name from being a Go keyword or one of the
+// generated code's own names: "type" → typ, "path" → pathArg.
+func safeIdent(s string) string {
+	switch {
+	case s == "type":
+		return "typ"
+	case token.IsKeyword(s) || reservedIdents[s]:
+		return s + "Arg"
+	}
+	return s
 }

@@ -48,7 +48,8 @@ type Service struct {
 	UploadFields map[string]string
 	// Version is the Version header of operations whose spec declares
 	// none, when the file's other operations do not tell.
-	Version string
+	Version    string
+	VersionWhy string // why Version, required with it
 
 	reg     *registry // the names of every service
 	loaded  *Doc      // the spec as autoFill changed it

@@ -128,7 +128,8 @@ func (p *Props) UnmarshalJSON(data []byte) error {
 
 // loader reads spec files and resolves $refs across them.
 type loader struct {
-	docs map[string]*Doc // by cleaned path
+	docs     map[string]*Doc // by cleaned path
+	fellBack []string        // local $refs found only in common-schemas.json
 }
 
 func newLoader() *loader { return &loader{docs: map[string]*Doc{}} }
@@ -181,6 +182,18 @@ func (l *loader) resolve(doc *Doc, r string) (ref, error) {
 	}
 	name := strings.TrimPrefix(frag, prefix)
 	s, ok := target.Components.Schemas[name]
+	if !ok && file == "" {
+		// links.json (and others) name the shared error DTOs of
+		// common-schemas.json as if they were local: resolve them there,
+		// where every other file's refs point.
+		common, err := l.load(filepath.Join(filepath.Dir(doc.file), "..", "common", "common-schemas.json"))
+		if err == nil {
+			if cs, found := common.Components.Schemas[name]; found {
+				l.fellBack = append(l.fellBack, doc.file+" "+name)
+				target, s, ok = common, cs, true
+			}
+		}
+	}
 	if !ok {
 		return ref{}, fmt.Errorf("$ref %q: no schema %s in %s", r, name, target.file)
 	}
