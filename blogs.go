@@ -74,7 +74,7 @@ type BlogPostParamsCreateRequest struct {
 	// Categories: This needs to be array of category ids, which you can get
 	// from the category get api call.
 	Categories []string `json:"categories"`
-	Tags       []string `json:"tags,omitempty"`
+	Tags       []string `json:"tags,omitzero"`
 	// Author: This needs to be author id, which you can get from the author
 	// get api call.
 	Author        string  `json:"author"`
@@ -177,7 +177,7 @@ type BlogPostParamsUpdateRequest struct {
 	// Categories: This needs to be array of category ids, which you can get
 	// from the category get api call.
 	Categories []string `json:"categories"`
-	Tags       []string `json:"tags,omitempty"`
+	Tags       []string `json:"tags,omitzero"`
 	// Author: This needs to be author id, which you can get from the author
 	// get api call.
 	Author        string  `json:"author"`

@@ -636,13 +636,13 @@ type CalendarCreateRequest struct {
 	IsActive *bool `json:"isActive,omitempty"`
 	// Notifications: 🚨 Deprecated! Please use 'Calendar Notifications APIs'
 	// instead.
-	Notifications []CalendarNotification `json:"notifications,omitempty"`
+	Notifications []CalendarNotification `json:"notifications,omitzero"`
 	LocationID    string                 `json:"locationId"`
 	GroupID       *string                `json:"groupId,omitempty"`
 	// TeamMembers: Team members are required for calendars of type: Round
 	// Robin, Collective, Class, Service. Personal calendar must have exactly
 	// one team member.
-	TeamMembers  []TeamMember  `json:"teamMembers,omitempty"`
+	TeamMembers  []TeamMember  `json:"teamMembers,omitzero"`
 	EventType    *EventType    `json:"eventType,omitempty"`
 	Name         string        `json:"name"`
 	Description  *string       `json:"description,omitempty"`
@@ -659,7 +659,7 @@ type CalendarCreateRequest struct {
 	MeetingLocation *string `json:"meetingLocation,omitempty"`
 	// LocationConfigurations: Meeting location configuration for event
 	// calendar.
-	LocationConfigurations []LocationConfiguration `json:"locationConfigurations,omitempty"`
+	LocationConfigurations []LocationConfiguration `json:"locationConfigurations,omitzero"`
 	// SlotDuration: This controls the duration of the meeting.
 	SlotDuration *float64 `json:"slotDuration,omitempty"`
 	// SlotDurationUnit: Unit for slot duration.
@@ -724,7 +724,7 @@ type CalendarCreateRequest struct {
 	AvailabilityType *float64 `json:"availabilityType,omitempty"`
 	// Availabilities: This is only to set the custom availability. For
 	// standard availability, use the openHours property.
-	Availabilities     []Availability `json:"availabilities,omitempty"`
+	Availabilities     []Availability `json:"availabilities,omitzero"`
 	GuestType          *GuestType     `json:"guestType,omitempty"`
 	ConsentLabel       *string        `json:"consentLabel,omitempty"`
 	CalendarCoverImage *string        `json:"calendarCoverImage,omitempty"`
@@ -758,7 +758,7 @@ type TeamMember struct {
 	IsPrimary *bool `json:"isPrimary,omitempty"`
 	// LocationConfigurations: Meeting location configuration for event
 	// calendar.
-	LocationConfigurations []LocationConfiguration `json:"locationConfigurations,omitempty"`
+	LocationConfigurations []LocationConfiguration `json:"locationConfigurations,omitzero"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -1217,7 +1217,7 @@ type CalendarResourceUpdateRequest struct {
 	// CalendarIDs: Service calendar IDs to be mapped with the resource. One
 	// equipment can only be mapped with one service calendar. One room can be
 	// mapped with multiple service calendars.
-	CalendarIDs []string `json:"calendarIds,omitempty"`
+	CalendarIDs []string `json:"calendarIds,omitzero"`
 	IsActive    *bool    `json:"isActive,omitempty"`
 }
 
@@ -1250,7 +1250,7 @@ type ResourceDeleteResponse struct {
 // ScheduleCreateRequest is the body of [CalendarsService.CreateSchedule].
 type ScheduleCreateRequest struct {
 	// Rules: Schedule rules defining when the schedule is active.
-	Rules []ScheduleRule `json:"rules,omitempty"`
+	Rules []ScheduleRule `json:"rules,omitzero"`
 	// Timezone: Timezone for the schedule (IANA timezone identifier).
 	Timezone string `json:"timezone"`
 	// LocationID: Location ID where this schedule applies.
@@ -1260,7 +1260,7 @@ type ScheduleCreateRequest struct {
 	// UserID: User ID associated with the schedule.
 	UserID string `json:"userId"`
 	// CalendarIDs: Calendar IDs associated with the schedule.
-	CalendarIDs []string `json:"calendarIds,omitempty"`
+	CalendarIDs []string `json:"calendarIds,omitzero"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -1352,7 +1352,7 @@ type ScheduleUpdateRequest struct {
 	// Name: Human-readable name for the schedule.
 	Name *string `json:"name,omitempty"`
 	// Rules: Updated schedule rules defining when the schedule is active.
-	Rules []ScheduleRule `json:"rules,omitempty"`
+	Rules []ScheduleRule `json:"rules,omitzero"`
 	// Timezone: Updated timezone for the schedule (IANA timezone identifier).
 	Timezone *string `json:"timezone,omitempty"`
 }
@@ -1377,12 +1377,12 @@ type CalendarsRemoveCalendarFromScheduleResponse struct {
 type CalendarUpdateRequest struct {
 	// Notifications: 🚨 Deprecated! Please use 'Calendar Notifications APIs'
 	// instead.
-	Notifications []CalendarNotification `json:"notifications,omitempty"`
+	Notifications []CalendarNotification `json:"notifications,omitzero"`
 	GroupID       *string                `json:"groupId,omitempty"`
 	// TeamMembers: Team members are required for calendars of type: Round
 	// Robin, Collective, Class, Service. Personal calendar must have exactly
 	// one team member.
-	TeamMembers []TeamMember `json:"teamMembers,omitempty"`
+	TeamMembers []TeamMember `json:"teamMembers,omitzero"`
 	EventType   *EventType   `json:"eventType,omitempty"`
 	Name        *string      `json:"name,omitempty"`
 	Description *string      `json:"description,omitempty"`
@@ -1395,7 +1395,7 @@ type CalendarUpdateRequest struct {
 	EventColor *string     `json:"eventColor,omitempty"`
 	// LocationConfigurations: Meeting location configuration for event
 	// calendar.
-	LocationConfigurations []LocationConfiguration `json:"locationConfigurations,omitempty"`
+	LocationConfigurations []LocationConfiguration `json:"locationConfigurations,omitzero"`
 	// MeetingLocation: 🚨 Deprecated! Use `locationConfigurations.location`
 	// or `teamMembers[].locationConfigurations.location` instead.
 	MeetingLocation *string `json:"meetingLocation,omitempty"`
@@ -1457,7 +1457,7 @@ type CalendarUpdateRequest struct {
 	AvailabilityType *float64 `json:"availabilityType,omitempty"`
 	// Availabilities: This is only to set the custom availability. For
 	// standard availability, use the openHours property.
-	Availabilities     []UpdateAvailability `json:"availabilities,omitempty"`
+	Availabilities     []UpdateAvailability `json:"availabilities,omitzero"`
 	GuestType          *GuestType           `json:"guestType,omitempty"`
 	ConsentLabel       *string              `json:"consentLabel,omitempty"`
 	CalendarCoverImage *string              `json:"calendarCoverImage,omitempty"`
@@ -1545,19 +1545,19 @@ type CalendarNotificationCreateRequest struct {
 	Subject *string `json:"subject,omitempty"`
 	// AfterTime: Specifies the time after which the follow-up notification
 	// should be sent. This is not required for other notification types.
-	AfterTime []Schedules `json:"afterTime,omitempty"`
+	AfterTime []Schedules `json:"afterTime,omitzero"`
 	// BeforeTime: Specifies the time before which the reminder notification
 	// should be sent. This is not required for other notification types.
-	BeforeTime []Schedules `json:"beforeTime,omitempty"`
+	BeforeTime []Schedules `json:"beforeTime,omitzero"`
 	// AdditionalEmailIDs: Additional email addresses to receive notifications.
-	AdditionalEmailIDs []string `json:"additionalEmailIds,omitempty"`
+	AdditionalEmailIDs []string `json:"additionalEmailIds,omitzero"`
 	// AdditionalPhoneNumbers: Additional phone numbers to receive
 	// notifications.
-	AdditionalPhoneNumbers []string `json:"additionalPhoneNumbers,omitempty"`
+	AdditionalPhoneNumbers []string `json:"additionalPhoneNumbers,omitzero"`
 	// SelectedUsers: Selected users for in-App and business email
 	// notifications. Supports user IDs and special keyword
 	// "sub_account_admin".
-	SelectedUsers []string `json:"selectedUsers,omitempty"`
+	SelectedUsers []string `json:"selectedUsers,omitzero"`
 	// FromAddress: from address for email notification.
 	FromAddress *string `json:"fromAddress,omitempty"`
 	// FromName: from name for email/sms notification.
@@ -1585,14 +1585,14 @@ type CalendarNotificationsUpdateRequest struct {
 	// ReceiverType: Notification recipient type.
 	ReceiverType *ReceiverType `json:"receiverType,omitempty"`
 	// AdditionalEmailIDs: Additional email addresses to receive notifications.
-	AdditionalEmailIDs []string `json:"additionalEmailIds,omitempty"`
+	AdditionalEmailIDs []string `json:"additionalEmailIds,omitzero"`
 	// AdditionalPhoneNumbers: Additional phone numbers to receive
 	// notifications.
-	AdditionalPhoneNumbers []string `json:"additionalPhoneNumbers,omitempty"`
+	AdditionalPhoneNumbers []string `json:"additionalPhoneNumbers,omitzero"`
 	// SelectedUsers: Selected users for in-App and business email
 	// notifications. Supports user IDs and special keyword
 	// "sub_account_admin".
-	SelectedUsers []string `json:"selectedUsers,omitempty"`
+	SelectedUsers []string `json:"selectedUsers,omitzero"`
 	// Channel: Notification channel.
 	Channel          *CalendarNotificationChannel `json:"channel,omitempty"`
 	NotificationType *NotificationType            `json:"notificationType,omitempty"`
@@ -1610,10 +1610,10 @@ type CalendarNotificationsUpdateRequest struct {
 	Subject *string `json:"subject,omitempty"`
 	// AfterTime: Specifies the time after which the follow-up notification
 	// should be sent. This is not required for other notification types.
-	AfterTime []Schedules `json:"afterTime,omitempty"`
+	AfterTime []Schedules `json:"afterTime,omitzero"`
 	// BeforeTime: Specifies the time before which the reminder notification
 	// should be sent. This is not required for other notification types.
-	BeforeTime []Schedules `json:"beforeTime,omitempty"`
+	BeforeTime []Schedules `json:"beforeTime,omitzero"`
 	// FromAddress: From address for email notification.
 	FromAddress *string `json:"fromAddress,omitempty"`
 	// FromNumber: from number for sms notification.

@@ -82,6 +82,136 @@ type Client struct {
 	//
 	// API docs: https://marketplace.gohighlevel.com/docs/ghl/blogs
 	Blogs *BlogsService
+
+	// AdManager is the Ad Manager API: Facebook, Google and LinkedIn ad accounts, campaigns, ad sets, audiences, lead forms and reporting.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/ad-manager
+	AdManager *AdManagerService
+
+	// AffiliateManager is the Affiliate Manager API: a location's affiliates, their commissions and payouts.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/affiliate-manager
+	AffiliateManager *AffiliateManagerService
+
+	// AgentStudio is the Agent Studio API: AI agents, their versions, publishing and execution.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/agent-studio
+	AgentStudio *AgentStudioService
+
+	// BrandBoards is the Brand Boards API: a location's brand boards (logos, colours and fonts).
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/brand-boards
+	BrandBoards *BrandBoardsService
+
+	// ConversationAI is the Conversation AI API: AI employees (agents), their actions, follow-up settings and generations.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/conversation-ai
+	ConversationAI *ConversationAIService
+
+	// Courses is the Courses (Memberships) API: importing courses.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/courses
+	Courses *CoursesService
+
+	// CustomMenus is the Custom Menus API: the agency's custom menu links.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/custom-menus
+	CustomMenus *CustomMenusService
+
+	// EmailISV is the Email ISV API: email address verification.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/email-isv
+	EmailISV *EmailISVService
+
+	// Emails is the Emails API: email builder templates and scheduled email campaigns.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/emails
+	Emails *EmailsService
+
+	// Forms is the Forms API: forms, their submissions and file uploads to custom fields.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/forms
+	Forms *FormsService
+
+	// Funnels is the Funnels API: funnels, their pages and URL redirects.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/funnels
+	Funnels *FunnelsService
+
+	// Invoices is the Invoices API: invoices, estimates, templates, schedules and Text2Pay.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/invoices
+	Invoices *InvoicesService
+
+	// KnowledgeBase is the Knowledge Base API: knowledge bases, their FAQs and crawled websites.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/knowledge-base
+	KnowledgeBase *KnowledgeBaseService
+
+	// Links is the Trigger Links API: a location's trigger links.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/links
+	Links *LinksService
+
+	// Marketplace is the Marketplace API: app installations, rebilling and wallet charges of a marketplace app.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/marketplace
+	Marketplace *MarketplaceService
+
+	// Medias is the Media Storage API: a location's files and folders.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/medias
+	Medias *MediasService
+
+	// Objects is the Custom Objects API: object schemas and their records.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/objects
+	Objects *ObjectsService
+
+	// Payments is the Payments API: orders, fulfillments, transactions, subscriptions, coupons and custom payment providers.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/payments
+	Payments *PaymentsService
+
+	// PhoneSystem is the Phone System API: number pools and a location's phone numbers.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/phone-system
+	PhoneSystem *PhoneSystemService
+
+	// Products is the Products API: products, prices, collections, inventory, reviews and store settings.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/products
+	Products *ProductsService
+
+	// Proposals is the Documents and Contracts API (proposals): documents, templates and sending them.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/proposals
+	Proposals *ProposalsService
+
+	// SaaS is the SaaS API: SaaS plans, subscriptions and rebilling of an agency's locations.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/saas-api
+	SaaS *SaaSService
+
+	// SocialMediaPosting is the Social Media Posting API: connected accounts, posts, CSV imports, categories and tags of the social planner.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/social-media-posting
+	SocialMediaPosting *SocialMediaPostingService
+
+	// Store is the Store API: shipping zones, rates and carriers, and store settings.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/store
+	Store *StoreService
+
+	// Surveys is the Surveys API: surveys and their submissions.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/surveys
+	Surveys *SurveysService
+
+	// VoiceAI is the Voice AI API: voice agents, their actions and call logs.
+	//
+	// API docs: https://marketplace.gohighlevel.com/docs/ghl/voice-ai
+	VoiceAI *VoiceAIService
 }
 
 // initServices points every service at the shared core.
@@ -100,4 +230,30 @@ func (c *Client) initServices() {
 	c.Companies = (*CompaniesService)(&c.common)
 	c.Associations = (*AssociationsService)(&c.common)
 	c.Blogs = (*BlogsService)(&c.common)
+	c.AdManager = (*AdManagerService)(&c.common)
+	c.AffiliateManager = (*AffiliateManagerService)(&c.common)
+	c.AgentStudio = (*AgentStudioService)(&c.common)
+	c.BrandBoards = (*BrandBoardsService)(&c.common)
+	c.ConversationAI = (*ConversationAIService)(&c.common)
+	c.Courses = (*CoursesService)(&c.common)
+	c.CustomMenus = (*CustomMenusService)(&c.common)
+	c.EmailISV = (*EmailISVService)(&c.common)
+	c.Emails = (*EmailsService)(&c.common)
+	c.Forms = (*FormsService)(&c.common)
+	c.Funnels = (*FunnelsService)(&c.common)
+	c.Invoices = (*InvoicesService)(&c.common)
+	c.KnowledgeBase = (*KnowledgeBaseService)(&c.common)
+	c.Links = (*LinksService)(&c.common)
+	c.Marketplace = (*MarketplaceService)(&c.common)
+	c.Medias = (*MediasService)(&c.common)
+	c.Objects = (*ObjectsService)(&c.common)
+	c.Payments = (*PaymentsService)(&c.common)
+	c.PhoneSystem = (*PhoneSystemService)(&c.common)
+	c.Products = (*ProductsService)(&c.common)
+	c.Proposals = (*ProposalsService)(&c.common)
+	c.SaaS = (*SaaSService)(&c.common)
+	c.SocialMediaPosting = (*SocialMediaPostingService)(&c.common)
+	c.Store = (*StoreService)(&c.common)
+	c.Surveys = (*SurveysService)(&c.common)
+	c.VoiceAI = (*VoiceAIService)(&c.common)
 }

@@ -60,7 +60,7 @@ type Company struct {
 	CancelEnabledForClients bool `json:"cancelEnabledForClients,omitempty"`
 	// AutoSuspendEnabled: Flag to set if auto suspend is enabled.
 	AutoSuspendEnabled        bool            `json:"autoSuspendEnabled,omitempty"`
-	SaasSettings              json.RawMessage `json:"saasSettings,omitempty"`
+	SaaSSettings              json.RawMessage `json:"saasSettings,omitempty"`
 	StripeConnectID           string          `json:"stripeConnectId,omitempty"`
 	EnableDepreciatedFeatures bool            `json:"enableDepreciatedFeatures,omitempty"`
 	// PremiumUpgraded: If you want to enable / disable Priority Support for

@@ -281,8 +281,8 @@ type ContactCreateRequest struct {
 	DND                *bool               `json:"dnd,omitempty"`
 	DNDSettings        *DNDSettings        `json:"dndSettings,omitempty"`
 	InboundDNDSettings *InboundDNDSettings `json:"inboundDndSettings,omitempty"`
-	Tags               []string            `json:"tags,omitempty"`
-	CustomFields       []CustomFieldValue  `json:"customFields,omitempty"`
+	Tags               []string            `json:"tags,omitzero"`
+	CustomFields       []CustomFieldValue  `json:"customFields,omitzero"`
 	Source             *string             `json:"source,omitempty"`
 	// DateOfBirth is a date as YYYY-MM-DD, YYYY/MM/DD, MM/DD/YYYY or MM-DD-YYYY
 	// (dots or underscores also work).
@@ -351,7 +351,7 @@ type ContactUpsertRequest struct {
 	// Tags replaces all of the contact's tags; a non-nil empty slice clears
 	// them.
 	Tags         []string           `json:"tags,omitzero"`
-	CustomFields []CustomFieldValue `json:"customFields,omitempty"`
+	CustomFields []CustomFieldValue `json:"customFields,omitzero"`
 	Source       *string            `json:"source,omitempty"`
 	// DateOfBirth is a date as YYYY-MM-DD, YYYY/MM/DD, MM/DD/YYYY or MM-DD-YYYY
 	// (dots or underscores also work).
@@ -649,13 +649,13 @@ type ContactSearchRequest struct {
 	PageLimit int `json:"pageLimit"`
 	// SearchAfter is the SearchAfter of the last contact of the previous page;
 	// leave Page zero when it is set.
-	SearchAfter []any `json:"searchAfter,omitempty"`
+	SearchAfter []any `json:"searchAfter,omitzero"`
 	// Query is a free-text search, at most 75 characters.
 	Query string `json:"query,omitempty"`
 	// Filters are combined with AND.
-	Filters []ContactSearchFilter `json:"filters,omitempty"`
+	Filters []ContactSearchFilter `json:"filters,omitzero"`
 	// Sort orders the results.
-	Sort []ContactSearchSort `json:"sort,omitempty"`
+	Sort []ContactSearchSort `json:"sort,omitzero"`
 }
 
 // validate reports the first required field that is empty or out of range.

@@ -482,13 +482,13 @@ type MessageBodySendRequest struct {
 	// AppointmentID: ID of the associated appointment.
 	AppointmentID *string `json:"appointmentId,omitempty"`
 	// Attachments: Array of attachment URLs.
-	Attachments []string `json:"attachments,omitempty"`
+	Attachments []string `json:"attachments,omitzero"`
 	// EmailFrom: Email address to send from.
 	EmailFrom *string `json:"emailFrom,omitempty"`
 	// EmailCc: Array of CC email addresses.
-	EmailCc []string `json:"emailCc,omitempty"`
+	EmailCc []string `json:"emailCc,omitzero"`
 	// EmailBcc: Array of BCC email addresses.
-	EmailBcc []string `json:"emailBcc,omitempty"`
+	EmailBcc []string `json:"emailBcc,omitzero"`
 	// Html: HTML content of the message.
 	Html *string `json:"html,omitempty"`
 	// Message: Text content of the message.
@@ -524,9 +524,9 @@ type MessageBodySendRequest struct {
 	Forward *ForwardConfig `json:"forward,omitempty"`
 	// Status: Message status.
 	Status MessageStatus `json:"status"`
-	// UsesNativeSchedulingAi: Whether the scheduled email uses native AI for
+	// UsesNativeSchedulingAI: Whether the scheduled email uses native AI for
 	// the email scheduling.
-	UsesNativeSchedulingAi *bool `json:"usesNativeSchedulingAi,omitempty"`
+	UsesNativeSchedulingAI *bool `json:"usesNativeSchedulingAi,omitempty"`
 	// OptimizationPeriod: Optimization period in hours (24h, 48h, or 72h).
 	OptimizationPeriod *OptimizationPeriod `json:"optimizationPeriod,omitempty"`
 }
@@ -709,7 +709,7 @@ type ProcessMessageBody struct {
 	// Type: Message Type.
 	Type ProcessMessageType `json:"type"`
 	// Attachments: Array of attachments.
-	Attachments []string `json:"attachments,omitempty"`
+	Attachments []string `json:"attachments,omitzero"`
 	// Message: Message Body.
 	Message                *string `json:"message,omitempty"`
 	ConversationID         string  `json:"conversationId"`
@@ -726,9 +726,9 @@ type ProcessMessageBody struct {
 	// contact record and cannot be dynamically changed.
 	EmailTo *string `json:"emailTo,omitempty"`
 	// EmailCc: List of email address to CC.
-	EmailCc []string `json:"emailCc,omitempty"`
+	EmailCc []string `json:"emailCc,omitzero"`
 	// EmailBcc: List of email address to BCC.
-	EmailBcc []string `json:"emailBcc,omitempty"`
+	EmailBcc []string `json:"emailBcc,omitzero"`
 	// EmailMessageID: Send the email message id for which this email should be
 	// threaded. This is for replying to a specific email.
 	EmailMessageID *string `json:"emailMessageId,omitempty"`
@@ -787,7 +787,7 @@ type ProcessOutboundMessageBody struct {
 	// Type: Message Type.
 	Type string `json:"type"`
 	// Attachments: Array of attachments.
-	Attachments            []string `json:"attachments,omitempty"`
+	Attachments            []string `json:"attachments,omitzero"`
 	ConversationID         string   `json:"conversationId"`
 	ConversationProviderID string   `json:"conversationProviderId"`
 	// AltID: external mail provider's message id.
@@ -992,7 +992,7 @@ type MessageStatusUpdateRequest struct {
 	Error          *ConversationsError `json:"error,omitempty"`
 	EmailMessageID *string             `json:"emailMessageId,omitempty"`
 	// Recipients: Email delivery status for additional email recipients.
-	Recipients []string `json:"recipients,omitempty"`
+	Recipients []string `json:"recipients,omitzero"`
 }
 
 // validate reports the first required field that is empty or out of range.

@@ -44,8 +44,8 @@ const (
 	AcceptedFormatsPng AcceptedFormats = ".png"
 	// AcceptedFormatsGif is ".gif".
 	AcceptedFormatsGif AcceptedFormats = ".gif"
-	// AcceptedFormatsCsv is ".csv".
-	AcceptedFormatsCsv AcceptedFormats = ".csv"
+	// AcceptedFormatsCSV is ".csv".
+	AcceptedFormatsCSV AcceptedFormats = ".csv"
 	// AcceptedFormatsXlsx is ".xlsx".
 	AcceptedFormatsXlsx AcceptedFormats = ".xlsx"
 	// AcceptedFormatsXls is ".xls".
@@ -131,7 +131,7 @@ type CustomFieldsCustomFieldsCreateRequest struct {
 	ShowInForms bool `json:"showInForms"`
 	// Options: Options for the field (Optional, valid only for SINGLE_OPTIONS,
 	// MULTIPLE_OPTIONS, RADIO, CHECKBOX, TEXTBOX_LIST type).
-	Options []CustomFieldsOption `json:"options,omitempty"`
+	Options []CustomFieldsOption `json:"options,omitzero"`
 	// AcceptedFormats: Allowed file formats for uploads. Options include:
 	// .pdf, .docx, .doc, .jpg, .jpeg, .png, .gif, .csv, .xlsx, .xls, all.
 	AcceptedFormats *AcceptedFormats `json:"acceptedFormats,omitempty"`
@@ -319,7 +319,7 @@ type CustomFieldsCustomFieldsUpdateRequest struct {
 	// ShowInForms: Whether the field should be shown in forms.
 	ShowInForms bool `json:"showInForms"`
 	// Options: Options for the field.
-	Options []CustomFieldsOption `json:"options,omitempty"`
+	Options []CustomFieldsOption `json:"options,omitzero"`
 	// AcceptedFormats: Allowed file formats for uploads. Options include:
 	// .pdf, .docx, .doc, .jpg, .jpeg, .png, .gif, .csv, .xlsx, .xls, all.
 	AcceptedFormats *AcceptedFormats `json:"acceptedFormats,omitempty"`

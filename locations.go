@@ -951,10 +951,10 @@ type CustomFieldsCreateRequest struct {
 	Name               string               `json:"name"`
 	DataType           string               `json:"dataType"`
 	Placeholder        *string              `json:"placeholder,omitempty"`
-	AcceptedFormat     []string             `json:"acceptedFormat,omitempty"`
+	AcceptedFormat     []string             `json:"acceptedFormat,omitzero"`
 	IsMultipleFile     *bool                `json:"isMultipleFile,omitempty"`
 	MaxNumberOfFiles   *float64             `json:"maxNumberOfFiles,omitempty"`
-	TextBoxListOptions []TextBoxListOptions `json:"textBoxListOptions,omitempty"`
+	TextBoxListOptions []TextBoxListOptions `json:"textBoxListOptions,omitzero"`
 	Position           *int                 `json:"position,omitempty"`
 	// Model: Model of the custom field you want to create.
 	Model *LocationsCustomFieldModel `json:"model,omitempty"`
@@ -1003,10 +1003,10 @@ type FileUploadResponse struct {
 type CustomFieldsUpdateRequest struct {
 	Name               string               `json:"name"`
 	Placeholder        *string              `json:"placeholder,omitempty"`
-	AcceptedFormat     []string             `json:"acceptedFormat,omitempty"`
+	AcceptedFormat     []string             `json:"acceptedFormat,omitzero"`
 	IsMultipleFile     *bool                `json:"isMultipleFile,omitempty"`
 	MaxNumberOfFiles   *float64             `json:"maxNumberOfFiles,omitempty"`
-	TextBoxListOptions []TextBoxListOptions `json:"textBoxListOptions,omitempty"`
+	TextBoxListOptions []TextBoxListOptions `json:"textBoxListOptions,omitzero"`
 	Position           *int                 `json:"position,omitempty"`
 	// Model: Model of the custom field you want to update.
 	Model *LocationsCustomFieldModel `json:"model,omitempty"`
@@ -1063,9 +1063,9 @@ type RecurringTaskCreateRequest struct {
 	// Description: Description of the task.
 	Description *string `json:"description,omitempty"`
 	// ContactIDs: Contact Id.
-	ContactIDs []string `json:"contactIds,omitempty"`
+	ContactIDs []string `json:"contactIds,omitzero"`
 	// Owners: Assigned To.
-	Owners []string `json:"owners,omitempty"`
+	Owners []string `json:"owners,omitzero"`
 	// RruleOptions: Recurring rules.
 	RruleOptions *CustomRRulesOptions `json:"rruleOptions"`
 	// IgnoreTaskCreation: Create initial task or not.
@@ -1134,9 +1134,9 @@ type RecurringTaskUpdateRequest struct {
 	// Description: Description of the task.
 	Description *string `json:"description,omitempty"`
 	// ContactIDs: Contact Id.
-	ContactIDs []string `json:"contactIds,omitempty"`
+	ContactIDs []string `json:"contactIds,omitzero"`
 	// Owners: Assigned To.
-	Owners []string `json:"owners,omitempty"`
+	Owners []string `json:"owners,omitzero"`
 	// RruleOptions: Recurring rules.
 	RruleOptions *CustomRRulesOptions `json:"rruleOptions,omitempty"`
 	// IgnoreTaskCreation: Create initial task or not.
@@ -1179,11 +1179,11 @@ type LocationTagDeleteSuccessfulResponse struct {
 // TaskSearchParamsRequest is the body of [LocationsService.SearchTasks].
 type TaskSearchParamsRequest struct {
 	// ContactID: Contact Ids.
-	ContactID []string `json:"contactId,omitempty"`
+	ContactID []string `json:"contactId,omitzero"`
 	// Completed: Task Completed Or Pending.
 	Completed *bool `json:"completed,omitempty"`
 	// AssignedTo: Assigned User Ids.
-	AssignedTo []string `json:"assignedTo,omitempty"`
+	AssignedTo []string `json:"assignedTo,omitzero"`
 	// Query: Search Value.
 	Query *string `json:"query,omitempty"`
 	// Limit: Limit To Api.

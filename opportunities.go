@@ -80,7 +80,7 @@ type OpportunityUpsertRequest struct {
 	PipelineID string  `json:"pipelineId"`
 	LocationID string  `json:"locationId"`
 	// Followers: contactId.
-	Followers            []string             `json:"followers,omitempty"`
+	Followers            []string             `json:"followers,omitzero"`
 	IsRemoveAllFollowers *bool                `json:"isRemoveAllFollowers,omitempty"`
 	FollowersActionType  *FollowersActionType `json:"followersActionType,omitempty"`
 	Name                 *string              `json:"name,omitempty"`
@@ -116,7 +116,7 @@ type OpportunityCreateRequest struct {
 	MonetaryValue   *float64          `json:"monetaryValue,omitempty"`
 	AssignedTo      *string           `json:"assignedTo,omitempty"`
 	// CustomFields: Add custom fields to opportunities.
-	CustomFields []json.RawMessage `json:"customFields,omitempty"`
+	CustomFields []json.RawMessage `json:"customFields,omitzero"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -304,7 +304,7 @@ type OpportunityUpdateRequest struct {
 	MonetaryValue   *float64           `json:"monetaryValue,omitempty"`
 	AssignedTo      *string            `json:"assignedTo,omitempty"`
 	// CustomFields: Update custom fields to opportunities.
-	CustomFields []json.RawMessage `json:"customFields,omitempty"`
+	CustomFields []json.RawMessage `json:"customFields,omitzero"`
 }
 
 // DeleteUpdateOpportunitySuccessfulResponse is the answer of [OpportunitiesService.Delete].

@@ -237,10 +237,10 @@ const (
 	UserScopesSocialplannerCategoryReadonly UserScopes = "socialplanner/category.readonly"
 	// UserScopesSocialplannerCategoryWrite is "socialplanner/category.write".
 	UserScopesSocialplannerCategoryWrite UserScopes = "socialplanner/category.write"
-	// UserScopesSocialplannerCsvReadonly is "socialplanner/csv.readonly".
-	UserScopesSocialplannerCsvReadonly UserScopes = "socialplanner/csv.readonly"
-	// UserScopesSocialplannerCsvWrite is "socialplanner/csv.write".
-	UserScopesSocialplannerCsvWrite UserScopes = "socialplanner/csv.write"
+	// UserScopesSocialplannerCSVReadonly is "socialplanner/csv.readonly".
+	UserScopesSocialplannerCSVReadonly UserScopes = "socialplanner/csv.readonly"
+	// UserScopesSocialplannerCSVWrite is "socialplanner/csv.write".
+	UserScopesSocialplannerCSVWrite UserScopes = "socialplanner/csv.write"
 	// UserScopesSocialplannerGroupWrite is "socialplanner/group.write".
 	UserScopesSocialplannerGroupWrite UserScopes = "socialplanner/group.write"
 	// UserScopesSocialplannerHashtagReadonly is "socialplanner/hashtag.readonly".
@@ -391,20 +391,20 @@ const (
 	UserScopesInternaltoolsBillingCommonReadonly UserScopes = "internaltools.billing-common.readonly"
 	// UserScopesInternaltoolsBillingCommonWrite is "internaltools.billing-common.write".
 	UserScopesInternaltoolsBillingCommonWrite UserScopes = "internaltools.billing-common.write"
-	// UserScopesVoiceAiAgentsWrite is "voice-ai-agents.write".
-	UserScopesVoiceAiAgentsWrite UserScopes = "voice-ai-agents.write"
-	// UserScopesVoiceAiAgentsReadonly is "voice-ai-agents.readonly".
-	UserScopesVoiceAiAgentsReadonly UserScopes = "voice-ai-agents.readonly"
-	// UserScopesVoiceAiCommonReadonly is "voice-ai-common.readonly".
-	UserScopesVoiceAiCommonReadonly UserScopes = "voice-ai-common.readonly"
-	// UserScopesVoiceAiCommonWrite is "voice-ai-common.write".
-	UserScopesVoiceAiCommonWrite UserScopes = "voice-ai-common.write"
-	// UserScopesVoiceAiAgentGoalsReadonly is "voice-ai-agent-goals.readonly".
-	UserScopesVoiceAiAgentGoalsReadonly UserScopes = "voice-ai-agent-goals.readonly"
-	// UserScopesVoiceAiAgentGoalsWrite is "voice-ai-agent-goals.write".
-	UserScopesVoiceAiAgentGoalsWrite UserScopes = "voice-ai-agent-goals.write"
-	// UserScopesVoiceAiDashboardReadonly is "voice-ai-dashboard.readonly".
-	UserScopesVoiceAiDashboardReadonly UserScopes = "voice-ai-dashboard.readonly"
+	// UserScopesVoiceAIAgentsWrite is "voice-ai-agents.write".
+	UserScopesVoiceAIAgentsWrite UserScopes = "voice-ai-agents.write"
+	// UserScopesVoiceAIAgentsReadonly is "voice-ai-agents.readonly".
+	UserScopesVoiceAIAgentsReadonly UserScopes = "voice-ai-agents.readonly"
+	// UserScopesVoiceAICommonReadonly is "voice-ai-common.readonly".
+	UserScopesVoiceAICommonReadonly UserScopes = "voice-ai-common.readonly"
+	// UserScopesVoiceAICommonWrite is "voice-ai-common.write".
+	UserScopesVoiceAICommonWrite UserScopes = "voice-ai-common.write"
+	// UserScopesVoiceAIAgentGoalsReadonly is "voice-ai-agent-goals.readonly".
+	UserScopesVoiceAIAgentGoalsReadonly UserScopes = "voice-ai-agent-goals.readonly"
+	// UserScopesVoiceAIAgentGoalsWrite is "voice-ai-agent-goals.write".
+	UserScopesVoiceAIAgentGoalsWrite UserScopes = "voice-ai-agent-goals.write"
+	// UserScopesVoiceAIDashboardReadonly is "voice-ai-dashboard.readonly".
+	UserScopesVoiceAIDashboardReadonly UserScopes = "voice-ai-dashboard.readonly"
 	// UserScopesAgencyLaunchpadWrite is "agency/launchpad.write".
 	UserScopesAgencyLaunchpadWrite UserScopes = "agency/launchpad.write"
 	// UserScopesAgencyLaunchpadReadonly is "agency/launchpad.readonly".
@@ -413,16 +413,16 @@ const (
 	UserScopesLaunchpadLocationWrite UserScopes = "launchpad/location.write"
 	// UserScopesLaunchpadLocationReadonly is "launchpad/location.readonly".
 	UserScopesLaunchpadLocationReadonly UserScopes = "launchpad/location.readonly"
-	// UserScopesTextAiAgentsWrite is "text-ai-agents.write".
-	UserScopesTextAiAgentsWrite UserScopes = "text-ai-agents.write"
-	// UserScopesTextAiAgentGoalsReadonly is "text-ai-agent-goals.readonly".
-	UserScopesTextAiAgentGoalsReadonly UserScopes = "text-ai-agent-goals.readonly"
-	// UserScopesTextAiAgentGoalsWrite is "text-ai-agent-goals.write".
-	UserScopesTextAiAgentGoalsWrite UserScopes = "text-ai-agent-goals.write"
-	// UserScopesTextAiAgentTrainingWrite is "text-ai-agent-training.write".
-	UserScopesTextAiAgentTrainingWrite UserScopes = "text-ai-agent-training.write"
-	// UserScopesTextAiAgentsDashboardReadonly is "text-ai-agents-dashboard.readonly".
-	UserScopesTextAiAgentsDashboardReadonly UserScopes = "text-ai-agents-dashboard.readonly"
+	// UserScopesTextAIAgentsWrite is "text-ai-agents.write".
+	UserScopesTextAIAgentsWrite UserScopes = "text-ai-agents.write"
+	// UserScopesTextAIAgentGoalsReadonly is "text-ai-agent-goals.readonly".
+	UserScopesTextAIAgentGoalsReadonly UserScopes = "text-ai-agent-goals.readonly"
+	// UserScopesTextAIAgentGoalsWrite is "text-ai-agent-goals.write".
+	UserScopesTextAIAgentGoalsWrite UserScopes = "text-ai-agent-goals.write"
+	// UserScopesTextAIAgentTrainingWrite is "text-ai-agent-training.write".
+	UserScopesTextAIAgentTrainingWrite UserScopes = "text-ai-agent-training.write"
+	// UserScopesTextAIAgentsDashboardReadonly is "text-ai-agents-dashboard.readonly".
+	UserScopesTextAIAgentsDashboardReadonly UserScopes = "text-ai-agents-dashboard.readonly"
 	// UserScopesLocationsCreate is "locations.create".
 	UserScopesLocationsCreate UserScopes = "locations.create"
 	// UserScopesLocationsDelete is "locations.delete".
@@ -497,7 +497,7 @@ type Permissions struct {
 	BloggingEnabled              *bool `json:"bloggingEnabled,omitempty"`
 	InvoiceEnabled               *bool `json:"invoiceEnabled,omitempty"`
 	AffiliateManagerEnabled      *bool `json:"affiliateManagerEnabled,omitempty"`
-	ContentAiEnabled             *bool `json:"contentAiEnabled,omitempty"`
+	ContentAIEnabled             *bool `json:"contentAiEnabled,omitempty"`
 	RefundsEnabled               *bool `json:"refundsEnabled,omitempty"`
 	RecordPaymentEnabled         *bool `json:"recordPaymentEnabled,omitempty"`
 	CancelSubscriptionEnabled    *bool `json:"cancelSubscriptionEnabled,omitempty"`
@@ -528,16 +528,16 @@ type UserCreateRequest struct {
 	Permissions *Permissions `json:"permissions,omitempty"`
 	// Scopes: Scopes allowed for users. Only scopes that have been passed will
 	// be enabled. Note:- If passed empty all the scopes will be get disabled.
-	Scopes []UserScopes `json:"scopes,omitempty"`
+	Scopes []UserScopes `json:"scopes,omitzero"`
 	// ScopesAssignedToOnly: Assigned Scopes allowed for users. Only scopes
 	// that have been passed will be enabled. If passed empty all the assigned
 	// scopes will be get disabled.
-	ScopesAssignedToOnly []UserScopes `json:"scopesAssignedToOnly,omitempty"`
+	ScopesAssignedToOnly []UserScopes `json:"scopesAssignedToOnly,omitzero"`
 	ProfilePhoto         *string      `json:"profilePhoto,omitempty"`
 	// TwilioPhone: Per-location inbound Twilio number in E.164 format, keyed
 	// by location id (Call and Voicemail Inbound Number for direct Twilio, not
 	// LC Phone).
-	TwilioPhone map[string]string `json:"twilioPhone,omitempty"`
+	TwilioPhone map[string]string `json:"twilioPhone,omitzero"`
 	// PlatformLanguage: Platform language preference for the user.
 	PlatformLanguage *PlatformLanguage `json:"platformLanguage,omitempty"`
 }
@@ -632,20 +632,20 @@ type UserUpdateRequest struct {
 	Role     *string `json:"role,omitempty"`
 	// CompanyID: Company/Agency Id. Required for Agency Level access.
 	CompanyID   *string      `json:"companyId,omitempty"`
-	LocationIDs []string     `json:"locationIds,omitempty"`
+	LocationIDs []string     `json:"locationIds,omitzero"`
 	Permissions *Permissions `json:"permissions,omitempty"`
 	// Scopes: Scopes allowed for users. Only scopes that have been passed will
 	// be enabled. If passed empty all the scopes will be get disabled.
-	Scopes []UserScopes `json:"scopes,omitempty"`
+	Scopes []UserScopes `json:"scopes,omitzero"`
 	// ScopesAssignedToOnly: Assigned Scopes allowed for users. Only scopes
 	// that have been passed will be enabled. If passed empty all the assigned
 	// scopes will be get disabled.
-	ScopesAssignedToOnly []UserScopes `json:"scopesAssignedToOnly,omitempty"`
+	ScopesAssignedToOnly []UserScopes `json:"scopesAssignedToOnly,omitzero"`
 	ProfilePhoto         *string      `json:"profilePhoto,omitempty"`
 	// TwilioPhone: Per-location inbound Twilio number in E.164 format, keyed
 	// by location id (Call and Voicemail Inbound Number for direct Twilio, not
 	// LC Phone).
-	TwilioPhone map[string]string `json:"twilioPhone,omitempty"`
+	TwilioPhone map[string]string `json:"twilioPhone,omitzero"`
 	// PlatformLanguage: Platform language preference for the user.
 	PlatformLanguage *PlatformLanguage `json:"platformLanguage,omitempty"`
 }

@@ -854,6 +854,9 @@ func shapeOf(s *Schema) string {
 
 // dateLike reports whether a property holds a date by its name or example.
 func dateLike(prop string, s *Schema) bool {
+	if strings.HasSuffix(prop, "By") {
+		return false // lastUpdatedBy is who, not when
+	}
 	lp := strings.ToLower(prop)
 	if strings.Contains(lp, "date") || strings.HasSuffix(prop, "At") || strings.HasSuffix(lp, "time") {
 		return true

@@ -93,6 +93,20 @@ func (m *model) exampleOf(doc *Doc, s *Schema, prop string, owner *goType, stack
 	if len(s.OneOf) > 0 {
 		return m.exampleOf(doc, s.OneOf[0], prop, owner, stack)
 	}
+	if v, isMap := s.mapValues(); isMap {
+		// A map answers one entry, keyed as the API keys them (a name).
+		obj := &ordered{}
+		if v == nil {
+			obj.set("key", "value")
+			return obj, true, nil
+		}
+		e, ok, err := m.exampleOf(doc, v, prop, owner, stack)
+		if err != nil || !ok {
+			return nil, ok, err
+		}
+		obj.set("key", e)
+		return obj, true, nil
+	}
 	switch s.Type {
 	case "array":
 		if s.Items == nil {

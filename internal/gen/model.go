@@ -746,6 +746,10 @@ func (m *model) finishField(t *goType, f *goField) {
 		f.Omit = ""
 	case k == kTimestamp:
 		f.Omit = "omitzero"
+	case t.Request && (strings.HasPrefix(f.Base, "[]") || strings.HasPrefix(f.Base, "map[")):
+		// A nil list is left out, an empty one is sent: []T{} clears a
+		// list, which omitempty could not say.
+		f.Omit = "omitzero"
 	default:
 		f.Omit = "omitempty"
 	}

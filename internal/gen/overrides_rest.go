@@ -14,6 +14,10 @@ var adManager = Service{
 	TestFile: "ad_manager_gen_test.go",
 	Testdata: "ad-manager",
 	Auto:     true,
+	Types: []Type{
+		{Name: "FormQuestionOption", From: []string{"FormQuestionOption"}, Required: &[]string{"value"},
+			RequiredWhy: "the spec requires key, but its own request example of fb-create-page-lead-form sends options with a value only"},
+	},
 }
 
 var affiliateManager = Service{
@@ -128,6 +132,9 @@ var emails = Service{
 	Rename: map[string]string{
 		"fetch-template":  "ListTemplates",
 		"fetch-campaigns": "ListCampaigns",
+	},
+	ExampleFixes: []ExampleFix{
+		{Schema: "SaveBuilderDataDto", Prop: "html", JSON: `"<p>Hello</p>"`, Why: "the spec requires html but its example is empty, which a required field cannot be"},
 	},
 }
 
@@ -347,6 +354,9 @@ var proposals = Service{
 	TestFile: "proposals_gen_test.go",
 	Testdata: "proposals",
 	Auto:     true,
+	PropFixes: []PropFix{
+		{Schema: "RecipientItem", Prop: "imageUrl", JSON: `{"type": "string", "description": "The recipient's image URL (the spec's example sends it beside imgUrl)."}`, Why: "proposals.json's example of DocumentDto.recipients carries imageUrl, which RecipientItem lacks (CCRecipientItem has it)"},
+	},
 }
 
 var saas = Service{
@@ -380,6 +390,9 @@ var socialMediaPosting = Service{
 		"get-categories-id":          "GetCategory",
 		"get-tags-location-id":       "ListTags",
 		"get-tags-by-ids":            "GetTagsByIDs",
+	},
+	ExampleFixes: []ExampleFix{
+		{Schema: "SocialMediaPostingGetSocialMediaStatisticsResponseResultsPostPerformance", Prop: "posts", JSON: `{"google": [0, 1, 2]}`, Why: "posts is a map of number lists by platform (the spec's response example); the synthesized example was a string"},
 	},
 }
 
@@ -425,6 +438,9 @@ var voiceAI = Service{
 	Rename: map[string]string{
 		"get-agents":    "ListAgents",
 		"get-call-logs": "ListCallLogs",
+	},
+	PropFixes: []PropFix{
+		{Schema: "AgentActionResponseDTO", Prop: "_id", JSON: `{"type": "string", "description": "The action's ID as the raw actions of an agent carry it (beside or instead of id)."}`, Why: "voice-ai.json's own example of GetAgentResponseDTO.actions (\"raw actions\") keys each action by _id, which AgentActionResponseDTO lacks"},
 	},
 }
 
