@@ -303,6 +303,7 @@ func (s *Server) process(c *reqCtx) {
 			c.notFound("Cannot " + r.Method + " " + r.URL.Path)
 			return
 		}
+		c.header(BehaviourHeader, "state")
 		s.oauthToken(c)
 		return
 	}
