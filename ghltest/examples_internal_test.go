@@ -75,7 +75,7 @@ func TestEveryRouteHasAnExample(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		"GET /conversations/messages/{messageId}/locations/{locationId}/recording":               `audio/x-wav "RIFF"`,
+		"GET /conversations/messages/{messageId}/locations/{locationId}/recording":              `audio/x-wav "RIFF"`,
 		"GET /conversations/locations/{locationId}/messages/{messageId}/transcription/download": `text/plain "ghlt"`,
 	}
 	if len(media) != len(want) {
