@@ -207,3 +207,32 @@ func TestWithoutSpecExamples(t *testing.T) {
 		t.Errorf("Routes answers %v, want 501 or state for all 576", answers)
 	}
 }
+
+// BenchmarkExampleAnswer measures example answers in-process (no network)
+// against the baseline of an operation with state (GET /contacts/{id}) in
+// the same run: a small example (a custom menu, about 400 bytes) and the
+// largest (GET /invoices/settings, about 6 KB), both with echo.
+func BenchmarkExampleAnswer(b *testing.B) {
+	srv := ghltest.NewHandler(ghltest.WithRateLimit(0, 0, 0))
+	loc := srv.CreateLocation("Bench")
+	id := srv.SeedContacts(loc.ID, 1)[0]
+	agency := srv.DefaultCompany().Token
+	for _, bc := range []struct{ name, path, token string }{
+		{"state/GET contact", "/contacts/" + id, loc.Token},
+		{"example/GET custom menu", "/custom-menus/m1", agency},
+		{"example/GET invoice settings", "/invoices/settings?altId=" + loc.ID + "&altType=location", loc.Token},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				req := httptest.NewRequest("GET", bc.path, nil)
+				req.Header.Set("Authorization", "Bearer "+bc.token)
+				req.Header.Set("Version", "2021-07-28")
+				w := httptest.NewRecorder()
+				srv.ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					b.Fatalf("%s: %d %s", bc.path, w.Code, w.Body)
+				}
+			}
+		})
+	}
+}
