@@ -2,6 +2,7 @@ package ghltest_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -235,4 +236,30 @@ func BenchmarkExampleAnswer(b *testing.B) {
 			}
 		})
 	}
+}
+
+// An operation without behaviour of its own answers the spec's example,
+// with the request echoed into it.
+func ExampleWithoutSpecExamples() {
+	for _, opts := range [][]ghltest.Option{nil, {ghltest.WithoutSpecExamples()}} {
+		srv := ghltest.NewHandler(opts...)
+		req := httptest.NewRequest("GET", "/custom-menus/menu-42", nil)
+		req.Header.Set("Authorization", "Bearer "+srv.DefaultCompany().Token)
+		req.Header.Set("Version", "2021-07-28")
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		var out struct {
+			CustomMenu struct{ ID, Title string }
+			Message    string
+		}
+		json.Unmarshal(w.Body.Bytes(), &out)
+		if w.Code == http.StatusOK {
+			fmt.Println(w.Code, w.Header().Get(ghltest.BehaviourHeader), out.CustomMenu.ID, out.CustomMenu.Title)
+		} else {
+			fmt.Println(w.Code, out.Message)
+		}
+	}
+	// Output:
+	// 200 example menu-42 Dashboard
+	// 501 ghltest: operation get-custom-menu-by-id (GET /custom-menus/{customMenuId}) is not emulated yet
 }
