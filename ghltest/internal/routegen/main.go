@@ -9,10 +9,16 @@
 // the security schemes and scopes, the required query parameters and the
 // required top-level JSON body fields, each with its type.
 //
+// Beside the table it writes ghltest/spec_answers.json.gz: per operation the
+// lowest 2xx status, its media type and a JSON example (the spec's own, or
+// one synthesized from the response schema; see answers.go), which the
+// emulator serves for operations without behaviour of their own. It is
+// gzip'd JSON, one operation a line; -check compares it decompressed.
+//
 // Usage, from the module root:
 //
-//	go run ./ghltest/internal/routegen -spec ../shared/ghl-openapi          # write ghltest/routes_gen.go
-//	go run ./ghltest/internal/routegen -spec ../shared/ghl-openapi -check   # exit 1 if it is stale
+//	go run ./ghltest/internal/routegen -spec ../shared/ghl-openapi          # write ghltest/routes_gen.go and spec_answers.json.gz
+//	go run ./ghltest/internal/routegen -spec ../shared/ghl-openapi -check   # exit 1 if either is stale
 //
 // The specs contain odd shapes (numeric enums, examples that contradict
 // types, refs to missing names); they are decoded as untyped JSON and
