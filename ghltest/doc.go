@@ -111,17 +111,42 @@
 // token's company answers 403 {"statusCode":403,"message":"The token does
 // not have access to this company"}.
 //
-// Every other operation gets the same token, rate-limit and Version checks,
-// then the spec's required query parameters and required top-level JSON body
-// fields are checked (present, not empty, of their type; 422 worded as below,
-// 400 for malformed JSON), and then it answers
+// Every other operation answers from the spec, as stripe-mock does for
+// Stripe's API, so a test of any operation runs offline. It gets the same
+// token, rate-limit and Version checks, then the spec's required query
+// parameters and required top-level JSON body fields are checked (present,
+// not empty, of their type; 422 worded as below, 400 for malformed JSON),
+// and then it answers the spec's success status (its lowest 2xx) with an
+// example of the response: the spec's own example where it gives one, else
+// one built from the response schema ($refs followed, allOf merged, one
+// item per array, an enum's first value, the properties' own examples where
+// they fit their type, else a value by format and name: a fixed date-time
+// 2024-01-01T00:00:00.000Z, "user@example.com", a 20-character ID,
+// "string", 1, false). The answer echoes the request: the path parameters,
+// JSON body fields and query parameters replace the fields of the same name
+// (and JSON type; query values are converted) at the top level of the
+// example and in its single wrapped object, as in {"customMenu":{...}}; a
+// path ending in a parameter puts that parameter in the "id" field (GET
+// /custom-menus/m1 answers {"customMenu":{"id":"m1",...}}), and a POST to
+// a collection whose body has no id gets a fresh one (an ObjectID where the
+// example has one). No state is kept: a GET after a POST answers the
+// example again. An operation whose spec declares no body answers {} (a
+// 204 nothing), and the two non-JSON answers the platform notes record
+// have their media types (audio/x-wav, an empty WAV file; text/plain).
+// Every API response carries the header [BehaviourHeader]
+// (X-Ghltest-Behaviour): "state" for operations with behaviour, "example"
+// for these. [WithoutSpecExamples] makes them answer, after the validation,
 //
-//	501 {"statusCode":501,"message":"ghltest: operation get-calendar (GET /calendars/{calendarId}) is not emulated yet","error":"Not Implemented","traceId":"..."}
+//	501 {"statusCode":501,"message":"ghltest: operation get-agent (GET /conversation-ai/agents/{agentId}) is not emulated yet","error":"Not Implemented","traceId":"..."}
+//
+// The examples are generated with the table, into spec_answers.json.gz
+// (gzip'd JSON, about 37 KB, embedded; decoded on first use).
 //
 // [Server.Routes] lists the table (method, path, operationId, declared
 // Version values, security and scopes, required fields, whether it is
-// emulated) and [Server.Emulated] tells whether a request reaches an
-// operation with behaviour. Paths match by segments; at each segment a
+// emulated, how it is answered: "state", "example" or "501", the success
+// status and where the example comes from) and [Server.Emulated] tells
+// whether a request reaches an operation with behaviour. Paths match by segments; at each segment a
 // literal beats a parameter, so POST /contacts/search is the search, not
 // the contact "search", and GET /calendars/events is not a calendar. A
 // trailing slash is optional. A path no operation has answers 404.
@@ -220,7 +245,7 @@
 //	404 unknown entity      {"statusCode":404,"message":"Contact not found","error":"Not Found","traceId":"..."} (also Task, Note, Business, User, Workflow, Campaign, Location, Custom field, Custom value, Tag, Opportunity, Conversation, Message, Email, Recording, Transcription)
 //	404 unknown entity      {"statusCode":404,"message":"Contact not found","error":"Not Found","traceId":"..."} (also Task, Note, Business, User, Workflow, Campaign, Location, Custom field, Custom value, Tag, Group, Calendar, Appointment, Event, Resource, Notification)
 //	422 validation          {"statusCode":422,"message":["locationId should not be empty",...],"error":"Unprocessable Entity","traceId":"..."}
-//	501 not emulated        {"statusCode":501,"message":"ghltest: operation <operationId> (<METHOD> <path>) is not emulated yet","error":"Not Implemented","traceId":"..."}
+//	501 not emulated        {"statusCode":501,"message":"ghltest: operation <operationId> (<METHOD> <path>) is not emulated yet","error":"Not Implemented","traceId":"..."} (only with WithoutSpecExamples)
 //	429 rate limited        {"statusCode":429,"message":"Too Many Requests","traceId":"..."}
 //	400 duplicate contact   {"statusCode":400,"message":"This location does not allow duplicated contacts.","meta":{"contactName":"...","contactId":"...","matchingField":"email"},"traceId":"..."}
 //	400 OAuth               {"statusCode":400,"message":"Invalid grant: refresh token is invalid","error":"Bad Request","traceId":"..."}
@@ -231,7 +256,7 @@
 // then retry once". Requests are checked in this order: token (401), rate
 // limit (429), Version header (401), route (404), token kind (401), then the
 // operation's own validation (422/400/403/404), or for an operation without
-// behaviour the generic validation (422/400) and 501.
+// behaviour the generic validation (422/400) and the spec's example (or 501).
 //
 // # Version header
 //

@@ -36,9 +36,21 @@ type Route struct {
 	BodyType string
 	// Body lists the required top-level fields of a JSON body.
 	Body []Field
-	// Emulated reports whether the operation has behaviour. Operations
-	// without it are validated from the table and answered 501.
+	// Emulated reports whether the operation has behaviour (state) of its
+	// own. Operations without it are validated from the table and answered
+	// from the spec's example (or 501, with [WithoutSpecExamples]).
 	Emulated bool
+	// Answer says how the emulator answers a valid request: "state" (the
+	// operation's own behaviour), "example" (the spec's success status and
+	// example, echoing the request) or "501" ([WithoutSpecExamples]).
+	Answer string
+	// Status is the success status the spec declares (its lowest 2xx) and
+	// Example where the example answer comes from: "spec" (the spec's own
+	// example), "schema" (synthesized from the response schema) or "none"
+	// (the spec declares no body: {} is sent, nothing for a 204, a
+	// placeholder for a non-JSON media type).
+	Status  int
+	Example string
 }
 
 // Field is a required query parameter or body field and its JSON type:
@@ -55,6 +67,7 @@ var kindNames = [...]string{locationOnly: "location", companyOnly: "agency", any
 // specs, sorted by spec file, then path, then method.
 func (s *Server) Routes() []Route {
 	t := table()
+	ans := answers()
 	out := make([]Route, len(t.routes))
 	for i := range t.routes {
 		rt := &t.routes[i]
@@ -72,6 +85,15 @@ func (s *Server) Routes() []Route {
 			BodyType:    op.body,
 			Body:        exportFields(rt.body),
 			Emulated:    s.handlers[i] != nil,
+			Answer:      "example",
+			Status:      ans[i].Status,
+			Example:     ans[i].From,
+		}
+		switch {
+		case out[i].Emulated:
+			out[i].Answer = "state"
+		case s.cfg.noExamples:
+			out[i].Answer = "501"
 		}
 	}
 	return out
@@ -89,7 +111,8 @@ func exportFields(fs []field) []Field {
 // operation with behaviour (state, validation and responses of its own).
 // path is a request path ("/contacts/abc") or a spec path template
 // ("/contacts/{contactId}"); it is routed as a request would be. It reports
-// false for operations answered by the generic 501 and for unknown paths.
+// false for operations answered from the spec's example (or the 501 of
+// [WithoutSpecExamples]) and for unknown paths.
 func (s *Server) Emulated(method, path string) bool {
 	path, _, _ = strings.Cut(path, "?")
 	var buf [2 * maxParams]string
@@ -97,32 +120,48 @@ func (s *Server) Emulated(method, path string) bool {
 	return i >= 0 && s.handlers[i] != nil
 }
 
-// notEmulated answers an operation without behaviour: the required query
-// parameters and body fields of the table are checked (422 in
-// class-validator's words, 400 for malformed JSON), then 501.
-func (c *reqCtx) notEmulated(rt *route) {
+// genericChecks validates a request to an operation without behaviour:
+// the required query parameters and body fields of the table are checked
+// (422 in class-validator's words, 400 for malformed JSON). It returns the
+// decoded JSON body (nil if there is none or it is not an object) and
+// whether the request passed; if not, the error is set.
+func (c *reqCtx) genericChecks(rt *route) (map[string]any, bool) {
 	if errs := queryErrors(c, rt.query); errs != nil {
 		c.unprocessable(errs...)
-		return
+		return nil, false
 	}
-	if rt.op.body == "json" {
-		if len(rt.body) > 0 {
-			m, ok := c.decodeBody()
-			if !ok {
-				return
-			}
-			if errs := bodyErrors(m, rt.body); errs != nil {
-				c.unprocessable(errs...)
-				return
-			}
-		} else if b := bytes.TrimSpace(c.body); len(b) > 0 && isJSONType(c.r.Header.Get("Content-Type")) {
-			var v any
-			if err := json.Unmarshal(b, &v); err != nil {
-				c.badRequest(jsonErrorMessage(b, err))
-				return
-			}
+	if rt.op.body != "json" {
+		return nil, true
+	}
+	if len(rt.body) > 0 {
+		m, ok := c.decodeBody()
+		if !ok {
+			return nil, false
 		}
+		if errs := bodyErrors(m, rt.body); errs != nil {
+			c.unprocessable(errs...)
+			return nil, false
+		}
+		return m, true
 	}
+	b := bytes.TrimSpace(c.body)
+	if len(b) == 0 || !isJSONType(c.r.Header.Get("Content-Type")) {
+		return nil, true
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		c.badRequest(jsonErrorMessage(b, err))
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	dec.Decode(&v)
+	m, _ := v.(map[string]any)
+	return m, true
+}
+
+// notImplemented answers 501 naming the operation ([WithoutSpecExamples]).
+func (c *reqCtx) notImplemented(rt *route) {
 	op := rt.op
 	c.fail(http.StatusNotImplemented,
 		"ghltest: operation "+op.opID+" ("+op.method+" "+op.path+") is not emulated yet", "Not Implemented")

@@ -294,7 +294,8 @@ func bearerToken(r *http.Request) string {
 
 // process runs the emulated API for one request: OAuth token endpoint, or
 // authentication, rate limiting, Version check, routing and the handler (or,
-// for an operation without behaviour, the generic validation and 501).
+// for an operation without behaviour, the generic validation and the spec's
+// example).
 func (s *Server) process(c *reqCtx) {
 	r := c.r
 	if strings.TrimSuffix(r.URL.Path, "/") == "/oauth/token" {
@@ -302,6 +303,7 @@ func (s *Server) process(c *reqCtx) {
 			c.notFound("Cannot " + r.Method + " " + r.URL.Path)
 			return
 		}
+		c.header(BehaviourHeader, "state")
 		s.oauthToken(c)
 		return
 	}
@@ -347,10 +349,11 @@ func (s *Server) process(c *reqCtx) {
 	}
 	c.rt, c.params = rt, params
 	if h := s.handlers[i]; h != nil {
+		c.header(BehaviourHeader, "state")
 		h(c)
 		return
 	}
-	c.notEmulated(rt)
+	c.fromSpec(rt, i)
 }
 
 func (s *Server) registerRoutes() {

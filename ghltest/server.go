@@ -89,6 +89,7 @@ type config struct {
 	bodyLimit    int
 	unredacted   bool
 	controlToken string
+	noExamples   bool // WithoutSpecExamples
 }
 
 // Option configures a [Server] made by [NewServer] or [NewHandler].

@@ -9,10 +9,16 @@
 // the security schemes and scopes, the required query parameters and the
 // required top-level JSON body fields, each with its type.
 //
+// Beside the table it writes ghltest/spec_answers.json.gz: per operation the
+// lowest 2xx status, its media type and a JSON example (the spec's own, or
+// one synthesized from the response schema; see answers.go), which the
+// emulator serves for operations without behaviour of their own. It is
+// gzip'd JSON, one operation a line; -check compares it decompressed.
+//
 // Usage, from the module root:
 //
-//	go run ./ghltest/internal/routegen -spec ../shared/ghl-openapi          # write ghltest/routes_gen.go
-//	go run ./ghltest/internal/routegen -spec ../shared/ghl-openapi -check   # exit 1 if it is stale
+//	go run ./ghltest/internal/routegen -spec ../shared/ghl-openapi          # write ghltest/routes_gen.go and spec_answers.json.gz
+//	go run ./ghltest/internal/routegen -spec ../shared/ghl-openapi -check   # exit 1 if either is stale
 //
 // The specs contain odd shapes (numeric enums, examples that contradict
 // types, refs to missing names); they are decoded as untyped JSON and
@@ -21,10 +27,12 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"go/format"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,32 +42,79 @@ import (
 
 func main() {
 	spec := flag.String("spec", "../shared/ghl-openapi", "directory holding the specs' apps/ and common/ folders")
-	out := flag.String("out", "ghltest/routes_gen.go", "file to write (or to compare with -check)")
-	check := flag.Bool("check", false, "do not write: exit 1 if -out differs from what would be generated")
+	out := flag.String("out", "ghltest/routes_gen.go", "file to write (or to compare with -check); the answers go beside it, in "+answersFile)
+	check := flag.Bool("check", false, "do not write: exit 1 if the files differ from what would be generated")
 	flag.Parse()
 
-	src, n, err := generate(*spec)
+	src, ex, n, err := generate(*spec)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "routegen:", err)
 		os.Exit(2)
 	}
+	exOut := filepath.Join(filepath.Dir(*out), answersFile)
 	if *check {
-		old, err := os.ReadFile(*out)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "routegen:", err)
-			os.Exit(1)
-		}
-		if !bytes.Equal(old, src) {
-			fmt.Fprintf(os.Stderr, "routegen: %s is stale: run go generate ./ghltest (or go run ./ghltest/internal/routegen -spec %s)\n", *out, *spec)
+		if err := checkFiles(*out, exOut, src, ex); err != nil {
+			fmt.Fprintf(os.Stderr, "routegen: %v: run go generate ./ghltest (or go run ./ghltest/internal/routegen -spec %s)\n", err, *spec)
 			os.Exit(1)
 		}
 		return
 	}
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
+	if err := writeFiles(*out, exOut, src, ex); err != nil {
 		fmt.Fprintln(os.Stderr, "routegen:", err)
 		os.Exit(2)
 	}
-	fmt.Fprintf(os.Stderr, "routegen: wrote %s (%d operations)\n", *out, n)
+	fmt.Fprintf(os.Stderr, "routegen: wrote %s and %s (%d operations)\n", *out, exOut, n)
+}
+
+// answersFile is the name of the gzip'd JSON file of the operations'
+// success answers, written beside the table and embedded by ghltest.
+const answersFile = "spec_answers.json.gz"
+
+// writeFiles writes the table and the compressed answers.
+func writeFiles(out, exOut string, src, ex []byte) error {
+	if err := os.WriteFile(out, src, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(exOut, gzipBytes(ex), 0o644)
+}
+
+// checkFiles reports an error if the files on disk are not what would be
+// written. The answers are compared decompressed, so a change in the
+// compressor between Go releases does not make them stale.
+func checkFiles(out, exOut string, src, ex []byte) error {
+	old, err := os.ReadFile(out)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(old, src) {
+		return fmt.Errorf("%s is stale", out)
+	}
+	gz, err := os.ReadFile(exOut)
+	if err != nil {
+		return err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return fmt.Errorf("%s: %v", exOut, err)
+	}
+	oldEx, err := io.ReadAll(zr)
+	if err != nil {
+		return fmt.Errorf("%s: %v", exOut, err)
+	}
+	if !bytes.Equal(oldEx, ex) {
+		return fmt.Errorf("%s is stale", exOut)
+	}
+	return nil
+}
+
+// gzipBytes compresses b with no name or time in the header, so the file
+// depends only on its content (and the compressor).
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
 }
 
 // op is one operation as written to the table.
@@ -68,19 +123,21 @@ type op struct {
 	versions, security       []string
 	scopes, query, bodyField []string
 	body                     string // "", "json", "form", "multipart", "other"
+	answer                   answer
 }
 
 var methods = []string{"get", "post", "put", "patch", "delete", "head", "options"}
 
 // generate reads every apps/*.json under dir and returns the formatted Go
-// source of the table and the number of operations.
-func generate(dir string) ([]byte, int, error) {
+// source of the table, the answers file (JSON, uncompressed) and the number
+// of operations.
+func generate(dir string) ([]byte, []byte, int, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "apps", "*.json"))
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	if len(files) == 0 {
-		return nil, 0, fmt.Errorf("no apps/*.json under %s", dir)
+		return nil, nil, 0, fmt.Errorf("no apps/*.json under %s", dir)
 	}
 	sort.Strings(files)
 	r := &resolver{docs: map[string]any{}}
@@ -88,7 +145,7 @@ func generate(dir string) ([]byte, int, error) {
 	for _, f := range files {
 		doc, err := r.load(f)
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
 		paths, _ := get(doc, "paths").(map[string]any)
 		for _, p := range sortedKeys(paths) {
@@ -103,7 +160,11 @@ func generate(dir string) ([]byte, int, error) {
 			}
 		}
 	}
-	return render(ops), len(ops), nil
+	ex, err := renderAnswers(ops)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return render(ops), ex, len(ops), nil
 }
 
 // operation reads one operation object.
@@ -181,6 +242,7 @@ func (r *resolver) operation(file, base, method, path string, item, o map[string
 			res.body = "other"
 		}
 	}
+	res.answer = r.successAnswer(file, res.method, path, o)
 	return res
 }
 

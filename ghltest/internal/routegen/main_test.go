@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -9,12 +13,12 @@ import (
 // real ones: $refs into ../common, allOf, a $ref parameter, numeric enums,
 // a Version given only by example, no security, a multipart body.
 func TestGenerate(t *testing.T) {
-	src, n, err := generate("testdata")
+	src, _, n, err := generate("testdata")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 3 {
-		t.Errorf("%d operations, want 3", n)
+	if n != 4 {
+		t.Errorf("%d operations, want 4", n)
 	}
 	got := string(src)
 	for _, want := range []string{
@@ -28,13 +32,84 @@ func TestGenerate(t *testing.T) {
 			t.Errorf("output lacks %s\n%s", want, got)
 		}
 	}
-	if again, _, _ := generate("testdata"); string(again) != got {
+	if again, _, _, _ := generate("testdata"); string(again) != got {
 		t.Error("output is not deterministic")
 	}
 }
 
 func TestGenerateNoSpecs(t *testing.T) {
-	if _, _, err := generate(t.TempDir()); err == nil {
+	if _, _, _, err := generate(t.TempDir()); err == nil {
 		t.Error("no error for a directory without apps/*.json")
+	}
+}
+
+// TestAnswers checks the success answers of the small spec: the lowest 2xx
+// (200 before 202, 201, 204), the first of the spec's named examples (a
+// $ref), and a synthesized example with the $ref into ../common and allOf
+// merged, an enum's first value, a date-time, a field-name guess (email,
+// ids), a property example that contradicts its type ignored (count) and
+// one that fits used (price), one array item, a recursive schema cut off
+// (children), a map's one entry, oneOf's first, a broken ref as null; a 204
+// and a non-JSON media type without a body.
+func TestAnswers(t *testing.T) {
+	_, ex, _, err := generate("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[
+{"op":"POST /widgets/","status":201,"from":"spec","body":{"widget":{"id":"from-a"}}},
+{"op":"GET /widgets/{widgetId}","status":200,"from":"schema","body":{"total":1,"widget":{"active":false,"children":[],"count":1,"createdAt":"2024-01-01T00:00:00.000Z","id":"ve9EPM428h8vShlRW1KT","labels":{"example":"string"},"locationId":"ve9EPM428h8vShlRW1KT","missing":null,"odd":1,"ownerEmail":"user@example.com","price":9.5,"status":"open","tags":["string"]}}},
+{"op":"PUT /widgets/{widgetId}","status":204,"from":"none"},
+{"op":"GET /widgets/{widgetId}/export","status":200,"media":"text/csv","from":"none"}
+]
+`
+	if string(ex) != want {
+		t.Errorf("answers\n%s\nwant\n%s", ex, want)
+	}
+}
+
+// TestCheck checks that -check accepts freshly written files, and a
+// re-compressed answers file with the same content, and rejects a stale
+// table or stale answers.
+func TestCheck(t *testing.T) {
+	src, ex, _, err := generate("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	out, exOut := filepath.Join(dir, "routes_gen.go"), filepath.Join(dir, answersFile)
+	if err := writeFiles(out, exOut, src, ex); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkFiles(out, exOut, src, ex); err != nil {
+		t.Errorf("fresh files: %v", err)
+	}
+	regzip := func(b []byte) {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		zw.Write(b)
+		zw.Close()
+		if err := os.WriteFile(exOut, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	regzip(ex)
+	if err := checkFiles(out, exOut, src, ex); err != nil {
+		t.Errorf("same answers, other compression: %v", err)
+	}
+	regzip(bytes.Replace(ex, []byte(`"status":201`), []byte(`"status":200`), 1))
+	if err := checkFiles(out, exOut, src, ex); err == nil || !strings.Contains(err.Error(), "stale") {
+		t.Errorf("stale answers: got %v, want a stale error", err)
+	}
+	regzip(ex)
+	if err := os.WriteFile(out, append(src, "// edited\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkFiles(out, exOut, src, ex); err == nil || !strings.Contains(err.Error(), "stale") {
+		t.Errorf("stale table: got %v, want a stale error", err)
+	}
+	os.Remove(exOut)
+	if err := checkFiles(out, exOut, src, ex); err == nil {
+		t.Error("no error for a missing answers file")
 	}
 }
