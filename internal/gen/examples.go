@@ -301,6 +301,9 @@ func operationsCSV(models []*model) ([]byte, error) {
 				strings.Join(op.Scopes, " "), pagingNames[op.Paging]})
 		}
 	}
+	for _, op := range handWrittenOps {
+		_ = w.Write([]string{"OAuth", op.Method, op.ID, op.HTTP, op.Path, op.Version, op.Scopes, "none"})
+	}
 	w.Flush()
 	return b.Bytes(), w.Error()
 }

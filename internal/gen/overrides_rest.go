@@ -449,3 +449,20 @@ var voiceAI = Service{
 var restServices = []*Service{&adManager, &affiliateManager, &agentStudio, &brandBoards, &conversationAI, &courses, &customMenus, &emailISV, &emails, &forms, &funnels, &invoices, &knowledgeBase, &links, &marketplace, &medias, &objects, &payments, &phoneSystem, &products, &proposals, &saas, &socialMediaPosting, &store, &surveys, &voiceAI}
 
 func init() { services = append(services, restServices...) }
+
+// handWrittenOp is an operation of oauth.json, served by the hand-written
+// OAuth code rather than a generated method: the operation table names the
+// methods that send it.
+type handWrittenOp struct {
+	ID, HTTP, Path, Version, Scopes string
+	Method                          string // the Go methods, "Type.Method"
+}
+
+var handWrittenOps = []handWrittenOp{
+	{ID: "get-access-token", HTTP: "POST", Path: "/oauth/token", Version: "none", Scopes: "none",
+		Method: "OAuthApp.Exchange (authorization code), TokenSource.Token (refresh)"},
+	{ID: "get-location-access-token", HTTP: "POST", Path: "/oauth/locationToken", Version: "2021-07-28", Scopes: "oauth.write",
+		Method: "Agency.LocationTokenSource, Agency.ClientForLocation"},
+	{ID: "get-installed-location", HTTP: "GET", Path: "/oauth/installedLocations", Version: "2021-07-28", Scopes: "oauth.readonly",
+		Method: "Agency.InstalledLocations, Agency.AllInstalledLocations"},
+}
