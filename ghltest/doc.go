@@ -205,7 +205,13 @@
 // both takes either, and the 16 that declare none (e.g. POST
 // /contacts/bulk/business) take location tokens. The wrong kind answers 401
 // "This authClass type is not allowed to access this scope. ...". Scopes
-// are recorded ([Route.Scopes]) but not enforced.
+// are enforced: a token holding none of the operation's scopes
+// ([Route.Scopes], plus a fix table for three operations whose spec
+// declares none) answers 401 {"statusCode":401,"message":"The token is not
+// authorized for this scope."}. Tokens minted without chosen scopes hold
+// every scope; [Server.MintToken] mints static tokens with chosen scopes and
+// [Server.SetAppScopes] sets the scopes an OAuth install grants. A ".write"
+// scope does not imply ".readonly".
 //
 // # Error bodies
 //

@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// DefaultScope is the scope string of tokens minted by the emulator. Scopes
-// are reported but not enforced.
+// DefaultScope is the scope string reported for tokens that carry every
+// scope (those minted without chosen scopes; see [Server.SetAppScopes] and
+// [Server.MintToken]).
 const DefaultScope = "contacts.readonly contacts.write locations.readonly oauth.readonly oauth.write"
 
 // refreshTokenTTL is how long a refresh token stays valid if unused (a year,
@@ -29,6 +30,8 @@ type App struct {
 	AppID string
 	// VersionID is the installed version reported by installedLocations.
 	VersionID string
+
+	scopes []string // granted at install (SetAppScopes); nil: every scope
 }
 
 type authCode struct {
@@ -36,6 +39,7 @@ type authCode struct {
 	userType   string
 	locationID string
 	companyID  string
+	scopes     []string // the app's scopes at install
 	expiresAt  time.Time
 }
 
@@ -44,6 +48,7 @@ type refreshGrant struct {
 	kind       principalKind
 	locationID string
 	companyID  string
+	scopes     []string // granted at install, kept across refreshes
 	expiresAt  time.Time
 }
 
@@ -103,7 +108,7 @@ func (s *Server) AuthorizationCode(clientID, locationID, userType, companyID str
 		panic(fmt.Sprintf("ghltest: userType must be Location or Company, not %q", userType))
 	}
 	code := newSecret(40)
-	s.st.codes[code] = &authCode{clientID: clientID, userType: userType, locationID: locationID, companyID: companyID, expiresAt: now.Add(authCodeTTL)}
+	s.st.codes[code] = &authCode{clientID: clientID, userType: userType, locationID: locationID, companyID: companyID, scopes: app.scopes, expiresAt: now.Add(authCodeTTL)}
 	return code
 }
 
@@ -128,14 +133,15 @@ type tokenResponse struct {
 	ApproveAllLocations      *bool    `json:"approveAllLocations,omitempty"`
 }
 
-// mintLocked issues an access token (and, with an app, a refresh token).
-func (s *Server) mintLocked(app *App, kind principalKind, locationID, companyID string, now time.Time) tokenResponse {
+// mintLocked issues an access token (and, with an app, a refresh token)
+// carrying scopes (nil: every scope).
+func (s *Server) mintLocked(app *App, kind principalKind, locationID, companyID string, scopes []string, now time.Time) tokenResponse {
 	co := s.st.companies[companyID]
-	p := &principal{kind: kind, locationID: locationID, companyID: companyID, userID: co.userID, scope: DefaultScope, expiresAt: now.Add(s.cfg.ttl)}
+	p := &principal{kind: kind, locationID: locationID, companyID: companyID, userID: co.userID, scope: scopeString(scopes), scopes: scopes, expiresAt: now.Add(s.cfg.ttl)}
 	r := tokenResponse{
 		TokenType: "Bearer",
 		ExpiresIn: int64(s.cfg.ttl / time.Second),
-		Scope:     DefaultScope,
+		Scope:     p.scope,
 		UserType:  "Location",
 		CompanyID: companyID,
 		UserID:    co.userID,
@@ -154,7 +160,7 @@ func (s *Server) mintLocked(app *App, kind principalKind, locationID, companyID 
 	if app != nil {
 		p.appID, p.clientID = app.AppID, app.ClientID
 		r.RefreshToken = newSecret(48)
-		s.st.refresh[r.RefreshToken] = &refreshGrant{clientID: app.ClientID, kind: kind, locationID: locationID, companyID: companyID, expiresAt: now.Add(refreshTokenTTL)}
+		s.st.refresh[r.RefreshToken] = &refreshGrant{clientID: app.ClientID, kind: kind, locationID: locationID, companyID: companyID, scopes: scopes, expiresAt: now.Add(refreshTokenTTL)}
 	}
 	r.AccessToken = newSecret(64)
 	s.st.tokens[r.AccessToken] = p
@@ -229,7 +235,7 @@ func (s *Server) oauthToken(c *reqCtx) {
 		if ac.userType == "Company" {
 			kind = kindCompany
 		}
-		c.json(http.StatusOK, s.mintLocked(app, kind, ac.locationID, ac.companyID, now))
+		c.json(http.StatusOK, s.mintLocked(app, kind, ac.locationID, ac.companyID, ac.scopes, now))
 	case "refresh_token":
 		rt := f.Get("refresh_token")
 		if rt == "" {
@@ -247,7 +253,7 @@ func (s *Server) oauthToken(c *reqCtx) {
 		}
 		delete(s.st.refresh, rt)
 		s.counters.tokenRefreshes.Add(1)
-		c.json(http.StatusOK, s.mintLocked(app, g.kind, g.locationID, g.companyID, now))
+		c.json(http.StatusOK, s.mintLocked(app, g.kind, g.locationID, g.companyID, g.scopes, now))
 	}
 }
 
@@ -302,7 +308,8 @@ func (s *Server) locationToken(c *reqCtx) {
 			loc.installs[app.AppID] = now
 		}
 	}
-	r := s.mintLocked(app, kindLocation, loc.id, loc.companyID, now)
+	// The location token carries the agency token's grant.
+	r := s.mintLocked(app, kindLocation, loc.id, loc.companyID, c.p.scopes, now)
 	if app != nil {
 		r.AppID, r.VersionID = app.AppID, app.VersionID
 	}
