@@ -279,6 +279,7 @@ func (s *Server) createH(o op) func(*reqCtx) {
 		s.defaultsLocked(o.k, id, doc)
 		r := &record{seq: s.nextSeqLocked(), doc: doc}
 		sc.tableLocked(o.k.name).insert(r)
+		s.emitRecord(recCreate, o.k, id, r)
 		c.rawJSON(o.status, o.env.wrap(r.enc))
 	}
 }
@@ -343,6 +344,7 @@ func (s *Server) updateH(o op) func(*reqCtx) {
 			doc["updatedAt"] = formatTime(s.now())
 		}
 		t.replace(r, doc)
+		s.emitRecord(recUpdate, o.k, id, r)
 		c.rawJSON(o.status, o.env.wrap(r.enc))
 	}
 }
@@ -359,6 +361,7 @@ func (s *Server) deleteH(o op) func(*reqCtx) {
 			return
 		}
 		s.deleteRecordLocked(t, id, r)
+		s.emitRecord(recDelete, o.k, id, r)
 		if o.deleted != nil {
 			c.rawJSON(o.status, o.deleted(r))
 			return

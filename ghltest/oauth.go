@@ -107,9 +107,63 @@ func (s *Server) AuthorizationCode(clientID, locationID, userType, companyID str
 	default:
 		panic(fmt.Sprintf("ghltest: userType must be Location or Company, not %q", userType))
 	}
+	s.installEventLocked("INSTALL", app, locationID, companyID)
 	code := newSecret(40)
 	s.st.codes[code] = &authCode{clientID: clientID, userType: userType, locationID: locationID, companyID: companyID, scopes: app.scopes, expiresAt: now.Add(authCodeTTL)}
 	return code
+}
+
+// Uninstall uninstalls an app from a location (locationID set) or a
+// company (locationID ""; companyID, or the default company when blank),
+// as a user would in HighLevel: the install is forgotten
+// (installedLocations), the app's tokens and refresh tokens for it stop
+// working (a company's, with its locations' tokens minted by the app), and
+// UNINSTALL is delivered to registered webhooks. It panics if the app is
+// unknown or not installed there.
+func (s *Server) Uninstall(clientID, locationID, companyID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app := s.st.apps[clientID]
+	if app == nil {
+		panic(fmt.Sprintf("ghltest: unknown app %q (call RegisterApp first)", clientID))
+	}
+	gone := func(kind principalKind, loc, co string) bool {
+		if locationID != "" {
+			return kind == kindLocation && loc == locationID
+		}
+		return co == companyID
+	}
+	if locationID != "" {
+		loc := s.mustLocationLocked(locationID)
+		if _, ok := loc.installs[app.AppID]; !ok {
+			panic(errUnknownInstall)
+		}
+		delete(loc.installs, app.AppID)
+		companyID = loc.companyID
+	} else {
+		if companyID == "" {
+			companyID = s.st.defaultCompany.id
+		}
+		co := s.st.companies[companyID]
+		if co == nil || co.installs[app.AppID] == nil {
+			panic(errUnknownInstall)
+		}
+		delete(co.installs, app.AppID)
+		for _, l := range co.locations {
+			delete(l.installs, app.AppID)
+		}
+	}
+	for tok, p := range s.st.tokens {
+		if p.clientID == clientID && gone(p.kind, p.locationID, p.companyID) {
+			delete(s.st.tokens, tok)
+		}
+	}
+	for tok, g := range s.st.refresh {
+		if g.clientID == clientID && gone(g.kind, g.locationID, g.companyID) {
+			delete(s.st.refresh, tok)
+		}
+	}
+	s.installEventLocked("UNINSTALL", app, locationID, companyID)
 }
 
 // tokenResponse is GetAccessCodeSuccessfulResponseDto (and the location
@@ -306,6 +360,7 @@ func (s *Server) locationToken(c *reqCtx) {
 		app = s.st.apps[c.p.clientID]
 		if _, ok := loc.installs[app.AppID]; !ok {
 			loc.installs[app.AppID] = now
+			s.installEventLocked("INSTALL", app, loc.id, loc.companyID)
 		}
 	}
 	// The location token carries the agency token's grant.

@@ -351,6 +351,7 @@ func (s *Server) opportunityStatus(c *reqCtx) {
 	doc["lastActionDate"] = now
 	doc["updatedAt"] = now
 	t.replace(r, doc)
+	s.emit("OpportunityStatusUpdate", c.p.locationID, r.enc)
 	c.rawJSON(http.StatusOK, succeded)
 }
 
@@ -388,6 +389,7 @@ func (s *Server) opportunityFollowers(add bool) func(*reqCtx) {
 		doc["followers"] = anyList(have)
 		doc["updatedAt"] = formatTime(s.now())
 		t.replace(r, doc)
+		s.emitRecord(recUpdate, opportunityKind, c.p.locationID, r)
 		if add {
 			c.json(http.StatusCreated, map[string]any{"followers": anyList(have), "followersAdded": anyList(changed)})
 			return
@@ -512,6 +514,7 @@ func (s *Server) upsertOpportunity(c *reqCtx) {
 		doc["updatedAt"] = formatTime(s.now())
 		t.replace(r, doc)
 	}
+	s.emitRecord(upsertOp(create), opportunityKind, locID, r)
 	c.rawJSON(http.StatusOK, envelope{`"new":` + strconv.FormatBool(create) + `,`, "opportunity"}.wrap(r.enc))
 }
 
