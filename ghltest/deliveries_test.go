@@ -76,10 +76,10 @@ func TestWebhooksFromWrites(t *testing.T) {
 	a.version = "2021-07-28"
 
 	id := a.do("POST", "/contacts/", map[string]any{"locationId": loc.ID, "firstName": "Ada", "email": "ada@example.com"}).expect(t, 201).obj(t, "contact")["id"].(string)
-	a.do("PUT", "/contacts/"+id, map[string]any{"city": "Paris"}).expect(t, 200)               // ContactUpdate
+	a.do("PUT", "/contacts/"+id, map[string]any{"city": "Paris"}).expect(t, 200)                  // ContactUpdate
 	a.do("POST", "/contacts/"+id+"/tags", map[string]any{"tags": []string{"vip"}}).expect(t, 201) // ContactTagUpdate only
-	a.do("PUT", "/contacts/"+id, map[string]any{"dnd": true}).expect(t, 200)                    // ContactUpdate + ContactDndUpdate
-	a.do("PUT", "/contacts/"+id, map[string]any{"city": "Paris"}).expect(t, 200)                // no change: nothing
+	a.do("PUT", "/contacts/"+id, map[string]any{"dnd": true}).expect(t, 200)                      // ContactUpdate + ContactDndUpdate
+	a.do("PUT", "/contacts/"+id, map[string]any{"city": "Paris"}).expect(t, 200)                  // no change: nothing
 
 	nid := a.do("POST", "/contacts/"+id+"/notes", map[string]any{"body": "hello"}).expect(t, 201).obj(t, "note")["id"].(string)
 	a.do("PUT", "/contacts/"+id+"/notes/"+nid, map[string]any{"body": "hello again"}).expect(t, 200)
