@@ -20,6 +20,13 @@ import (
 // to 12 times, excluding the original attempt").
 const WebhookMaxAttempts = 13
 
+// webhookQueueLimit bounds the deliveries waiting for the worker, so that
+// a load test against a slow receiver cannot grow memory without end; past
+// it a delivery is logged undelivered with Err errQueueFull and never sent.
+const webhookQueueLimit = 100000
+
+const errQueueFull = "ghltest: webhook queue full (100000 waiting)"
+
 // webhookAttemptTimeout bounds one delivery attempt; a timeout is a failure
 // that is retried, as on HighLevel.
 const webhookAttemptTimeout = 10 * time.Second
@@ -61,6 +68,7 @@ type webhooks struct {
 	pending int           // queued or being delivered
 	idle    chan struct{} // closed when pending drops to 0
 	log     []WebhookDelivery
+	limit   int // webhookQueueLimit (lowered by tests)
 	rng     *rand.Rand
 	closed  bool
 }
@@ -90,7 +98,8 @@ type webhooks struct {
 // An attempt that gets no 2xx (or no answer within 10s) is retried at once,
 // up to [WebhookMaxAttempts] attempts, with the same body and webhookId:
 // delivery is at least once, as on HighLevel. The emulator retries without
-// HighLevel's minutes of backoff so that tests need not wait.
+// HighLevel's minutes of backoff so that tests need not wait. At most
+// 100,000 deliveries wait; more are logged undelivered and dropped.
 // [Server.FlushWebhooks] waits for the queue to drain; Close stops the
 // worker and drops what is left.
 func (s *Server) RegisterWebhook(url string, events ...string) {
@@ -101,7 +110,8 @@ func (s *Server) RegisterWebhook(url string, events ...string) {
 			s: s, key: s.webhookKey(), ctx: ctx, cancel: cancel,
 			client: &http.Client{Timeout: webhookAttemptTimeout},
 			done:   make(chan struct{}), wake: make(chan struct{}, 1),
-			rng: rand.New(rand.NewPCG(uint64(s.cfg.seed), 0x7f4a7c159e3779b9)),
+			rng:   rand.New(rand.NewPCG(uint64(s.cfg.seed), 0x7f4a7c159e3779b9)),
+			limit: webhookQueueLimit,
 		}
 		if s.wh.CompareAndSwap(nil, w) {
 			go w.run()
@@ -269,11 +279,17 @@ func (w *webhooks) enqueue(event, locID string, fields map[string]json.RawMessag
 	}
 	id := newID(w.rng)
 	body := eventBody(event, locID, w.s.now().UTC().Format(time.RFC3339), id, fields)
-	if w.pending == 0 {
-		w.idle = make(chan struct{})
-	}
 	for _, u := range urls {
-		w.queue = append(w.queue, &WebhookDelivery{URL: u, Event: event, WebhookID: id, Body: body})
+		d := &WebhookDelivery{URL: u, Event: event, WebhookID: id, Body: body}
+		if len(w.queue) >= w.limit {
+			d.Err = errQueueFull
+			w.log = append(w.log, *d)
+			continue
+		}
+		if w.pending == 0 {
+			w.idle = make(chan struct{})
+		}
+		w.queue = append(w.queue, d)
 		w.pending++
 	}
 	select {

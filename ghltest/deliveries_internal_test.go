@@ -1,6 +1,11 @@
 package ghltest
 
-import "testing"
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
 
 // TestWebhooksIdleWriteAllocatesNothing pins that, with no URL registered,
 // the emit hooks on the write paths allocate nothing.
@@ -25,5 +30,47 @@ func TestWebhooksIdleWriteAllocatesNothing(t *testing.T) {
 	defer s.Close()
 	if s.contactEvents(&c.doc, &d) != changedTags {
 		t.Errorf("a tag edit is not a tag change")
+	}
+}
+
+// TestWebhooksQueueLimit fills a small queue behind a receiver that holds
+// the first delivery: what does not fit is logged undelivered, the rest is
+// delivered once the receiver lets go.
+func TestWebhooksQueueLimit(t *testing.T) {
+	s := NewHandler()
+	defer s.Close()
+	hold, arrived := make(chan struct{}), make(chan struct{}, 8)
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-hold
+	}))
+	defer sink.Close()
+	s.RegisterWebhook(sink.URL)
+	w := s.wh.Load()
+	w.mu.Lock()
+	w.limit = 2
+	w.mu.Unlock()
+	enc := []byte(`{"id":"x"}`)
+	s.emit("ContactCreate", "loc", enc)
+	<-arrived // the worker holds the first; the queue is empty
+	for range 3 {
+		s.emit("ContactUpdate", "loc", enc)
+	}
+	d := s.WebhookDeliveries()
+	if len(d) != 1 || d[0].Event != "ContactUpdate" || d[0].Delivered || d[0].Err != errQueueFull || d[0].Attempts != 0 {
+		t.Fatalf("log while full: %+v", d)
+	}
+	close(hold)
+	if err := s.FlushWebhooks(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	delivered := 0
+	for _, x := range s.WebhookDeliveries() {
+		if x.Delivered {
+			delivered++
+		}
+	}
+	if delivered != 3 {
+		t.Errorf("%d delivered, want 3 (1 held + 2 queued)", delivered)
 	}
 }
