@@ -357,8 +357,16 @@
 // absent; [Server.WebhookBody] and [Server.PostWebhook] split that in two, so
 // the same signed bytes can be delivered twice, as HighLevel's at-least-once
 // delivery does. [Server.SignWebhook] signs any bytes. The legacy RSA header
-// X-WH-Signature is not produced, and API writes do not emit webhooks by
-// themselves: send the events a test needs.
+// X-WH-Signature is not produced.
+//
+// API writes emit webhooks once a URL is registered with
+// [Server.RegisterWebhook]: contact, note, task, appointment, opportunity,
+// message and app install events, flat JSON as HighLevel documents them,
+// signed, delivered in order by one worker off the request path and
+// retried at once (up to [WebhookMaxAttempts]) with the same webhookId
+// until a 2xx. [Server.FlushWebhooks] waits for the queue to drain and
+// [Server.WebhookDeliveries] logs what happened; without a registration a
+// write costs nothing more.
 //
 // # Control endpoints
 //
