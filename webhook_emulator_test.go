@@ -149,3 +149,32 @@ func TestWebhooksFromEmulatorWrites(t *testing.T) {
 		assert.Equal(t, want, d.Attempts, "attempts of %s", d.Event)
 	}
 }
+
+// TestScopesOnEmulatorThroughSDK: with a contacts.readonly token the SDK
+// reads contacts, and a write comes back as the typed 401 of an
+// unauthorized scope after exactly one request (no retry, no refresh).
+func TestScopesOnEmulatorThroughSDK(t *testing.T) {
+	t.Parallel()
+	srv := ghltest.NewServer()
+	t.Cleanup(srv.Close)
+	loc := srv.CreateLocation("Scopes")
+	id := srv.AddContact(loc.ID, map[string]any{"firstName": "Ada"})
+	c := emulatorClient(t, srv, srv.MintToken(ghltest.TokenSpec{Location: loc.ID, Scopes: []string{"contacts.readonly"}}))
+	ctx := t.Context()
+
+	got, _, err := c.Contacts.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, "Ada", got.FirstName)
+
+	before := len(srv.Requests())
+	_, _, err = c.Contacts.Update(ctx, id, &ghl.ContactUpdateRequest{City: ghl.Ptr("Paris")})
+	require.ErrorIs(t, err, ghl.ErrUnauthorized)
+	var apiErr *ghl.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 401, apiErr.StatusCode)
+	assert.Equal(t, "The token is not authorized for this scope.", apiErr.Message)
+	assert.Equal(t, before+1, len(srv.Requests()), "a scope 401 is sent once")
+	state, ok := srv.Contact(loc.ID, id)
+	require.True(t, ok)
+	assert.Empty(t, state["city"], "the refused update wrote nothing")
+}
