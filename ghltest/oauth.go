@@ -70,7 +70,10 @@ func (s *Server) RegisterApp(clientID, clientSecret string) *App {
 // locationID is set) or "Company"; companyID defaults to the location's
 // company. The install is recorded at once (for installedLocations): a
 // Company install covers all the company's locations, present and future.
-// It panics if the app, location or company is unknown.
+// Registered webhooks get INSTALL at once (HighLevel may deliver it before
+// the code is exchanged), and the code grants the app's scopes
+// ([Server.SetAppScopes]). It panics if the app, location or company is
+// unknown.
 func (s *Server) AuthorizationCode(clientID, locationID, userType, companyID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -118,8 +121,10 @@ func (s *Server) AuthorizationCode(clientID, locationID, userType, companyID str
 // as a user would in HighLevel: the install is forgotten
 // (installedLocations), the app's tokens and refresh tokens for it stop
 // working (a company's, with its locations' tokens minted by the app), and
-// UNINSTALL is delivered to registered webhooks. It panics if the app is
-// unknown or not installed there.
+// UNINSTALL is delivered to registered webhooks. A location is "installed"
+// by [Server.AuthorizationCode] or /oauth/locationToken; a company install
+// is removed as a whole. It panics if the app is unknown or not installed
+// there.
 func (s *Server) Uninstall(clientID, locationID, companyID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
