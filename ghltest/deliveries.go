@@ -82,13 +82,17 @@ type webhooks struct {
 //	NoteCreate, NoteUpdate, NoteDelete
 //	TaskCreate, TaskUpdate, TaskComplete, TaskDelete
 //	AppointmentCreate, AppointmentUpdate, AppointmentDelete ("appointment" nested)
-//	OpportunityCreate, OpportunityUpdate, OpportunityDelete, OpportunityStatusUpdate
+//	OpportunityCreate, OpportunityUpdate, OpportunityDelete, OpportunityStatusUpdate,
+//	OpportunityStageUpdate, OpportunityMonetaryValueUpdate, OpportunityAssignedToUpdate
 //	InboundMessage, OutboundMessage
 //	INSTALL, UNINSTALL
 //
 // A contact edit that changes only tags is a ContactTagUpdate; other edits
 // are a ContactUpdate, plus ContactTagUpdate or ContactDndUpdate when tags
-// or dnd changed. Messages added with [Server.AddMessage] stand for
+// or dnd changed. An opportunity edit is an OpportunityUpdate, plus the
+// Stage, Status, MonetaryValue or AssignedTo event of each of those fields
+// it changed; PUT /opportunities/{id}/status is an OpportunityStatusUpdate
+// alone. Messages added with [Server.AddMessage] stand for
 // messages from outside and deliver too; INSTALL comes from
 // [Server.AuthorizationCode] (and /oauth/locationToken's first install of a
 // location), UNINSTALL from [Server.Uninstall]. Other seeding helpers do not
@@ -446,6 +450,17 @@ var recordEvents = map[string][3]string{
 	"opportunities": {"OpportunityCreate", "OpportunityUpdate", "OpportunityDelete"},
 }
 
+// fieldEvents are the events an update of a kind also causes when a field
+// changes (the documented opportunity events).
+var fieldEvents = map[string][]struct{ field, event string }{
+	"opportunities": {
+		{"pipelineStageId", "OpportunityStageUpdate"},
+		{"status", "OpportunityStatusUpdate"},
+		{"monetaryValue", "OpportunityMonetaryValueUpdate"},
+		{"assignedTo", "OpportunityAssignedToUpdate"},
+	},
+}
+
 type recordOp int
 
 // upsertOp is the operation an upsert performed.
@@ -478,14 +493,25 @@ const (
 	recDelete
 )
 
-// emitRecord delivers the event of a generic create, update or delete of a
-// record of kind k in scope locID, if the kind has one.
-func (s *Server) emitRecord(o recordOp, k *kind, locID string, r *record) {
+// emitRecord delivers the events of a generic create, update or delete
+// of a record of kind k in scope locID, if the kind has them; old is the
+// document an update replaced (nil: no field events).
+func (s *Server) emitRecord(o recordOp, k *kind, locID string, old map[string]any, r *record) {
 	if s.wh.Load() == nil {
 		return
 	}
-	if ev, ok := recordEvents[k.name]; ok {
-		s.emit(ev[o], locID, r.enc)
+	ev, ok := recordEvents[k.name]
+	if !ok {
+		return
+	}
+	s.emit(ev[o], locID, r.enc)
+	if o != recUpdate || old == nil {
+		return
+	}
+	for _, fe := range fieldEvents[k.name] {
+		if !bytes.Equal(marshal(old[fe.field]), marshal(r.doc[fe.field])) {
+			s.emit(fe.event, locID, r.enc)
+		}
 	}
 }
 

@@ -19,7 +19,7 @@ func TestWebhooksIdleWriteAllocatesNothing(t *testing.T) {
 		s.emit("ContactCreate", "loc", c.enc)
 		s.emitValue("TaskCreate", "loc", tk)
 		s.emitNested("AppointmentCreate", "loc", "appointment", r.enc)
-		s.emitRecord(recUpdate, opportunityKind, "loc", r)
+		s.emitRecord(recUpdate, opportunityKind, "loc", r.doc, r)
 		s.emitContactChange(s.contactEvents(&c.doc, &d), c)
 	})
 	if n != 0 {

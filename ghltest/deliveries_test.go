@@ -98,7 +98,11 @@ func TestWebhooksFromWrites(t *testing.T) {
 	a.version = "2021-07-28"
 	p := srv.Pipelines(loc.ID)[0]
 	op := a.do("POST", "/opportunities/", map[string]any{"pipelineId": p["id"], "locationId": loc.ID, "name": "Deal", "status": "open", "contactId": id, "monetaryValue": 40}).expect(t, 201).obj(t, "opportunity")["id"].(string)
-	a.do("PUT", "/opportunities/"+op, map[string]any{"name": "Big deal"}).expect(t, 200)
+	a.do("PUT", "/opportunities/"+op, map[string]any{"name": "Big deal"}).expect(t, 200) // OpportunityUpdate only
+	stages := p["stages"].([]any)
+	a.do("PUT", "/opportunities/"+op, map[string]any{"pipelineStageId": stages[1].(map[string]any)["id"], "monetaryValue": 50}).expect(t, 200)
+	a.do("POST", "/opportunities/upsert", map[string]any{"id": op, "locationId": loc.ID, "pipelineId": p["id"], "assignedTo": "u1", "followers": []string{}, "isRemoveAllFollowers": false,
+		"followersActionType": "add"}).expect(t, 200)
 	a.do("PUT", "/opportunities/"+op+"/status", map[string]any{"status": "won"}).expect(t, 200)
 	a.do("DELETE", "/opportunities/"+op, nil).expect(t, 200)
 
@@ -119,7 +123,10 @@ func TestWebhooksFromWrites(t *testing.T) {
 		"NoteCreate", "NoteUpdate", "NoteDelete",
 		"TaskCreate", "TaskUpdate", "TaskComplete", "TaskDelete",
 		"AppointmentCreate", "AppointmentUpdate", "AppointmentDelete",
-		"OpportunityCreate", "OpportunityUpdate", "OpportunityStatusUpdate", "OpportunityDelete",
+		"OpportunityCreate", "OpportunityUpdate",
+		"OpportunityUpdate", "OpportunityStageUpdate", "OpportunityMonetaryValueUpdate",
+		"OpportunityUpdate", "OpportunityAssignedToUpdate",
+		"OpportunityStatusUpdate", "OpportunityDelete",
 		"OutboundMessage", "InboundMessage", "INSTALL", "UNINSTALL", "ContactDelete"}
 	got := sink.received()
 	var types []string
@@ -151,6 +158,23 @@ func TestWebhooksFromWrites(t *testing.T) {
 	}
 	// Payload shapes of the documented events.
 	ev := func(i int) map[string]any { return got[i].m }
+	last := func(typ string) map[string]any {
+		for i := len(got) - 1; i >= 0; i-- {
+			if got[i].m["type"] == typ {
+				return got[i].m
+			}
+		}
+		return nil
+	}
+	if o := last("OpportunityStageUpdate"); o["pipelineStageId"] != p["stages"].([]any)[1].(map[string]any)["id"] {
+		t.Errorf("OpportunityStageUpdate %v", o)
+	}
+	if o := last("OpportunityMonetaryValueUpdate"); o["monetaryValue"] != float64(50) {
+		t.Errorf("OpportunityMonetaryValueUpdate %v", o)
+	}
+	if o := last("OpportunityAssignedToUpdate"); o["assignedTo"] != "u1" {
+		t.Errorf("OpportunityAssignedToUpdate %v", o)
+	}
 	if c := ev(0); c["id"] != id || c["firstName"] != "Ada" || c["email"] != "ada@example.com" {
 		t.Errorf("ContactCreate %s", got[0].body)
 	}
@@ -172,20 +196,20 @@ func TestWebhooksFromWrites(t *testing.T) {
 	if o := ev(15); o["id"] != op || o["pipelineId"] != p["id"] || o["status"] != "open" || o["monetaryValue"] != float64(40) || o["dateAdded"] == nil {
 		t.Errorf("OpportunityCreate %s", got[15].body)
 	}
-	if o := ev(17); o["status"] != "won" {
-		t.Errorf("OpportunityStatusUpdate %s", got[17].body)
+	if o := last("OpportunityStatusUpdate"); o["status"] != "won" {
+		t.Errorf("OpportunityStatusUpdate %v", o)
 	}
-	if m := ev(19); m["direction"] != "outbound" || m["messageType"] != "SMS" || m["body"] != "hi" || m["contactId"] != id || m["conversationId"] != cv {
-		t.Errorf("OutboundMessage %s", got[19].body)
+	if m := last("OutboundMessage"); m["direction"] != "outbound" || m["messageType"] != "SMS" || m["body"] != "hi" || m["contactId"] != id || m["conversationId"] != cv {
+		t.Errorf("OutboundMessage %v", m)
 	}
-	if m := ev(20); m["messageId"] != msg || m["direction"] != "inbound" || m["body"] != "hello back" {
-		t.Errorf("InboundMessage %s", got[20].body)
+	if m := last("InboundMessage"); m["messageId"] != msg || m["direction"] != "inbound" || m["body"] != "hello back" {
+		t.Errorf("InboundMessage %v", m)
 	}
-	if in := ev(21); in["appId"] != "6578278e879ad2646715ba9c" || in["companyId"] != loc.CompanyID || in["installType"] != "Location" || in["userId"] == nil {
-		t.Errorf("INSTALL %s", got[21].body)
+	if in := last("INSTALL"); in["appId"] != "6578278e879ad2646715ba9c" || in["companyId"] != loc.CompanyID || in["installType"] != "Location" || in["userId"] == nil {
+		t.Errorf("INSTALL %v", in)
 	}
-	if un := ev(22); un["appId"] != "6578278e879ad2646715ba9c" || un["companyId"] != loc.CompanyID {
-		t.Errorf("UNINSTALL %s", got[22].body)
+	if un := last("UNINSTALL"); un["appId"] != "6578278e879ad2646715ba9c" || un["companyId"] != loc.CompanyID {
+		t.Errorf("UNINSTALL %v", un)
 	}
 	// The log matches what arrived.
 	log := srv.WebhookDeliveries()
