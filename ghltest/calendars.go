@@ -750,6 +750,7 @@ func (s *Server) createAppointment(c *reqCtx) {
 	}
 	r := &record{seq: s.nextSeqLocked(), doc: doc}
 	sc.tableLocked(appointmentKind.name).insert(r)
+	s.emitNested("AppointmentCreate", locID, "appointment", r.enc)
 	c.json(http.StatusOK, projectKeys(doc, appointmentAnswerKeys))
 }
 
@@ -780,6 +781,7 @@ func (s *Server) updateAppointment(c *reqCtx) {
 	}
 	doc["dateUpdated"] = formatTime(s.now())
 	t.replace(r, doc)
+	s.emitNested("AppointmentUpdate", locID, "appointment", r.enc)
 	c.json(http.StatusOK, projectKeys(doc, appointmentAnswerKeys))
 }
 
@@ -797,6 +799,9 @@ func (s *Server) deleteEvent(c *reqCtx) {
 	id := c.lastParam()
 	for _, k := range []*kind{appointmentKind, blockedSlotKind} {
 		if t := sc.peek(k.name); t.get(id) != nil {
+			if k == appointmentKind {
+				s.emitNested("AppointmentDelete", c.p.locationID, "appointment", t.get(id).enc)
+			}
 			s.deleteRecordLocked(t, c.p.locationID, t.get(id))
 			c.rawJSON(http.StatusCreated, []byte(`{"succeeded":true}`))
 			return

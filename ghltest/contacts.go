@@ -553,9 +553,11 @@ func (s *Server) newContactLocked(loc *location, d contactDoc, now time.Time) *c
 // replaceDocLocked installs an edited document for c and re-encodes it.
 func (s *Server) replaceDocLocked(loc *location, c *contact, d contactDoc, now time.Time) {
 	d.DateUpdated = formatTime(now)
+	ch := s.contactEvents(&c.doc, &d) // webhooks (deliveries.go)
 	c.doc = d
 	loc.reindex(c)
 	c.encode()
+	s.emitContactChange(ch, c)
 }
 
 // deleteContactLocked removes c and everything attached to it.

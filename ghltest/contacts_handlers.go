@@ -130,6 +130,7 @@ func (s *Server) createContact(c *reqCtx) {
 		}
 	}
 	ct := s.newContactLocked(loc, d, s.now())
+	s.emit("ContactCreate", loc.id, ct.enc)
 	c.rawJSON(http.StatusCreated, wrap("contact", ct.enc))
 }
 
@@ -176,6 +177,7 @@ func (s *Server) deleteContact(c *reqCtx) {
 		return
 	}
 	s.deleteContactLocked(loc, ct)
+	s.emit("ContactDelete", loc.id, ct.enc)
 	c.rawJSON(http.StatusOK, succeded)
 }
 
@@ -222,6 +224,7 @@ func (s *Server) upsertContact(c *reqCtx) {
 	var ct *contact
 	if match == nil {
 		ct = s.newContactLocked(loc, probe, now)
+		s.emit("ContactCreate", loc.id, ct.enc)
 	} else {
 		d := cloneDoc(match.doc)
 		s.applyContact(loc, &d, m, modeUpsert)
@@ -888,6 +891,7 @@ func (s *Server) createTask(c *reqCtx) {
 	t.ID = newID(s.rng)
 	s.st.tasks[t.ID] = t
 	ct.tasks = append(ct.tasks, t)
+	s.emitValue("TaskCreate", ct.doc.LocationID, t)
 	c.json(http.StatusCreated, map[string]any{"task": t})
 }
 
@@ -922,6 +926,7 @@ func (s *Server) updateTask(c *reqCtx) {
 		return
 	}
 	*t = nt
+	s.emitValue("TaskUpdate", ct.doc.LocationID, t)
 	c.json(http.StatusOK, map[string]any{"task": t})
 }
 
@@ -943,6 +948,7 @@ func (s *Server) completeTask(c *reqCtx) {
 	}
 	if t := c.taskLocked(ct); t != nil {
 		t.Completed = b
+		s.emitValue(taskEvent(b), ct.doc.LocationID, t)
 		c.json(http.StatusOK, map[string]any{"task": t})
 	}
 }
@@ -957,6 +963,7 @@ func (s *Server) deleteTask(c *reqCtx) {
 	if t := c.taskLocked(ct); t != nil {
 		ct.tasks = slices.DeleteFunc(ct.tasks, func(x *task) bool { return x == t })
 		delete(s.st.tasks, t.ID)
+		s.emitValue("TaskDelete", ct.doc.LocationID, t)
 		c.rawJSON(http.StatusOK, succeded)
 	}
 }
@@ -1001,6 +1008,7 @@ func (s *Server) createNote(c *reqCtx) {
 	n.ID = newID(s.rng)
 	s.st.notes[n.ID] = n
 	ct.notes = append(ct.notes, n)
+	s.emitValue("NoteCreate", ct.doc.LocationID, n)
 	c.json(http.StatusCreated, map[string]any{"note": n})
 }
 
@@ -1035,6 +1043,7 @@ func (s *Server) updateNote(c *reqCtx) {
 		return
 	}
 	*n = nn
+	s.emitValue("NoteUpdate", ct.doc.LocationID, n)
 	c.json(http.StatusOK, map[string]any{"note": n})
 }
 
@@ -1048,6 +1057,7 @@ func (s *Server) deleteNote(c *reqCtx) {
 	if n := c.noteLocked(ct); n != nil {
 		ct.notes = slices.DeleteFunc(ct.notes, func(x *note) bool { return x == n })
 		delete(s.st.notes, n.ID)
+		s.emitValue("NoteDelete", ct.doc.LocationID, n)
 		c.rawJSON(http.StatusOK, succeded)
 	}
 }

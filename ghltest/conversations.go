@@ -114,7 +114,9 @@ func (s *Server) AddMessage(locationID, conversationID string, m MessageSeed) st
 	if cv == nil {
 		panic("ghltest: AddMessage: unknown conversation " + strconv.Quote(conversationID))
 	}
-	return s.addMessageLocked(loc, cv, m, "app").id()
+	r := s.addMessageLocked(loc, cv, m, "app")
+	s.emit(messageEvent(r), loc.id, r.enc)
+	return r.id()
 }
 
 // SeedConversation gives a contact a conversation with five messages, an
@@ -756,6 +758,7 @@ func (s *Server) sendMessage(c *reqCtx) {
 	}
 	r := s.addMessageLocked(loc, cv, MessageSeed{Type: typ, Direction: "outbound", Body: body,
 		Subject: stringField(m, "subject"), Status: stringField(m, "status")}, "api")
+	s.emit("OutboundMessage", loc.id, r.enc)
 	out := map[string]any{"conversationId": cv.id(), "messageId": r.id(), "messageIds": []any{r.id()},
 		"msg": "Message queued successfully.", "status": r.doc["status"]}
 	if _, emailID := emailLocked(loc, r.id()); typ == "TYPE_EMAIL" {

@@ -279,6 +279,7 @@ func (s *Server) createH(o op) func(*reqCtx) {
 		s.defaultsLocked(o.k, id, doc)
 		r := &record{seq: s.nextSeqLocked(), doc: doc}
 		sc.tableLocked(o.k.name).insert(r)
+		s.emitRecord(recCreate, o.k, id, nil, r)
 		c.rawJSON(o.status, o.env.wrap(r.enc))
 	}
 }
@@ -342,7 +343,9 @@ func (s *Server) updateH(o op) func(*reqCtx) {
 		if o.k.stamped {
 			doc["updatedAt"] = formatTime(s.now())
 		}
+		old := r.doc
 		t.replace(r, doc)
+		s.emitRecord(recUpdate, o.k, id, old, r)
 		c.rawJSON(o.status, o.env.wrap(r.enc))
 	}
 }
@@ -359,6 +362,7 @@ func (s *Server) deleteH(o op) func(*reqCtx) {
 			return
 		}
 		s.deleteRecordLocked(t, id, r)
+		s.emitRecord(recDelete, o.k, id, nil, r)
 		if o.deleted != nil {
 			c.rawJSON(o.status, o.deleted(r))
 			return

@@ -230,7 +230,13 @@
 // both takes either, and the 16 that declare none (e.g. POST
 // /contacts/bulk/business) take location tokens. The wrong kind answers 401
 // "This authClass type is not allowed to access this scope. ...". Scopes
-// are recorded ([Route.Scopes]) but not enforced.
+// are enforced: a token holding none of the operation's scopes
+// ([Route.Scopes], plus a fix table for three operations whose spec
+// declares none) answers 401 {"statusCode":401,"message":"The token is not
+// authorized for this scope."}. Tokens minted without chosen scopes hold
+// every scope; [Server.MintToken] mints static tokens with chosen scopes and
+// [Server.SetAppScopes] sets the scopes an OAuth install grants. A ".write"
+// scope does not imply ".readonly".
 //
 // # Error bodies
 //
@@ -376,8 +382,16 @@
 // absent; [Server.WebhookBody] and [Server.PostWebhook] split that in two, so
 // the same signed bytes can be delivered twice, as HighLevel's at-least-once
 // delivery does. [Server.SignWebhook] signs any bytes. The legacy RSA header
-// X-WH-Signature is not produced, and API writes do not emit webhooks by
-// themselves: send the events a test needs.
+// X-WH-Signature is not produced.
+//
+// API writes emit webhooks once a URL is registered with
+// [Server.RegisterWebhook]: contact, note, task, appointment, opportunity,
+// message and app install events, flat JSON as HighLevel documents them,
+// signed, delivered in order by one worker off the request path and
+// retried at once (up to [WebhookMaxAttempts]) with the same webhookId
+// until a 2xx. [Server.FlushWebhooks] waits for the queue to drain and
+// [Server.WebhookDeliveries] logs what happened; without a registration a
+// write costs nothing more.
 //
 // # Control endpoints
 //

@@ -23,7 +23,8 @@ type Route struct {
 	// Security lists the spec's security schemes for the operation
 	// ("bearer", "Location-Access", "Agency-Access", "Location-Access-Only",
 	// "Agency-Access-Only"); nil when it declares none. Scopes are the
-	// scopes they name (not enforced).
+	// scopes they name; a token needs one of them (see the package
+	// documentation).
 	Security []string
 	Scopes   []string
 	// TokenKind is the kind of token the emulator accepts: "location",

@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// DefaultScope is the scope string of tokens minted by the emulator. Scopes
-// are reported but not enforced.
+// DefaultScope is the scope string reported for tokens that carry every
+// scope (those minted without chosen scopes; see [Server.SetAppScopes] and
+// [Server.MintToken]).
 const DefaultScope = "contacts.readonly contacts.write locations.readonly oauth.readonly oauth.write"
 
 // refreshTokenTTL is how long a refresh token stays valid if unused (a year,
@@ -29,6 +30,8 @@ type App struct {
 	AppID string
 	// VersionID is the installed version reported by installedLocations.
 	VersionID string
+
+	scopes []string // granted at install (SetAppScopes); nil: every scope
 }
 
 type authCode struct {
@@ -36,6 +39,7 @@ type authCode struct {
 	userType   string
 	locationID string
 	companyID  string
+	scopes     []string // the app's scopes at install
 	expiresAt  time.Time
 }
 
@@ -44,6 +48,7 @@ type refreshGrant struct {
 	kind       principalKind
 	locationID string
 	companyID  string
+	scopes     []string // granted at install, kept across refreshes
 	expiresAt  time.Time
 }
 
@@ -65,7 +70,10 @@ func (s *Server) RegisterApp(clientID, clientSecret string) *App {
 // locationID is set) or "Company"; companyID defaults to the location's
 // company. The install is recorded at once (for installedLocations): a
 // Company install covers all the company's locations, present and future.
-// It panics if the app, location or company is unknown.
+// Registered webhooks get INSTALL at once (HighLevel may deliver it before
+// the code is exchanged), and the code grants the app's scopes
+// ([Server.SetAppScopes]). It panics if the app, location or company is
+// unknown.
 func (s *Server) AuthorizationCode(clientID, locationID, userType, companyID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -102,9 +110,65 @@ func (s *Server) AuthorizationCode(clientID, locationID, userType, companyID str
 	default:
 		panic(fmt.Sprintf("ghltest: userType must be Location or Company, not %q", userType))
 	}
+	s.installEventLocked("INSTALL", app, locationID, companyID)
 	code := newSecret(40)
-	s.st.codes[code] = &authCode{clientID: clientID, userType: userType, locationID: locationID, companyID: companyID, expiresAt: now.Add(authCodeTTL)}
+	s.st.codes[code] = &authCode{clientID: clientID, userType: userType, locationID: locationID, companyID: companyID, scopes: app.scopes, expiresAt: now.Add(authCodeTTL)}
 	return code
+}
+
+// Uninstall uninstalls an app from a location (locationID set) or a
+// company (locationID ""; companyID, or the default company when blank),
+// as a user would in HighLevel: the install is forgotten
+// (installedLocations), the app's tokens and refresh tokens for it stop
+// working (a company's, with its locations' tokens minted by the app), and
+// UNINSTALL is delivered to registered webhooks. A location is "installed"
+// by [Server.AuthorizationCode] or /oauth/locationToken; a company install
+// is removed as a whole. It panics if the app is unknown or not installed
+// there.
+func (s *Server) Uninstall(clientID, locationID, companyID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app := s.st.apps[clientID]
+	if app == nil {
+		panic(fmt.Sprintf("ghltest: unknown app %q (call RegisterApp first)", clientID))
+	}
+	gone := func(kind principalKind, loc, co string) bool {
+		if locationID != "" {
+			return kind == kindLocation && loc == locationID
+		}
+		return co == companyID
+	}
+	if locationID != "" {
+		loc := s.mustLocationLocked(locationID)
+		if _, ok := loc.installs[app.AppID]; !ok {
+			panic(errUnknownInstall)
+		}
+		delete(loc.installs, app.AppID)
+		companyID = loc.companyID
+	} else {
+		if companyID == "" {
+			companyID = s.st.defaultCompany.id
+		}
+		co := s.st.companies[companyID]
+		if co == nil || co.installs[app.AppID] == nil {
+			panic(errUnknownInstall)
+		}
+		delete(co.installs, app.AppID)
+		for _, l := range co.locations {
+			delete(l.installs, app.AppID)
+		}
+	}
+	for tok, p := range s.st.tokens {
+		if p.clientID == clientID && gone(p.kind, p.locationID, p.companyID) {
+			delete(s.st.tokens, tok)
+		}
+	}
+	for tok, g := range s.st.refresh {
+		if g.clientID == clientID && gone(g.kind, g.locationID, g.companyID) {
+			delete(s.st.refresh, tok)
+		}
+	}
+	s.installEventLocked("UNINSTALL", app, locationID, companyID)
 }
 
 // tokenResponse is GetAccessCodeSuccessfulResponseDto (and the location
@@ -128,14 +192,15 @@ type tokenResponse struct {
 	ApproveAllLocations      *bool    `json:"approveAllLocations,omitempty"`
 }
 
-// mintLocked issues an access token (and, with an app, a refresh token).
-func (s *Server) mintLocked(app *App, kind principalKind, locationID, companyID string, now time.Time) tokenResponse {
+// mintLocked issues an access token (and, with an app, a refresh token)
+// carrying scopes (nil: every scope).
+func (s *Server) mintLocked(app *App, kind principalKind, locationID, companyID string, scopes []string, now time.Time) tokenResponse {
 	co := s.st.companies[companyID]
-	p := &principal{kind: kind, locationID: locationID, companyID: companyID, userID: co.userID, scope: DefaultScope, expiresAt: now.Add(s.cfg.ttl)}
+	p := &principal{kind: kind, locationID: locationID, companyID: companyID, userID: co.userID, scope: scopeString(scopes), scopes: scopes, expiresAt: now.Add(s.cfg.ttl)}
 	r := tokenResponse{
 		TokenType: "Bearer",
 		ExpiresIn: int64(s.cfg.ttl / time.Second),
-		Scope:     DefaultScope,
+		Scope:     p.scope,
 		UserType:  "Location",
 		CompanyID: companyID,
 		UserID:    co.userID,
@@ -154,7 +219,7 @@ func (s *Server) mintLocked(app *App, kind principalKind, locationID, companyID 
 	if app != nil {
 		p.appID, p.clientID = app.AppID, app.ClientID
 		r.RefreshToken = newSecret(48)
-		s.st.refresh[r.RefreshToken] = &refreshGrant{clientID: app.ClientID, kind: kind, locationID: locationID, companyID: companyID, expiresAt: now.Add(refreshTokenTTL)}
+		s.st.refresh[r.RefreshToken] = &refreshGrant{clientID: app.ClientID, kind: kind, locationID: locationID, companyID: companyID, scopes: scopes, expiresAt: now.Add(refreshTokenTTL)}
 	}
 	r.AccessToken = newSecret(64)
 	s.st.tokens[r.AccessToken] = p
@@ -229,7 +294,7 @@ func (s *Server) oauthToken(c *reqCtx) {
 		if ac.userType == "Company" {
 			kind = kindCompany
 		}
-		c.json(http.StatusOK, s.mintLocked(app, kind, ac.locationID, ac.companyID, now))
+		c.json(http.StatusOK, s.mintLocked(app, kind, ac.locationID, ac.companyID, ac.scopes, now))
 	case "refresh_token":
 		rt := f.Get("refresh_token")
 		if rt == "" {
@@ -247,7 +312,7 @@ func (s *Server) oauthToken(c *reqCtx) {
 		}
 		delete(s.st.refresh, rt)
 		s.counters.tokenRefreshes.Add(1)
-		c.json(http.StatusOK, s.mintLocked(app, g.kind, g.locationID, g.companyID, now))
+		c.json(http.StatusOK, s.mintLocked(app, g.kind, g.locationID, g.companyID, g.scopes, now))
 	}
 }
 
@@ -300,9 +365,11 @@ func (s *Server) locationToken(c *reqCtx) {
 		app = s.st.apps[c.p.clientID]
 		if _, ok := loc.installs[app.AppID]; !ok {
 			loc.installs[app.AppID] = now
+			s.installEventLocked("INSTALL", app, loc.id, loc.companyID)
 		}
 	}
-	r := s.mintLocked(app, kindLocation, loc.id, loc.companyID, now)
+	// The location token carries the agency token's grant.
+	r := s.mintLocked(app, kindLocation, loc.id, loc.companyID, c.p.scopes, now)
 	if app != nil {
 		r.AppID, r.VersionID = app.AppID, app.VersionID
 	}

@@ -351,6 +351,7 @@ func (s *Server) opportunityStatus(c *reqCtx) {
 	doc["lastActionDate"] = now
 	doc["updatedAt"] = now
 	t.replace(r, doc)
+	s.emit("OpportunityStatusUpdate", c.p.locationID, r.enc)
 	c.rawJSON(http.StatusOK, succeded)
 }
 
@@ -388,6 +389,7 @@ func (s *Server) opportunityFollowers(add bool) func(*reqCtx) {
 		doc["followers"] = anyList(have)
 		doc["updatedAt"] = formatTime(s.now())
 		t.replace(r, doc)
+		s.emitRecord(recUpdate, opportunityKind, c.p.locationID, nil, r)
 		if add {
 			c.json(http.StatusCreated, map[string]any{"followers": anyList(have), "followersAdded": anyList(changed)})
 			return
@@ -482,9 +484,9 @@ func (s *Server) upsertOpportunity(c *reqCtx) {
 		}
 	}
 	create := r == nil
-	doc := map[string]any{}
+	doc, old := map[string]any{}, map[string]any(nil)
 	if !create {
-		doc = cloneJSON(r.doc).(map[string]any)
+		doc, old = cloneJSON(r.doc).(map[string]any), r.doc
 	}
 	errs = append(errs, applyFields(opportunityKind, doc, body)...)
 	if len(errs) == 0 {
@@ -512,6 +514,7 @@ func (s *Server) upsertOpportunity(c *reqCtx) {
 		doc["updatedAt"] = formatTime(s.now())
 		t.replace(r, doc)
 	}
+	s.emitRecord(upsertOp(create), opportunityKind, locID, old, r)
 	c.rawJSON(http.StatusOK, envelope{`"new":` + strconv.FormatBool(create) + `,`, "opportunity"}.wrap(r.enc))
 }
 

@@ -35,6 +35,7 @@ type route struct {
 	names    []string // the parameter names, left to right
 	class    authClass
 	versions []string
+	scopes   []string // checked against the token's (scopes.go)
 	query    []field
 	body     []field
 }
@@ -108,6 +109,7 @@ func buildTable(ops []specOp) *routeTable {
 		rt.segs = splitPath(op.path)
 		rt.class = classOf(strings.Fields(op.security))
 		rt.versions = strings.Fields(op.versions)
+		rt.scopes = routeScopes(op)
 		rt.query = parseFields(op.query)
 		rt.body = parseFields(op.bodyFields)
 		if len(rt.segs) > maxSegs {
@@ -345,6 +347,10 @@ func (s *Server) process(c *reqCtx) {
 	}
 	if (rt.class == locationOnly && p.kind != kindLocation) || (rt.class == companyOnly && p.kind != kindCompany) {
 		c.unauthorized(msgWrongAuthClass, true)
+		return
+	}
+	if !p.allows(rt.scopes) {
+		c.unauthorized(msgScope, false)
 		return
 	}
 	c.rt, c.params = rt, params

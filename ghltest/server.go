@@ -73,7 +73,8 @@ type Server struct {
 	reqStart int // index of the oldest entry once the ring is full
 
 	counters counters
-	handlers []func(*reqCtx) // behaviour by route index (table().routes); nil: not emulated
+	handlers []func(*reqCtx)          // behaviour by route index (table().routes); nil: not emulated
+	wh       atomic.Pointer[webhooks] // nil until RegisterWebhook (deliveries.go)
 }
 
 type config struct {
@@ -240,9 +241,11 @@ func NewHandler(opts ...Option) *Server {
 	return s
 }
 
-// Close shuts the listening server down (blocking until outstanding requests
-// finish). It is a no-op for a server made by NewHandler.
+// Close stops the webhook worker ([Server.RegisterWebhook]) and shuts the
+// listening server down (blocking until outstanding requests finish); a
+// server made by NewHandler has only the worker to stop.
 func (s *Server) Close() {
+	s.closeWebhooks()
 	if s.ts != nil {
 		s.ts.Close()
 	}

@@ -80,7 +80,8 @@ type principal struct {
 	clientID   string
 	userID     string
 	scope      string
-	static     bool // PIT-like, never expires
+	scopes     []string // granted scopes; nil: every scope (scopes.go)
+	static     bool     // PIT-like, never expires
 	expiresAt  time.Time
 }
 
