@@ -256,23 +256,23 @@ func (s *Server) storeUploadLocked(loc *location, dir string, f part, extra map[
 }
 
 // uploadAttachments is POST /conversations/messages/upload (multipart):
-// conversationId, contactId and locationId fields and the files
-// (fileAttachment parts) → {uploadedFiles: {filename: url}}. A group SMS
-// (isGroupSms "true") takes one file.
+// conversationId, contactId, locationId and attachmentUrls (required by
+// the spec) fields and the files (fileAttachment parts) → {uploadedFiles:
+// {filename: url}}. A group SMS (isGroupSms "true") takes one file.
 func (s *Server) uploadAttachments(c *reqCtx) {
 	fields, files, ok := c.multipartBody()
 	if !ok {
 		return
 	}
-	if errs := bodyErrors(fields, parseFields("conversationId:string contactId:string locationId:string")); errs != nil {
+	if u, isStr := fields["attachmentUrls"].(string); isStr { // one form value
+		fields["attachmentUrls"] = []any{u}
+	}
+	urls := stringsOf(fields["attachmentUrls"])
+	if errs := bodyErrors(fields, parseFields("conversationId:string contactId:string locationId:string attachmentUrls:array")); errs != nil {
 		c.unprocessable(errs...)
 		return
 	}
-	switch {
-	case len(files) == 0:
-		c.badRequest("No files to upload")
-		return
-	case fields["isGroupSms"] == "true" && len(files) > 1:
+	if fields["isGroupSms"] == "true" && len(files)+len(urls) > 1 {
 		c.badRequest("Only 1 file can be uploaded for group SMS")
 		return
 	}
@@ -292,6 +292,16 @@ func (s *Server) uploadAttachments(c *reqCtx) {
 	up := map[string]any{}
 	for _, f := range files {
 		up[f.filename] = s.storeUploadLocked(loc, "conversations/"+cv.id(), f, map[string]any{"conversationId": cv.id()})
+	}
+	// attachmentUrls name files hosted elsewhere: they are recorded, not
+	// fetched, under their last path segment.
+	for _, u := range urls {
+		name := u[strings.LastIndexByte(u, '/')+1:]
+		if i := strings.IndexAny(name, "?#"); i >= 0 {
+			name = name[:i]
+		}
+		up[name] = s.storeUploadLocked(loc, "conversations/"+cv.id(), part{filename: name, contentType: "application/octet-stream"},
+			map[string]any{"conversationId": cv.id(), "sourceUrl": u})
 	}
 	c.json(http.StatusOK, map[string]any{"uploadedFiles": up})
 }
