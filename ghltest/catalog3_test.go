@@ -102,6 +102,9 @@ func TestProviderMessagesAPI(t *testing.T) {
 
 	// Export: bad cursor, channel filter.
 	a.do("GET", "/conversations/messages/export?locationId="+loc.ID+"&cursor=zzz", nil).errorBody(t, 400, "Invalid cursor")
+	if msgs := a.do("GET", "/conversations/messages/export?locationId="+loc.ID+"&limit=501", nil).messages(t); !slices.Equal(msgs, []string{"limit must not be greater than 500"}) {
+		t.Errorf("limit 501: %v", msgs)
+	}
 	srv.AddMessage(loc.ID, cid, ghltest.MessageSeed{Type: "TYPE_SMS", Body: "sms"})
 	l := a.do("GET", "/conversations/messages/export?locationId="+loc.ID+"&channel=SMS", nil).expect(t, 200).list(t, "messages")
 	if len(l) != 1 || l[0]["body"] != "sms" {
@@ -234,6 +237,10 @@ func TestRecurringTasksAndTemplatesAPI(t *testing.T) {
 		t.Errorf("ignoreTaskCreation made tasks %v", tasks)
 	}
 	newAPI(t, srv, other.Token).do("GET", coll+"/"+rt["id"].(string), nil).errorBody(t, 403, "The token does not have access to this location")
+	upd := a.do("PUT", coll+"/"+rt["id"].(string), map[string]any{"ignoreTaskCreation": false, "owners": []any{"u2"}}).expect(t, 200).obj(t, "recurringTask")
+	if _, has := upd["ignoreTaskCreation"]; has || upd["assignedTo"] != "u2" {
+		t.Errorf("updated %v", upd)
+	}
 
 	st := srv.Store(loc.ID)
 	st.Put("templates", map[string]any{"name": "Old", "deleted": true})

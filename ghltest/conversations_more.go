@@ -488,7 +488,11 @@ func (s *Server) exportMessages(c *reqCtx) {
 	if !ok {
 		return
 	}
-	if limit < 1 || limit > 500 {
+	switch {
+	case limit < 1:
+		c.unprocessable("limit must not be less than 1")
+		return
+	case limit > 500:
 		c.unprocessable("limit must not be greater than 500")
 		return
 	}

@@ -40,6 +40,9 @@ var recurringTaskKind = &kind{
 		if ids := stringsOf(d["contactIds"]); len(ids) > 0 {
 			d["contactId"] = ids[0]
 		}
+		if !create { // it only matters when the task is created
+			delete(d, "ignoreTaskCreation")
+		}
 		return errs
 	},
 	defaults: func(s *Server, d map[string]any) {
