@@ -3,6 +3,7 @@ package ghl_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -22,7 +23,9 @@ func emulatorClient(t *testing.T, srv *ghltest.Server, token string, opts ...ghl
 	t.Helper()
 	base := []ghl.Option{ghl.WithBaseURL(srv.URL), ghl.WithAccessToken(token),
 		ghl.WithRetry(ghl.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 50 * time.Millisecond}),
-		ghl.WithRateLimit(ghl.RateLimit{Disabled: true})}
+		ghl.WithRateLimit(ghl.RateLimit{Disabled: true}),
+		// records the calls for the catalog coverage check (coverage_integration_test.go)
+		ghl.WithHTTPClient(&http.Client{Transport: recordingTransport{http.DefaultTransport}})}
 	c, err := ghl.NewClient(append(base, opts...)...)
 	require.NoError(t, err)
 	return c

@@ -260,6 +260,9 @@ func (s *Server) registerCatalogRoutes() {
 	s.registerConversationRoutes()
 	s.registerCalendarRoutes()
 	s.registerCatalog2Routes()
+	s.registerSnapshotRoutes()
+	s.registerConversationsMoreRoutes()
+	s.registerLocationsMoreRoutes()
 }
 
 // userFilter is the search of GET /users/search: query (a substring of the

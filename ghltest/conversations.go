@@ -756,8 +756,16 @@ func (s *Server) sendMessage(c *reqCtx) {
 	if typ == "TYPE_EMAIL" && stringField(m, "html") != "" {
 		body = stringField(m, "html")
 	}
+	status := stringField(m, "status")
+	// A scheduledTimestamp (UTC seconds) in the future schedules the
+	// message; DELETE .../schedule cancels it (conversations_more.go).
+	if ts, ok := jsonValue(m["scheduledTimestamp"]).(int64); ok && ts > s.now().Unix() {
+		status = "scheduled"
+	} else if f, ok := jsonValue(m["scheduledTimestamp"]).(float64); ok && int64(f) > s.now().Unix() {
+		status = "scheduled"
+	}
 	r := s.addMessageLocked(loc, cv, MessageSeed{Type: typ, Direction: "outbound", Body: body,
-		Subject: stringField(m, "subject"), Status: stringField(m, "status")}, "api")
+		Subject: stringField(m, "subject"), Status: status}, "api")
 	s.emit("OutboundMessage", loc.id, r.enc)
 	out := map[string]any{"conversationId": cv.id(), "messageId": r.id(), "messageIds": []any{r.id()},
 		"msg": "Message queued successfully.", "status": r.doc["status"]}

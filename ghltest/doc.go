@@ -49,7 +49,7 @@
 // The emulator routes every operation of HighLevel's 41 v2 specs (576
 // operations, apps/*.json), from a table generated into routes_gen.go by
 // ghltest/internal/routegen (the emulator's own reading of the specs; it
-// shares nothing with the SDK's generator). 162 operations work on real
+// shares nothing with the SDK's generator). 190 operations work on real
 // state:
 //
 //   - all 32 of apps/contacts.json (contacts CRUD, upsert, search,
@@ -100,7 +100,25 @@
 //     conversation), the live-chat typing indicator (201 {"success":true}),
 //     a call's recording (audio/x-wav, "attachment; filename=audio.wav") and
 //     transcription (the spec's single object, and text/plain as
-//     transcription.txt).
+//     transcription.txt); and (conversations_more.go) the other 15:
+//     inbound and outbound provider messages, review replies, multipart
+//     uploads and the initiate/complete upload pair, message attachments,
+//     cancelling a message scheduled with scheduledTimestamp, the
+//     location's message export (cursor, total), custom subtypes and a
+//     contact's subscription status and changes;
+//   - the other 9 of apps/locations.json (locations_more.go): recurring
+//     tasks CRUD (creating one gives each of its contacts its first task
+//     unless ignoreTaskCreation), POST .../tasks/search over the
+//     location's contact tasks, templates (seeded with Store.Put; list by
+//     originId, type and deleted with skip/limit, delete), time zones and
+//     custom-field file uploads;
+//   - all 4 of apps/snapshots.json (snapshots.go), in the company's store:
+//     GET /snapshots/ lists the snapshots seeded with
+//     Store(companyID).Put("snapshots", ...), POST /snapshots/share/link
+//     makes a share link of one, and the push status operations read the
+//     "snapshotPushes" records ({snapshotId, locationId, status,
+//     completed, pending, dateAdded}) by date range and lastDoc cursor,
+//     and the latest for a location.
 //   - 34 of apps/calendars.json (all but schedules), described under
 //     Calendars below.
 //

@@ -16,8 +16,22 @@
 //	GHL_LOCATION_ID=...
 //	GHL_LOCATION_TOKEN=pit-...
 //	GHL_ACCESS_TOKEN=pit-...   (the location token again, as examples/quickstart reads it)
-//	# location <id> "<name>" token=<token> contacts=<n>
+//	# location <id> "<name>" company=<id> token=<token> contacts=<n>
+//	# records location=<id> appointments=2 businesses=2 calendars=2 ...
+//	# records company=<id> snapshotPushes=1 snapshots=2 users=3
 //	# ready
+//
+// The "# records" lines count what the location's and its company's
+// generic stores hold, by kind. Without -seed the location gets a demo
+// account (unless -demo=false): two businesses with their contacts, three
+// users, four contacts with tasks, notes and tags (two with a conversation
+// of SMS, email and a recorded call, and a site-visit appointment), a
+// calendar group with two calendars open on weekdays, three opportunities
+// (open, won, lost) in the seeded pipelines, workflows, campaigns, custom
+// fields and values, tags, SMS and email templates, a custom subscription
+// subtype, an association with a relation, the blog site with its authors
+// and categories, and two snapshots (one pushed to the location) in the
+// company. -contacts N adds N generated contacts.
 //
 // With -client-id and -client-secret it registers an OAuth app and also
 // prints GHL_CLIENT_ID, GHL_CLIENT_SECRET and GHL_AUTH_CODE (an install code
@@ -36,6 +50,7 @@
 //	-token-ttl D           OAuth access token lifetime (default 86399s)
 //	-client-id, -client-secret  register an OAuth app
 //	-control-token T       require T on the control endpoints (see below)
+//	-demo                  seed records of every category (default true; see below)
 //	-v                     log every request to stderr
 //
 // # Seed file
@@ -47,8 +62,9 @@
 // by name, and "tasks", "notes" and "appointments" are created for it.
 // "records" holds records of any kind of ghltest's generic store, by kind,
 // with the API's field names (workflows, campaigns, customFields,
-// customValues, tags, businesses; users go to the location's company and,
-// without "roles", join the location).
+// customValues, tags, businesses, calendars, templates, ...; users,
+// snapshots and snapshotPushes go to the location's company, and users
+// without "roles" join the location).
 //
 //	{
 //	  "apps": [{"clientId": "6578278e879ad2646715ba9c-lq4abcde", "clientSecret": "secret"}],
@@ -133,6 +149,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	clientSecret := fs.String("client-secret", "", "the OAuth app's client secret")
 	controlToken := fs.String("control-token", "", "require this token on /_emulator/ requests (generated when listening beyond loopback)")
 	verbose := fs.Bool("v", false, "log every request to stderr")
+	demo := fs.Bool("demo", true, "seed the location with records of every category (without -seed)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -183,6 +200,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	} else {
 		l := srv.CreateLocation("Emulator Location")
+		if *demo {
+			seedDemo(srv, l)
+		}
 		locs = []seeded{{loc: l}}
 	}
 	for i := range locs {
@@ -221,8 +241,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if *controlToken != "" {
 		fmt.Fprintf(&b, "GHL_EMULATOR_CONTROL_TOKEN=%s\n", *controlToken)
 	}
+	printed := map[string]bool{}
 	for _, l := range locs {
 		fmt.Fprintf(&b, "# location %s %q company=%s token=%s contacts=%d\n", l.loc.ID, l.loc.Name, l.loc.CompanyID, l.loc.Token, l.contacts)
+		if sum := summary(srv.Store(l.loc.ID)); sum != "" {
+			fmt.Fprintf(&b, "# records location=%s %s\n", l.loc.ID, sum)
+		}
+		if sum := summary(srv.Store(l.loc.CompanyID)); sum != "" && !printed[l.loc.CompanyID] {
+			printed[l.loc.CompanyID] = true
+			fmt.Fprintf(&b, "# records company=%s %s\n", l.loc.CompanyID, sum)
+		}
 	}
 	b.WriteString("# ready\n")
 	if _, err := io.WriteString(stdout, b.String()); err != nil {

@@ -21,7 +21,8 @@ const seedJSON = `{
       "id": "ve9EPM428h8vShlRW1KT", "name": "Acme Plumbing", "companyId": "l1C08ntBrFjLS0elLIYU",
       "token": "pit-acme-dev-token", "seedContacts": 3,
       "businesses": [{"name": "Acme Corp"}],
-      "records": {"workflows": [{"id": "wf-onboarding", "name": "Onboarding"}], "users": [{"firstName": "John", "email": "john@deo.com"}]},
+      "records": {"workflows": [{"id": "wf-onboarding", "name": "Onboarding"}], "users": [{"firstName": "John", "email": "john@deo.com"}],
+                  "snapshots": [{"id": "snap-1", "name": "Plumbing Starter"}]},
       "contacts": [{
         "firstName": "Rosan", "lastName": "Deo", "email": "rosan@deos.com", "tags": ["vip"], "businessName": "Acme Corp",
         "tasks": [{"title": "Call back", "dueDate": "2025-01-10T10:00:00Z", "completed": false}],
@@ -99,12 +100,13 @@ func TestRunDefault(t *testing.T) {
 			t.Errorf("%s not printed: %v", k, vars)
 		}
 	}
-	if len(comments) != 1 || !strings.Contains(comments[0], "contacts=7") {
+	// 7 generated contacts and the demo's 4.
+	if len(comments) != 3 || !strings.Contains(comments[0], "contacts=11") {
 		t.Errorf("location lines %q", comments)
 	}
 	base := vars["GHL_BASE_URL"]
 	status, body := get(t, base, "/contacts/?locationId="+vars["GHL_LOCATION_ID"], vars["GHL_LOCATION_TOKEN"])
-	if status != 200 || body["count"] != float64(7) {
+	if status != 200 || body["count"] != float64(11) {
 		t.Errorf("GET /contacts/: %d %v", status, body)
 	}
 	// The printed install code exchanges for tokens.
@@ -137,7 +139,10 @@ func TestRunSeedFile(t *testing.T) {
 	if vars["GHL_LOCATION_ID"] != "ve9EPM428h8vShlRW1KT" || vars["GHL_LOCATION_TOKEN"] != "pit-acme-dev-token" || vars["GHL_COMPANY_ID"] != "l1C08ntBrFjLS0elLIYU" {
 		t.Errorf("vars %v", vars)
 	}
-	if len(comments) != 2 || !strings.Contains(comments[0], "contacts=6") || !strings.Contains(comments[1], `"Second"`) || !strings.Contains(comments[1], "contacts=2") {
+	if len(comments) != 4 || !strings.Contains(comments[0], "contacts=6") ||
+		comments[1] != "# records location=ve9EPM428h8vShlRW1KT appointments=1 businesses=1 workflows=1" ||
+		comments[2] != "# records company=l1C08ntBrFjLS0elLIYU snapshots=1 users=1" ||
+		!strings.Contains(comments[3], `"Second"`) || !strings.Contains(comments[3], "contacts=2") {
 		t.Errorf("location lines %q", comments)
 	}
 	base, tok := vars["GHL_BASE_URL"], vars["GHL_LOCATION_TOKEN"]
@@ -163,6 +168,10 @@ func TestRunSeedFile(t *testing.T) {
 	status, body = get(t, base, "/users/?locationId=ve9EPM428h8vShlRW1KT", tok)
 	if l, _ := body["users"].([]any); status != 200 || len(l) != 1 || l[0].(map[string]any)["email"] != "john@deo.com" {
 		t.Errorf("seeded users: %d %v", status, body)
+	}
+	status, body = get(t, base, "/snapshots/?companyId=l1C08ntBrFjLS0elLIYU", vars["GHL_COMPANY_TOKEN"])
+	if l, _ := body["snapshots"].([]any); status != 200 || len(l) != 1 || l[0].(map[string]any)["id"] != "snap-1" {
+		t.Errorf("seeded snapshots: %d %v", status, body)
 	}
 	status, _ = get(t, base, "/oauth/installedLocations?companyId=l1C08ntBrFjLS0elLIYU&appId=6578278e879ad2646715ba9c", vars["GHL_COMPANY_TOKEN"])
 	if status != 200 {
@@ -272,5 +281,85 @@ func TestRunNonLoopbackGeneratesControlToken(t *testing.T) {
 	defer stop2()
 	if vars2["GHL_EMULATOR_CONTROL_TOKEN"] == tok {
 		t.Error("the generated control token repeats")
+	}
+}
+
+// TestRunDemo reads every category of the demo location back through the
+// API, and checks the printed record counts.
+func TestRunDemo(t *testing.T) {
+	vars, comments, stop := start(t)
+	defer stop()
+	base, loc, tok, co := vars["GHL_BASE_URL"], vars["GHL_LOCATION_ID"], vars["GHL_LOCATION_TOKEN"], vars["GHL_COMPANY_ID"]
+	wantLines := []string{
+		"# records location=" + loc + " appointments=2 associations=1 blogAuthors=2 blogCategories=2 blogSites=1 businesses=2 " +
+			"calendarGroups=1 calendars=2 campaigns=2 conversations=2 customFields=2 customSubtypes=1 customValues=1 lostReasons=4 " +
+			"messages=10 opportunities=3 pipelines=2 recordings=2 relations=1 tags=3 templates=2 transcriptions=2 workflows=2",
+		"# records company=" + co + " snapshotPushes=1 snapshots=2 users=3",
+	}
+	if len(comments) != 3 || !strings.Contains(comments[0], "contacts=4") || comments[1] != wantLines[0] || comments[2] != wantLines[1] {
+		t.Errorf("printed\n%s\nwant the location line and\n%s", strings.Join(comments, "\n"), strings.Join(wantLines, "\n"))
+	}
+	for _, c := range []struct {
+		path, token, key string
+		n                int
+	}{
+		{"/contacts/?locationId=" + loc, tok, "contacts", 4},
+		{"/businesses/?locationId=" + loc, tok, "businesses", 2},
+		{"/users/?locationId=" + loc, tok, "users", 3},
+		{"/calendars/?locationId=" + loc, tok, "calendars", 2},
+		{"/calendars/groups?locationId=" + loc, tok, "groups", 1},
+		{"/opportunities/search?location_id=" + loc, tok, "opportunities", 3},
+		{"/opportunities/pipelines?locationId=" + loc, tok, "pipelines", 2},
+		{"/conversations/search?locationId=" + loc, tok, "conversations", 2},
+		{"/workflows/?locationId=" + loc, tok, "workflows", 2},
+		{"/campaigns/?locationId=" + loc, tok, "campaigns", 2},
+		{"/locations/" + loc + "/customFields", tok, "customFields", 2},
+		{"/locations/" + loc + "/customValues", tok, "customValues", 1},
+		{"/locations/" + loc + "/tags", tok, "tags", 3},
+		{"/locations/" + loc + "/templates?originId=" + loc, tok, "templates", 2},
+		{"/blogs/site/all?locationId=" + loc + "&skip=0&limit=10", tok, "data", 1},
+		{"/blogs/authors?locationId=" + loc + "&offset=0&limit=10", tok, "authors", 2},
+		{"/snapshots/?companyId=" + co, vars["GHL_COMPANY_TOKEN"], "snapshots", 2},
+	} {
+		status, body := get(t, base, c.path, c.token)
+		if list, _ := body[c.key].([]any); status != 200 || len(list) != c.n {
+			t.Errorf("GET %s: %d, %d %s, want %d (%v)", c.path, status, len(list), c.key, c.n, body)
+		}
+	}
+	// The links: a contact's business, tasks, notes and appointments.
+	_, list := get(t, base, "/contacts/?locationId="+loc, tok)
+	var rosa map[string]any
+	for _, c := range list["contacts"].([]any) {
+		if m := c.(map[string]any); m["email"] == "rosa.diaz@example.com" {
+			rosa = m
+		}
+	}
+	if rosa == nil {
+		t.Fatalf("no demo contact Rosa in %v", list)
+	}
+	id := rosa["id"].(string)
+	_, members := get(t, base, "/contacts/business/"+rosa["businessId"].(string)+"?locationId="+loc, tok)
+	if got, _ := members["contacts"].([]any); len(got) != 2 {
+		t.Errorf("contacts of Rosa's business: %v", members)
+	}
+	for _, sub := range []string{"tasks", "notes", "appointments"} {
+		key := map[string]string{"tasks": "tasks", "notes": "notes", "appointments": "events"}[sub]
+		if _, body := get(t, base, "/contacts/"+id+"/"+sub, tok); len(asList(body[key])) != 1 {
+			t.Errorf("GET /contacts/%s/%s: %v", id, sub, body)
+		}
+	}
+}
+
+func asList(v any) []any { l, _ := v.([]any); return l }
+
+func TestRunDemoOff(t *testing.T) {
+	vars, comments, stop := start(t, "-demo=false", "-contacts", "2")
+	defer stop()
+	if len(comments) != 1 || !strings.Contains(comments[0], "contacts=2") {
+		t.Errorf("printed %q, want only the location line", comments)
+	}
+	status, body := get(t, vars["GHL_BASE_URL"], "/businesses/?locationId="+vars["GHL_LOCATION_ID"], vars["GHL_LOCATION_TOKEN"])
+	if status != 200 || len(asList(body["businesses"])) != 0 {
+		t.Errorf("GET /businesses/: %d %v", status, body)
 	}
 }

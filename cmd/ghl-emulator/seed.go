@@ -32,7 +32,8 @@ type seedLocation struct {
 	Contacts        []map[string]any        `json:"contacts"`
 	// Records holds records of any kind of the generic store by kind
 	// ("workflows", "campaigns", "customFields", "users", ...), as
-	// ghltest's Store.Put takes them; users go to the location's company.
+	// ghltest's Store.Put takes them; users, snapshots and snapshotPushes
+	// go to the location's company.
 	Records map[string][]map[string]any `json:"records"`
 }
 
@@ -91,11 +92,14 @@ func applySeed(srv *ghltest.Server, s *seedFileData) (locs []seeded, err error) 
 		for _, kind := range slices.Sorted(maps.Keys(sl.Records)) {
 			st := srv.Store(loc.ID)
 			for _, rec := range sl.Records[kind] {
-				if kind == "users" {
+				switch kind {
+				case "users":
 					st = srv.Store(loc.CompanyID)
 					if _, ok := rec["roles"]; !ok {
 						rec["roles"] = map[string]any{"type": "account", "role": "user", "locationIds": []string{loc.ID}}
 					}
+				case "snapshots", "snapshotPushes":
+					st = srv.Store(loc.CompanyID)
 				}
 				st.Put(kind, rec)
 			}
