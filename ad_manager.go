@@ -2014,7 +2014,7 @@ type LeadFormField struct {
 	// InputType: Field input type from Google Ads LeadFormFieldUserInputType.
 	InputType string `json:"inputType"`
 	// SingleChoiceAnswers: Single-choice answer options for the field.
-	SingleChoiceAnswers []string `json:"singleChoiceAnswers,omitempty"`
+	SingleChoiceAnswers []json.RawMessage `json:"singleChoiceAnswers,omitempty"`
 }
 
 // CustomQuestionField is a custom question field.
@@ -2022,7 +2022,7 @@ type CustomQuestionField struct {
 	// CustomQuestionText: Custom question text shown to the user.
 	CustomQuestionText string `json:"customQuestionText"`
 	// SingleChoiceAnswers: Answer choices for the custom question.
-	SingleChoiceAnswers []string `json:"singleChoiceAnswers"`
+	SingleChoiceAnswers []json.RawMessage `json:"singleChoiceAnswers"`
 }
 
 // AudienceUpsertRequest is the body of [AdManagerService.UpsertGoogleAudience].
@@ -2055,7 +2055,7 @@ type AudienceDimension struct {
 	// IsAgeUnknown: Include unknown age.
 	IsAgeUnknown *bool `json:"isAgeUnknown,omitempty"`
 	// AgeRanges: Age range filters.
-	AgeRanges []string `json:"ageRanges,omitzero"`
+	AgeRanges []json.RawMessage `json:"ageRanges,omitzero"`
 	// Genders: Gender targets.
 	Genders []string `json:"genders,omitzero"`
 	// ParentalStatuses: Parental status targets.

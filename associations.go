@@ -5,7 +5,6 @@ package ghl
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"strconv"
 )
@@ -37,15 +36,15 @@ type GetPostSuccessfulResponse struct {
 	Key string `json:"key"`
 	// FirstObjectLabel: First Objects Association Label
 	// (custom_objects.children).
-	FirstObjectLabel json.RawMessage `json:"firstObjectLabel"`
+	FirstObjectLabel string `json:"firstObjectLabel"`
 	// FirstObjectKey: First Objects Key.
-	FirstObjectKey json.RawMessage `json:"firstObjectKey"`
+	FirstObjectKey string `json:"firstObjectKey"`
 	// SecondObjectLabel: Second Object Association Label (contact).
-	SecondObjectLabel json.RawMessage `json:"secondObjectLabel"`
+	SecondObjectLabel string `json:"secondObjectLabel"`
 	// SecondObjectKey: Second Objects Key.
-	SecondObjectKey json.RawMessage `json:"secondObjectKey"`
+	SecondObjectKey string `json:"secondObjectKey"`
 	// AssociationType: Association Type can be USER_DEFINED or SYSTEM_DEFINED.
-	AssociationType json.RawMessage `json:"associationType"`
+	AssociationType string `json:"associationType"`
 }
 
 // AssociationReqCreateRequest is the body of [AssociationsService.Create].
@@ -55,13 +54,13 @@ type AssociationReqCreateRequest struct {
 	Key string `json:"key"`
 	// FirstObjectLabel: First Objects Association Label
 	// (custom_objects.children).
-	FirstObjectLabel json.RawMessage `json:"firstObjectLabel"`
+	FirstObjectLabel string `json:"firstObjectLabel"`
 	// FirstObjectKey: First Objects Key.
-	FirstObjectKey json.RawMessage `json:"firstObjectKey"`
+	FirstObjectKey string `json:"firstObjectKey"`
 	// SecondObjectLabel: Second Object Association Label (contact).
-	SecondObjectLabel json.RawMessage `json:"secondObjectLabel"`
+	SecondObjectLabel string `json:"secondObjectLabel"`
 	// SecondObjectKey: Second Objects Key.
-	SecondObjectKey json.RawMessage `json:"secondObjectKey"`
+	SecondObjectKey string `json:"secondObjectKey"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -72,16 +71,16 @@ func (r *AssociationReqCreateRequest) validate(op *operation) error {
 	if r.Key == "" {
 		return missing(op, "key")
 	}
-	if len(r.FirstObjectLabel) == 0 {
+	if r.FirstObjectLabel == "" {
 		return missing(op, "firstObjectLabel")
 	}
-	if len(r.FirstObjectKey) == 0 {
+	if r.FirstObjectKey == "" {
 		return missing(op, "firstObjectKey")
 	}
-	if len(r.SecondObjectLabel) == 0 {
+	if r.SecondObjectLabel == "" {
 		return missing(op, "secondObjectLabel")
 	}
-	if len(r.SecondObjectKey) == 0 {
+	if r.SecondObjectKey == "" {
 		return missing(op, "secondObjectKey")
 	}
 	return nil
@@ -121,16 +120,16 @@ func (r *RelationReqCreateRequest) validate(op *operation) error {
 
 // AssociationReqUpdateRequest is the body of [AssociationsService.Update].
 type AssociationReqUpdateRequest struct {
-	FirstObjectLabel  json.RawMessage `json:"firstObjectLabel"`
-	SecondObjectLabel json.RawMessage `json:"secondObjectLabel"`
+	FirstObjectLabel  string `json:"firstObjectLabel"`
+	SecondObjectLabel string `json:"secondObjectLabel"`
 }
 
 // validate reports the first required field that is empty or out of range.
 func (r *AssociationReqUpdateRequest) validate(op *operation) error {
-	if len(r.FirstObjectLabel) == 0 {
+	if r.FirstObjectLabel == "" {
 		return missing(op, "firstObjectLabel")
 	}
-	if len(r.SecondObjectLabel) == 0 {
+	if r.SecondObjectLabel == "" {
 		return missing(op, "secondObjectLabel")
 	}
 	return nil

@@ -175,10 +175,10 @@ func TestAssociationsCreateRequiresFields(t *testing.T) {
 	}{
 		{"locationId", func(r *AssociationReqCreateRequest) { r.LocationID = "" }},
 		{"key", func(r *AssociationReqCreateRequest) { r.Key = "" }},
-		{"firstObjectLabel", func(r *AssociationReqCreateRequest) { r.FirstObjectLabel = nil }},
-		{"firstObjectKey", func(r *AssociationReqCreateRequest) { r.FirstObjectKey = nil }},
-		{"secondObjectLabel", func(r *AssociationReqCreateRequest) { r.SecondObjectLabel = nil }},
-		{"secondObjectKey", func(r *AssociationReqCreateRequest) { r.SecondObjectKey = nil }},
+		{"firstObjectLabel", func(r *AssociationReqCreateRequest) { r.FirstObjectLabel = "" }},
+		{"firstObjectKey", func(r *AssociationReqCreateRequest) { r.FirstObjectKey = "" }},
+		{"secondObjectLabel", func(r *AssociationReqCreateRequest) { r.SecondObjectLabel = "" }},
+		{"secondObjectKey", func(r *AssociationReqCreateRequest) { r.SecondObjectKey = "" }},
 	} {
 		client, mock := newAssociationsTestClient(t)
 		req := new(AssociationReqCreateRequest)
@@ -525,8 +525,8 @@ func TestAssociationsUpdateRequiresFields(t *testing.T) {
 		field string
 		clear func(*AssociationReqUpdateRequest)
 	}{
-		{"firstObjectLabel", func(r *AssociationReqUpdateRequest) { r.FirstObjectLabel = nil }},
-		{"secondObjectLabel", func(r *AssociationReqUpdateRequest) { r.SecondObjectLabel = nil }},
+		{"firstObjectLabel", func(r *AssociationReqUpdateRequest) { r.FirstObjectLabel = "" }},
+		{"secondObjectLabel", func(r *AssociationReqUpdateRequest) { r.SecondObjectLabel = "" }},
 	} {
 		client, mock := newAssociationsTestClient(t)
 		req := new(AssociationReqUpdateRequest)

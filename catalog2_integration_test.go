@@ -1,7 +1,6 @@
 package ghl_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,7 +13,6 @@ import (
 // calendar schedules against the ghltest emulator (whose shapes come from
 // the specs): a round trip per category ending in ErrNotFound.
 
-func rawJSON(s string) json.RawMessage { b, _ := json.Marshal(s); return b }
 
 func TestAssociationsOnEmulator(t *testing.T) {
 	t.Parallel()
@@ -23,14 +21,14 @@ func TestAssociationsOnEmulator(t *testing.T) {
 
 	a, resp, err := c.Associations.Create(ctx, &ghl.AssociationReqCreateRequest{
 		LocationID: e.loc.ID, Key: "pet_owner",
-		FirstObjectLabel: rawJSON("pet"), FirstObjectKey: rawJSON("custom_objects.pets"),
-		SecondObjectLabel: rawJSON("owner"), SecondObjectKey: rawJSON("contact"),
+		FirstObjectLabel: "pet", FirstObjectKey: "custom_objects.pets",
+		SecondObjectLabel: "owner", SecondObjectKey: "contact",
 	})
 	require.NoError(t, err)
 	assert.Equal(t, 201, resp.StatusCode)
 	require.NotEmpty(t, a.ID)
 	assert.Equal(t, "pet_owner", a.Key)
-	assert.JSONEq(t, `"USER_DEFINED"`, string(a.AssociationType))
+	assert.Equal(t, "USER_DEFINED", a.AssociationType)
 
 	byKey, _, err := c.Associations.GetKeyByKeyName(ctx, "pet_owner", e.loc.ID)
 	require.NoError(t, err)
@@ -43,12 +41,12 @@ func TestAssociationsOnEmulator(t *testing.T) {
 	assert.Equal(t, a.ID, found.ID)
 
 	upd, _, err := c.Associations.Update(ctx, a.ID, &ghl.AssociationReqUpdateRequest{
-		FirstObjectLabel: rawJSON("animal"), SecondObjectLabel: rawJSON("human")})
+		FirstObjectLabel: "animal", SecondObjectLabel: "human"})
 	require.NoError(t, err)
-	assert.JSONEq(t, `"animal"`, string(upd.FirstObjectLabel))
+	assert.Equal(t, "animal", upd.FirstObjectLabel)
 	got, _, err := c.Associations.GetByID(ctx, a.ID)
 	require.NoError(t, err)
-	assert.JSONEq(t, `"human"`, string(got.SecondObjectLabel))
+	assert.Equal(t, "human", got.SecondObjectLabel)
 
 	rel, resp, err := c.Associations.CreateRelation(ctx, &ghl.RelationReqCreateRequest{
 		LocationID: e.loc.ID, AssociationID: a.ID, FirstRecordID: "pet-1", SecondRecordID: "owner-1"})

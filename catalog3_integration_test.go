@@ -179,7 +179,7 @@ func TestScheduledMessagesOnEmulator(t *testing.T) {
 	later := float64(e.clk.Now().Add(time.Hour).Unix())
 
 	sms, _, err := c.Conversations.SendNewMessage(ctx, &ghl.MessageBodySendRequest{Type: ghl.MessageTypeSMS,
-		SubType: json.RawMessage(`"SMS"`), ContactID: e.contact, Message: ghl.Ptr("Reminder"), Status: ghl.MessageStatusPending,
+		SubType: "SMS", ContactID: e.contact, Message: ghl.Ptr("Reminder"), Status: ghl.MessageStatusPending,
 		ScheduledTimestamp: &later})
 	require.NoError(t, err)
 	stored, _ := e.srv.Store(e.loc.ID).Get("messages", sms.MessageID)
@@ -196,7 +196,7 @@ func TestScheduledMessagesOnEmulator(t *testing.T) {
 	assert.ErrorContains(t, err, "Failed cancel the scheduled message")
 
 	email, _, err := c.Conversations.SendNewMessage(ctx, &ghl.MessageBodySendRequest{Type: ghl.MessageTypeEmail,
-		SubType: json.RawMessage(`"Email"`), ContactID: e.contact, Subject: ghl.Ptr("Soon"), Html: ghl.Ptr("<p>Soon</p>"),
+		SubType: "Email", ContactID: e.contact, Subject: ghl.Ptr("Soon"), Html: ghl.Ptr("<p>Soon</p>"),
 		Status: ghl.MessageStatusPending, ScheduledTimestamp: &later})
 	require.NoError(t, err)
 	require.NotEmpty(t, email.EmailMessageID)
@@ -401,13 +401,15 @@ func TestLocationTasksTemplatesAndUploadsOnEmulator(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(tz), `"America/Chicago"`)
 
-	// KNOWN SDK GAP: FileUploadResponseDto types meta as string[] while its
-	// own example (and so the emulator) answers the uploaded files' objects
-	// ({fieldname, originalname, mimetype, size, url}); the SDK fails to
-	// decode it. This assertion flips when the generator gets a PropFix.
-	_, _, err = c.Locations.UploadFileCustomFields(ctx, e.loc.ID, &ghl.FileUploadBody{ID: ghl.Ptr(ann), MaxFiles: ghl.Ptr("2"),
+	// FileUploadResponseDto types meta as string[] while its own example
+	// (and so the emulator) answers the uploaded files' objects ({fieldname,
+	// originalname, mimetype, size, url}); the generator types it after the
+	// example, as raw objects.
+	up, _, err := c.Locations.UploadFileCustomFields(ctx, e.loc.ID, &ghl.FileUploadBody{ID: ghl.Ptr(ann), MaxFiles: ghl.Ptr("2"),
 		Files: []ghl.Upload{{Filename: "id.csv", ContentType: "text/csv", Data: []byte("a,b\n")}}})
-	require.ErrorContains(t, err, "field meta: got object, want string")
+	require.NoError(t, err)
+	require.Len(t, up.Meta, 1)
+	assert.Contains(t, string(up.Meta[0]), `"id.csv"`)
 	uploads := st.List("uploads")
 	require.Len(t, uploads, 1)
 	assert.Equal(t, ann, uploads[0]["ownerId"])

@@ -476,7 +476,7 @@ type MessageBodySendRequest struct {
 	// Type: Type of message being sent.
 	Type MessageType `json:"type"`
 	// SubType: Type of message being sent.
-	SubType json.RawMessage `json:"subType"`
+	SubType string `json:"subType"`
 	// ContactID: ID of the contact receiving the message.
 	ContactID string `json:"contactId"`
 	// AppointmentID: ID of the associated appointment.
@@ -536,7 +536,7 @@ func (r *MessageBodySendRequest) validate(op *operation) error {
 	if r.Type == "" {
 		return missing(op, "type")
 	}
-	if len(r.SubType) == 0 {
+	if r.SubType == "" {
 		return missing(op, "subType")
 	}
 	if r.ContactID == "" {

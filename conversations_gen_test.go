@@ -287,7 +287,7 @@ func TestConversationsSendNewMessageRequiresFields(t *testing.T) {
 		clear func(*MessageBodySendRequest)
 	}{
 		{"type", func(r *MessageBodySendRequest) { r.Type = "" }},
-		{"subType", func(r *MessageBodySendRequest) { r.SubType = nil }},
+		{"subType", func(r *MessageBodySendRequest) { r.SubType = "" }},
 		{"contactId", func(r *MessageBodySendRequest) { r.ContactID = "" }},
 		{"status", func(r *MessageBodySendRequest) { r.Status = "" }},
 	} {

@@ -53,6 +53,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// catalogServices are the services of the 13 catalog spec files; the rest
+// of the v2 API is answered from the spec's examples, without state.
+var catalogServices = map[string]bool{"Contacts": true, "Businesses": true, "Calendars": true, "Opportunities": true,
+	"Conversations": true, "Users": true, "Workflows": true, "Campaigns": true, "Snapshots": true, "Locations": true,
+	"CustomFields": true, "Companies": true, "Associations": true, "Blogs": true}
+
 // catalogOp is an operation of testdata/operations.csv.
 type catalogOp struct {
 	id, method string
@@ -71,6 +77,9 @@ func loadCatalogOps() ([]catalogOp, error) {
 	}
 	var ops []catalogOp
 	for _, r := range rows[1:] {
+		if !catalogServices[r[0]] {
+			continue
+		}
 		ops = append(ops, catalogOp{id: r[0] + "." + r[1] + " (" + r[3] + " " + r[4] + ")", method: r[3], segs: strings.Split(r[4], "/")})
 	}
 	return ops, nil

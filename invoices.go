@@ -334,9 +334,9 @@ type Invoice struct {
 	// IssueDate: Issue date in YYYY-MM-DD format.
 	IssueDate string `json:"issueDate"`
 	// DueDate: Due date in YYYY-MM-DD format.
-	DueDate      string          `json:"dueDate"`
-	Discount     json.RawMessage `json:"discount,omitempty"`
-	InvoiceItems []string        `json:"invoiceItems"`
+	DueDate      string            `json:"dueDate"`
+	Discount     json.RawMessage   `json:"discount,omitempty"`
+	InvoiceItems []json.RawMessage `json:"invoiceItems"`
 	// Total: Total Amount.
 	Total int    `json:"total"`
 	Title string `json:"title"`
@@ -740,7 +740,7 @@ func (r *LateFeesMaxFees) validate(op *operation) error {
 // TipsConfiguration is a tips configuration.
 type TipsConfiguration struct {
 	// TipsPercentage: Percentage of tips allowed.
-	TipsPercentage []string `json:"tipsPercentage"`
+	TipsPercentage []float64 `json:"tipsPercentage"`
 	// TipsEnabled: Tips enabled status.
 	TipsEnabled bool `json:"tipsEnabled"`
 }
@@ -855,9 +855,9 @@ type CreateInvoiceResponse struct {
 	// IssueDate: Issue date in YYYY-MM-DD format.
 	IssueDate string `json:"issueDate"`
 	// DueDate: Due date in YYYY-MM-DD format.
-	DueDate      string          `json:"dueDate"`
-	Discount     json.RawMessage `json:"discount,omitempty"`
-	InvoiceItems []string        `json:"invoiceItems"`
+	DueDate      string            `json:"dueDate"`
+	Discount     json.RawMessage   `json:"discount,omitempty"`
+	InvoiceItems []json.RawMessage `json:"invoiceItems"`
 	// Total: Total Amount.
 	Total int    `json:"total"`
 	Title string `json:"title"`
@@ -1153,7 +1153,7 @@ type EstimateResponse struct {
 	// UpdatedBy: User Id of who last updated.
 	UpdatedBy string `json:"updatedBy,omitempty"`
 	// Total: Total amount.
-	Total int `json:"total"`
+	Total float64 `json:"total"`
 	// CreatedAt: Timestamp when created.
 	CreatedAt Timestamp `json:"createdAt"`
 	// UpdatedAt: Timestamp when last updated.
@@ -1180,7 +1180,7 @@ type EstimateResponse struct {
 	// Meta: Additional metadata associated with the estimate.
 	Meta json.RawMessage `json:"meta"`
 	// EstimateActionHistory: History of actions taken on the estimate.
-	EstimateActionHistory []string `json:"estimateActionHistory"`
+	EstimateActionHistory []json.RawMessage `json:"estimateActionHistory"`
 	// SentTo: Recipient details for the estimate.
 	SentTo json.RawMessage `json:"sentTo"`
 	// FrequencySettings: Frequency settings for recurring estimates.
@@ -1286,7 +1286,7 @@ type EstimateTemplateResponse struct {
 	// UpdatedBy: User Id of who last updated.
 	UpdatedBy string `json:"updatedBy,omitempty"`
 	// Total: Total amount.
-	Total int `json:"total"`
+	Total float64 `json:"total"`
 	// CreatedAt: Timestamp when created.
 	CreatedAt Timestamp `json:"createdAt"`
 	// UpdatedAt: Timestamp when last updated.
@@ -1440,9 +1440,9 @@ type DefaultInvoiceResponse struct {
 	// IssueDate: Issue date in YYYY-MM-DD format.
 	IssueDate string `json:"issueDate"`
 	// DueDate: Due date in YYYY-MM-DD format.
-	DueDate      string          `json:"dueDate"`
-	Discount     json.RawMessage `json:"discount,omitempty"`
-	InvoiceItems []string        `json:"invoiceItems"`
+	DueDate      string            `json:"dueDate"`
+	Discount     json.RawMessage   `json:"discount,omitempty"`
+	InvoiceItems []json.RawMessage `json:"invoiceItems"`
 	// Total: Total Amount.
 	Total int    `json:"total"`
 	Title string `json:"title"`
@@ -1465,8 +1465,8 @@ type InvoicesSchedule struct {
 	// ID: Schedule Id.
 	ID string `json:"_id"`
 	// Status: Schedule Status.
-	Status   json.RawMessage `json:"status"`
-	LiveMode bool            `json:"liveMode"`
+	Status   string `json:"status"`
+	LiveMode bool   `json:"liveMode"`
 	// AltID: Location Id or Agency Id.
 	AltID   string `json:"altId"`
 	AltType string `json:"altType"`
@@ -1480,7 +1480,7 @@ type InvoicesSchedule struct {
 	ContactDetails  *ContactDetails          `json:"contactDetails"`
 	Discount        *Discount                `json:"discount,omitempty"`
 	// Items: Invoice Items.
-	Items []string `json:"items"`
+	Items []json.RawMessage `json:"items"`
 	// Total: Total Amount.
 	Total              int       `json:"total"`
 	Title              string    `json:"title"`
@@ -1546,8 +1546,8 @@ type CreateInvoiceScheduleResponse struct {
 	// ID: Schedule Id.
 	ID string `json:"_id"`
 	// Status: Schedule Status.
-	Status   json.RawMessage `json:"status"`
-	LiveMode bool            `json:"liveMode"`
+	Status   string `json:"status"`
+	LiveMode bool   `json:"liveMode"`
 	// AltID: Location Id or Agency Id.
 	AltID   string `json:"altId"`
 	AltType string `json:"altType"`
@@ -1561,7 +1561,7 @@ type CreateInvoiceScheduleResponse struct {
 	ContactDetails  *ContactDetails          `json:"contactDetails"`
 	Discount        *Discount                `json:"discount,omitempty"`
 	// Items: Invoice Items.
-	Items []string `json:"items"`
+	Items []json.RawMessage `json:"items"`
 	// Total: Total Amount.
 	Total              int       `json:"total"`
 	Title              string    `json:"title"`
@@ -1617,8 +1617,8 @@ type UpdateInvoiceScheduleResponse struct {
 	// ID: Schedule Id.
 	ID string `json:"_id"`
 	// Status: Schedule Status.
-	Status   json.RawMessage `json:"status"`
-	LiveMode bool            `json:"liveMode"`
+	Status   string `json:"status"`
+	LiveMode bool   `json:"liveMode"`
 	// AltID: Location Id or Agency Id.
 	AltID   string `json:"altId"`
 	AltType string `json:"altType"`
@@ -1632,7 +1632,7 @@ type UpdateInvoiceScheduleResponse struct {
 	ContactDetails  *ContactDetails          `json:"contactDetails"`
 	Discount        *Discount                `json:"discount,omitempty"`
 	// Items: Invoice Items.
-	Items []string `json:"items"`
+	Items []json.RawMessage `json:"items"`
 	// Total: Total Amount.
 	Total              int       `json:"total"`
 	Title              string    `json:"title"`
@@ -1780,8 +1780,8 @@ type AutoPaymentInvoiceScheduleResponse struct {
 	// ID: Schedule Id.
 	ID string `json:"_id"`
 	// Status: Schedule Status.
-	Status   json.RawMessage `json:"status"`
-	LiveMode bool            `json:"liveMode"`
+	Status   string `json:"status"`
+	LiveMode bool   `json:"liveMode"`
 	// AltID: Location Id or Agency Id.
 	AltID   string `json:"altId"`
 	AltType string `json:"altType"`
@@ -1795,7 +1795,7 @@ type AutoPaymentInvoiceScheduleResponse struct {
 	ContactDetails  *ContactDetails          `json:"contactDetails"`
 	Discount        *Discount                `json:"discount,omitempty"`
 	// Items: Invoice Items.
-	Items []string `json:"items"`
+	Items []json.RawMessage `json:"items"`
 	// Total: Total Amount.
 	Total              int       `json:"total"`
 	Title              string    `json:"title"`
@@ -1828,8 +1828,8 @@ type CancelInvoiceScheduleResponse struct {
 	// ID: Schedule Id.
 	ID string `json:"_id"`
 	// Status: Schedule Status.
-	Status   json.RawMessage `json:"status"`
-	LiveMode bool            `json:"liveMode"`
+	Status   string `json:"status"`
+	LiveMode bool   `json:"liveMode"`
 	// AltID: Location Id or Agency Id.
 	AltID   string `json:"altId"`
 	AltType string `json:"altType"`
@@ -1843,7 +1843,7 @@ type CancelInvoiceScheduleResponse struct {
 	ContactDetails  *ContactDetails          `json:"contactDetails"`
 	Discount        *Discount                `json:"discount,omitempty"`
 	// Items: Invoice Items.
-	Items []string `json:"items"`
+	Items []json.RawMessage `json:"items"`
 	// Total: Total Amount.
 	Total              int       `json:"total"`
 	Title              string    `json:"title"`
@@ -1879,8 +1879,8 @@ type ScheduleInvoiceScheduleResponse struct {
 	// ID: Schedule Id.
 	ID string `json:"_id"`
 	// Status: Schedule Status.
-	Status   json.RawMessage `json:"status"`
-	LiveMode bool            `json:"liveMode"`
+	Status   string `json:"status"`
+	LiveMode bool   `json:"liveMode"`
 	// AltID: Location Id or Agency Id.
 	AltID   string `json:"altId"`
 	AltType string `json:"altType"`
@@ -1894,7 +1894,7 @@ type ScheduleInvoiceScheduleResponse struct {
 	ContactDetails  *ContactDetails          `json:"contactDetails"`
 	Discount        *Discount                `json:"discount,omitempty"`
 	// Items: Invoice Items.
-	Items []string `json:"items"`
+	Items []json.RawMessage `json:"items"`
 	// Total: Total Amount.
 	Total              int       `json:"total"`
 	Title              string    `json:"title"`
@@ -1909,8 +1909,8 @@ type UpdateAndScheduleInvoiceScheduleResponse struct {
 	// ID: Schedule Id.
 	ID string `json:"_id"`
 	// Status: Schedule Status.
-	Status   json.RawMessage `json:"status"`
-	LiveMode bool            `json:"liveMode"`
+	Status   string `json:"status"`
+	LiveMode bool   `json:"liveMode"`
 	// AltID: Location Id or Agency Id.
 	AltID   string `json:"altId"`
 	AltType string `json:"altType"`
@@ -1924,7 +1924,7 @@ type UpdateAndScheduleInvoiceScheduleResponse struct {
 	ContactDetails  *ContactDetails          `json:"contactDetails"`
 	Discount        *Discount                `json:"discount,omitempty"`
 	// Items: Invoice Items.
-	Items []string `json:"items"`
+	Items []json.RawMessage `json:"items"`
 	// Total: Total Amount.
 	Total              int       `json:"total"`
 	Title              string    `json:"title"`
@@ -2066,7 +2066,7 @@ type GetTemplateResponse struct {
 	Currency        string           `json:"currency"`
 	Discount        *Discount        `json:"discount,omitempty"`
 	// Items: Invoice Items.
-	Items []string `json:"items"`
+	Items []json.RawMessage `json:"items"`
 	// InvoiceNumberPrefix: prefix for invoice number.
 	InvoiceNumberPrefix string `json:"invoiceNumberPrefix,omitempty"`
 	// Total: Total Amount.
@@ -2139,7 +2139,7 @@ type CreateInvoiceTemplateResponse struct {
 	Currency        string           `json:"currency"`
 	Discount        *Discount        `json:"discount,omitempty"`
 	// Items: Invoice Items.
-	Items []string `json:"items"`
+	Items []json.RawMessage `json:"items"`
 	// InvoiceNumberPrefix: prefix for invoice number.
 	InvoiceNumberPrefix string `json:"invoiceNumberPrefix,omitempty"`
 	// Total: Total Amount.
@@ -2200,7 +2200,7 @@ type UpdateInvoiceTemplateResponse struct {
 	Currency        string           `json:"currency"`
 	Discount        *Discount        `json:"discount,omitempty"`
 	// Items: Invoice Items.
-	Items []string `json:"items"`
+	Items []json.RawMessage `json:"items"`
 	// InvoiceNumberPrefix: prefix for invoice number.
 	InvoiceNumberPrefix string `json:"invoiceNumberPrefix,omitempty"`
 	// Total: Total Amount.
@@ -2432,9 +2432,9 @@ type UpdateInvoiceResponse struct {
 	// IssueDate: Issue date in YYYY-MM-DD format.
 	IssueDate string `json:"issueDate"`
 	// DueDate: Due date in YYYY-MM-DD format.
-	DueDate      string          `json:"dueDate"`
-	Discount     json.RawMessage `json:"discount,omitempty"`
-	InvoiceItems []string        `json:"invoiceItems"`
+	DueDate      string            `json:"dueDate"`
+	Discount     json.RawMessage   `json:"discount,omitempty"`
+	InvoiceItems []json.RawMessage `json:"invoiceItems"`
 	// Total: Total Amount.
 	Total int    `json:"total"`
 	Title string `json:"title"`
@@ -2472,9 +2472,9 @@ type DeleteInvoiceResponse struct {
 	// IssueDate: Issue date in YYYY-MM-DD format.
 	IssueDate string `json:"issueDate"`
 	// DueDate: Due date in YYYY-MM-DD format.
-	DueDate      string          `json:"dueDate"`
-	Discount     json.RawMessage `json:"discount,omitempty"`
-	InvoiceItems []string        `json:"invoiceItems"`
+	DueDate      string            `json:"dueDate"`
+	Discount     json.RawMessage   `json:"discount,omitempty"`
+	InvoiceItems []json.RawMessage `json:"invoiceItems"`
 	// Total: Total Amount.
 	Total int    `json:"total"`
 	Title string `json:"title"`
@@ -2631,9 +2631,9 @@ type VoidInvoiceResponse struct {
 	// IssueDate: Issue date in YYYY-MM-DD format.
 	IssueDate string `json:"issueDate"`
 	// DueDate: Due date in YYYY-MM-DD format.
-	DueDate      string          `json:"dueDate"`
-	Discount     json.RawMessage `json:"discount,omitempty"`
-	InvoiceItems []string        `json:"invoiceItems"`
+	DueDate      string            `json:"dueDate"`
+	Discount     json.RawMessage   `json:"discount,omitempty"`
+	InvoiceItems []json.RawMessage `json:"invoiceItems"`
 	// Total: Total Amount.
 	Total int    `json:"total"`
 	Title string `json:"title"`

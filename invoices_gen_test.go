@@ -1046,7 +1046,7 @@ func TestInvoicesListSchedules(t *testing.T) {
 	assert.Equal(t, want.Total, resp.Total)
 	require.Len(t, got, 1)
 	assert.Equal(t, "6578278e879ad2646715ba9c", got[0].ID)
-	assert.Equal(t, "6578278e879ad2646715ba9c", got[0].AltID)
+	assert.Equal(t, "draft", got[0].Status)
 }
 
 func TestInvoicesListSchedulesRejectsBadArguments(t *testing.T) {
@@ -1089,7 +1089,7 @@ func TestInvoicesCreateSchedule(t *testing.T) {
 	decodeInvoicesFixture(t, "create-invoice-schedule.response.json", want)
 	assert.Equal(t, want, got)
 	assert.Equal(t, "6578278e879ad2646715ba9c", got.ID)
-	assert.Equal(t, "6578278e879ad2646715ba9c", got.AltID)
+	assert.Equal(t, "draft", got.Status)
 }
 
 func TestInvoicesCreateScheduleRejectsBadArguments(t *testing.T) {
@@ -1151,7 +1151,7 @@ func TestInvoicesGetSchedule(t *testing.T) {
 	decodeInvoicesFixture(t, "get-invoice-schedule.response.json", want)
 	assert.Equal(t, want, got)
 	assert.Equal(t, "6578278e879ad2646715ba9c", got.ID)
-	assert.Equal(t, "6578278e879ad2646715ba9c", got.AltID)
+	assert.Equal(t, "draft", got.Status)
 }
 
 func TestInvoicesGetScheduleRejectsBadArguments(t *testing.T) {
@@ -1201,7 +1201,7 @@ func TestInvoicesUpdateSchedule(t *testing.T) {
 	decodeInvoicesFixture(t, "update-invoice-schedule.response.json", want)
 	assert.Equal(t, want, got)
 	assert.Equal(t, "6578278e879ad2646715ba9c", got.ID)
-	assert.Equal(t, "6578278e879ad2646715ba9c", got.AltID)
+	assert.Equal(t, "draft", got.Status)
 }
 
 func TestInvoicesUpdateScheduleRejectsBadArguments(t *testing.T) {
@@ -1319,7 +1319,7 @@ func TestInvoicesSetScheduleAutoPayment(t *testing.T) {
 	decodeInvoicesFixture(t, "auto-payment-invoice-schedule.response.json", want)
 	assert.Equal(t, want, got)
 	assert.Equal(t, "6578278e879ad2646715ba9c", got.ID)
-	assert.Equal(t, "6578278e879ad2646715ba9c", got.AltID)
+	assert.Equal(t, "draft", got.Status)
 }
 
 func TestInvoicesSetScheduleAutoPaymentRejectsBadArguments(t *testing.T) {
@@ -1389,7 +1389,7 @@ func TestInvoicesCancelSchedule(t *testing.T) {
 	decodeInvoicesFixture(t, "cancel-invoice-schedule.response.json", want)
 	assert.Equal(t, want, got)
 	assert.Equal(t, "6578278e879ad2646715ba9c", got.ID)
-	assert.Equal(t, "6578278e879ad2646715ba9c", got.AltID)
+	assert.Equal(t, "draft", got.Status)
 }
 
 func TestInvoicesCancelScheduleRejectsBadArguments(t *testing.T) {
@@ -1458,7 +1458,7 @@ func TestInvoicesStartSchedule(t *testing.T) {
 	decodeInvoicesFixture(t, "schedule-invoice-schedule.response.json", want)
 	assert.Equal(t, want, got)
 	assert.Equal(t, "6578278e879ad2646715ba9c", got.ID)
-	assert.Equal(t, "6578278e879ad2646715ba9c", got.AltID)
+	assert.Equal(t, "draft", got.Status)
 }
 
 func TestInvoicesStartScheduleRejectsBadArguments(t *testing.T) {
@@ -1525,7 +1525,7 @@ func TestInvoicesUpdateAndScheduleSchedule(t *testing.T) {
 	decodeInvoicesFixture(t, "update-and-schedule-invoice-schedule.response.json", want)
 	assert.Equal(t, want, got)
 	assert.Equal(t, "6578278e879ad2646715ba9c", got.ID)
-	assert.Equal(t, "6578278e879ad2646715ba9c", got.AltID)
+	assert.Equal(t, "draft", got.Status)
 }
 
 func TestInvoicesUpdateAndScheduleScheduleRejectsBadArguments(t *testing.T) {

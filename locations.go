@@ -996,7 +996,7 @@ func (r *FileUploadBody) multipartFiles() (string, []Upload) {
 type FileUploadResponse struct {
 	UploadedFiles json.RawMessage `json:"uploadedFiles,omitempty"`
 	// Meta: Meta data of uploaded files.
-	Meta []string `json:"meta,omitempty"`
+	Meta []json.RawMessage `json:"meta,omitempty"`
 }
 
 // CustomFieldsUpdateRequest is the body of [LocationsService.UpdateCustomField].

@@ -5,7 +5,6 @@ package ghl
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 )
 
@@ -54,7 +53,7 @@ type Object struct {
 	// DateUpdated: Date and time when the object was last updated.
 	DateUpdated Timestamp `json:"dateUpdated"`
 	// Type: Object`s Type.
-	Type json.RawMessage `json:"type,omitempty"`
+	Type string `json:"type,omitempty"`
 }
 
 // CustomObjectLabel is a custom object label.
@@ -239,7 +238,7 @@ type RecordResponse struct {
 	CreatedBy *CreatedByResponse `json:"createdBy"`
 	// LastUpdatedBy: Last Updated By Meta.
 	LastUpdatedBy *CreatedByResponse `json:"lastUpdatedBy"`
-	SearchAfter   []float64          `json:"searchAfter"`
+	SearchAfter   []any              `json:"searchAfter"`
 }
 
 // CreatedByResponse is a created by response.

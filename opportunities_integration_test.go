@@ -1,7 +1,6 @@
 package ghl_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -233,7 +232,7 @@ func TestConversationsOnEmulator(t *testing.T) {
 	assert.Equal(t, []string{"grace@example.com"}, email.To)
 
 	sent, _, err := e.c.Conversations.SendNewMessage(ctx, &ghl.MessageBodySendRequest{Type: ghl.MessageTypeSMS,
-		SubType: json.RawMessage(`"SMS"`), ContactID: e.contact, Message: ghl.Ptr("See you Monday"), Status: ghl.MessageStatusPending})
+		SubType: "SMS", ContactID: e.contact, Message: ghl.Ptr("See you Monday"), Status: ghl.MessageStatusPending})
 	require.NoError(t, err)
 	require.NotEmpty(t, sent.MessageID)
 	assert.Equal(t, cid, sent.ConversationID)

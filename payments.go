@@ -497,7 +497,7 @@ type GetCustomProvidersResponse struct {
 	// MarketplaceAppID: The application id of marketplace.
 	MarketplaceAppID string `json:"marketplaceAppId"`
 	// PaymentProvider: Payment provider details.
-	PaymentProvider json.RawMessage `json:"paymentProvider,omitempty"`
+	PaymentProvider string `json:"paymentProvider,omitempty"`
 	// Deleted: Whether the config is deleted or not. true represents config is
 	// deleted.
 	Deleted bool `json:"deleted"`
@@ -560,7 +560,7 @@ type ConnectCustomProvidersResponse struct {
 	// MarketplaceAppID: The application id of marketplace.
 	MarketplaceAppID string `json:"marketplaceAppId"`
 	// PaymentProvider: Payment provider details.
-	PaymentProvider json.RawMessage `json:"paymentProvider,omitempty"`
+	PaymentProvider string `json:"paymentProvider,omitempty"`
 	// Deleted: Whether the config is deleted or not. true represents config is
 	// deleted.
 	Deleted bool `json:"deleted"`
@@ -649,7 +649,7 @@ type CreateCustomProvidersResponse struct {
 	// MarketplaceAppID: The application id of marketplace.
 	MarketplaceAppID string `json:"marketplaceAppId"`
 	// PaymentProvider: Payment provider details.
-	PaymentProvider json.RawMessage `json:"paymentProvider,omitempty"`
+	PaymentProvider string `json:"paymentProvider,omitempty"`
 	// Deleted: Whether the config is deleted or not. true represents config is
 	// deleted.
 	Deleted bool `json:"deleted"`
@@ -802,7 +802,7 @@ type OrderResponse struct {
 	// SourceID: Source id for the order.
 	SourceID string `json:"sourceId,omitempty"`
 	// SourceMeta: Meta content for the source of order.
-	SourceMeta json.RawMessage `json:"sourceMeta,omitempty"`
+	SourceMeta string `json:"sourceMeta,omitempty"`
 	// CouponCode: Coupon code for the order.
 	CouponCode string `json:"couponCode,omitempty"`
 	// CreatedAt: The creation timestamp of the order.
@@ -846,7 +846,7 @@ type GetOrderResponse struct {
 	// FulfillmentStatus: Fulfillment status of the order.
 	FulfillmentStatus string `json:"fulfillmentStatus,omitempty"`
 	// ContactSnapshot: Contact details of the order.
-	ContactSnapshot json.RawMessage `json:"contactSnapshot,omitempty"`
+	ContactSnapshot string `json:"contactSnapshot,omitempty"`
 	// AmountSummary: Amount details of the order.
 	AmountSummary *AmountSummary `json:"amountSummary,omitempty"`
 	// Source: Source details of the order.
@@ -854,13 +854,13 @@ type GetOrderResponse struct {
 	// Items: Item details of the order.
 	Items []string `json:"items,omitempty"`
 	// Coupon: Coupon details of the order.
-	Coupon json.RawMessage `json:"coupon,omitempty"`
+	Coupon string `json:"coupon,omitempty"`
 	// TrackingID: Tracking id of the order.
 	TrackingID string `json:"trackingId,omitempty"`
 	// Fingerprint: Fingerprint id of the order.
 	Fingerprint string `json:"fingerprint,omitempty"`
 	// Meta: Meta details of the order.
-	Meta json.RawMessage `json:"meta,omitempty"`
+	Meta string `json:"meta,omitempty"`
 	// MarkAsTest: Is test order.
 	MarkAsTest bool `json:"markAsTest,omitempty"`
 	// TraceID: Trace id of the order.
@@ -868,7 +868,7 @@ type GetOrderResponse struct {
 	// AutomaticTaxesCalculated: Automatic taxes applied for the Order.
 	AutomaticTaxesCalculated bool `json:"automaticTaxesCalculated,omitempty"`
 	// TaxCalculationProvider: Provider name for automatic tax calculation.
-	TaxCalculationProvider json.RawMessage `json:"taxCalculationProvider,omitempty"`
+	TaxCalculationProvider string `json:"taxCalculationProvider,omitempty"`
 	// CreatedBy: User ID who created the order.
 	CreatedBy string `json:"createdBy,omitempty"`
 }
@@ -1196,7 +1196,7 @@ type SubscriptionResponse struct {
 	// Amount: Subscription value.
 	Amount float64 `json:"amount,omitempty"`
 	// Status: The status of the subscription (e.g., succeeded).
-	Status json.RawMessage `json:"status"`
+	Status string `json:"status"`
 	// LiveMode: Subscription is in live / test mode.
 	LiveMode bool `json:"liveMode,omitempty"`
 	// EntityType: Entity type of subscription (eg: order).
@@ -1210,11 +1210,11 @@ type SubscriptionResponse struct {
 	// EntitySourceID: Entity source id for the subscription.
 	EntitySourceID string `json:"entitySourceId,omitempty"`
 	// EntitySourceMeta: Meta content for the entity source of subscription.
-	EntitySourceMeta json.RawMessage `json:"entitySourceMeta,omitempty"`
+	EntitySourceMeta string `json:"entitySourceMeta,omitempty"`
 	// SubscriptionID: Subscription id for subscription.
 	SubscriptionID string `json:"subscriptionId,omitempty"`
 	// SubscriptionSnapshot: Snapshot of subscription.
-	SubscriptionSnapshot json.RawMessage `json:"subscriptionSnapshot,omitempty"`
+	SubscriptionSnapshot string `json:"subscriptionSnapshot,omitempty"`
 	// PaymentProviderType: Payment provider for subscription.
 	PaymentProviderType string `json:"paymentProviderType,omitempty"`
 	// PaymentProviderConnectedAccount: Payment provider connected account id
@@ -1235,21 +1235,21 @@ type GetSubscriptionResponse struct {
 	// ID: The unique identifier for the subscription.
 	ID string `json:"_id"`
 	// AltType: AltType is the type of identifier.
-	AltType json.RawMessage `json:"altType"`
+	AltType string `json:"altType"`
 	// AltID: AltId is the unique identifier eg: location id.
 	AltID string `json:"altId"`
 	// ContactID: Contact id corresponding to the subscription.
 	ContactID string `json:"contactId,omitempty"`
 	// ContactSnapshot: Contact details of the subscriber.
-	ContactSnapshot json.RawMessage `json:"contactSnapshot,omitempty"`
+	ContactSnapshot string `json:"contactSnapshot,omitempty"`
 	// Coupon: Coupon details of the subscription.
-	Coupon json.RawMessage `json:"coupon,omitempty"`
+	Coupon string `json:"coupon,omitempty"`
 	// Currency: Currency in which subscription was made.
 	Currency string `json:"currency,omitempty"`
 	// Amount: Subscription value.
 	Amount float64 `json:"amount,omitempty"`
 	// Status: Subscription status.
-	Status json.RawMessage `json:"status,omitempty"`
+	Status string `json:"status,omitempty"`
 	// LiveMode: Subscription is in live / test mode.
 	LiveMode bool `json:"liveMode,omitempty"`
 	// EntityType: Entity type of subscription (eg: order).
@@ -1261,9 +1261,9 @@ type GetSubscriptionResponse struct {
 	// SubscriptionID: Subscription id for subscription.
 	SubscriptionID string `json:"subscriptionId,omitempty"`
 	// SubscriptionSnapshot: Snapshot of subscription.
-	SubscriptionSnapshot json.RawMessage `json:"subscriptionSnapshot,omitempty"`
+	SubscriptionSnapshot string `json:"subscriptionSnapshot,omitempty"`
 	// PaymentProvider: Payment provider details for the subscription.
-	PaymentProvider json.RawMessage `json:"paymentProvider,omitempty"`
+	PaymentProvider string `json:"paymentProvider,omitempty"`
 	// IPAddress: Ip address from where subscription was initiated.
 	IPAddress string `json:"ipAddress,omitempty"`
 	// CreatedAt: The creation timestamp of the subscription.
@@ -1271,15 +1271,15 @@ type GetSubscriptionResponse struct {
 	// UpdatedAt: The last update timestamp of the subscription.
 	UpdatedAt Timestamp `json:"updatedAt"`
 	// Meta: Meta details of the subscription.
-	Meta json.RawMessage `json:"meta,omitempty"`
+	Meta string `json:"meta,omitempty"`
 	// MarkAsTest: Is test subscription.
 	MarkAsTest bool `json:"markAsTest,omitempty"`
 	// Schedule: Scedule details for the subscription.
 	Schedule *ScheduleOptions `json:"schedule,omitempty"`
 	// AutoPayment: Auto payment details of the subscription.
-	AutoPayment json.RawMessage `json:"autoPayment,omitempty"`
+	AutoPayment string `json:"autoPayment,omitempty"`
 	// RecurringProduct: Recurring product details of the subscription.
-	RecurringProduct json.RawMessage `json:"recurringProduct,omitempty"`
+	RecurringProduct string `json:"recurringProduct,omitempty"`
 	// CanceledAt: Cancellation timestamp of the subscription.
 	CanceledAt Timestamp `json:"canceledAt,omitzero"`
 	// CanceledBy: User id who cancelled the subscription.
@@ -1335,7 +1335,7 @@ type TxnResponse struct {
 	// Amount: Transaction value.
 	Amount float64 `json:"amount,omitempty"`
 	// Status: The status of the transaction (e.g., succeeded).
-	Status json.RawMessage `json:"status"`
+	Status string `json:"status"`
 	// LiveMode: Transaction is in live / test mode.
 	LiveMode bool `json:"liveMode,omitempty"`
 	// EntityType: Entity type of transaction (eg: order).
@@ -1351,13 +1351,13 @@ type TxnResponse struct {
 	// EntitySourceID: Entity source id for the transaction.
 	EntitySourceID string `json:"entitySourceId,omitempty"`
 	// EntitySourceMeta: Meta content for the entity source of transaction.
-	EntitySourceMeta json.RawMessage `json:"entitySourceMeta,omitempty"`
+	EntitySourceMeta string `json:"entitySourceMeta,omitempty"`
 	// SubscriptionID: Subscription id for transaction.
 	SubscriptionID string `json:"subscriptionId,omitempty"`
 	// ChargeID: Charge id for transaction.
 	ChargeID string `json:"chargeId,omitempty"`
 	// ChargeSnapshot: Charge snapshot of transaction.
-	ChargeSnapshot json.RawMessage `json:"chargeSnapshot,omitempty"`
+	ChargeSnapshot string `json:"chargeSnapshot,omitempty"`
 	// PaymentProviderType: Payment provider for transaction.
 	PaymentProviderType string `json:"paymentProviderType,omitempty"`
 	// PaymentProviderConnectedAccount: Payment provider account id for
@@ -1372,7 +1372,7 @@ type TxnResponse struct {
 	// AmountRefunded: Transaction amount refunded.
 	AmountRefunded float64 `json:"amountRefunded,omitempty"`
 	// PaymentMethod: Transaction payment method details.
-	PaymentMethod json.RawMessage `json:"paymentMethod,omitempty"`
+	PaymentMethod string `json:"paymentMethod,omitempty"`
 	// FulfilledAt: The charged timestamp of the transaction.
 	FulfilledAt Timestamp `json:"fulfilledAt"`
 	// CreatedBy: User ID who created the transaction.
@@ -1390,13 +1390,13 @@ type GetTxnResponse struct {
 	// ContactID: Contact id corresponding to the transaction.
 	ContactID string `json:"contactId,omitempty"`
 	// ContactSnapshot: Contact details of the transaction.
-	ContactSnapshot json.RawMessage `json:"contactSnapshot,omitempty"`
+	ContactSnapshot string `json:"contactSnapshot,omitempty"`
 	// Currency: Currency in which transaction was made.
 	Currency string `json:"currency,omitempty"`
 	// Amount: Transaction value.
 	Amount float64 `json:"amount,omitempty"`
 	// Status: Transaction status.
-	Status json.RawMessage `json:"status,omitempty"`
+	Status string `json:"status,omitempty"`
 	// LiveMode: Transaction is in live / test mode.
 	LiveMode bool `json:"liveMode,omitempty"`
 	// CreatedAt: The creation timestamp of the transaction.
@@ -1412,17 +1412,17 @@ type GetTxnResponse struct {
 	// ChargeID: Charge id for transaction.
 	ChargeID string `json:"chargeId,omitempty"`
 	// ChargeSnapshot: Charge snapshot of transaction.
-	ChargeSnapshot json.RawMessage `json:"chargeSnapshot,omitempty"`
+	ChargeSnapshot string `json:"chargeSnapshot,omitempty"`
 	// InvoiceID: Invoice id for the transaction.
 	InvoiceID string `json:"invoiceId,omitempty"`
 	// SubscriptionID: Subscription id for transaction.
 	SubscriptionID string `json:"subscriptionId,omitempty"`
 	// PaymentProvider: Payment provider details of the transaction.
-	PaymentProvider json.RawMessage `json:"paymentProvider,omitempty"`
+	PaymentProvider string `json:"paymentProvider,omitempty"`
 	// IPAddress: Ip address from where transaction was initiated.
 	IPAddress string `json:"ipAddress,omitempty"`
 	// Meta: Meta details of the transaction.
-	Meta json.RawMessage `json:"meta,omitempty"`
+	Meta string `json:"meta,omitempty"`
 	// MarkAsTest: Is test transaction.
 	MarkAsTest bool `json:"markAsTest,omitempty"`
 	// IsParent: Is parent transaction.
@@ -1434,7 +1434,7 @@ type GetTxnResponse struct {
 	// QboSynced: Is transaction qbo synced.
 	QboSynced bool `json:"qboSynced,omitempty"`
 	// QboResponse: Qbo details of the transaction.
-	QboResponse json.RawMessage `json:"qboResponse,omitempty"`
+	QboResponse string `json:"qboResponse,omitempty"`
 	// TraceID: Trace id of the transaction.
 	TraceID string `json:"traceId,omitempty"`
 	// MergedFromContactID: ID of the contact that was merged from.

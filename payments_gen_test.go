@@ -1127,7 +1127,7 @@ func TestPaymentsGetSubscription(t *testing.T) {
 	decodePaymentsFixture(t, "get-subscription-by-id.response.json", want)
 	assert.Equal(t, want, got)
 	assert.Equal(t, "64bf78af39118e4011926cba", got.ID)
-	assert.Equal(t, "3SwdhCu3svxI8AKsPJt6", got.AltID)
+	assert.Equal(t, "location", got.AltType)
 }
 
 func TestPaymentsGetSubscriptionRejectsBadArguments(t *testing.T) {

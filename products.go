@@ -735,7 +735,7 @@ type ProductReviewsUpdateRequest struct {
 	// Reviews: Array of Product Reviews.
 	Reviews []UpdateProductReviewObject `json:"reviews"`
 	// Status: Status of the review.
-	Status json.RawMessage `json:"status"`
+	Status string `json:"status"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -749,7 +749,7 @@ func (r *ProductReviewsUpdateRequest) validate(op *operation) error {
 	if len(r.Reviews) == 0 {
 		return missing(op, "reviews")
 	}
-	if len(r.Status) == 0 {
+	if r.Status == "" {
 		return missing(op, "status")
 	}
 	return nil

@@ -778,7 +778,7 @@ func TestProductsBulkUpdateReviewRequiresFields(t *testing.T) {
 		{"altId", func(r *ProductReviewsUpdateRequest) { r.AltID = "" }},
 		{"altType", func(r *ProductReviewsUpdateRequest) { r.AltType = "" }},
 		{"reviews", func(r *ProductReviewsUpdateRequest) { r.Reviews = nil }},
-		{"status", func(r *ProductReviewsUpdateRequest) { r.Status = nil }},
+		{"status", func(r *ProductReviewsUpdateRequest) { r.Status = "" }},
 	} {
 		client, mock := newProductsTestClient(t)
 		req := new(ProductReviewsUpdateRequest)

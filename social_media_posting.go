@@ -141,11 +141,11 @@ type FacebookPage struct {
 
 // FBAccountAttachRequest is the body of [SocialMediaPostingService.AttachFacebookPageGroup].
 type FBAccountAttachRequest struct {
-	Type      json.RawMessage `json:"type,omitempty"`
-	OriginID  *string         `json:"originId,omitempty"`
-	Name      *string         `json:"name,omitempty"`
-	Avatar    *string         `json:"avatar,omitempty"`
-	CompanyID *string         `json:"companyId,omitempty"`
+	Type      *string `json:"type,omitempty"`
+	OriginID  *string `json:"originId,omitempty"`
+	Name      *string `json:"name,omitempty"`
+	Avatar    *string `json:"avatar,omitempty"`
+	CompanyID *string `json:"companyId,omitempty"`
 }
 
 // SocialMediaFBAccountResponse is the answer of [SocialMediaPostingService.AttachFacebookPageGroup].
@@ -160,14 +160,14 @@ type SocialMediaFBAccountResponse struct {
 
 // SocialMediaFacebookAccount is a social media facebook account.
 type SocialMediaFacebookAccount struct {
-	ID         string          `json:"_id,omitempty"`
-	OAuthID    string          `json:"oAuthId,omitempty"`
-	OldID      string          `json:"oldId,omitempty"`
-	LocationID string          `json:"locationId,omitempty"`
-	OriginID   string          `json:"originId,omitempty"`
-	Platform   json.RawMessage `json:"platform,omitempty"`
+	ID         string `json:"_id,omitempty"`
+	OAuthID    string `json:"oAuthId,omitempty"`
+	OldID      string `json:"oldId,omitempty"`
+	LocationID string `json:"locationId,omitempty"`
+	OriginID   string `json:"originId,omitempty"`
+	Platform   string `json:"platform,omitempty"`
 	// Type: type value must be page.
-	Type    json.RawMessage `json:"type,omitempty"`
+	Type    string          `json:"type,omitempty"`
 	Name    string          `json:"name,omitempty"`
 	Avatar  string          `json:"avatar,omitempty"`
 	Meta    json.RawMessage `json:"meta,omitempty"`
@@ -250,8 +250,8 @@ type SocialGoogleMediaAccount struct {
 	OldID      string          `json:"oldId,omitempty"`
 	LocationID string          `json:"locationId,omitempty"`
 	OriginID   string          `json:"originId,omitempty"`
-	Platform   json.RawMessage `json:"platform,omitempty"`
-	Type       json.RawMessage `json:"type,omitempty"`
+	Platform   string          `json:"platform,omitempty"`
+	Type       string          `json:"type,omitempty"`
 	Name       string          `json:"name,omitempty"`
 	Avatar     string          `json:"avatar,omitempty"`
 	Meta       json.RawMessage `json:"meta,omitempty"`
@@ -322,8 +322,8 @@ type SocialMediaInstagramAccount struct {
 	OldID      string          `json:"oldId,omitempty"`
 	LocationID string          `json:"locationId,omitempty"`
 	OriginID   string          `json:"originId,omitempty"`
-	Platform   json.RawMessage `json:"platform,omitempty"`
-	Type       json.RawMessage `json:"type,omitempty"`
+	Platform   string          `json:"platform,omitempty"`
+	Type       string          `json:"type,omitempty"`
 	Name       string          `json:"name,omitempty"`
 	Avatar     string          `json:"avatar,omitempty"`
 	Meta       json.RawMessage `json:"meta,omitempty"`
@@ -400,14 +400,14 @@ type SocialMediaLinkedInAccountResponse struct {
 
 // SocialMediaLinkedInAccount is a social media linked in account.
 type SocialMediaLinkedInAccount struct {
-	ID         string          `json:"_id,omitempty"`
-	OAuthID    string          `json:"oAuthId,omitempty"`
-	OldID      string          `json:"oldId,omitempty"`
-	LocationID string          `json:"locationId,omitempty"`
-	OriginID   string          `json:"originId,omitempty"`
-	Platform   json.RawMessage `json:"platform,omitempty"`
+	ID         string `json:"_id,omitempty"`
+	OAuthID    string `json:"oAuthId,omitempty"`
+	OldID      string `json:"oldId,omitempty"`
+	LocationID string `json:"locationId,omitempty"`
+	OriginID   string `json:"originId,omitempty"`
+	Platform   string `json:"platform,omitempty"`
 	// Type: type must be one of the following values: page, profile.
-	Type    json.RawMessage `json:"type,omitempty"`
+	Type    string          `json:"type,omitempty"`
 	Name    string          `json:"name,omitempty"`
 	Avatar  string          `json:"avatar,omitempty"`
 	Meta    json.RawMessage `json:"meta,omitempty"`
@@ -449,7 +449,7 @@ type TiktokProfile struct {
 	IsConnected bool `json:"isConnected,omitempty"`
 	// Type: Tiktok Account Type must be one of the following values: business,
 	// profile.
-	Type json.RawMessage `json:"type,omitempty"`
+	Type string `json:"type,omitempty"`
 }
 
 // GetTiktokAccountResponse is the answer of [SocialMediaPostingService.GetTiktokProfile].
@@ -491,14 +491,14 @@ type SocialMediaTiktokAccountResponse struct {
 
 // SocialMediaTiktokAccount is a social media tiktok account.
 type SocialMediaTiktokAccount struct {
-	ID         string          `json:"_id,omitempty"`
-	OAuthID    string          `json:"oAuthId,omitempty"`
-	OldID      string          `json:"oldId,omitempty"`
-	LocationID string          `json:"locationId,omitempty"`
-	OriginID   string          `json:"originId,omitempty"`
-	Platform   json.RawMessage `json:"platform,omitempty"`
+	ID         string `json:"_id,omitempty"`
+	OAuthID    string `json:"oAuthId,omitempty"`
+	OldID      string `json:"oldId,omitempty"`
+	LocationID string `json:"locationId,omitempty"`
+	OriginID   string `json:"originId,omitempty"`
+	Platform   string `json:"platform,omitempty"`
 	// Type: type must be one of the following values: profile, business.
-	Type    json.RawMessage `json:"type,omitempty"`
+	Type    string          `json:"type,omitempty"`
 	Name    string          `json:"name,omitempty"`
 	Avatar  string          `json:"avatar,omitempty"`
 	Meta    json.RawMessage `json:"meta,omitempty"`
@@ -571,8 +571,8 @@ type SocialMediaTwitterAccount struct {
 	OldID      string          `json:"oldId,omitempty"`
 	LocationID string          `json:"locationId,omitempty"`
 	OriginID   string          `json:"originId,omitempty"`
-	Platform   json.RawMessage `json:"platform,omitempty"`
-	Type       json.RawMessage `json:"type,omitempty"`
+	Platform   string          `json:"platform,omitempty"`
+	Type       string          `json:"type,omitempty"`
 	Name       string          `json:"name,omitempty"`
 	Avatar     string          `json:"avatar,omitempty"`
 	Meta       json.RawMessage `json:"meta,omitempty"`
@@ -981,7 +981,7 @@ type CSVPost struct {
 	ScheduleDate      Timestamp          `json:"scheduleDate,omitzero"`
 	Summary           string             `json:"summary,omitempty"`
 	FollowUpComment   string             `json:"followUpComment,omitempty"`
-	Type              json.RawMessage    `json:"type,omitempty"`
+	Type              string             `json:"type,omitempty"`
 	TiktokPostDetails *TiktokPost        `json:"tiktokPostDetails,omitempty"`
 	GMBPostDetails    *GMBPost           `json:"gmbPostDetails,omitempty"`
 	// ErrorMessage: Error Description.
@@ -1080,13 +1080,13 @@ type CSVMediaResponse struct {
 type TiktokPost struct {
 	// PrivacyLevel: privacy level is an enum and must be one of the following
 	// values: PUBLIC_TO_EVERYONE, MUTUAL_FOLLOW_FRIENDS, SELF_ONLY.
-	PrivacyLevel      json.RawMessage `json:"privacyLevel,omitempty"`
-	PromoteOtherBrand *bool           `json:"promoteOtherBrand,omitempty"`
-	EnableComment     *bool           `json:"enableComment,omitempty"`
-	EnableDuet        *bool           `json:"enableDuet,omitempty"`
-	EnableStitch      *bool           `json:"enableStitch,omitempty"`
-	VideoDisclosure   *bool           `json:"videoDisclosure,omitempty"`
-	PromoteYourBrand  *bool           `json:"promoteYourBrand,omitempty"`
+	PrivacyLevel      *string `json:"privacyLevel,omitempty"`
+	PromoteOtherBrand *bool   `json:"promoteOtherBrand,omitempty"`
+	EnableComment     *bool   `json:"enableComment,omitempty"`
+	EnableDuet        *bool   `json:"enableDuet,omitempty"`
+	EnableStitch      *bool   `json:"enableStitch,omitempty"`
+	VideoDisclosure   *bool   `json:"videoDisclosure,omitempty"`
+	PromoteYourBrand  *bool   `json:"promoteYourBrand,omitempty"`
 }
 
 // GMBPost is a gmb post.
@@ -1105,7 +1105,7 @@ type GMBPost struct {
 	RedeemOnlineURL *string `json:"redeemOnlineUrl,omitempty"`
 	// ActionType: Action Type must be one of the following values: none,
 	// order, book, shop, learn_more, call, sign_up.
-	ActionType json.RawMessage `json:"actionType,omitempty"`
+	ActionType *string `json:"actionType,omitempty"`
 }
 
 // StartDate is a start date.
@@ -1171,12 +1171,12 @@ type SocialMediaPostingCSVResponse struct {
 	File       string   `json:"file,omitempty"`
 	// Status: status must be one of the following values: pending,
 	// in_progress, completed, failed, in_review, importing, deleted.
-	Status    json.RawMessage `json:"status,omitempty"`
-	Count     int             `json:"count,omitempty"`
-	CreatedBy string          `json:"createdBy,omitempty"`
-	TraceID   string          `json:"traceId,omitempty"`
-	OriginID  string          `json:"originId,omitempty"`
-	Approver  string          `json:"approver,omitempty"`
+	Status    string `json:"status,omitempty"`
+	Count     int    `json:"count,omitempty"`
+	CreatedBy string `json:"createdBy,omitempty"`
+	TraceID   string `json:"traceId,omitempty"`
+	OriginID  string `json:"originId,omitempty"`
+	Approver  string `json:"approver,omitempty"`
 }
 
 // PostCreateRequest is the body of [SocialMediaPostingService.CreatePost].
@@ -1192,9 +1192,9 @@ type PostCreateRequest struct {
 	// Status: Status must be one of the following values: null, in_progress,
 	// draft, failed, published, scheduled, in_review, notification_sent,
 	// deleted.
-	Status       json.RawMessage `json:"status,omitempty"`
-	ScheduleDate *string         `json:"scheduleDate,omitempty"`
-	CreatedBy    *string         `json:"createdBy,omitempty"`
+	Status       *string `json:"status,omitempty"`
+	ScheduleDate *string `json:"scheduleDate,omitempty"`
+	CreatedBy    *string `json:"createdBy,omitempty"`
 	// FollowUpComment: Follow Up Comment on platform. It is not allowed on
 	// Tiktok and GMB accounts and there is a limit of 280 charecters for
 	// twitter account.
@@ -1203,8 +1203,8 @@ type PostCreateRequest struct {
 	OgTagsDetails *OgTags `json:"ogTagsDetails,omitempty"`
 	// Type: Post Type must be one of the following values: - post, story,
 	// reel.
-	Type                json.RawMessage `json:"type"`
-	PostApprovalDetails *PostApproval   `json:"postApprovalDetails,omitempty"`
+	Type                string        `json:"type"`
+	PostApprovalDetails *PostApproval `json:"postApprovalDetails,omitempty"`
 	// ScheduleTimeUpdated: if schedule datetime is updated.
 	ScheduleTimeUpdated *bool `json:"scheduleTimeUpdated,omitempty"`
 	// Tags: Array of Tag Value.
@@ -1220,7 +1220,7 @@ func (r *PostCreateRequest) validate(op *operation) error {
 	if len(r.AccountIDs) == 0 {
 		return missing(op, "accountIds")
 	}
-	if len(r.Type) == 0 {
+	if r.Type == "" {
 		return missing(op, "type")
 	}
 	if r.UserID == "" {
@@ -1262,7 +1262,7 @@ type PostApproval struct {
 	ApproverNote *string `json:"approverNote,omitempty"`
 	// ApprovalStatus: Approval Status must be one of the following values:
 	// pending, approved, rejected, not_required.
-	ApprovalStatus json.RawMessage `json:"approvalStatus,omitempty"`
+	ApprovalStatus *string `json:"approvalStatus,omitempty"`
 }
 
 // CreatePostSuccessfulResponse is the answer of [SocialMediaPostingService.CreatePost].
@@ -1305,11 +1305,11 @@ type GetPostFormatted struct {
 	Media []PostMedia `json:"media,omitempty"`
 	// Status: Status must be one of the following values: in_progress, draft,
 	// failed, published, scheduled, in_review, notification_sent, deleted.
-	Status    json.RawMessage `json:"status,omitempty"`
-	CreatedBy string          `json:"createdBy,omitempty"`
+	Status    string `json:"status,omitempty"`
+	CreatedBy string `json:"createdBy,omitempty"`
 	// Type: Post Type must be one of the following values: - post, story,
 	// reel.
-	Type json.RawMessage `json:"type"`
+	Type string `json:"type"`
 	// Tags: Tag Ids.
 	Tags []string `json:"tags,omitempty"`
 	// OgTagsDetails: Og Tags Meta Data.
@@ -1329,7 +1329,7 @@ type FormatedApprovalDetails struct {
 	ApproverNote string `json:"approverNote,omitempty"`
 	// ApprovalStatus: Approval Status must be one of the following values:
 	// pending, approved, rejected, not_required.
-	ApprovalStatus json.RawMessage `json:"approvalStatus,omitempty"`
+	ApprovalStatus string `json:"approvalStatus,omitempty"`
 	// ApproverUser: Approver User Details.
 	ApproverUser *PostUser `json:"approverUser,omitempty"`
 }
@@ -1379,7 +1379,7 @@ type PostSearchRequest struct {
 	IncludeUsers string `json:"includeUsers"`
 	// PostType: Post Type must be one of the following values: - post, story,
 	// reel.
-	PostType json.RawMessage `json:"postType,omitempty"`
+	PostType *string `json:"postType,omitempty"`
 }
 
 // validate reports the first required field that is empty or out of range.
@@ -1446,9 +1446,9 @@ type CreateRequestPostRequest struct {
 	Media []PostMedia `json:"media,omitzero"`
 	// Status: Status must be one of the following values: in_progress, draft,
 	// failed, published, scheduled, in_review, notification_sent, deleted.
-	Status       json.RawMessage `json:"status,omitempty"`
-	ScheduleDate *string         `json:"scheduleDate,omitempty"`
-	CreatedBy    *string         `json:"createdBy,omitempty"`
+	Status       *string `json:"status,omitempty"`
+	ScheduleDate *string `json:"scheduleDate,omitempty"`
+	CreatedBy    *string `json:"createdBy,omitempty"`
 	// FollowUpComment: Follow Up Comment on platform. It is not allowed on
 	// Tiktok and GMB accounts and there is a limit of 280 charecters for
 	// twitter account.
@@ -1457,8 +1457,8 @@ type CreateRequestPostRequest struct {
 	OgTagsDetails *OgTags `json:"ogTagsDetails,omitempty"`
 	// Type: Post Type must be one of the following values: - post, story,
 	// reel.
-	Type                json.RawMessage `json:"type"`
-	PostApprovalDetails *PostApproval   `json:"postApprovalDetails,omitempty"`
+	Type                string        `json:"type"`
+	PostApprovalDetails *PostApproval `json:"postApprovalDetails,omitempty"`
 	// ScheduleTimeUpdated: if schedule datetime is updated.
 	ScheduleTimeUpdated *bool `json:"scheduleTimeUpdated,omitempty"`
 	// Tags: Array of Tag Value.
@@ -1471,7 +1471,7 @@ type CreateRequestPostRequest struct {
 
 // validate reports the first required field that is empty or out of range.
 func (r *CreateRequestPostRequest) validate(op *operation) error {
-	if len(r.Type) == 0 {
+	if r.Type == "" {
 		return missing(op, "type")
 	}
 	return nil

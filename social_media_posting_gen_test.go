@@ -1619,7 +1619,7 @@ func TestSocialMediaPostingCreatePostRequiresFields(t *testing.T) {
 		clear func(*PostCreateRequest)
 	}{
 		{"accountIds", func(r *PostCreateRequest) { r.AccountIDs = nil }},
-		{"type", func(r *PostCreateRequest) { r.Type = nil }},
+		{"type", func(r *PostCreateRequest) { r.Type = "" }},
 		{"userId", func(r *PostCreateRequest) { r.UserID = "" }},
 	} {
 		client, mock := newSocialMediaPostingTestClient(t)
@@ -1860,7 +1860,7 @@ func TestSocialMediaPostingUpdatePostRequiresFields(t *testing.T) {
 		field string
 		clear func(*CreateRequestPostRequest)
 	}{
-		{"type", func(r *CreateRequestPostRequest) { r.Type = nil }},
+		{"type", func(r *CreateRequestPostRequest) { r.Type = "" }},
 	} {
 		client, mock := newSocialMediaPostingTestClient(t)
 		req := new(CreateRequestPostRequest)

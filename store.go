@@ -252,10 +252,18 @@ type ShippingZone struct {
 // ShippingZoneCountry is a shipping zone country.
 type ShippingZoneCountry struct {
 	// Code: Country code.
-	Code float64 `json:"code"`
+	Code string `json:"code"`
 	// States: List of states that are available. If states is empty, then all
 	// states are available.
 	States []ShippingZoneCountryState `json:"states,omitzero"`
+}
+
+// validate reports the first required field that is empty or out of range.
+func (r *ShippingZoneCountry) validate(op *operation) error {
+	if r.Code == "" {
+		return missing(op, "code")
+	}
+	return nil
 }
 
 // ShippingZoneCountryState is a shipping zone country state.
@@ -686,7 +694,7 @@ type StoreShippingOrigin struct {
 	// Name: Name of the store / company.
 	Name string `json:"name"`
 	// Country: Country code.
-	Country float64 `json:"country"`
+	Country string `json:"country"`
 	// State: State code.
 	State *string `json:"state,omitempty"`
 	// City: City name.
@@ -706,6 +714,9 @@ type StoreShippingOrigin struct {
 func (r *StoreShippingOrigin) validate(op *operation) error {
 	if r.Name == "" {
 		return missing(op, "name")
+	}
+	if r.Country == "" {
+		return missing(op, "country")
 	}
 	if r.City == "" {
 		return missing(op, "city")

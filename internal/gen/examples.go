@@ -351,6 +351,9 @@ func (m *model) coerceExample(s *Schema, prop string, owner *goType) (any, bool)
 	note := func(rule string) {
 		m.gaps = append(m.gaps, gap_(m.svc.Name, "", where, "example contradicts its type", rule))
 	}
+	if t, _ := exampleContradiction(prop, s); t != "" && t == base && m.svc.Auto {
+		return json.RawMessage(s.Example), true // typed after its example
+	}
 	switch {
 	case base == "Timestamp":
 		if str, ok := v.(string); ok && exampleIsTime(s.Example) || ok && len(str) == 10 && str[4] == '-' {

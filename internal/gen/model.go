@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -824,6 +825,10 @@ func (m *model) propType(doc *Doc, s *Schema, prop, owner string) (string, error
 			}
 			return "map[string]" + e, nil
 		}
+		if t, g := exampleContradiction(prop, s); t != "" && m.svc.Auto {
+			note(g, t)
+			return t, nil
+		}
 		switch {
 		case s.Type == "object" && (s.Properties == nil || len(s.Properties.Keys) == 0):
 			if dateLike(prop, s) {
@@ -835,7 +840,7 @@ func (m *model) propType(doc *Doc, s *Schema, prop, owner string) (string, error
 		case s.Type == "integer":
 			return "int", nil
 		case s.Type == "number":
-			if integerName(prop) {
+			if integerName(prop) && !fractionalExample(s.Example) {
 				return "int", nil
 			}
 			return "float64", nil
@@ -1165,4 +1170,65 @@ func (m *model) separateFieldNames(t *goType) {
 		m.gaps = append(m.gaps, gap_(m.svc.Name, "", t.Name+"."+f.JSON, "two JSON keys read as Go name "+f.Name, name))
 		f.Name, taken[name], seen[name] = name, true, true
 	}
+}
+
+// jsonKind is the JSON type of a value: "string", "number", "bool",
+// "object", "array", "null" or "" for none.
+func jsonKind(raw json.RawMessage) string {
+	b := bytes.TrimSpace(raw)
+	if len(b) == 0 {
+		return ""
+	}
+	switch b[0] {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+// fractionalExample reports whether a number's example has a fraction:
+// "total" is a count by name, but 1222.03 is an amount.
+func fractionalExample(raw json.RawMessage) bool {
+	var f float64
+	return jsonKind(raw) == "number" && json.Unmarshal(raw, &f) == nil && f != float64(int64(f))
+}
+
+// exampleContradiction types a property whose declared type its own
+// example (or enum) contradicts, the way the example reads: the specs'
+// examples are closer to what the API sends than their types. It returns
+// "" when they agree.
+func exampleContradiction(prop string, s *Schema) (goType, gap string) {
+	switch {
+	case s.Type == "object" && (s.Properties == nil || len(s.Properties.Keys) == 0) && len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) == 0 &&
+		jsonKind(s.Example) == "string" && len(s.AdditionalProperties) == 0 && !dateLike(prop, s):
+		return "string", "object type, its example is text"
+	case s.Type == "number" && len(s.Enum) > 0 && (jsonKind(s.Enum[0]) == "string" || jsonKind(s.Enum[0]) == "array"):
+		return "string", "number type, its enum lists text"
+	case s.Type == "array" && s.Items != nil && s.Items.Ref == "" && (s.Items.Type == "string" || s.Items.Type == "number") && jsonKind(s.Example) == "array":
+		var items []json.RawMessage
+		if json.Unmarshal(s.Example, &items) != nil || len(items) == 0 {
+			return "", ""
+		}
+		kinds := map[string]bool{}
+		for _, it := range items {
+			kinds[jsonKind(it)] = true
+		}
+		switch {
+		case len(kinds) > 1:
+			return "[]any", "array of " + s.Items.Type + ", its example mixes types"
+		case kinds["object"]:
+			return "[]json.RawMessage", "array of " + s.Items.Type + ", its example holds objects"
+		case kinds["number"] && s.Items.Type == "string":
+			return "[]float64", "array of string, its example holds numbers"
+		}
+	}
+	return "", ""
 }

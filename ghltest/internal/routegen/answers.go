@@ -117,10 +117,16 @@ func (r *resolver) synth(file string, schema any, name string, depth int, stack 
 		return nil
 	}
 	typ := str(m["type"])
-	if v, ok := m["example"]; ok && v != nil && fits(v, typ) {
+	if t := exampleType(m); t != "" {
+		typ = t
+	}
+	if v, ok := m["example"]; ok && v != nil && fits(v, typ) && !(typ == "" && composite(m) && !isObject(v)) {
 		return v
 	}
 	if enum, ok := m["enum"].([]any); ok && len(enum) > 0 {
+		if inner, ok := enum[0].([]any); ok && len(inner) > 0 {
+			return inner[0] // store.json's enums are a list inside the list
+		}
 		return enum[0]
 	}
 	if parts, ok := m["allOf"].([]any); ok && len(parts) > 0 {
@@ -273,4 +279,42 @@ func renderAnswers(ops []op) ([]byte, error) {
 	}
 	b.WriteString("]\n")
 	return b.Bytes(), nil
+}
+
+// exampleType is the emulator's fix of a declared type that the schema's
+// own example or enum contradicts, or "" when they agree:
+//   - an object with no properties whose example is text is a string
+//     (social-media-posting's post type "post", products' review status
+//     "approved": HighLevel sends these as strings);
+//   - a number whose enum lists text (store.json's country codes, "US")
+//     is a string.
+func exampleType(m map[string]any) string {
+	switch str(m["type"]) {
+	case "object":
+		if props, _ := m["properties"].(map[string]any); len(props) == 0 && m["additionalProperties"] == nil && m["allOf"] == nil {
+			if _, isText := m["example"].(string); isText {
+				return "string"
+			}
+		}
+	case "number", "integer":
+		if enum, ok := m["enum"].([]any); ok && len(enum) > 0 {
+			switch enum[0].(type) {
+			case string, []any:
+				return "string"
+			}
+		}
+	}
+	return ""
+}
+
+// composite reports whether a schema without a type builds an object
+// (allOf, $ref or properties), whose prose example ("{ subtotal: 100 }")
+// is not the object.
+func composite(m map[string]any) bool {
+	return m["allOf"] != nil || m["properties"] != nil || m["$ref"] != nil
+}
+
+func isObject(v any) bool {
+	_, ok := v.(map[string]any)
+	return ok
 }

@@ -398,6 +398,9 @@ func (r *resolver) typeOf(file string, schema any, depth int) string {
 	if !ok || !isMap || depth > 16 {
 		return "unknown"
 	}
+	if t := exampleType(m); t != "" {
+		return t
+	}
 	switch t := str(m["type"]); t {
 	case "string", "number", "integer", "boolean", "array", "object":
 		return t
