@@ -13,7 +13,6 @@ import (
 // calendar schedules against the ghltest emulator (whose shapes come from
 // the specs): a round trip per category ending in ErrNotFound.
 
-
 func TestAssociationsOnEmulator(t *testing.T) {
 	t.Parallel()
 	e := newCatalogEnv(t)
