@@ -24,6 +24,9 @@ const controlTokenHeader = "X-Emulator-Control-Token"
 //	GET    /_emulator/stats     → 200 Stats as JSON
 //	GET    /_emulator/requests  → 200 [recorded requests] (body as a string)
 //	DELETE /_emulator/requests  → 204, request log cleared
+//	POST   /_emulator/tokens    body: {"locationId"|"companyId", "scopes"} → 201 {"token"}
+//	POST   /_emulator/webhooks  body: {"url", "events"} → 201, deliveries start
+//	GET    /_emulator/webhooks  → 200 [deliveries so far]
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	reply := func(status int, v any) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -64,6 +67,50 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	case "DELETE /_emulator/requests":
 		s.ResetRequests()
 		w.WriteHeader(http.StatusNoContent)
+	case "POST /_emulator/tokens":
+		var spec struct {
+			LocationID string   `json:"locationId"`
+			CompanyID  string   `json:"companyId"`
+			Scopes     []string `json:"scopes"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&spec); err != nil || (spec.LocationID == "") == (spec.CompanyID == "") {
+			bad(http.StatusBadRequest, "body must be {\"locationId\" or \"companyId\", \"scopes\": [...]}")
+			return
+		}
+		tok, err := s.mintControlToken(TokenSpec{Location: spec.LocationID, Company: spec.CompanyID, Scopes: spec.Scopes})
+		if err != nil {
+			bad(http.StatusNotFound, err.Error())
+			return
+		}
+		reply(http.StatusCreated, map[string]any{"token": tok, "scopes": spec.Scopes})
+	case "POST /_emulator/webhooks":
+		var reg struct {
+			URL    string   `json:"url"`
+			Events []string `json:"events"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&reg); err != nil ||
+			!(strings.HasPrefix(reg.URL, "http://") || strings.HasPrefix(reg.URL, "https://")) {
+			bad(http.StatusBadRequest, "body must be {\"url\": \"http(s)://...\", \"events\": [...]}")
+			return
+		}
+		s.RegisterWebhook(reg.URL, reg.Events...)
+		reply(http.StatusCreated, reg)
+	case "GET /_emulator/webhooks":
+		type delivery struct {
+			URL        string          `json:"url"`
+			Event      string          `json:"event"`
+			WebhookID  string          `json:"webhookId"`
+			Body       json.RawMessage `json:"body"`
+			Attempts   int             `json:"attempts"`
+			StatusCode int             `json:"statusCode"`
+			Err        string          `json:"error,omitempty"`
+			Delivered  bool            `json:"delivered"`
+		}
+		out := []delivery{}
+		for _, d := range s.WebhookDeliveries() {
+			out = append(out, delivery{d.URL, d.Event, d.WebhookID, d.Body, d.Attempts, d.StatusCode, d.Err, d.Delivered})
+		}
+		reply(http.StatusOK, out)
 	default:
 		bad(http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path)
 	}
@@ -117,4 +164,21 @@ func decodeFault(r io.Reader) (Fault, error) {
 		return Fault{}, errors.New("invalid fault JSON: " + err.Error())
 	}
 	return f, nil
+}
+
+// mintControlToken is MintToken for the control endpoint: an unknown
+// location or company is an error, not a panic.
+func (s *Server) mintControlToken(spec TokenSpec) (tok string, err error) {
+	s.mu.RLock()
+	known := false
+	if spec.Location != "" {
+		_, known = s.st.locations[spec.Location]
+	} else {
+		_, known = s.st.companies[spec.Company]
+	}
+	s.mu.RUnlock()
+	if !known {
+		return "", errors.New("no such location or company")
+	}
+	return s.MintToken(spec), nil
 }

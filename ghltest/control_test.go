@@ -1,7 +1,9 @@
 package ghltest_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -24,6 +26,8 @@ var controlEndpoints = []struct {
 	{"GET", "/_emulator/stats", "", 200},
 	{"GET", "/_emulator/requests", "", 200},
 	{"DELETE", "/_emulator/requests", "", 204},
+	{"POST", "/_emulator/tokens", `{"locationId":"no-such-location","scopes":["contacts.readonly"]}`, 404},
+	{"GET", "/_emulator/webhooks", "", 200},
 	{"GET", "/_emulator/nope", "", 404},
 	{"GET", "/_emulator", "", 404},
 }
@@ -93,4 +97,53 @@ func rawControl(t *testing.T, srv *ghltest.Server, method, path, body, header, v
 		req.Header.Set(header, value)
 	}
 	return a.send(req)
+}
+
+// TestControlTokensAndWebhooks: a program using cmd/ghl-emulator mints a
+// token with chosen scopes and registers a webhook URL over HTTP, as a Go
+// test does with MintToken and RegisterWebhook.
+func TestControlTokensAndWebhooks(t *testing.T) {
+	srv := ghltest.NewServer()
+	defer srv.Close()
+	loc := srv.CreateLocation("Control")
+
+	r := rawControl(t, srv, "POST", "/_emulator/tokens", `{"locationId":"`+loc.ID+`","scopes":["contacts.readonly"]}`, "", "")
+	r.expect(t, 201)
+	tok, _ := r.body["token"].(string)
+	if tok == "" {
+		t.Fatalf("no token in %s", r.raw)
+	}
+	ro := newAPI(t, srv, tok)
+	ro.do("GET", "/contacts/?locationId="+loc.ID, nil).expect(t, 200)
+	ro.do("POST", "/contacts/", map[string]any{"locationId": loc.ID, "firstName": "Ann"}).expect(t, 401)
+	rawControl(t, srv, "POST", "/_emulator/tokens", `{"scopes":["contacts.readonly"]}`, "", "").expect(t, 400)
+
+	got := make(chan []byte, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if r.Header.Get(ghltest.WebhookSignatureHeader) == "" {
+			w.WriteHeader(400)
+			return
+		}
+		select {
+		case got <- b:
+		default:
+		}
+	}))
+	defer hook.Close()
+	rawControl(t, srv, "POST", "/_emulator/webhooks", `{"url":"ftp://x"}`, "", "").expect(t, 400)
+	rawControl(t, srv, "POST", "/_emulator/webhooks", `{"url":"`+hook.URL+`","events":["ContactCreate"]}`, "", "").expect(t, 201)
+	newAPI(t, srv, loc.Token).do("POST", "/contacts/", map[string]any{"locationId": loc.ID, "firstName": "Bo"}).expect(t, 201)
+	if err := srv.FlushWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	body := <-got
+	if !strings.Contains(string(body), `"ContactCreate"`) {
+		t.Errorf("delivery body %s", body)
+	}
+	list := rawControl(t, srv, "GET", "/_emulator/webhooks", "", "", "")
+	list.expect(t, 200)
+	if !strings.Contains(string(list.raw), `"event":"ContactCreate"`) || !strings.Contains(string(list.raw), `"delivered":true`) {
+		t.Errorf("deliveries %s", list.raw)
+	}
 }
