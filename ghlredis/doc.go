@@ -25,9 +25,12 @@
 //	<prefix>{<key>}:tat     the rate limiter's theoretical arrival time (GCRA)
 //	<prefix>{<key>}:fit     the limit fitted to HighLevel's X-RateLimit-Max
 //	<prefix>{<key>}:daily   present while the daily quota is spent
+//	<prefix>{<key>}:checkpoint  a change feed's checkpoint ([CheckpointStore])
 //	<prefix>webhook:{<id>}  a webhookId seen, with a TTL
 //
-// The prefix is "ghl:" unless [WithPrefix] says otherwise.
+// The prefix is "ghl:" unless [WithPrefix] says otherwise. A key that is
+// empty or holds a brace is written {{<hex of key>} instead of {<key>},
+// so that it still makes a hash tag of its own.
 //
 // # Durability
 //
