@@ -142,6 +142,8 @@ func startCluster(t *testing.T, masters int) *redisCluster {
 	for i, n := range c.nodes[1:] {
 		require.NoError(t, clients[0].Do(ctx, "CLUSTER", "MEET", "127.0.0.1", n.port, buses[i+1]).Err())
 	}
+	// (A new master reports cluster_state:ok no sooner than 2 s after it
+	// started: Redis's CLUSTER_WRITABLE_DELAY.)
 	for i, cl := range clients {
 		eventually(t, 15*time.Second, fmt.Sprintf("cluster node %d to see the whole cluster", i), func() error {
 			info, err := cl.ClusterInfo(ctx).Result()
@@ -197,7 +199,8 @@ type sentinelGroup struct {
 func startSentinel(t *testing.T) *sentinelGroup {
 	t.Helper()
 	g := &sentinelGroup{}
-	g.master = startRedisProc(t, "sentinel master", "")
+	// A replica's first sync waits repl-diskless-sync-delay (5 s) unless told.
+	g.master = startRedisProc(t, "sentinel master", "", "--repl-diskless-sync-delay", "0")
 	g.replica = startRedisProc(t, "sentinel replica", "", "--replicaof", "127.0.0.1", strconv.Itoa(g.master.port))
 	ctx := t.Context()
 	rep := redis.NewClient(&redis.Options{Addr: g.replica.addr()})
