@@ -153,12 +153,18 @@ func startCluster(t *testing.T, masters int) *redisCluster {
 			if !strings.Contains(info, "cluster_state:ok") || !strings.Contains(info, "cluster_known_nodes:"+strconv.Itoa(masters)) {
 				return fmt.Errorf("%s", info)
 			}
-			slots, err := cl.ClusterSlots(ctx).Result()
+			shards, err := cl.ClusterShards(ctx).Result()
 			if err != nil {
 				return err
 			}
-			if len(slots) != masters {
-				return fmt.Errorf("%d slot ranges known", len(slots))
+			withSlots := 0
+			for _, sh := range shards {
+				if len(sh.Slots) > 0 {
+					withSlots++
+				}
+			}
+			if withSlots != masters {
+				return fmt.Errorf("%d of %d shards known with their slots", withSlots, masters)
 			}
 			return nil
 		})
