@@ -58,6 +58,7 @@ func (r *ownRedis) start() {
 	r.t.Helper()
 	r.cmd = exec.Command(r.bin, "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--dir", r.dir,
 		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no")
+	dieWithTest(r.cmd)
 	require.NoError(r.t, r.cmd.Start())
 	require.NoError(r.t, ping("redis://"+r.addr()+"/0", 10*time.Second), "redis-server on port %d", r.port)
 }

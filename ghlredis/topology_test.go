@@ -73,6 +73,7 @@ func (p *redisProc) start() {
 	p.t.Helper()
 	p.cmd = exec.Command(redisBin(p.t), p.args...)
 	p.cmd.Stdout, p.cmd.Stderr = &p.log, &p.log
+	dieWithTest(p.cmd)
 	require.NoError(p.t, p.cmd.Start())
 	if err := ping("redis://"+p.addr(), 10*time.Second); err != nil {
 		p.kill()
