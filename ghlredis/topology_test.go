@@ -198,12 +198,12 @@ const sentinelMaster = "ghltest-master"
 
 // sentinelGroup is one master, one replica and one Sentinel monitoring
 // the master (quorum 1), quick to fail over: it calls the master down
-// after 500 ms without an answer.
+// after downAfter without an answer.
 type sentinelGroup struct {
 	master, replica, sentinel *redisProc
 }
 
-func startSentinel(t *testing.T) *sentinelGroup {
+func startSentinel(t *testing.T, downAfter time.Duration) *sentinelGroup {
 	t.Helper()
 	g := &sentinelGroup{}
 	// A replica's first sync waits repl-diskless-sync-delay (5 s) unless told.
@@ -226,10 +226,10 @@ func startSentinel(t *testing.T) *sentinelGroup {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "sentinel.conf")
 	require.NoError(t, os.WriteFile(conf, fmt.Appendf(nil, `sentinel monitor %[1]s 127.0.0.1 %[2]d 1
-sentinel down-after-milliseconds %[1]s 500
+sentinel down-after-milliseconds %[1]s %[3]d
 sentinel failover-timeout %[1]s 5000
 sentinel parallel-syncs %[1]s 1
-`, sentinelMaster, g.master.port), 0o600))
+`, sentinelMaster, g.master.port, downAfter.Milliseconds()), 0o600))
 	g.sentinel = startRedisProc(t, "sentinel", conf, "--sentinel")
 	s := redis.NewSentinelClient(&redis.Options{Addr: g.sentinel.addr()})
 	defer s.Close()

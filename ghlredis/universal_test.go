@@ -48,7 +48,7 @@ func TestUniversalClient(t *testing.T) {
 			}, 0
 		}},
 		{"sentinel", func(t *testing.T) (func(*testing.T) redis.UniversalClient, int) {
-			g := startSentinel(t)
+			g := startSentinel(t, 500*time.Millisecond)
 			return func(t *testing.T) redis.UniversalClient {
 				rdb := g.dial(t)
 				_, ok := rdb.(*redis.Client)
@@ -291,17 +291,19 @@ func checkSpread(t *testing.T, cc *redis.ClusterClient) {
 // A Sentinel fail-over under the TokenStore. A pair saved with WithWait(1)
 // is on the replica when the master is SIGKILLed. Until the Sentinel has
 // promoted the replica, a token call fails with an error matching
-// ErrUnavailable and spends no refresh token; then the pair is found on
-// the new master, and 100 callers over two replicas refresh it once, with
-// no Invalid grant.
+// ErrUnavailable and spends no refresh token (the limiter's Wait and the
+// deduper's Seen fail the same way); then the pair is found on the new
+// master, the limiter and deduper work again, and 100 callers over two
+// replicas refresh the pair once, with no Invalid grant.
 //
 //	go test -race -count=1 -v -run TestSentinelFailover ./ghlredis
 func TestSentinelFailover(t *testing.T) {
 	t.Parallel()
-	g := startSentinel(t)
+	g := startSentinel(t, 1500*time.Millisecond)
 	dial := func() redis.UniversalClient {
-		// No retries: a command on the dead master fails at once instead
-		// of retrying into the fail-over.
+		// No command retries: a command on the dead master fails on its
+		// first error instead of retrying into the fail-over (go-redis
+		// still retries the dial, for about 0.4 s).
 		rdb := redis.NewUniversalClient(&redis.UniversalOptions{MasterName: sentinelMaster, Addrs: []string{g.sentinel.addr()},
 			MaxRetries: -1, DialTimeout: 500 * time.Millisecond})
 		t.Cleanup(func() { rdb.Close() })
@@ -320,15 +322,33 @@ func TestSentinelFailover(t *testing.T) {
 	}
 	apps := []*ghl.OAuthApp{newApp(a), newApp(b)}
 
+	lim := ghlredis.NewRateLimiter(b, ghl.DefaultRateLimit(), ghlredis.WithPrefix(e.prefix))
+	dedupe := ghlredis.NewWebhookDedupe(b, time.Minute, ghlredis.WithPrefix(e.prefix))
+	require.NoError(t, lim.Wait(t.Context(), e.loc.ID))
+	seen, err := dedupe.Seen(t.Context(), "wh-before")
+	require.NoError(t, err)
+	require.False(t, seen)
+
+	// The calls while the master is down go together, at once: each spends
+	// go-redis's dial retries (about 0.4 s) before it fails, and the
+	// Sentinel calls the master down after 1.5 s.
 	killedAt := time.Now()
 	g.master.kill()
 	before := e.srv.Stats()
-	_, err = apps[0].TokenSource(e.loc.ID).Token()
-	require.ErrorIs(t, err, ghlredis.ErrUnavailable, "master down, not yet replaced")
+	var tokenErr, waitErr, seenErr error
+	var outage sync.WaitGroup
+	outage.Go(func() { _, tokenErr = apps[0].TokenSource(e.loc.ID).Token() })
+	outage.Go(func() { waitErr = lim.Wait(t.Context(), e.loc.ID) })
+	outage.Go(func() { _, seenErr = dedupe.Seen(t.Context(), "wh-during") })
+	outage.Wait()
+	failedIn := time.Since(killedAt)
+	require.ErrorIs(t, tokenErr, ghlredis.ErrUnavailable, "master down, not yet replaced (%s after the kill)", failedIn)
 	var te *ghl.TokenError
-	require.ErrorAs(t, err, &te)
+	require.ErrorAs(t, tokenErr, &te)
 	assert.False(t, te.Terminal, "the next call tries again")
 	assert.Equal(t, before, e.srv.Stats(), "nothing sent to HighLevel: no refresh token spent")
+	require.ErrorIs(t, waitErr, ghlredis.ErrUnavailable, "the limiter fails typed too")
+	require.ErrorIs(t, seenErr, ghlredis.ErrUnavailable, "and the deduper (the verifier answers 500)")
 
 	// The Sentinel promotes the replica; the clients follow it.
 	sc := redis.NewSentinelClient(&redis.Options{Addr: g.sentinel.addr()})
@@ -353,8 +373,12 @@ func TestSentinelFailover(t *testing.T) {
 		return err
 	})
 	assert.Equal(t, saved.RefreshToken, got.RefreshToken, "the pair saved with WithWait(1) survived the fail-over")
-	t.Logf("master SIGKILLed; the Sentinel promoted the replica after %s; stores on it after %s",
-		promoted.Round(time.Millisecond), time.Since(killedAt).Round(time.Millisecond))
+	require.NoError(t, lim.Wait(t.Context(), e.loc.ID), "the limiter works on the new master")
+	seen, err = dedupe.Seen(t.Context(), "wh-during")
+	require.NoError(t, err)
+	assert.False(t, seen, "the delivery refused during the fail-over is processed when HighLevel sends it again")
+	t.Logf("master SIGKILLed; calls failed with ErrUnavailable within %s; the Sentinel promoted the replica after %s; stores on it after %s",
+		failedIn.Round(time.Millisecond), promoted.Round(time.Millisecond), time.Since(killedAt).Round(time.Millisecond))
 
 	const callers = 100
 	errs := make([]error, callers)
