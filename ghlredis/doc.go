@@ -25,9 +25,12 @@
 //	<prefix>{<key>}:tat     the rate limiter's theoretical arrival time (GCRA)
 //	<prefix>{<key>}:fit     the limit fitted to HighLevel's X-RateLimit-Max
 //	<prefix>{<key>}:daily   present while the daily quota is spent
+//	<prefix>{<key>}:checkpoint  a change feed's checkpoint ([CheckpointStore])
 //	<prefix>webhook:{<id>}  a webhookId seen, with a TTL
 //
-// The prefix is "ghl:" unless [WithPrefix] says otherwise.
+// The prefix is "ghl:" unless [WithPrefix] says otherwise. A key that is
+// empty or holds a brace is written {{<hex of key>} instead of {<key>},
+// so that it still makes a hash tag of its own.
 //
 // # Durability
 //
@@ -37,6 +40,16 @@
 // replicas, use [WithWait] so that Save returns only once that many
 // replicas have the pair (WAIT). A refresh token lost by Redis cannot be
 // recovered: the location must install the app again.
+//
+// Redis replicates asynchronously, so a Sentinel or Cluster fail-over
+// loses the writes the promoted replica had not received: a pair saved
+// without [WithWait] (its predecessor's refresh token already spent:
+// [ghl.ErrReauthorize]), or a refresh lock just taken (another replica may
+// then refresh the same pair at once, and one of the two meets "Invalid
+// grant"). WithWait closes the first; the second needs a fail-over within
+// the few hundred milliseconds of a refresh. During a fail-over, calls
+// fail with [ErrUnavailable] as when Redis is down, until the client
+// reaches the promoted replica.
 //
 // Protect Redis as you would the tokens themselves (ACLs, TLS, a private
 // network): it holds them in clear.

@@ -1,6 +1,8 @@
 package ghlredis
 
 import (
+	"encoding/hex"
+	"strings"
 	"time"
 
 	ghl "github.com/salesnexus/ghl-go"
@@ -38,7 +40,11 @@ func newOptions(opts []Option) options {
 }
 
 // WithPrefix sets the prefix of every key (default [DefaultPrefix]), for
-// several apps or environments on one Redis. All types.
+// several apps or environments on one Redis. All types. In a Cluster, a
+// prefix holding braces changes the hash tag: "{app}:" puts every key in
+// one slot (one node), and a prefix holding "{}" spreads the keys of one
+// location over several slots, which the rate limiter's script cannot
+// run on (CROSSSLOT); keep braces out of the prefix.
 func WithPrefix(p string) Option { return func(o *options) { o.prefix = p } }
 
 // WithLockLease sets the lease of the [TokenStore] refresh lock (default
@@ -67,7 +73,15 @@ func WithWait(replicas int, timeout time.Duration) Option {
 	return func(o *options) { o.replicas, o.waitTimeout = replicas, timeout }
 }
 
-// hashKey is prefix{key}suffix: every key of one ID in one Cluster slot.
+// hashKey is prefix{key}suffix: every key of one ID in one Cluster slot,
+// so that the rate limiter's script (three keys) runs in a Cluster. Redis
+// hashes the text between the first "{" and the next "}", or the whole
+// key when that text is empty: a key that is empty or holds a brace would
+// spread its keys over several slots, so it is written as "{" + hex, a
+// tag that no plain key makes (plain keys hold no brace).
 func (o *options) hashKey(key, suffix string) string {
+	if key == "" || strings.ContainsAny(key, "{}") {
+		key = "{" + hex.EncodeToString([]byte(key))
+	}
 	return o.prefix + "{" + key + "}" + suffix
 }

@@ -118,6 +118,8 @@ func runChild(mode string) int {
 		err = childDieLocked()
 	case "webhook":
 		err = childWebhook()
+	case "restart":
+		err = childRestart()
 	default:
 		err = fmt.Errorf("unknown mode %q", mode)
 	}

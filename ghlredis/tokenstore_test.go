@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -219,6 +220,12 @@ type oauthEnv struct {
 
 func newOAuthEnv(t *testing.T) *oauthEnv {
 	t.Helper()
+	return newOAuthEnvOn(t, newRedis(t))
+}
+
+// newOAuthEnvOn is newOAuthEnv on rdb, whose store has opts.
+func newOAuthEnvOn(t *testing.T, rdb redis.UniversalClient, opts ...ghlredis.Option) *oauthEnv {
+	t.Helper()
 	// The server's clock stands still: tokens expire by the clients'
 	// clocks only, so every access token a client holds stays usable.
 	srvClock := ghltest.NewManualClock(time.Now())
@@ -227,7 +234,7 @@ func newOAuthEnv(t *testing.T) *oauthEnv {
 	srv.RegisterApp(testClientID, testClientSecret)
 	loc := srv.CreateLocation("Shared")
 	p := prefix(t)
-	store := ghlredis.NewTokenStore(newRedis(t), ghlredis.WithPrefix(p))
+	store := ghlredis.NewTokenStore(rdb, append([]ghlredis.Option{ghlredis.WithPrefix(p)}, opts...)...)
 	app, err := ghl.NewOAuthApp(ghl.OAuthConfig{ClientID: testClientID, ClientSecret: testClientSecret, BaseURL: srv.URL}, store)
 	require.NoError(t, err)
 	_, err = app.Exchange(t.Context(), srv.AuthorizationCode(testClientID, loc.ID, "Location", ""))
