@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"iter"
+	"maps"
 	"time"
 
 	ghl "github.com/salesnexus/ghl-go"
@@ -82,6 +83,11 @@ type snapState struct {
 	caught  int64
 	hashes  map[string]uint64
 	pending map[string]bool // missed by one complete read (ConfirmDeletes)
+	// tentative holds the IDs of records that a cycle was about to deliver
+	// as Created before it was acknowledged (hash 0 in hashes): the
+	// consumer may have seen them, so a read that misses one reports it
+	// Deleted, and a read that finds one delivers it as Created again.
+	tentative map[string]bool
 }
 
 func (s *snapState) encode() []byte {
@@ -95,6 +101,12 @@ func (s *snapState) encode() []byte {
 	b = binary.AppendUvarint(b, uint64(len(s.pending)))
 	for _, id := range sortedKeys(s.pending) {
 		b = appendID(b, id)
+	}
+	if len(s.tentative) > 0 { // absent in checkpoints written without any
+		b = binary.AppendUvarint(b, uint64(len(s.tentative)))
+		for _, id := range sortedKeys(s.tentative) {
+			b = appendID(b, id)
+		}
 	}
 	return b
 }
@@ -113,8 +125,26 @@ func decodeSnap(b []byte) (*snapState, error) {
 	for range n {
 		s.pending[r.id()] = true
 	}
+	s.tentative = map[string]bool{}
+	if r.err == nil && len(r.b) > 0 {
+		n = r.count()
+		for range n {
+			id := r.id()
+			if _, ok := s.hashes[id]; !ok && r.err == nil {
+				r.err = fmt.Errorf("%w: tentative ID %q without an entry", errCheckpoint, id)
+			}
+			s.tentative[id] = true
+		}
+	}
 	return s, r.done()
 }
+
+// snapBatch is how many changes a snapshot reads ahead before delivering
+// them: the IDs of the new records among them are saved first (one
+// checkpoint write per batch that has any), so that a crash before the
+// acknowledgement cannot leave the consumer with a record whose deletion
+// it would never hear of.
+var snapBatch = 1000
 
 func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, error) {
 	if s.Read == nil || s.ID == nil {
@@ -124,14 +154,47 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 	if hash == nil {
 		hash = HashJSON[T]
 	}
-	old := &snapState{hashes: map[string]uint64{}, pending: map[string]bool{}}
+	old := &snapState{hashes: map[string]uint64{}, pending: map[string]bool{}, tentative: map[string]bool{}}
 	if p.state != nil {
 		var err error
 		if old, err = decodeSnap(p.state); err != nil {
 			return pollResult{}, err
 		}
 	}
-	next := &snapState{caught: old.caught, hashes: make(map[string]uint64, len(old.hashes)), pending: map[string]bool{}}
+	next := &snapState{caught: old.caught, hashes: make(map[string]uint64, len(old.hashes)), pending: map[string]bool{}, tentative: map[string]bool{}}
+	// intent is old plus the new records about to be delivered: what a
+	// crash before the acknowledgement leaves behind.
+	var intent *snapState
+	var batch []Change[T]
+	flush := func() (bool, error) {
+		if len(batch) == 0 {
+			return true, nil
+		}
+		fresh := false
+		for _, c := range batch {
+			if c.Kind == Created && !old.tentative[c.ID] {
+				if intent == nil {
+					intent = &snapState{caught: old.caught, hashes: maps.Clone(old.hashes), pending: old.pending, tentative: maps.Clone(old.tentative)}
+				}
+				if _, ok := intent.hashes[c.ID]; !ok {
+					intent.hashes[c.ID], intent.tentative[c.ID] = 0, true
+					fresh = true
+				}
+			}
+		}
+		if fresh && p.persist != nil {
+			if err := p.persist(intent.encode()); err != nil {
+				return false, err
+			}
+		}
+		for _, c := range batch {
+			if !p.emit(c) {
+				return false, nil
+			}
+		}
+		batch = batch[:0]
+		return true, nil
+	}
 	var readErr error
 	for rec, err := range s.Read(ctx) {
 		if err != nil {
@@ -149,15 +212,24 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 			if seen != h {
 				kind = Updated
 			}
-		} else if was, ok := old.hashes[id]; !ok {
+		} else if was, ok := old.hashes[id]; !ok || old.tentative[id] {
 			kind = Created
 		} else if was != h {
 			kind = Updated
 		}
-		if kind != 0 && !p.emit(Change[T]{Kind: kind, ID: id, Record: rec}) {
-			return pollResult{}, nil
-		}
 		next.hashes[id] = h
+		if kind == 0 {
+			continue
+		}
+		batch = append(batch, Change[T]{Kind: kind, ID: id, Record: rec})
+		if len(batch) >= snapBatch {
+			if ok, err := flush(); !ok {
+				return pollResult{}, err
+			}
+		}
+	}
+	if ok, err := flush(); !ok {
+		return pollResult{}, err
 	}
 	if readErr != nil {
 		// Cut short: what was not read stays as it was.
@@ -166,6 +238,9 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 				next.hashes[id] = h
 				if old.pending[id] {
 					next.pending[id] = true
+				}
+				if old.tentative[id] {
+					next.tentative[id] = true
 				}
 			}
 		}
@@ -176,6 +251,9 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 			}
 			if s.ConfirmDeletes && !old.pending[id] {
 				next.hashes[id], next.pending[id] = old.hashes[id], true
+				if old.tentative[id] {
+					next.tentative[id] = true
+				}
 				continue
 			}
 			if !p.emit(Change[T]{Kind: Deleted, ID: id}) {
