@@ -22,7 +22,11 @@
 // each): a crash or a handler error before that delivers the cycle's
 // changes again, and nothing is skipped. A cycle that the read or the
 // budget cut short saves the progress of what the consumer accepted.
-// Deduplicate downstream by (ID, Version) when a re-delivery matters.
+// Deduplicate downstream by (ID, Version) when a re-delivery matters. A
+// snapshot saves the IDs of new records before delivering them, so that a
+// record delivered by a cycle that then crashed, and deleted before the next
+// one, is reported Deleted; such a Deleted may be for a record the consumer
+// never received.
 //
 // # Strategies and their cost
 //

@@ -20,6 +20,15 @@ import (
 // record). A new ID is Created, a changed hash Updated, and an ID that a
 // complete read no longer returns Deleted. A read cut short (an error, the
 // budget) delivers what it read and reports no deletion.
+//
+// Changes are read ahead in batches of up to 1,000; before a batch with
+// new records is delivered, their IDs are saved in the checkpoint as
+// tentative (one extra checkpoint write per such batch), so that a crash
+// before the acknowledgement cannot leave the consumer with a record whose
+// deletion it would never hear of: the next cycle delivers a tentative
+// record again as Created, or as Deleted if it is gone, which may be the
+// first the consumer hears of it (treat a Deleted of an unknown ID as a
+// no-op).
 type Snapshot[T any] struct {
 	// Name names the source in logs, such as "users".
 	Name string
