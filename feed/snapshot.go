@@ -41,10 +41,22 @@ type Snapshot[T any] struct {
 	// Leave out fields that change without the record changing (a cursor,
 	// a "last seen").
 	Hash func(*T) uint64
+	// ReadAt, used when Read is nil, is Read for lists narrowed by time
+	// (calendar events in a window around now): now is the cycle's start
+	// on the feed's clock ([WithClock]).
+	ReadAt func(ctx context.Context, now time.Time) iter.Seq2[*T, error]
 	// ConfirmDeletes reports an ID as Deleted only when two complete reads
 	// in a row miss it. Set it for lists paged by offset, where a record
 	// deleted while a read pages shifts the next one out of that read.
 	ConfirmDeletes bool
+	// Lookup, when set, is asked about each ID a complete read missed, for
+	// lists narrowed to a scope that records leave without being deleted
+	// (a time window): it returns the record, or an error matching
+	// [ghl.ErrNotFound] for a deleted one. A deleted record is reported
+	// Deleted; one that left the scope is forgotten, reported Updated if
+	// its content changed (it was moved out) and Created when it comes
+	// back. It costs a request per record leaving the scope.
+	Lookup func(ctx context.Context, id string) (*T, error)
 }
 
 // SourceName returns s.Name, or "snapshot".
@@ -156,8 +168,12 @@ func decodeSnap(b []byte) (*snapState, error) {
 var snapBatch = 1000
 
 func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, error) {
-	if s.Read == nil || s.ID == nil {
-		return pollResult{}, errors.New("Snapshot: Read and ID are required")
+	read := s.Read
+	if read == nil && s.ReadAt != nil {
+		read = func(ctx context.Context) iter.Seq2[*T, error] { return s.ReadAt(ctx, p.start) }
+	}
+	if read == nil || s.ID == nil {
+		return pollResult{}, errors.New("Snapshot: Read (or ReadAt) and ID are required")
 	}
 	hash := s.Hash
 	if hash == nil {
@@ -205,7 +221,7 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 		return true, nil
 	}
 	var readErr error
-	for rec, err := range s.Read(ctx) {
+	for rec, err := range read(ctx) {
 		if err != nil {
 			readErr = err
 			break
@@ -258,6 +274,32 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 			if _, ok := next.hashes[id]; ok {
 				continue
 			}
+			if s.Lookup != nil && readErr == nil {
+				rec, err := s.Lookup(ctx, id)
+				switch {
+				case errors.Is(err, ghl.ErrNotFound):
+					// deleted: reported below
+				case err != nil:
+					readErr = err // keep this and the rest for the next cycle
+				default:
+					if h := hash(rec); h != old.hashes[id] && !old.tentative[id] {
+						if !p.emit(Change[T]{Kind: Updated, ID: id, Record: rec}) {
+							return pollResult{}, nil
+						}
+					}
+					continue // out of scope: forgotten
+				}
+			}
+			if readErr != nil {
+				next.hashes[id] = old.hashes[id]
+				if old.pending[id] {
+					next.pending[id] = true
+				}
+				if old.tentative[id] {
+					next.tentative[id] = true
+				}
+				continue
+			}
 			if s.ConfirmDeletes && !old.pending[id] {
 				next.hashes[id], next.pending[id] = old.hashes[id], true
 				if old.tentative[id] {
@@ -269,7 +311,9 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 				return pollResult{}, nil
 			}
 		}
-		next.caught = p.start.UnixMilli()
+		if readErr == nil {
+			next.caught = p.start.UnixMilli()
+		}
 	}
 	res := pollResult{state: next.encode(), entries: len(next.hashes), partial: readErr != nil}
 	if next.caught != 0 {

@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"iter"
+	"strconv"
 	"time"
 
 	ghl "github.com/salesnexus/ghl-go"
@@ -200,4 +201,68 @@ func Opportunities(c *ghl.Client, locationID string, opts *ghl.OpportunitiesSear
 		},
 		ID: func(o *ghl.Opportunity) string { return o.ID },
 	}
+}
+
+// Defaults of [CalendarEvents]' window.
+const (
+	DefaultEventsBack  = 24 * time.Hour
+	DefaultEventsAhead = 30 * 24 * time.Hour
+)
+
+// CalendarEventsOptions narrows [CalendarEvents]: one of CalendarID, UserID
+// or GroupID is required (the API's rule), and the window is Back before
+// the cycle's start to Ahead after it.
+type CalendarEventsOptions struct {
+	CalendarID, UserID, GroupID string
+	// Back and Ahead bound the window; 0 is [DefaultEventsBack] (1 day)
+	// and [DefaultEventsAhead] (30 days).
+	Back, Ahead time.Duration
+}
+
+// CalendarEvents is a feed of the appointments whose time overlaps a window
+// moving with the clock, from opts.Back before each cycle's start to
+// opts.Ahead after it: Calendars.ListEvents, which filters by the event's
+// time (not by its dateUpdated) and has no cursor, so a cycle is 1 request
+// whatever changed, and a snapshot diff tells created, updated and deleted
+// events. An event missing from a read is looked up
+// (Calendars.GetAppointment, 1 request each): a 404 is Deleted; an event
+// rescheduled out of the window is Updated and then forgotten, and one that
+// merely aged out of the window is forgotten silently. An event entering the
+// window (booked long ahead) is Created when it does.
+func CalendarEvents(c *ghl.Client, locationID string, opts CalendarEventsOptions) *Snapshot[ghl.Event] {
+	back, ahead := opts.Back, opts.Ahead
+	if back <= 0 {
+		back = DefaultEventsBack
+	}
+	if ahead <= 0 {
+		ahead = DefaultEventsAhead
+	}
+	lo := &ghl.CalendarsListEventsOptions{CalendarID: opts.CalendarID, UserID: opts.UserID, GroupID: opts.GroupID}
+	return &Snapshot[ghl.Event]{
+		Name: "calendar-events",
+		ReadAt: func(ctx context.Context, now time.Time) iter.Seq2[*ghl.Event, error] {
+			return FromList(func(ctx context.Context) ([]ghl.Event, *ghl.Response, error) {
+				return c.Calendars.ListEvents(ctx, locationID, strconv.FormatInt(now.Add(-back).UnixMilli(), 10),
+					strconv.FormatInt(now.Add(ahead).UnixMilli(), 10), lo)
+			})(ctx)
+		},
+		ID:   func(e *ghl.Event) string { return e.ID },
+		Hash: eventHash,
+		Lookup: func(ctx context.Context, id string) (*ghl.Event, error) {
+			e, _, err := c.Calendars.GetAppointment(ctx, id)
+			return e, err
+		},
+	}
+}
+
+// eventHash hashes what an appointment is (when, where, who, its status),
+// the fields that the list and GetAppointment both return, so that a lookup
+// of an unchanged event matches its listed hash.
+func eventHash(e *ghl.Event) uint64 {
+	return HashJSON(&struct {
+		ID, CalendarID, ContactID, Title, Status, AssignedUserID, Address, Notes string
+		Users                                                                    []string
+		Start, End                                                               int64
+	}{e.ID, e.CalendarID, e.ContactID, e.Title, e.AppointmentStatus, e.AssignedUserID, e.Address, e.Notes,
+		e.Users, e.StartTime.UnixMilli(), e.EndTime.UnixMilli()})
 }
