@@ -41,6 +41,14 @@ type Snapshot[T any] struct {
 	// Leave out fields that change without the record changing (a cursor,
 	// a "last seen").
 	Hash func(*T) uint64
+	// ReadFrom, used when Read and ReadAt are nil, reads in passes that
+	// may take several cycles (a fan-out to the children of every parent,
+	// under a budget): it starts after cursor (nil: at the beginning) and
+	// calls mark with a new cursor each time everything it yielded so far
+	// is complete (after each parent). A cycle cut short saves the last
+	// mark and the next goes on from there; deletions are reported when a
+	// pass reaches the end.
+	ReadFrom func(ctx context.Context, cursor []byte, mark func(cursor []byte)) iter.Seq2[*T, error]
 	// ReadAt, used when Read is nil, is Read for lists narrowed by time
 	// (calendar events in a window around now): now is the cycle's start
 	// on the feed's clock ([WithClock]).
@@ -109,6 +117,27 @@ type snapState struct {
 	// consumer may have seen them, so a read that misses one reports it
 	// Deleted, and a read that finds one delivers it as Created again.
 	tentative map[string]bool
+	// A pass in progress (ReadFrom): where it goes on, when it began and
+	// the IDs it has read so far.
+	cursor    []byte
+	passStart int64
+	passSeen  map[string]bool
+}
+
+// Optional sections of a snapshot checkpoint, after the pending IDs; a
+// checkpoint without them (as older versions wrote) has none.
+const (
+	sectionTentative = 'T'
+	sectionPass      = 'P'
+	maxCursorLength  = 1 << 16
+)
+
+func appendIDs(b []byte, ids map[string]bool) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ids)))
+	for _, id := range sortedKeys(ids) {
+		b = appendID(b, id)
+	}
+	return b
 }
 
 func (s *snapState) encode() []byte {
@@ -119,17 +148,44 @@ func (s *snapState) encode() []byte {
 		b = appendID(b, id)
 		b = binary.LittleEndian.AppendUint64(b, s.hashes[id])
 	}
-	b = binary.AppendUvarint(b, uint64(len(s.pending)))
-	for _, id := range sortedKeys(s.pending) {
-		b = appendID(b, id)
+	b = appendIDs(b, s.pending)
+	return append(b, s.encodeSections()...)
+}
+
+// encodeSections encodes the optional sections.
+func (s *snapState) encodeSections() []byte {
+	var b []byte
+	if len(s.tentative) > 0 {
+		b = appendIDs(append(b, sectionTentative), s.tentative)
 	}
-	if len(s.tentative) > 0 { // absent in checkpoints written without any
-		b = binary.AppendUvarint(b, uint64(len(s.tentative)))
-		for _, id := range sortedKeys(s.tentative) {
-			b = appendID(b, id)
-		}
+	if s.cursor != nil {
+		b = append(b, sectionPass)
+		b = binary.AppendVarint(b, s.passStart)
+		b = binary.AppendUvarint(b, uint64(len(s.cursor)))
+		b = append(b, s.cursor...)
+		b = appendIDs(b, s.passSeen)
 	}
 	return b
+}
+
+func (r *reader) ids() map[string]bool {
+	n := r.count()
+	m := make(map[string]bool, n)
+	for range n {
+		m[r.id()] = true
+	}
+	return m
+}
+
+func (r *reader) bytes() []byte {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 || v == 0 || v > maxCursorLength || uint64(len(r.b)-n) < v {
+		r.fail("cursor")
+		return nil
+	}
+	out := append([]byte(nil), r.b[n:n+int(v)]...)
+	r.b = r.b[n+int(v):]
+	return out
 }
 
 func decodeSnap(b []byte) (*snapState, error) {
@@ -141,20 +197,25 @@ func decodeSnap(b []byte) (*snapState, error) {
 		id := r.id()
 		s.hashes[id] = r.fixed64()
 	}
-	n = r.count()
-	s.pending = make(map[string]bool, n)
-	for range n {
-		s.pending[r.id()] = true
-	}
-	s.tentative = map[string]bool{}
-	if r.err == nil && len(r.b) > 0 {
-		n = r.count()
-		for range n {
-			id := r.id()
-			if _, ok := s.hashes[id]; !ok && r.err == nil {
-				r.err = fmt.Errorf("%w: tentative ID %q without an entry", errCheckpoint, id)
+	s.pending = r.ids()
+	s.tentative, s.passSeen = map[string]bool{}, map[string]bool{}
+	for r.err == nil && len(r.b) > 0 {
+		tag := r.b[0]
+		r.b = r.b[1:]
+		switch tag {
+		case sectionTentative:
+			s.tentative = r.ids()
+			for id := range s.tentative {
+				if _, ok := s.hashes[id]; !ok && r.err == nil {
+					r.err = fmt.Errorf("%w: tentative ID %q without an entry", errCheckpoint, id)
+				}
 			}
-			s.tentative[id] = true
+		case sectionPass:
+			s.passStart = r.varint()
+			s.cursor = r.bytes()
+			s.passSeen = r.ids()
+		default:
+			r.fail("section")
 		}
 	}
 	return s, r.done()
@@ -168,25 +229,44 @@ func decodeSnap(b []byte) (*snapState, error) {
 var snapBatch = 1000
 
 func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, error) {
-	read := s.Read
-	if read == nil && s.ReadAt != nil {
-		read = func(ctx context.Context) iter.Seq2[*T, error] { return s.ReadAt(ctx, p.start) }
-	}
-	if read == nil || s.ID == nil {
-		return pollResult{}, errors.New("Snapshot: Read (or ReadAt) and ID are required")
-	}
-	hash := s.Hash
-	if hash == nil {
-		hash = HashJSON[T]
-	}
-	old := &snapState{hashes: map[string]uint64{}, pending: map[string]bool{}, tentative: map[string]bool{}}
+	old := &snapState{hashes: map[string]uint64{}, pending: map[string]bool{}, tentative: map[string]bool{}, passSeen: map[string]bool{}}
 	if p.state != nil {
 		var err error
 		if old, err = decodeSnap(p.state); err != nil {
 			return pollResult{}, err
 		}
 	}
-	next := &snapState{caught: old.caught, hashes: make(map[string]uint64, len(old.hashes)), pending: map[string]bool{}, tentative: map[string]bool{}}
+	// mark: the cursor after the records read so far, when they are
+	// complete (ReadFrom); sinceMark: the IDs read after the last mark.
+	var mark []byte
+	sinceMark := map[string]bool{}
+	read := s.Read
+	switch {
+	case read != nil:
+	case s.ReadAt != nil:
+		read = func(ctx context.Context) iter.Seq2[*T, error] { return s.ReadAt(ctx, p.start) }
+	case s.ReadFrom != nil:
+		read = func(ctx context.Context) iter.Seq2[*T, error] {
+			return s.ReadFrom(ctx, old.cursor, func(c []byte) {
+				mark = append([]byte(nil), c...)
+				clear(sinceMark)
+			})
+		}
+	}
+	if read == nil || s.ID == nil {
+		return pollResult{}, errors.New("Snapshot: Read (or ReadAt, or ReadFrom) and ID are required")
+	}
+	hash := s.Hash
+	if hash == nil {
+		hash = HashJSON[T]
+	}
+	next := &snapState{caught: old.caught, hashes: make(map[string]uint64, len(old.hashes)), pending: map[string]bool{}, tentative: map[string]bool{}, passSeen: map[string]bool{}}
+	// Records read by the earlier cycles of a pass in progress count as read.
+	for id := range old.passSeen {
+		if h, ok := old.hashes[id]; ok {
+			next.hashes[id] = h
+		}
+	}
 	// intent is old plus the new records about to be delivered: what a
 	// crash before the acknowledgement leaves behind.
 	var intent *snapState
@@ -199,7 +279,8 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 		for _, c := range batch {
 			if c.Kind == Created && !old.tentative[c.ID] {
 				if intent == nil {
-					intent = &snapState{caught: old.caught, hashes: maps.Clone(old.hashes), pending: old.pending, tentative: maps.Clone(old.tentative)}
+					intent = &snapState{caught: old.caught, hashes: maps.Clone(old.hashes), pending: old.pending, tentative: maps.Clone(old.tentative),
+						cursor: old.cursor, passStart: old.passStart, passSeen: old.passSeen}
 				}
 				if _, ok := intent.hashes[c.ID]; !ok {
 					intent.hashes[c.ID], intent.tentative[c.ID] = 0, true
@@ -220,6 +301,7 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 		batch = batch[:0]
 		return true, nil
 	}
+	readThisCycle := map[string]bool{}
 	var readErr error
 	for rec, err := range read(ctx) {
 		if err != nil {
@@ -232,7 +314,7 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 		}
 		h := hash(rec)
 		kind := Kind(0)
-		if seen, dup := next.hashes[id]; dup {
+		if seen, dup := next.hashes[id]; dup && (readThisCycle[id] || old.passSeen[id]) {
 			// Read twice (a list shifted while paging): a change if it differs.
 			if seen != h {
 				kind = Updated
@@ -243,6 +325,8 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 			kind = Updated
 		}
 		next.hashes[id] = h
+		readThisCycle[id] = true
+		sinceMark[id] = true
 		if kind == 0 {
 			continue
 		}
@@ -256,6 +340,10 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 	if ok, err := flush(); !ok {
 		return pollResult{}, err
 	}
+	passStart := p.start.UnixMilli()
+	if old.cursor != nil {
+		passStart = old.passStart
+	}
 	if readErr != nil {
 		// Cut short: what was not read stays as it was.
 		for id, h := range old.hashes {
@@ -267,6 +355,22 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 				if old.tentative[id] {
 					next.tentative[id] = true
 				}
+			}
+		}
+		if s.ReadFrom != nil {
+			// The pass goes on from the last mark next cycle.
+			next.cursor, next.passStart = old.cursor, passStart
+			maps.Copy(next.passSeen, old.passSeen)
+			if mark != nil {
+				next.cursor = mark
+				for id := range readThisCycle {
+					if !sinceMark[id] {
+						next.passSeen[id] = true
+					}
+				}
+			}
+			if next.cursor == nil {
+				next.passSeen = map[string]bool{} // no progress: the pass starts again
 			}
 		}
 	} else {
@@ -312,7 +416,7 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 			}
 		}
 		if readErr == nil {
-			next.caught = p.start.UnixMilli()
+			next.caught = passStart
 		}
 	}
 	res := pollResult{state: next.encode(), entries: len(next.hashes), partial: readErr != nil}

@@ -2,6 +2,8 @@ package feed
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"iter"
 	"strconv"
 	"time"
@@ -265,4 +267,84 @@ func eventHash(e *ghl.Event) uint64 {
 		Start, End                                                               int64
 	}{e.ID, e.CalendarID, e.ContactID, e.Title, e.AppointmentStatus, e.AssignedUserID, e.Address, e.Notes,
 		e.Users, e.StartTime.UnixMilli(), e.EndTime.UnixMilli()})
+}
+
+// Activity is a task or a note of a contact, as [ContactActivities]
+// delivers it: one of Task and Note is set. Its [Change].ID is "task/" or
+// "note/" and the task's or note's ID.
+type Activity struct {
+	ContactID string
+	Task      *ghl.Task
+	Note      *ghl.Note
+}
+
+// ContactActivities is a feed of the tasks and notes of a location's
+// contacts (narrowed by opts' Query and Filters), a fan-out the API offers
+// no search for: adding a task or note need not move the contact's
+// dateUpdated, so every contact is visited, in passes. A pass reads the
+// contacts (Contacts.SearchIter sorted by dateAdded) and, for each, its
+// tasks and notes (Contacts.ListTasks and ListNotes): ceil((N+1)/PageLimit)
+// + 2N requests for N contacts. Run it under [WithBudget]: a cycle stops at
+// the budget after the last contact it finished, and the next cycle goes on
+// from that contact (the checkpoint keeps its search cursor), so a pass
+// spreads over as many cycles as the budget needs and nothing is skipped;
+// deletions are reported when a pass ends. The budget must allow a contact:
+// at least 3 requests (4 at a page boundary).
+func ContactActivities(c *ghl.Client, locationID string, opts *ContactsOptions) *Snapshot[Activity] {
+	base := opts.request(locationID)
+	return &Snapshot[Activity]{
+		Name: "contact-activities",
+		ReadFrom: func(ctx context.Context, cursor []byte, mark func([]byte)) iter.Seq2[*Activity, error] {
+			return func(yield func(*Activity, error) bool) {
+				r := base
+				r.Sort = []ghl.ContactSearchSort{{Field: "dateAdded", Direction: "asc"}}
+				if cursor != nil {
+					if err := json.Unmarshal(cursor, &r.SearchAfter); err != nil {
+						yield(nil, fmt.Errorf("ContactActivities: checkpoint cursor: %w", err))
+						return
+					}
+				}
+				for ct, err := range c.Contacts.SearchIter(ctx, &r) {
+					if err != nil {
+						yield(nil, err)
+						return
+					}
+					tasks, _, err := c.Contacts.ListTasks(ctx, ct.ID)
+					if err != nil {
+						yield(nil, err)
+						return
+					}
+					for i := range tasks {
+						if !yield(&Activity{ContactID: ct.ID, Task: &tasks[i]}, nil) {
+							return
+						}
+					}
+					notes, _, err := c.Contacts.ListNotes(ctx, ct.ID)
+					if err != nil {
+						yield(nil, err)
+						return
+					}
+					for i := range notes {
+						if !yield(&Activity{ContactID: ct.ID, Note: &notes[i]}, nil) {
+							return
+						}
+					}
+					if len(ct.SearchAfter) > 0 {
+						if b, err := json.Marshal(ct.SearchAfter); err == nil {
+							mark(b)
+						}
+					}
+				}
+			}
+		},
+		ID: func(a *Activity) string {
+			switch {
+			case a.Task != nil:
+				return "task/" + a.Task.ID
+			case a.Note != nil:
+				return "note/" + a.Note.ID
+			}
+			return ""
+		},
+	}
 }
