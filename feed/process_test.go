@@ -77,7 +77,7 @@ func feedChild() error {
 	if err != nil {
 		return err
 	}
-	sf, err := feed.New("s/"+loc, feed.ContactsSnapshot(c, loc, opts), feed.WithStore(store), feed.WithClock(now), feed.WithLogger(quiet))
+	sf, err := feed.New("s/"+loc, feed.SetReadAhead(feed.ContactsSnapshot(c, loc, opts), 7), feed.WithStore(store), feed.WithClock(now), feed.WithLogger(quiet))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -65,6 +66,8 @@ type Snapshot[T any] struct {
 	// its content changed (it was moved out) and Created when it comes
 	// back. It costs a request per record leaving the scope.
 	Lookup func(ctx context.Context, id string) (*T, error)
+
+	readAhead int // changes read ahead before delivery; 0 is snapBatch
 }
 
 // SourceName returns s.Name, or "snapshot".
@@ -226,7 +229,7 @@ func decodeSnap(b []byte) (*snapState, error) {
 // checkpoint write per batch that has any), so that a crash before the
 // acknowledgement cannot leave the consumer with a record whose deletion
 // it would never hear of.
-var snapBatch = 1000
+const snapBatch = 1000
 
 func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, error) {
 	old := &snapState{hashes: map[string]uint64{}, pending: map[string]bool{}, tentative: map[string]bool{}, passSeen: map[string]bool{}}
@@ -331,7 +334,7 @@ func (s *Snapshot[T]) poll(ctx context.Context, p *pollCtx[T]) (pollResult, erro
 			continue
 		}
 		batch = append(batch, Change[T]{Kind: kind, ID: id, Record: rec})
-		if len(batch) >= snapBatch {
+		if len(batch) >= cmp.Or(s.readAhead, snapBatch) {
 			if ok, err := flush(); !ok {
 				return pollResult{}, err
 			}

@@ -70,7 +70,7 @@ func runStorm(t *testing.T, seed uint64, cycles int, crashes bool) {
 		require.NoError(t, err)
 		w, err := feed.New("w/"+e.loc.ID, feed.Contacts(e.feedC, e.loc.ID, opts), feed.WithStore(store), feed.WithClock(e.clk.Now), feed.WithLogger(quiet))
 		require.NoError(t, err)
-		sn, err := feed.New("s/"+e.loc.ID, feed.ContactsSnapshot(e.feedC, e.loc.ID, opts), feed.WithStore(store), feed.WithClock(e.clk.Now), feed.WithLogger(quiet))
+		sn, err := feed.New("s/"+e.loc.ID, feed.SetReadAhead(feed.ContactsSnapshot(e.feedC, e.loc.ID, opts), 7), feed.WithStore(store), feed.WithClock(e.clk.Now), feed.WithLogger(quiet))
 		require.NoError(t, err)
 		return w, sn
 	}
