@@ -76,6 +76,9 @@ type pollCtx[T any] struct {
 	// emit delivers a change; false means the consumer stopped (the
 	// strategy returns at once and nothing is saved).
 	emit func(Change[T]) bool
+	// persist saves a checkpoint before the changes it covers are
+	// delivered (a snapshot's new IDs); the cycle's final save replaces it.
+	persist func(state []byte) error
 }
 
 // pollResult is what a strategy read.
@@ -297,6 +300,11 @@ func (f *Feed[T]) cycle(ctx context.Context, yield func(Change[T], error) bool) 
 		}
 		info.delivered[c.Kind]++
 		return true
+	}, persist: func(state []byte) error {
+		if err := f.cfg.store.Save(ctx, f.key, state); err != nil {
+			return fmt.Errorf("saving the checkpoint: %w", err)
+		}
+		return nil
 	}}
 	res, srcErr := f.src.poll(ghl.ContextWithBudget(ctx, budget), p)
 	info.requests = budget.Used()

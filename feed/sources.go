@@ -2,7 +2,10 @@ package feed
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"iter"
+	"strconv"
 	"time"
 
 	ghl "github.com/salesnexus/ghl-go"
@@ -199,5 +202,149 @@ func Opportunities(c *ghl.Client, locationID string, opts *ghl.OpportunitiesSear
 			return c.Opportunities.SearchIter(ctx, locationID, opts)
 		},
 		ID: func(o *ghl.Opportunity) string { return o.ID },
+	}
+}
+
+// Defaults of [CalendarEvents]' window.
+const (
+	DefaultEventsBack  = 24 * time.Hour
+	DefaultEventsAhead = 30 * 24 * time.Hour
+)
+
+// CalendarEventsOptions narrows [CalendarEvents]: one of CalendarID, UserID
+// or GroupID is required (the API's rule), and the window is Back before
+// the cycle's start to Ahead after it.
+type CalendarEventsOptions struct {
+	CalendarID, UserID, GroupID string
+	// Back and Ahead bound the window; 0 is [DefaultEventsBack] (1 day)
+	// and [DefaultEventsAhead] (30 days).
+	Back, Ahead time.Duration
+}
+
+// CalendarEvents is a feed of the appointments whose time overlaps a window
+// moving with the clock, from opts.Back before each cycle's start to
+// opts.Ahead after it: Calendars.ListEvents, which filters by the event's
+// time (not by its dateUpdated) and has no cursor, so a cycle is 1 request
+// whatever changed, and a snapshot diff tells created, updated and deleted
+// events. An event missing from a read is looked up
+// (Calendars.GetAppointment, 1 request each): a 404 is Deleted; an event
+// rescheduled out of the window is Updated and then forgotten, and one that
+// merely aged out of the window is forgotten silently. An event entering the
+// window (booked long ahead) is Created when it does.
+func CalendarEvents(c *ghl.Client, locationID string, opts CalendarEventsOptions) *Snapshot[ghl.Event] {
+	back, ahead := opts.Back, opts.Ahead
+	if back <= 0 {
+		back = DefaultEventsBack
+	}
+	if ahead <= 0 {
+		ahead = DefaultEventsAhead
+	}
+	lo := &ghl.CalendarsListEventsOptions{CalendarID: opts.CalendarID, UserID: opts.UserID, GroupID: opts.GroupID}
+	return &Snapshot[ghl.Event]{
+		Name: "calendar-events",
+		ReadAt: func(ctx context.Context, now time.Time) iter.Seq2[*ghl.Event, error] {
+			return FromList(func(ctx context.Context) ([]ghl.Event, *ghl.Response, error) {
+				return c.Calendars.ListEvents(ctx, locationID, strconv.FormatInt(now.Add(-back).UnixMilli(), 10),
+					strconv.FormatInt(now.Add(ahead).UnixMilli(), 10), lo)
+			})(ctx)
+		},
+		ID:   func(e *ghl.Event) string { return e.ID },
+		Hash: eventHash,
+		Lookup: func(ctx context.Context, id string) (*ghl.Event, error) {
+			e, _, err := c.Calendars.GetAppointment(ctx, id)
+			return e, err
+		},
+	}
+}
+
+// eventHash hashes what an appointment is (when, where, who, its status),
+// the fields that the list and GetAppointment both return, so that a lookup
+// of an unchanged event matches its listed hash.
+func eventHash(e *ghl.Event) uint64 {
+	return HashJSON(&struct {
+		ID, CalendarID, ContactID, Title, Status, AssignedUserID, Address, Notes string
+		Users                                                                    []string
+		Start, End                                                               int64
+	}{e.ID, e.CalendarID, e.ContactID, e.Title, e.AppointmentStatus, e.AssignedUserID, e.Address, e.Notes,
+		e.Users, e.StartTime.UnixMilli(), e.EndTime.UnixMilli()})
+}
+
+// Activity is a task or a note of a contact, as [ContactActivities]
+// delivers it: one of Task and Note is set. Its [Change].ID is "task/" or
+// "note/" and the task's or note's ID.
+type Activity struct {
+	ContactID string
+	Task      *ghl.Task
+	Note      *ghl.Note
+}
+
+// ContactActivities is a feed of the tasks and notes of a location's
+// contacts (narrowed by opts' Query and Filters), a fan-out the API offers
+// no search for: adding a task or note need not move the contact's
+// dateUpdated, so every contact is visited, in passes. A pass reads the
+// contacts (Contacts.SearchIter sorted by dateAdded) and, for each, its
+// tasks and notes (Contacts.ListTasks and ListNotes): ceil((N+1)/PageLimit)
+// + 2N requests for N contacts. Run it under [WithBudget]: a cycle stops at
+// the budget after the last contact it finished, and the next cycle goes on
+// from that contact (the checkpoint keeps its search cursor), so a pass
+// spreads over as many cycles as the budget needs and nothing is skipped;
+// deletions are reported when a pass ends. The budget must allow a contact:
+// at least 3 requests (4 at a page boundary).
+func ContactActivities(c *ghl.Client, locationID string, opts *ContactsOptions) *Snapshot[Activity] {
+	base := opts.request(locationID)
+	return &Snapshot[Activity]{
+		Name: "contact-activities",
+		ReadFrom: func(ctx context.Context, cursor []byte, mark func([]byte)) iter.Seq2[*Activity, error] {
+			return func(yield func(*Activity, error) bool) {
+				r := base
+				r.Sort = []ghl.ContactSearchSort{{Field: "dateAdded", Direction: "asc"}}
+				if cursor != nil {
+					if err := json.Unmarshal(cursor, &r.SearchAfter); err != nil {
+						yield(nil, fmt.Errorf("ContactActivities: checkpoint cursor: %w", err))
+						return
+					}
+				}
+				for ct, err := range c.Contacts.SearchIter(ctx, &r) {
+					if err != nil {
+						yield(nil, err)
+						return
+					}
+					tasks, _, err := c.Contacts.ListTasks(ctx, ct.ID)
+					if err != nil {
+						yield(nil, err)
+						return
+					}
+					for i := range tasks {
+						if !yield(&Activity{ContactID: ct.ID, Task: &tasks[i]}, nil) {
+							return
+						}
+					}
+					notes, _, err := c.Contacts.ListNotes(ctx, ct.ID)
+					if err != nil {
+						yield(nil, err)
+						return
+					}
+					for i := range notes {
+						if !yield(&Activity{ContactID: ct.ID, Note: &notes[i]}, nil) {
+							return
+						}
+					}
+					if len(ct.SearchAfter) > 0 {
+						if b, err := json.Marshal(ct.SearchAfter); err == nil {
+							mark(b)
+						}
+					}
+				}
+			}
+		},
+		ID: func(a *Activity) string {
+			switch {
+			case a.Task != nil:
+				return "task/" + a.Task.ID
+			case a.Note != nil:
+				return "note/" + a.Note.ID
+			}
+			return ""
+		},
 	}
 }

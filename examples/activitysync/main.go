@@ -10,7 +10,7 @@
 //     on an endpoint that checks every request with the SDK's
 //     [ghl.WebhookVerifier] (HighLevel's published key; on the emulator, the
 //     emulator's key);
-//   - the safety net: a change feed ([feed.Snapshot]) that reads the tasks
+//   - the safety net: a change feed ([feed.ContactActivities]) that reads the tasks
 //     and notes of the location's contacts every interval and hands over
 //     whatever the webhooks did not deliver (a lost delivery, an endpoint
 //     that was down, a deploy).
@@ -23,10 +23,12 @@
 // list or search of their own, so the only read that cannot miss one is
 // the tasks and notes of every contact: 1 + 2N requests a cycle for N
 // contacts (plus a search page per 500 contacts), spaced by the interval.
-// feed.WithBudget (-budget) caps a cycle; give it at least one full read,
-// since a snapshot cut short starts again from the first contact next
-// cycle. The snapshot compares (ID, hash) pairs with its checkpoint, so a
-// cycle hands over only what is new or changed; its first cycle hands over
+// feed.WithBudget (-budget) caps a cycle: a cycle cut short goes on, next
+// cycle, after the last contact it finished, so a pass over the contacts
+// may span several cycles (give each at least 4 requests), and deletions
+// are known when a pass ends. The feed compares (ID, hash) pairs with its
+// checkpoint, so a cycle hands over only what is new or changed; its first
+// cycle hands over
 // every existing task and note (the initial sync). For a location with
 // many contacts, narrow the contacts read (-tag) or lengthen the interval
 // so the safety net stays within its share of the quota.
@@ -50,7 +52,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"log"
 	"log/slog"
 	"net"
@@ -168,56 +169,31 @@ func webhookEndpoint(v *ghl.WebhookVerifier, s *sink) http.Handler {
 }
 
 // activities is the safety net's source: the tasks and notes of every
-// contact of the location (see the package comment for why and its cost).
-func activities(c *ghl.Client, locationID, tag string) *feed.Snapshot[Activity] {
-	return &feed.Snapshot[Activity]{
-		Name: "activities",
-		Read: func(ctx context.Context) iter.Seq2[*Activity, error] {
-			return func(yield func(*Activity, error) bool) {
-				req := &ghl.ContactSearchRequest{LocationID: locationID, PageLimit: 500,
-					Sort: []ghl.ContactSearchSort{{Field: "dateAdded", Direction: "asc"}}}
-				if tag != "" {
-					req.Filters = []ghl.ContactSearchFilter{{Field: "tags", Operator: "contains", Value: tag}}
-				}
-				for ct, err := range c.Contacts.SearchIter(ctx, req) {
-					if err != nil {
-						yield(nil, err)
-						return
-					}
-					tasks, _, err := c.Contacts.ListTasks(ctx, ct.ID)
-					if err != nil {
-						yield(nil, err)
-						return
-					}
-					for _, t := range tasks {
-						if !yield(&Activity{Kind: "task", ID: t.ID, ContactID: ct.ID, Text: t.Title}, nil) {
-							return
-						}
-					}
-					notes, _, err := c.Contacts.ListNotes(ctx, ct.ID)
-					if err != nil {
-						yield(nil, err)
-						return
-					}
-					for _, n := range notes {
-						if !yield(&Activity{Kind: "note", ID: n.ID, ContactID: ct.ID, Text: n.Body}, nil) {
-							return
-						}
-					}
-				}
-			}
-		},
-		ID: func(a *Activity) string { return a.key() },
+// contact of the location (see the package comment for why and its cost),
+// narrowed to the contacts with tag when it is set.
+func activities(c *ghl.Client, locationID, tag string) *feed.Snapshot[feed.Activity] {
+	opts := &feed.ContactsOptions{}
+	if tag != "" {
+		opts.Filters = []ghl.ContactSearchFilter{{Field: "tags", Operator: "contains", Value: tag}}
 	}
+	return feed.ContactActivities(c, locationID, opts)
+}
+
+// fromFeed is the other system's view of a task or note the feed read.
+func fromFeed(a *feed.Activity) Activity {
+	if a.Task != nil {
+		return Activity{Kind: "task", ID: a.Task.ID, ContactID: a.ContactID, Text: a.Task.Title}
+	}
+	return Activity{Kind: "note", ID: a.Note.ID, ContactID: a.ContactID, Text: a.Note.Body}
 }
 
 // toSink is the feed's handler: new records go to the sink (which drops
 // those the webhooks already delivered); updates and deletions are not
 // part of this sync.
-func toSink(s *sink) feed.Handler[Activity] {
-	return func(_ context.Context, ch feed.Change[Activity]) error {
+func toSink(s *sink) feed.Handler[feed.Activity] {
+	return func(_ context.Context, ch feed.Change[feed.Activity]) error {
 		if ch.Kind == feed.Created {
-			s.add("feed", *ch.Record)
+			s.add("feed", fromFeed(ch.Record))
 		}
 		return nil
 	}
