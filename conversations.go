@@ -1193,6 +1193,19 @@ type Conversation struct {
 	Email string `json:"email"`
 	// Phone: Primary phone number of the contact.
 	Phone string `json:"phone"`
+	// DateAdded: DateAdded is when the conversation was created (epoch
+	// milliseconds).
+	DateAdded Timestamp `json:"dateAdded,omitzero"`
+	// DateUpdated: DateUpdated is when the conversation last changed (epoch
+	// milliseconds).
+	DateUpdated Timestamp `json:"dateUpdated,omitzero"`
+	// LastMessageDate: LastMessageDate is when its last message was sent or
+	// received (epoch milliseconds); search sorts by it.
+	LastMessageDate Timestamp `json:"lastMessageDate,omitzero"`
+	// Sort: Sort is the search cursor of this result: pass its value as
+	// startAfterDate to read the next page.
+	Sort []any    `json:"sort,omitempty"`
+	Tags []string `json:"tags,omitempty"`
 }
 
 // GetConversationByIDResponse is the answer of [ConversationsService.Get].

@@ -348,3 +348,77 @@ func ContactActivities(c *ghl.Client, locationID string, opts *ContactsOptions) 
 		},
 	}
 }
+
+// ConversationsPageLimit is how many conversations [Conversations] reads
+// per request (the API's maximum is 100).
+const ConversationsPageLimit = 100
+
+// Conversations is a snapshot feed of a location's conversations
+// (Conversations.Search, newest last message first): a conversation whose
+// last message, unread count or assignment changed is Updated, a new one
+// Created and one that is gone Deleted. Search pages by the last message's
+// time (startAfterDate, the previous page's last sort value); several
+// conversations can share a millisecond, and one past the page boundary
+// would then be skipped, so each page starts at the boundary's millisecond
+// again (startAfterDate = last + 1) and the repeats are dropped by ID. A
+// cycle is ceil(N/100) requests or a few more; a page that brings no new
+// conversation (more than 100 in one millisecond) ends the read with an
+// error rather than a read that would report the rest as deleted.
+func Conversations(c *ghl.Client, locationID string) *Snapshot[ghl.Conversation] {
+	return &Snapshot[ghl.Conversation]{
+		Name: "conversations",
+		Read: func(ctx context.Context) iter.Seq2[*ghl.Conversation, error] {
+			return func(yield func(*ghl.Conversation, error) bool) {
+				seen := map[string]bool{}
+				opts := &ghl.ConversationsSearchOptions{Limit: ConversationsPageLimit, Sort: "desc", SortBy: "last_message_date"}
+				for {
+					page, _, err := c.Conversations.Search(ctx, locationID, opts)
+					if err != nil {
+						yield(nil, err)
+						return
+					}
+					fresh := 0
+					for i := range page {
+						cv := &page[i]
+						if seen[cv.ID] {
+							continue
+						}
+						seen[cv.ID], fresh = true, fresh+1
+						if !yield(cv, nil) {
+							return
+						}
+					}
+					if len(page) < opts.Limit {
+						return
+					}
+					last, ok := conversationCursor(&page[len(page)-1])
+					if !ok || fresh == 0 {
+						yield(nil, fmt.Errorf("feed: conversations: search did not advance past startAfterDate %q (more than %d conversations in one millisecond, or no sort value)", opts.StartAfterDate, opts.Limit))
+						return
+					}
+					opts.StartAfterDate = strconv.FormatInt(last+1, 10)
+				}
+			}
+		},
+		ID: func(cv *ghl.Conversation) string { return cv.ID },
+		Hash: func(cv *ghl.Conversation) uint64 {
+			cp := *cv
+			cp.Sort = nil // the cursor, not content
+			return HashJSON(&cp)
+		},
+	}
+}
+
+// conversationCursor is a search result's sort value in epoch milliseconds
+// (its last message's time), falling back to LastMessageDate.
+func conversationCursor(cv *ghl.Conversation) (int64, bool) {
+	if len(cv.Sort) > 0 {
+		if f, ok := cv.Sort[0].(float64); ok {
+			return int64(f), true
+		}
+	}
+	if cv.LastMessageDate.Valid() {
+		return cv.LastMessageDate.UnixMilli(), true
+	}
+	return 0, false
+}

@@ -299,6 +299,13 @@ var conversations = Service{
 	TestFile: "conversations_gen_test.go",
 	Testdata: "conversations",
 	Auto:     true,
+	PropFixes: []PropFix{
+		{Schema: "ConversationSchema", Prop: "dateAdded", JSON: `{"type": "object", "example": 1767225600000, "description": "DateAdded is when the conversation was created (epoch milliseconds)."}`, Why: whyConvSearch},
+		{Schema: "ConversationSchema", Prop: "dateUpdated", JSON: `{"type": "object", "example": 1767225600000, "description": "DateUpdated is when the conversation last changed (epoch milliseconds)."}`, Why: whyConvSearch},
+		{Schema: "ConversationSchema", Prop: "lastMessageDate", JSON: `{"type": "object", "example": 1767225600000, "description": "LastMessageDate is when its last message was sent or received (epoch milliseconds); search sorts by it."}`, Why: whyConvSearch},
+		{Schema: "ConversationSchema", Prop: "sort", JSON: `{"type": "array", "description": "Sort is the search cursor of this result: pass its value as startAfterDate to read the next page."}`, Why: whyConvSearch},
+		{Schema: "ConversationSchema", Prop: "tags", JSON: `{"type": "array", "items": {"type": "string"}}`, Why: whyConvSearch},
+	},
 	Schemas: map[string]Replacement{
 		"x-GetMessageResponse": {Why: whyMessageWrapped, JSON: `{"type": "object", "properties": {
 			"message": {"$ref": "#/components/schemas/GetMessageResponseDto"}, "traceId": {"type": "string"}}}`},
@@ -464,6 +471,7 @@ const (
 	whyUserScopes      = "the spec types scopes as one string; live payload nango_get_user (witness) sends a list"
 	whyResourceID      = "the resource operations address a resource by {id}, but the spec's resource answers have no ID, so a created resource could not be addressed; the key is assumed to be id, as on HighLevel's other records (UNVERIFIED)"
 	whyOppLists        = "the spec types followers, notes, tasks and calendarEvents as arrays of arrays; followers are user IDs (the followers endpoints answer string lists) and HighLevel's official Node SDK types notes, tasks and calendarEvents as string[]"
+	whyConvSearch      = "live payload nango_search_conversations (witness): each result carries dateAdded, dateUpdated, lastMessageDate (epoch ms), tags and its sort cursor, which the spec's ConversationSchema lacks"
 	whyMessageWrapped  = "live payload nango_get_message (witness): GET /conversations/messages/{id} answers {message}, where the spec shows the message at the top level"
 	whyDates           = "ghl-platform.md §7: dates are ISO-8601 strings, \"2006-01-02 15:04:05\" or epoch ms; Timestamp accepts them all"
 	whySearchGap       = "ghl-platform.md §6 and §8 [SPEC-GAP]: SearchBodyV2DTO is {} and the 200 has no schema; fields from the documented mirror (help.hoopai.com)"
