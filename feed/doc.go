@@ -61,9 +61,13 @@
 //	  (ContactActivities)         in passes  /contacts/{id}/tasks and /notes        spans cycles under WithBudget, resuming
 //	                                                                                after the last contact finished
 //
-// Conversations have no feed yet: the search sorts by lastMessageDate and
-// pages by its sort value (startAfterDate), but [ghl.Conversation] carries
-// neither field, so a watermark could neither version nor page them.
+//	conversation (Conversations)  snapshot   GET /conversations/search, newest      ceil(N/100), a few more when
+//	                                         last message first, startAfterDate     conversations share the
+//	                                         the boundary's millisecond again       boundary's millisecond
+//
+// Conversations are a snapshot rather than a watermark: the search filters
+// by no date, it only sorts by the last message's, and an unread count or an
+// assignment can change without a new message.
 //
 // For 1,000 contacts a contacts snapshot costs 3 requests a cycle and
 // 100,000 cost 201, while a contacts watermark costs 1 request a cycle when
