@@ -40,6 +40,9 @@ func TestConversationsSnapshot(t *testing.T) {
 	for _, id := range ids {
 		assert.Equal(t, feed.Created, kinds(cs)[id])
 	}
+	assert.True(t, cs[0].Record.LastMessageDate.Valid(), "lastMessageDate decodes")
+	assert.True(t, cs[0].Record.DateUpdated.Valid(), "dateUpdated decodes")
+	assert.NotEmpty(t, cs[0].Record.Sort, "the search cursor decodes")
 	var searches []string
 	for _, r := range e.srv.Requests() {
 		if strings.HasPrefix(r.Path, "/conversations/search") {

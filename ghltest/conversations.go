@@ -375,7 +375,7 @@ func (s *Server) createConversation(c *reqCtx) {
 // (plus lastMessageDate and the sort value, for startAfterDate).
 var conversationSearchKeys = []string{"id", "contactId", "locationId", "lastMessageBody", "lastMessageType",
 	"type", "unreadCount", "fullName", "contactName", "email", "phone", "lastMessageDate", "lastMessageDirection",
-	"assignedTo", "starred", "inbox"}
+	"assignedTo", "starred", "inbox", "dateAdded", "dateUpdated", "tags"} // the last three: the live search sends them (witness nango_search_conversations), the spec does not
 
 // searchConversations is GET /conversations/search: locationId (required),
 // contactId, id, query (a substring of the names, email, phone or last
