@@ -196,11 +196,11 @@ type tokenResponse struct {
 // carrying scopes (nil: every scope).
 func (s *Server) mintLocked(app *App, kind principalKind, locationID, companyID string, scopes []string, now time.Time) tokenResponse {
 	co := s.st.companies[companyID]
-	p := &principal{kind: kind, locationID: locationID, companyID: companyID, userID: co.userID, scope: scopeString(scopes), scopes: scopes, expiresAt: now.Add(s.cfg.ttl)}
+	p := &principal{kind: kind, locationID: locationID, companyID: companyID, userID: co.userID, scopes: scopes, expiresAt: now.Add(s.cfg.ttl)}
 	r := tokenResponse{
 		TokenType: "Bearer",
 		ExpiresIn: int64(s.cfg.ttl / time.Second),
-		Scope:     p.scope,
+		Scope:     scopeString(scopes),
 		UserType:  "Location",
 		CompanyID: companyID,
 		UserID:    co.userID,

@@ -79,7 +79,6 @@ type principal struct {
 	appID      string // OAuth tokens: the app (client) that minted it
 	clientID   string
 	userID     string
-	scope      string
 	scopes     []string // granted scopes; nil: every scope (scopes.go)
 	static     bool     // PIT-like, never expires
 	expiresAt  time.Time
